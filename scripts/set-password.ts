@@ -1,0 +1,25 @@
+/** Sets a staff password: npm run set-password -- operator|supervisor NEW_PASSWORD [--db FILE] */
+import { join } from 'node:path';
+import { openDatabase } from '../server/store/db';
+import { AuthService } from '../server/auth/auth-service';
+import { systemClock, systemRandom } from '../server/runtime';
+import { REPO_ROOT } from '../server/app';
+
+const args = process.argv.slice(2);
+const dbIndex = args.indexOf('--db');
+const dbPath = dbIndex >= 0 ? (args.splice(dbIndex, 2)[1] as string) : (process.env.CHOUCHA_DB ?? join(REPO_ROOT, 'data', 'choucha.db'));
+const [username, password] = args;
+if (!username || !password || password.length < 8) {
+  console.error('用法：npm run set-password -- operator|supervisor 新密码（至少 8 位）');
+  process.exit(2);
+}
+const db = openDatabase(dbPath);
+try {
+  new AuthService(db, systemClock, systemRandom).setPassword(username, password);
+  console.log(`已重设 ${username} 的密码，原有登录会话已失效。`);
+} catch {
+  console.error(`没有用户 ${username}（可用：operator、supervisor）`);
+  process.exitCode = 1;
+} finally {
+  db.close();
+}

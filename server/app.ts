@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import { openDatabase, type Db } from './store/db';
+import { systemClock, systemRandom, type Clock, type RandomBytes } from './runtime';
+import { ensureBuiltinPrograms } from './registry/programs';
+import { RegistryService } from './registry/registry-service';
+import { registryRoutes } from './registry/routes';
+import { AuthService } from './auth/auth-service';
+import { authRoutes } from './auth/routes';
+import { registerErrorHandling } from './http/error-handler';
+import { uiRoutes } from './http/ui-routes';
+import type { StaffRole } from './protocol/auth';
+import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
+
+export interface AppOptions {
+  /** SQLite file; created and migrated when missing. */
+  dbPath: string;
+  clock?: Clock;
+  random?: RandomBytes;
+  logger?: boolean;
+  /** Where the Vite build lives (defaults to dist/ at the repository root). */
+  distDir?: string;
+  /** Passwords for the operator and supervisor accounts, used only when they are first created. */
+  initialPasswords?: Partial<Record<StaffRole, string>>;
+  maxUploadBytes?: number;
+  /** Set the Secure flag on session cookies (behind HTTPS). */
+  secureCookies?: boolean;
+}
+
+export interface AppServices {
+  db: Db;
+  auth: AuthService;
+  registry: RegistryService;
+  clock: Clock;
+  random: RandomBytes;
+  /** Accounts created with a generated password by this build, to be shown once. */
+  generatedAccounts: { username: string; role: StaffRole; password: string }[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices;
+  }
+}
+
+export const REPO_ROOT = join(import.meta.dirname, '..');
+
+/** Builds the whole server: database, services, HTTP routes, UI. `main.ts` only listens. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
+  const db = openDatabase(options.dbPath);
+  ensureBuiltinPrograms(db);
+  const auth = new AuthService(db, clock, random);
+  const generatedAccounts = auth.ensureUsers(options.initialPasswords ?? {});
+  const registry = new RegistryService(db);
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
+
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    bodyLimit: 1024 * 1024,
+  });
+  app.decorate('services', { db, auth, registry, clock, random, generatedAccounts });
+  app.addHook('onClose', async () => {
+    db.close();
+  });
+  registerErrorHandling(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
+  await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));
+  await app.register(registryRoutes({ db, registry, auth, clock, maxUploadBytes }));
+  await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
+  return app;
+}

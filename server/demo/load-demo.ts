@@ -1,0 +1,31 @@
+import type { Db } from '../store/db';
+import { csvSourceFromBuffer } from '../registry/import/import-files';
+import { importRoster } from '../registry/import/roster-import';
+import { latestVersion } from '../registry/roster-repository';
+import { DEFAULT_PROGRAM } from '../registry/programs';
+import { generateDemoCounty, type DemoCountyOptions } from './demo-county';
+
+/** Loads the demo county through the real import path, as an operator's files would be. */
+export function loadDemoCounty(db: Db, options: DemoCountyOptions & { now: string }): ReturnType<typeof generateDemoCounty>['counts'] {
+  const files = generateDemoCounty(options);
+  const importOptions = { actor: 'demo', now: options.now };
+  importRoster(
+    db,
+    [
+      csvSourceFromBuffer('示范县网格.csv', files.grid),
+      csvSourceFromBuffer('示范县干部名单.csv', files.cadres),
+      csvSourceFromBuffer('示范县联系户名单.csv', files.households),
+    ],
+    { ...importOptions, programCode: DEFAULT_PROGRAM },
+  );
+  importRoster(
+    db,
+    [csvSourceFromBuffer('示范县教师名单.csv', files.teachers), csvSourceFromBuffer('示范县家长名单.csv', files.parents)],
+    { ...importOptions, programCode: 'teacher-parent' },
+  );
+  return files.counts;
+}
+
+export function registryIsEmpty(db: Db): boolean {
+  return latestVersion(db, DEFAULT_PROGRAM) === undefined;
+}

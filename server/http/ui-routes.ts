@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+
+/** The pages a browser can open, each an HTML entry of the Vite build. */
+export const PAGES = {
+  console: { path: '/console', file: 'console-ui/index.html', title: '操作台' },
+} as const;
+
+/**
+ * Serves the built UIs from dist/. HTML is never cached (a reload after an update must get the
+ * new build); hashed assets are cached for good.
+ */
+export function uiRoutes(distDir: string) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const built = existsSync(join(distDir, PAGES.console.file));
+    await app.register(fastifyStatic, { root: distDir, serve: false });
+    if (built) {
+      await app.register(fastifyStatic, {
+        decorateReply: false,
+        root: join(distDir, 'assets'),
+        prefix: '/assets/',
+        index: false,
+        immutable: true,
+        maxAge: '365d',
+        cacheControl: true,
+      });
+    }
+    app.get('/', async (_request, reply) => reply.redirect(PAGES.console.path));
+    for (const page of Object.values(PAGES)) {
+      app.get(page.path, async (_request, reply) => {
+        if (!built) {
+          return reply
+            .status(503)
+            .type('text/plain; charset=utf-8')
+            .send('界面尚未构建：请运行 npm run build（npm start 会自动构建）。');
+        }
+        reply.header('cache-control', 'no-cache, no-store, must-revalidate');
+        return reply.sendFile(page.file, distDir, { cacheControl: false });
+      });
+    }
+  };
+}

@@ -1,0 +1,64 @@
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { buildApp, REPO_ROOT } from './app';
+import { loadDemoCounty, registryIsEmpty } from './demo/load-demo';
+import { PAGES } from './http/ui-routes';
+
+/** Starts choucha: opens (or creates) the database, loads the demo county once, listens. */
+const host = process.env.HOST ?? '127.0.0.1';
+const port = Number(process.env.PORT ?? 3000);
+const dbPath = process.env.CHOUCHA_DB ?? join(REPO_ROOT, 'data', 'choucha.db');
+const credentialsFile = join(dirname(dbPath), 'initial-credentials.txt');
+mkdirSync(dirname(dbPath), { recursive: true });
+
+const firstStart = !existsSync(dbPath);
+const app = await buildApp({
+  dbPath,
+  logger: process.env.CHOUCHA_LOG === '1',
+  initialPasswords: {
+    ...(process.env.CHOUCHA_OPERATOR_PASSWORD ? { operator: process.env.CHOUCHA_OPERATOR_PASSWORD } : {}),
+    ...(process.env.CHOUCHA_SUPERVISOR_PASSWORD ? { supervisor: process.env.CHOUCHA_SUPERVISOR_PASSWORD } : {}),
+  },
+});
+const { db, generatedAccounts, clock } = app.services;
+
+if (generatedAccounts.length > 0) {
+  const lines = generatedAccounts.map((a) => `${a.username}\t${a.password}`).join('\n');
+  writeFileSync(credentialsFile, `# choucha 初始账号（首次启动生成；登录后请妥善保管或删除本文件）\n${lines}\n`, { mode: 0o600 });
+}
+
+if (registryIsEmpty(db) && process.env.CHOUCHA_DEMO !== '0') {
+  process.stdout.write('正在载入示范县名册（1 万名干部、约 30 万户）… ');
+  const started = performance.now();
+  const counts = loadDemoCounty(db, { now: clock().toISOString() });
+  process.stdout.write(
+    `完成：${counts.towns} 个乡镇、${counts.areas} 个工作片、${counts.villages} 个村，${counts.cadres} 名干部、${counts.households} 户，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒\n`,
+  );
+}
+
+await app.listen({ host, port });
+const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+const rel = relative(process.cwd(), dbPath) || dbPath;
+console.log(`
+choucha 摇号抽查 已启动${firstStart ? '（首次启动，已创建数据库）' : ''}
+  数据库      ${rel}
+${Object.values(PAGES)
+  .map((page) => `  ${page.title.padEnd(8, '　')}${base}${page.path}`)
+  .join('\n')}
+
+登录：用户名 operator（操作员）或 supervisor（监督员）
+${
+  generatedAccounts.length > 0
+    ? generatedAccounts.map((a) => `  ${a.username} 的初始密码：${a.password}`).join('\n') +
+      `\n  （已保存到 ${relative(process.cwd(), credentialsFile)}）`
+    : process.env.CHOUCHA_OPERATOR_PASSWORD
+      ? '  密码：环境变量 CHOUCHA_OPERATOR_PASSWORD / CHOUCHA_SUPERVISOR_PASSWORD 所设'
+      : `  密码：见 ${relative(process.cwd(), credentialsFile)}（首次启动时生成）；重设：npm run set-password -- operator 新密码`
+}
+按 Ctrl+C 停止。`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void app.close().then(() => process.exit(0));
+  });
+}

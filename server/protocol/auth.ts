@@ -1,0 +1,23 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const RoleSchema = Type.Union([Type.Literal('operator'), Type.Literal('supervisor')]);
+export type StaffRole = Static<typeof RoleSchema>;
+
+export const ROLE_LABEL: Record<StaffRole, string> = { operator: '导播/操作员', supervisor: '监督员' };
+
+export const LoginBodySchema = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBodySchema>;
+
+export const SessionUserSchema = Type.Object({
+  username: Type.String(),
+  role: RoleSchema,
+});
+export type SessionUser = Static<typeof SessionUserSchema>;
+
+export const SESSION_COOKIE = 'choucha_session';

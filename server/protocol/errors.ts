@@ -1,0 +1,42 @@
+/**
+ * The one error catalogue. Every refusal the server gives, over HTTP or a socket ack,
+ * has one of these stable codes, an HTTP status, and a clear Chinese message.
+ * Tests assert codes; users read messages.
+ */
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 400, message: '请求内容不符合要求' },
+  AUTH_REQUIRED: { status: 401, message: '请先登录' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
+  AUTH_RATE_LIMITED: { status: 429, message: '登录尝试过于频繁，请稍后再试' },
+  AUTH_FORBIDDEN: { status: 403, message: '当前身份无权执行此操作' },
+  NOT_FOUND: { status: 404, message: '未找到请求的内容' },
+  PROGRAM_NOT_FOUND: { status: 404, message: '未找到该联系项目' },
+  ROSTER_EMPTY: { status: 404, message: '该项目还没有导入名册' },
+  ROSTER_VERSION_NOT_FOUND: { status: 404, message: '未找到该名册版本' },
+  AUDITEE_NOT_FOUND: { status: 404, message: '未找到该编号的人员' },
+  ROSTER_VERSION_IMMUTABLE: { status: 409, message: '名册版本一经生成不可修改' },
+  IMPORT_INVALID: { status: 422, message: '导入文件有错误，未导入任何数据' },
+  IMPORT_NO_FILES: { status: 400, message: '请选择要导入的文件' },
+  IMPORT_TOO_LARGE: { status: 413, message: '文件超过大小上限' },
+  INTERNAL: { status: 500, message: '服务器内部错误' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The one error shape, over HTTP bodies and socket acks alike. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    details?: unknown;
+  };
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'error' in value &&
+    typeof (value as { error: unknown }).error === 'object'
+  );
+}

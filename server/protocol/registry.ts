@@ -1,0 +1,149 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * HTTP contract of the registry: programs, roster versions, grid browsing, search, import.
+ * Response schemas double as a privacy guard: fastify serialises only the declared fields.
+ */
+export const ProgramSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  auditeeLabel: Type.String(),
+  contactLabel: Type.String(),
+  unitLabel: Type.String(),
+  sortOrder: Type.Integer(),
+});
+export type ProgramDto = Static<typeof ProgramSchema>;
+
+export const RosterVersionSchema = Type.Object({
+  id: Type.Integer(),
+  programCode: Type.String(),
+  seq: Type.Integer(),
+  createdAt: Type.String(),
+  createdBy: Type.String(),
+  sources: Type.Array(Type.String()),
+  auditeeCount: Type.Integer(),
+  contactCount: Type.Integer(),
+  hash: Type.String(),
+});
+export type RosterVersionDto = Static<typeof RosterVersionSchema>;
+
+export const ImportProblemSchema = Type.Object({
+  file: Type.String(),
+  row: Type.Optional(Type.Integer()),
+  column: Type.Optional(Type.String()),
+  code: Type.String(),
+  message: Type.String(),
+});
+export type ImportProblem = Static<typeof ImportProblemSchema>;
+
+/** `details` of an IMPORT_INVALID error. */
+export const ImportRejectionSchema = Type.Object({
+  problems: Type.Array(ImportProblemSchema),
+  totalProblems: Type.Integer(),
+});
+export type ImportRejection = Static<typeof ImportRejectionSchema>;
+
+export const ImportResultSchema = Type.Object({
+  /** created: a new version; unchanged: identical to the latest; grid-updated: only the grid. */
+  status: Type.Union([Type.Literal('created'), Type.Literal('unchanged'), Type.Literal('grid-updated')]),
+  version: Type.Optional(RosterVersionSchema),
+  files: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      kind: Type.String(),
+      encoding: Type.String(),
+      rows: Type.Integer(),
+      ignoredColumns: Type.Array(Type.String()),
+    }),
+  ),
+});
+export type ImportResult = Static<typeof ImportResultSchema>;
+
+export const GridLevelSchema = Type.Union([
+  Type.Literal('county'),
+  Type.Literal('town'),
+  Type.Literal('area'),
+  Type.Literal('village'),
+]);
+
+export const GridNodeSchema = Type.Object({
+  name: Type.String(),
+  leader: Type.String(),
+  leaderPost: Type.String(),
+  auditees: Type.Integer(),
+  contacts: Type.Integer(),
+  children: Type.Integer(),
+});
+export type GridNode = Static<typeof GridNodeSchema>;
+
+export const AuditeeSummarySchema = Type.Object({
+  number: Type.String(),
+  name: Type.String(),
+  gender: Type.String(),
+  unit: Type.String(),
+  industry: Type.String(),
+  post: Type.String(),
+  town: Type.String(),
+  area: Type.String(),
+  village: Type.String(),
+  phoneMasked: Type.String(),
+  status: Type.String(),
+  contacts: Type.Integer(),
+});
+export type AuditeeSummary = Static<typeof AuditeeSummarySchema>;
+
+export const ContactSummarySchema = Type.Object({
+  number: Type.String(),
+  name: Type.String(),
+  town: Type.String(),
+  area: Type.String(),
+  village: Type.String(),
+  phoneMasked: Type.String(),
+  auditeeNumber: Type.String(),
+  consent: Type.String(),
+});
+export type ContactSummary = Static<typeof ContactSummarySchema>;
+
+export const GridQuerySchema = Type.Object({
+  town: Type.Optional(Type.String({ maxLength: 64 })),
+  area: Type.Optional(Type.String({ maxLength: 64 })),
+  village: Type.Optional(Type.String({ maxLength: 64 })),
+  version: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export type GridQuery = Static<typeof GridQuerySchema>;
+
+/** One level of the grid: the children of the given path, or the village's auditees. */
+export const GridViewSchema = Type.Object({
+  version: RosterVersionSchema,
+  level: GridLevelSchema,
+  path: Type.Array(Type.String()),
+  totals: Type.Object({ auditees: Type.Integer(), contacts: Type.Integer() }),
+  children: Type.Array(GridNodeSchema),
+  auditees: Type.Array(AuditeeSummarySchema),
+});
+export type GridView = Static<typeof GridViewSchema>;
+
+export const AuditeeDetailSchema = Type.Object({
+  version: RosterVersionSchema,
+  auditee: AuditeeSummarySchema,
+  contacts: Type.Array(ContactSummarySchema),
+});
+export type AuditeeDetail = Static<typeof AuditeeDetailSchema>;
+
+export const SearchQuerySchema = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 64 }),
+  version: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+
+export const SearchResultSchema = Type.Object({
+  version: RosterVersionSchema,
+  auditees: Type.Array(AuditeeSummarySchema),
+  contacts: Type.Array(ContactSummarySchema),
+});
+export type SearchResult = Static<typeof SearchResultSchema>;
+
+export const ProgramParamsSchema = Type.Object({ program: Type.String({ maxLength: 64 }) });
+export const AuditeeParamsSchema = Type.Object({
+  program: Type.String({ maxLength: 64 }),
+  number: Type.String({ maxLength: 64 }),
+});

@@ -1,0 +1,607 @@
+import type { Db } from '../../store/db';
+import type { ImportProblem, ImportResult, RosterVersionDto } from '../../protocol/registry';
+import {
+  cleanConsent,
+  cleanGender,
+  cleanNumber,
+  cleanPhone,
+  cleanStatus,
+  cleanText,
+  hasControlCharacter,
+  NUMBER_PATTERN,
+} from '../normalize';
+import { RosterHasher } from '../canonical';
+import { findProgram, type Program } from '../programs';
+import {
+  AUDITEE_COLUMNS_SQL,
+  CONTACT_COLUMNS_SQL,
+  computeVersionHash,
+  getVersion,
+  latestVersion,
+} from '../roster-repository';
+import {
+  recogniseHeader,
+  REQUIRED_FIELDS,
+  AUDITEE_HEADERS,
+  CONTACT_HEADERS,
+  GRID_HEADERS,
+  type FileKind,
+  type HeaderMapping,
+} from './file-kinds';
+import { UnreadableFileError, type RawRow } from './row-sources';
+
+/** One file handed to an import: its name, its rows (header first) and how they were decoded. */
+export interface ImportSource {
+  fileName: string;
+  rows: Iterable<RawRow>;
+  encoding: string;
+}
+
+export interface ImportOptions {
+  programCode: string;
+  actor: string;
+  /** ISO timestamp from the app's clock. */
+  now: string;
+  maxProblems?: number;
+  maxRowsPerFile?: number;
+}
+
+export class ImportRejectedError extends Error {
+  constructor(
+    readonly problems: ImportProblem[],
+    readonly totalProblems: number,
+  ) {
+    super(`import rejected: ${totalProblems} problem(s)`);
+    this.name = 'ImportRejectedError';
+  }
+}
+
+export const DEFAULT_MAX_PROBLEMS = 200;
+export const DEFAULT_MAX_ROWS_PER_FILE = 2_000_000;
+
+/** Longest accepted text per field, in characters. */
+const MAX_LENGTH = {
+  name: 32,
+  unit: 64,
+  industry: 32,
+  post: 64,
+  place: 32,
+  leader: 32,
+} as const;
+
+/** Collects problems up to a cap but keeps counting, so the report says how many there were. */
+class ProblemList {
+  readonly items: ImportProblem[] = [];
+  total = 0;
+  constructor(private readonly cap: number) {}
+  add(problem: ImportProblem): void {
+    this.total += 1;
+    if (this.items.length < this.cap) this.items.push(problem);
+  }
+  get any(): boolean {
+    return this.total > 0;
+  }
+}
+
+function shown(value: string): string {
+  const chars = Array.from(value);
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : value;
+}
+
+const PATH_SEPARATOR = '\u001f';
+
+/**
+ * Hashes rows as they are imported when they arrive sorted by number (the common case for
+ * exported rosters), saving a second pass; any disorder or carried-over part switches it off
+ * and the hash is computed from the stored rows instead.
+ */
+class StreamingRosterHash {
+  private readonly hasher: RosterHasher;
+  private active = true;
+  private previous = '';
+  constructor(programCode: string) {
+    this.hasher = new RosterHasher(programCode);
+  }
+  stop(): void {
+    this.active = false;
+  }
+  /** Numbers are ASCII (NUMBER_PATTERN), so JS string order is the UTF-8 byte order. */
+  private inOrder(number: string): boolean {
+    if (number <= this.previous) this.active = false;
+    this.previous = number;
+    return this.active;
+  }
+  beginAuditees(): void {
+    if (this.active) this.hasher.beginAuditees();
+  }
+  auditee(values: string[]): void {
+    if (this.inOrder(values[0] as string)) this.hasher.auditee(values);
+  }
+  beginContacts(): void {
+    this.previous = '';
+    if (this.active) this.hasher.beginContacts();
+  }
+  contact(values: string[]): void {
+    if (this.inOrder(values[0] as string)) this.hasher.contact(values);
+  }
+  result(): ReturnType<RosterHasher['digest']> | undefined {
+    return this.active ? this.hasher.digest() : undefined;
+  }
+}
+const gridPath = (...parts: string[]) => parts.join(PATH_SEPARATOR);
+
+interface OpenedFile {
+  source: ImportSource;
+  iterator: Iterator<RawRow>;
+  mapping: HeaderMapping;
+  header: string[];
+  rowCount: number;
+}
+
+const KIND_LABEL: Record<FileKind, string> = { grid: '网格表', auditees: '人员名单', contacts: '联系对象名单' };
+
+/**
+ * Imports roster files into a new immutable version, all or nothing, in one transaction.
+ * Grid files update the county grid; an auditee or contact file replaces that part of the
+ * roster, the other part is carried over from the latest version. Throws ImportRejectedError
+ * listing every problem (file, row, column, Chinese message) when anything is wrong.
+ */
+export function importRoster(db: Db, sources: readonly ImportSource[], options: ImportOptions): ImportResult {
+  const program = findProgram(db, options.programCode);
+  if (program === undefined) throw new Error(`unknown program ${options.programCode}`);
+  const problems = new ProblemList(options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
+  const maxRows = options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;
+
+  const opened = openFiles(sources, problems);
+  if (problems.any) throw new ImportRejectedError(problems.items, problems.total);
+
+  const gridFile = opened.find((f) => f.mapping.kind === 'grid');
+  const auditeeFile = opened.find((f) => f.mapping.kind === 'auditees');
+  const contactFile = opened.find((f) => f.mapping.kind === 'contacts');
+
+  // The roster part runs in a nested transaction (a savepoint): an import identical to the
+  // latest version rolls back to it, while a grid file in the same import still commits.
+  const importRosterPart = db.transaction((): RosterVersionDto => {
+    const places = loadGridPlaces(db);
+    const previous = latestVersion(db, program.code);
+    const versionId = insertVersionRow(db, program.code, sources, options);
+    const streamingHash = new StreamingRosterHash(program.code);
+    if (!auditeeFile || !contactFile) streamingHash.stop();
+    const auditeeNumbers = auditeeFile
+      ? importAuditees(db, versionId, auditeeFile, places, problems, maxRows, streamingHash)
+      : carryOverAuditees(db, versionId, previous);
+    if (contactFile) {
+      importContacts(db, versionId, contactFile, places, auditeeNumbers, program, problems, maxRows, streamingHash);
+    } else {
+      carryOverContacts(db, versionId, previous, program, problems);
+    }
+    if (!previous) {
+      const missing = !auditeeFile ? program.auditeeLabel : !contactFile ? program.contactLabel : undefined;
+      if (missing !== undefined) {
+        problems.add({
+          file: sources.map((s) => s.fileName).join('、'),
+          code: 'MISSING_ROSTER_FILES',
+          message: `首次导入需要同时提供${program.auditeeLabel}名单和${program.contactLabel}名单（缺少${missing}名单）`,
+        });
+      }
+    }
+    if (problems.any) throw new ImportRejectedError(problems.items, problems.total);
+
+    const computed = streamingHash.result() ?? computeVersionHash(db, program.code, versionId);
+    if (previous && previous.hash === computed.hash) throw new UnchangedRoster(previous);
+    db.prepare('UPDATE roster_versions SET hash = ?, auditee_count = ?, contact_count = ? WHERE id = ?').run(
+      computed.hash,
+      computed.auditeeCount,
+      computed.contactCount,
+      versionId,
+    );
+    return getVersion(db, program.code, versionId) as RosterVersionDto;
+  });
+
+  const run = db.transaction((): Pick<ImportResult, 'status' | 'version'> => {
+    if (gridFile) {
+      importGrid(db, gridFile, problems, maxRows);
+      if (problems.any) throw new ImportRejectedError(problems.items, problems.total);
+      if (!auditeeFile && !contactFile) return { status: 'grid-updated', version: latestVersion(db, program.code) };
+    }
+    try {
+      return { status: 'created', version: importRosterPart() };
+    } catch (error) {
+      if (error instanceof UnchangedRoster) return { status: 'unchanged', version: error.version };
+      throw error;
+    }
+  });
+
+  const outcome = run();
+  return {
+    ...outcome,
+    files: opened.map((f) => ({
+      name: f.source.fileName,
+      kind: f.mapping.kind,
+      encoding: f.source.encoding,
+      rows: f.rowCount,
+      ignoredColumns: f.mapping.unknown,
+    })),
+  };
+}
+
+function insertVersionRow(db: Db, programCode: string, sources: readonly ImportSource[], options: ImportOptions): number {
+  const seq = (db.prepare('SELECT MAX(seq) FROM roster_versions WHERE program_code = ?').pluck().get(programCode) as number | null) ?? 0;
+  return Number(
+    db
+      .prepare('INSERT INTO roster_versions (program_code, seq, created_at, created_by, sources) VALUES (?, ?, ?, ?, ?)')
+      .run(programCode, seq + 1, options.now, options.actor, JSON.stringify(sources.map((s) => s.fileName)))
+      .lastInsertRowid,
+  );
+}
+
+function carryOverAuditees(db: Db, versionId: number, previous: RosterVersionDto | undefined): Set<string> {
+  if (!previous) return new Set();
+  db.prepare(
+    `INSERT INTO auditees (version_id, ${AUDITEE_COLUMNS_SQL})
+     SELECT ?, ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ?`,
+  ).run(versionId, previous.id);
+  return new Set(db.prepare('SELECT number FROM auditees WHERE version_id = ?').pluck().all(versionId) as string[]);
+}
+
+/** Keeps the previous contacts; each must still point at an auditee of the new list. */
+function carryOverContacts(
+  db: Db,
+  versionId: number,
+  previous: RosterVersionDto | undefined,
+  program: Program,
+  problems: ProblemList,
+): void {
+  if (!previous) return;
+  db.prepare(
+    `INSERT INTO contacts (version_id, ${CONTACT_COLUMNS_SQL})
+     SELECT ?, ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ?`,
+  ).run(versionId, previous.id);
+  const dangling = db
+    .prepare(
+      `SELECT number, auditee_number AS auditeeNumber FROM contacts c WHERE version_id = ?
+       AND NOT EXISTS (SELECT 1 FROM auditees a WHERE a.version_id = c.version_id AND a.number = c.auditee_number)
+       ORDER BY number`,
+    )
+    .all(versionId) as { number: string; auditeeNumber: string }[];
+  for (const row of dangling) {
+    problems.add({
+      file: `${program.contactLabel}名单（沿用版本 ${previous.seq}）`,
+      code: 'DANGLING_AUDITEE',
+      message: `${program.contactLabel} ${row.number} 的联系${program.auditeeLabel}编号 ${row.auditeeNumber} 不在新的${program.auditeeLabel}名单中`,
+    });
+  }
+}
+
+/** Thrown inside the roster savepoint to roll back an import identical to the latest version. */
+class UnchangedRoster extends Error {
+  constructor(readonly version: RosterVersionDto) {
+    super('roster unchanged');
+  }
+}
+
+function openFiles(sources: readonly ImportSource[], problems: ProblemList): OpenedFile[] {
+  const opened: OpenedFile[] = [];
+  for (const source of sources) {
+    const iterator = source.rows[Symbol.iterator]();
+    let header: RawRow | undefined;
+    try {
+      for (let next = iterator.next(); !next.done; next = iterator.next()) {
+        if (next.value.cells.some((c) => c.trim() !== '')) {
+          header = next.value;
+          break;
+        }
+      }
+    } catch (error) {
+      if (error instanceof UnreadableFileError) {
+        problems.add({ file: source.fileName, row: error.row, code: error.code, message: error.message });
+        continue;
+      }
+      throw error;
+    }
+    if (header === undefined) {
+      problems.add({ file: source.fileName, code: 'EMPTY_FILE', message: '文件是空的，没有表头和数据' });
+      continue;
+    }
+    const mapping = recogniseHeader(header.cells);
+    if (mapping === undefined) {
+      problems.add({
+        file: source.fileName,
+        row: header.row,
+        code: 'UNKNOWN_FILE_KIND',
+        message: '无法识别表头：人员名单需要「干部编号」等编号列，联系对象名单需要「户编号」列，网格表需要「乡镇」列',
+      });
+      continue;
+    }
+    const duplicate = opened.find((f) => f.mapping.kind === mapping.kind);
+    if (duplicate) {
+      problems.add({
+        file: source.fileName,
+        code: 'DUPLICATE_FILE_KIND',
+        message: `与「${duplicate.source.fileName}」同为${KIND_LABEL[mapping.kind]}，一次只能导入一份`,
+      });
+      continue;
+    }
+    const required = REQUIRED_FIELDS[mapping.kind] as string[];
+    const aliases: Record<string, readonly string[]> =
+      mapping.kind === 'auditees' ? AUDITEE_HEADERS : mapping.kind === 'contacts' ? CONTACT_HEADERS : GRID_HEADERS;
+    for (const field of required) {
+      if (!(mapping.columns as Map<string, number>).has(field)) {
+        problems.add({
+          file: source.fileName,
+          row: header.row,
+          code: 'MISSING_COLUMN',
+          column: aliases[field]?.[0],
+          message: `缺少必需的列「${aliases[field]?.[0] ?? field}」`,
+        });
+      }
+    }
+    opened.push({ source, iterator, mapping, header: header.cells, rowCount: 0 });
+  }
+  return opened;
+}
+
+/** Iterates a file's data rows, skipping blank ones; turns read errors into problems. */
+function* dataRows(file: OpenedFile, problems: ProblemList, maxRows: number): Generator<RawRow> {
+  try {
+    for (let next = file.iterator.next(); !next.done; next = file.iterator.next()) {
+      const row = next.value;
+      if (!row.cells.some((c) => c !== '' && c.trim() !== '')) continue;
+      file.rowCount += 1;
+      if (file.rowCount > maxRows) {
+        problems.add({ file: file.source.fileName, row: row.row, code: 'TOO_MANY_ROWS', message: `数据行超过上限 ${maxRows} 行` });
+        return;
+      }
+      yield row;
+    }
+  } catch (error) {
+    if (error instanceof UnreadableFileError) {
+      problems.add({ file: file.source.fileName, row: error.row, code: error.code, message: error.message });
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Reads named cells of a row, cleaning text and reporting over-long or control-character cells. */
+class RowReader<F extends string> {
+  constructor(
+    private readonly file: OpenedFile,
+    private readonly columns: Map<F, number>,
+    private readonly problems: ProblemList,
+  ) {}
+  row!: RawRow;
+
+  raw(field: F): string {
+    const index = this.columns.get(field);
+    return index === undefined ? '' : (this.row.cells[index] ?? '');
+  }
+
+  column(field: F): string {
+    const index = this.columns.get(field);
+    return index === undefined ? field : (this.file.header[index] ?? field);
+  }
+
+  problem(field: F | undefined, code: string, message: string): void {
+    this.problems.add({
+      file: this.file.source.fileName,
+      row: this.row.row,
+      ...(field === undefined ? {} : { column: this.column(field) }),
+      code,
+      message,
+    });
+  }
+
+  text(field: F, maxLength: number, required: boolean): string {
+    const value = cleanText(this.raw(field));
+    if (value === '') {
+      if (required) this.problem(field, 'MISSING_FIELD', `缺少必填项「${this.column(field)}」`);
+      return '';
+    }
+    if (hasControlCharacter(value)) {
+      this.problem(field, 'CONTROL_CHARACTER', '含有不可见的控制字符（如换行），请删除');
+    }
+    const length = Array.from(value).length;
+    if (length > maxLength) {
+      this.problem(field, 'CELL_TOO_LONG', `内容过长：${length} 个字，上限 ${maxLength} 个字`);
+    }
+    return value;
+  }
+
+  number(field: F, required: boolean): string {
+    const value = cleanNumber(this.raw(field));
+    if (value === '') {
+      if (required) this.problem(field, 'MISSING_FIELD', `缺少必填项「${this.column(field)}」`);
+      return '';
+    }
+    if (!NUMBER_PATTERN.test(value)) {
+      this.problem(field, 'INVALID_NUMBER', `编号「${shown(value)}」不合规：只能由数字、字母、- 和 _ 组成，最长 32 位`);
+    }
+    return value;
+  }
+
+  phone(field: F): string {
+    const raw = this.raw(field);
+    const result = cleanPhone(raw);
+    if (!result.ok) {
+      this.problem(field, 'MALFORMED_PHONE', `手机号格式不正确：「${shown(cleanText(raw))}」（应为 11 位手机号或带区号的固定电话）`);
+      return '';
+    }
+    return result.phone;
+  }
+
+  /** Checks the 乡镇/工作片/村 path against the county grid. */
+  place(places: Set<string>, town: string, area: string, village: string, villageRequired: boolean): void {
+    if (town === '') return; // reported as a missing field
+    const fields = ['town', 'area', 'village'] as F[];
+    const missing = (name: F) => this.problem(name, 'MISSING_FIELD', `缺少必填项「${this.column(name)}」`);
+    if (village !== '' && area === '') return missing(fields[1] as F);
+    if (villageRequired && village === '') return missing(fields[2] as F);
+    const levels: [F, string][] = [
+      ['town' as F, gridPath(town)],
+      ['area' as F, gridPath(town, area)],
+      ['village' as F, gridPath(town, area, village)],
+    ];
+    const depth = village !== '' ? 3 : area !== '' ? 2 : 1;
+    for (let i = 0; i < depth; i += 1) {
+      const [field, path] = levels[i] as [F, string];
+      if (!places.has(path)) {
+        this.problem(field, 'UNKNOWN_GRID_UNIT', `网格中没有「${path.split(PATH_SEPARATOR).join(' / ')}」，请先导入网格表或更正名称`);
+        return;
+      }
+    }
+  }
+}
+
+function importGrid(db: Db, file: OpenedFile, problems: ProblemList, maxRows: number): void {
+  const columns = file.mapping.columns as Map<'town' | 'area' | 'village' | 'leader' | 'leaderPost', number>;
+  const reader = new RowReader(file, columns, problems);
+  const find = db.prepare('SELECT id FROM grid_units WHERE path = ?').pluck();
+  const insert = db.prepare('INSERT INTO grid_units (level, parent_id, path, name) VALUES (?, ?, ?, ?)');
+  const setLeader = db.prepare('UPDATE grid_units SET leader = ?, leader_post = ? WHERE id = ?');
+  const ensure = (level: string, parentId: number | null, path: string, name: string): number => {
+    const existing = find.get(path) as number | undefined;
+    if (existing !== undefined) return existing;
+    return Number(insert.run(level, parentId, path, name).lastInsertRowid);
+  };
+  const definedAt = new Map<string, number>();
+  for (const row of dataRows(file, problems, maxRows)) {
+    reader.row = row;
+    const town = reader.text('town', MAX_LENGTH.place, true);
+    const area = reader.text('area', MAX_LENGTH.place, false);
+    const village = reader.text('village', MAX_LENGTH.place, false);
+    const leader = reader.text('leader', MAX_LENGTH.leader, false);
+    const leaderPost = reader.text('leaderPost', MAX_LENGTH.post, false);
+    if (town === '') continue;
+    if (village !== '' && area === '') {
+      reader.problem('area', 'MISSING_FIELD', `填写了村却缺少「${reader.column('area')}」`);
+      continue;
+    }
+    const path = village !== '' ? gridPath(town, area, village) : area !== '' ? gridPath(town, area) : gridPath(town);
+    const first = definedAt.get(path);
+    if (first !== undefined) {
+      reader.problem(undefined, 'DUPLICATE_GRID_UNIT', `网格「${path.split(PATH_SEPARATOR).join(' / ')}」重复（首次出现在第 ${first} 行）`);
+      continue;
+    }
+    definedAt.set(path, row.row);
+    if (problems.any) continue; // the transaction will roll back; keep validating only
+    const townId = ensure('town', null, gridPath(town), town);
+    let id = townId;
+    if (area !== '') id = ensure('area', townId, gridPath(town, area), area);
+    if (village !== '') id = ensure('village', id, gridPath(town, area, village), village);
+    setLeader.run(leader, leaderPost, id);
+  }
+}
+
+function loadGridPlaces(db: Db): Set<string> {
+  return new Set(db.prepare('SELECT path FROM grid_units').pluck().all() as string[]);
+}
+
+function importAuditees(
+  db: Db,
+  versionId: number,
+  file: OpenedFile,
+  places: Set<string>,
+  problems: ProblemList,
+  maxRows: number,
+  streamingHash: StreamingRosterHash,
+): Set<string> {
+  type F = 'number' | 'name' | 'gender' | 'unit' | 'industry' | 'post' | 'town' | 'area' | 'village' | 'phone' | 'status';
+  const reader = new RowReader(file, file.mapping.columns as Map<F, number>, problems);
+  const insert = db.prepare(
+    `INSERT INTO auditees (version_id, ${AUDITEE_COLUMNS_SQL}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const seen = new Map<string, number>();
+  streamingHash.beginAuditees();
+  for (const row of dataRows(file, problems, maxRows)) {
+    reader.row = row;
+    const before = problems.total;
+    const number = reader.number('number', true);
+    const name = reader.text('name', MAX_LENGTH.name, true);
+    const genderRaw = reader.raw('gender');
+    const gender = cleanGender(genderRaw);
+    if (gender === undefined) reader.problem('gender', 'INVALID_GENDER', `性别「${shown(cleanText(genderRaw))}」无法识别（应为 男 或 女）`);
+    const unit = reader.text('unit', MAX_LENGTH.unit, true);
+    const industry = reader.text('industry', MAX_LENGTH.industry, false);
+    const post = reader.text('post', MAX_LENGTH.post, false);
+    const town = reader.text('town', MAX_LENGTH.place, true);
+    const area = reader.text('area', MAX_LENGTH.place, false);
+    const village = reader.text('village', MAX_LENGTH.place, false);
+    reader.place(places, town, area, village, false);
+    const phone = reader.phone('phone');
+    const statusRaw = reader.raw('status');
+    const status = cleanStatus(statusRaw);
+    if (status === undefined) {
+      reader.problem('status', 'INVALID_STATUS', `状态「${shown(cleanText(statusRaw))}」无法识别（应为 在岗、请假、出差 或 离岗）`);
+    }
+    if (number !== '') {
+      const first = seen.get(number);
+      if (first !== undefined) {
+        reader.problem('number', 'DUPLICATE_NUMBER', `编号 ${number} 重复（首次出现在第 ${first} 行）`);
+      } else {
+        seen.set(number, row.row);
+      }
+    }
+    if (problems.total !== before || problems.any) continue;
+    const values = [number, name, gender ?? '', unit, industry, post, town, area, village, phone, status as string];
+    insert.run(versionId, ...values);
+    streamingHash.auditee(values);
+  }
+  return new Set(seen.keys());
+}
+
+function importContacts(
+  db: Db,
+  versionId: number,
+  file: OpenedFile,
+  places: Set<string>,
+  auditeeNumbers: Set<string>,
+  program: Program,
+  problems: ProblemList,
+  maxRows: number,
+  streamingHash: StreamingRosterHash,
+): void {
+  type F = 'number' | 'name' | 'town' | 'area' | 'village' | 'phone' | 'auditeeNumber' | 'consent';
+  const reader = new RowReader(file, file.mapping.columns as Map<F, number>, problems);
+  const insert = db.prepare(
+    `INSERT INTO contacts (version_id, ${CONTACT_COLUMNS_SQL}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const seen = new Map<string, number>();
+  streamingHash.beginContacts();
+  for (const row of dataRows(file, problems, maxRows)) {
+    reader.row = row;
+    const before = problems.total;
+    const number = reader.number('number', true);
+    const name = reader.text('name', MAX_LENGTH.name, true);
+    const town = reader.text('town', MAX_LENGTH.place, true);
+    const area = reader.text('area', MAX_LENGTH.place, false);
+    const village = reader.text('village', MAX_LENGTH.place, true);
+    reader.place(places, town, area, village, true);
+    const phone = reader.phone('phone');
+    const auditeeNumber = reader.number('auditeeNumber', true);
+    if (auditeeNumber !== '' && !auditeeNumbers.has(auditeeNumber)) {
+      reader.problem(
+        'auditeeNumber',
+        'DANGLING_AUDITEE',
+        `联系${program.auditeeLabel}编号 ${shown(auditeeNumber)} 在${program.auditeeLabel}名单中不存在`,
+      );
+    }
+    const consentRaw = reader.raw('consent');
+    const consent = cleanConsent(consentRaw);
+    if (consent === undefined) {
+      reader.problem('consent', 'INVALID_CONSENT', `同意上镜「${shown(cleanText(consentRaw))}」无法识别（应为 同意、不同意 或 未知）`);
+    }
+    if (number !== '') {
+      const first = seen.get(number);
+      if (first !== undefined) {
+        reader.problem('number', 'DUPLICATE_NUMBER', `编号 ${number} 重复（首次出现在第 ${first} 行）`);
+      } else {
+        seen.set(number, row.row);
+      }
+    }
+    if (problems.total !== before || problems.any) continue;
+    const values = [number, name, town, area, village, phone, auditeeNumber, consent as string];
+    insert.run(versionId, ...values);
+    streamingHash.contact(values);
+  }
+}

@@ -1,0 +1,145 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { CsvParser, CsvSyntaxError } from './csv-parser';
+import { createDecoder, detectEncoding, looksBinary, type DetectedEncoding } from './text-decoding';
+
+/** One spreadsheet row as text cells, with its 1-based row number in the file. */
+export interface RawRow {
+  row: number;
+  cells: string[];
+}
+
+export class UnreadableFileError extends Error {
+  constructor(
+    readonly code: 'NOT_CSV_OR_XLSX' | 'MALFORMED_CSV' | 'MALFORMED_XLSX' | 'LEGACY_XLS',
+    message: string,
+    readonly row?: number,
+  ) {
+    super(message);
+    this.name = 'UnreadableFileError';
+  }
+}
+
+export type SpreadsheetFormat = 'csv' | 'xlsx';
+
+export const CHUNK_BYTES = 1 << 20;
+
+/** Tells CSV from XLSX by content, not by name: a zip is XLSX, an OLE file is the old .xls. */
+export function sniffFormat(head: Uint8Array): SpreadsheetFormat {
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'xlsx';
+  if (head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
+    throw new UnreadableFileError('LEGACY_XLS', '不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV');
+  }
+  return 'csv';
+}
+
+/** Streams records out of CSV bytes given as chunks, decoded as detected from the file's head. */
+export function* csvRows(chunks: Iterable<Buffer>, detected: DetectedEncoding): Generator<RawRow> {
+  const decoder = createDecoder(detected.encoding);
+  const ready: RawRow[] = [];
+  const parser = new CsvParser((cells, row) => ready.push({ row, cells }));
+  let first = true;
+  try {
+    for (const chunk of chunks) {
+      parser.push(decoder.write(first ? chunk.subarray(detected.bomLength) : chunk));
+      first = false;
+      yield* ready.splice(0);
+    }
+    parser.push(decoder.end());
+    parser.end();
+    yield* ready.splice(0);
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) {
+      throw new UnreadableFileError('MALFORMED_CSV', `CSV 格式错误：${error.message}`, error.record);
+    }
+    throw error;
+  }
+}
+
+/** Judges a CSV's encoding from its first megabyte; refuses binary content. */
+export function detectCsvEncoding(head: Uint8Array): DetectedEncoding {
+  const detected = detectEncoding(head);
+  if (looksBinary(head.subarray(0, 65_536), detected.encoding)) {
+    throw new UnreadableFileError('NOT_CSV_OR_XLSX', '文件不是 CSV 或 XLSX 表格');
+  }
+  return detected;
+}
+
+export function encodingLabel(detected: DetectedEncoding): string {
+  if (detected.encoding === 'utf-8') return detected.bomLength > 0 ? 'UTF-8（带 BOM）' : 'UTF-8';
+  if (detected.encoding === 'gb18030') return 'GBK/GB18030';
+  return 'UTF-16';
+}
+
+/** Reads a file in fixed chunks, synchronously, so an import can run inside one transaction. */
+export function* fileChunks(path: string, chunkBytes = CHUNK_BYTES): Generator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(chunkBytes);
+      const read = readSync(fd, buffer, 0, chunkBytes, null);
+      if (read === 0) return;
+      yield buffer.subarray(0, read);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readHead(path: string, bytes = 8): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Text of one XLSX cell. Formulas are data: their text is kept, never evaluated. */
+export function xlsxCellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && Math.abs(value) < 1e21 ? value.toFixed(0) : String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('formula' in value && typeof value.formula === 'string') return `=${value.formula}`;
+  if ('sharedFormula' in value && typeof value.sharedFormula === 'string') return `=${value.sharedFormula}`;
+  if ('text' in value && typeof value.text === 'string') return value.text;
+  if ('error' in value) return String(value.error);
+  return '';
+}
+
+/**
+ * Reads the first worksheet of an XLSX file with exceljs's streaming reader.
+ * Rows are collected (the import itself is synchronous); `maxRows` bounds memory.
+ */
+export async function readXlsxRows(path: string, maxRows: number): Promise<RawRow[]> {
+  const rows: RawRow[] = [];
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+      sharedStrings: 'cache',
+      hyperlinks: 'ignore',
+      styles: 'ignore',
+      worksheets: 'emit',
+    });
+    for await (const worksheet of reader) {
+      for await (const row of worksheet) {
+        const cells: string[] = [];
+        const values = row.values as ExcelJS.CellValue[];
+        for (let i = 1; i < values.length; i += 1) cells.push(xlsxCellText(values[i]));
+        rows.push({ row: row.number, cells });
+        if (rows.length > maxRows) return rows;
+      }
+      break; // only the first worksheet holds the roster
+    }
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw error;
+    throw new UnreadableFileError('MALFORMED_XLSX', `无法读取 XLSX 文件：${(error as Error).message}`);
+  }
+  return rows;
+}

@@ -1,0 +1,69 @@
+import iconv from 'iconv-lite';
+
+/**
+ * Encoding detection for spreadsheet exports. Excel on Chinese Windows saves "CSV" as GBK;
+ * newer tools write UTF-8 with or without a BOM; "Unicode text" is UTF-16 with a BOM.
+ * Without a BOM, a sample that is valid UTF-8 is UTF-8, anything else is GB18030 (a superset of GBK).
+ */
+export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+export interface DetectedEncoding {
+  encoding: TextEncodingName;
+  bomLength: number;
+}
+
+export function detectEncoding(sample: Uint8Array): DetectedEncoding {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) {
+    return { encoding: 'utf-8', bomLength: 3 };
+  }
+  if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
+  if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
+  return { encoding: isValidUtf8Prefix(sample) ? 'utf-8' : 'gb18030', bomLength: 0 };
+}
+
+/** True when the bytes are valid UTF-8, allowing one multi-byte sequence cut at the end. */
+export function isValidUtf8Prefix(bytes: Uint8Array): boolean {
+  let end = bytes.length;
+  // Step back over a trailing, possibly incomplete sequence (at most 3 bytes).
+  for (let back = 1; back <= 3 && end - back >= 0; back += 1) {
+    const b = bytes[end - back] as number;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte
+    if (b >= 0xc0) {
+      const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      if (needed > back) end -= back;
+    }
+    break;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A NUL byte in an 8-bit text sample means a binary file, not CSV. */
+export function looksBinary(sample: Uint8Array, encoding: TextEncodingName): boolean {
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') return false;
+  return sample.includes(0);
+}
+
+export interface StreamingDecoder {
+  write(chunk: Buffer): string;
+  end(): string;
+}
+
+export function createDecoder(encoding: TextEncodingName): StreamingDecoder {
+  if (encoding === 'utf-8') {
+    const decoder = new TextDecoder('utf-8');
+    return {
+      write: (chunk) => decoder.decode(chunk, { stream: true }),
+      end: () => decoder.decode(),
+    };
+  }
+  const decoder = iconv.getDecoder(encoding);
+  return {
+    write: (chunk) => decoder.write(chunk),
+    end: () => decoder.end() ?? '',
+  };
+}

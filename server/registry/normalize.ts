@@ -1,0 +1,131 @@
+/**
+ * Pure cell normalisation for roster imports. Spreadsheets come with full-width digits,
+ * stray spaces, +86 prefixes and mixed forms of the same word; the registry stores one form.
+ */
+
+/** Full-width forms U+FF01–U+FF5E sit at a fixed distance from ASCII U+0021–U+007E. */
+const FULL_WIDTH_OFFSET = 0xfee0;
+
+/**
+ * NFC and trimmed, including ideographic spaces and stray BOMs. A leading apostrophe before
+ * = + - @ is the formula guard our own exports write (csv-writer.ts); it is not data.
+ */
+export function cleanText(raw: string): string {
+  // Fast path: printable ASCII and CJK ideographs are always in NFC; most cells are only that.
+  const normalised = ALWAYS_NFC.test(raw) ? raw : raw.normalize('NFC');
+  const trimmed = EDGE_SPACE.test(normalised) ? normalised.replace(EDGE_SPACES, '') : normalised;
+  return trimmed.charCodeAt(0) === 39 && FORMULA_GUARD.test(trimmed) ? trimmed.slice(1) : trimmed;
+}
+
+const ALWAYS_NFC = /^[\u0020-\u007e\u4e00-\u9fff]*$/u;
+const EDGE_SPACE = /^[\s\u3000\ufeff]|[\s\u3000\ufeff]$/u;
+const EDGE_SPACES = /^[\s\u3000\ufeff]+|[\s\u3000\ufeff]+$/gu;
+const FORMULA_GUARD = /^'[=+\-@]/u;
+
+/** Full-width digits and latin letters (０-９, Ａ-Ｚ, ａ-ｚ, －) folded to ASCII. */
+export function foldFullWidth(raw: string): string {
+  if (!HAS_FULL_WIDTH.test(raw)) return raw;
+  return raw.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0d]/gu, (ch) =>
+    String.fromCharCode(ch.charCodeAt(0) - FULL_WIDTH_OFFSET),
+  );
+}
+
+const HAS_FULL_WIDTH = /[\uff10-\uff5a]/u;
+
+/** Registry numbers are strings of digits, latin letters, '-' and '_'; never JS numbers. */
+export const NUMBER_PATTERN = /^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$/;
+
+export function cleanNumber(raw: string): string {
+  const folded = foldFullWidth(cleanText(raw));
+  return /\s/u.test(folded) ? folded.replace(/\s+/gu, '') : folded;
+}
+
+export type PhoneResult = { ok: true; phone: string } | { ok: false };
+
+/**
+ * Mobile numbers (11 digits starting with 1, with or without +86, spaces or dashes)
+ * and landlines (0 + area code + 7–8 digits). Empty stays empty.
+ */
+export function cleanPhone(raw: string): PhoneResult {
+  const folded = foldFullWidth(cleanText(raw)).replace(/[\s()（）]/gu, '');
+  if (folded === '') return { ok: true, phone: '' };
+  const withoutCountry = folded.replace(/^(\+86|0086)-?/u, '');
+  const digitsOnly = withoutCountry.replace(/-/gu, '');
+  if (/^1\d{10}$/u.test(digitsOnly)) return { ok: true, phone: digitsOnly };
+  if (/^0\d{2,3}-?\d{7,8}$/u.test(withoutCountry)) return { ok: true, phone: withoutCountry };
+  return { ok: false };
+}
+
+/** A Map, not an object: a cell reading 'constructor' must not find Object.prototype. */
+function aliasMap<T>(entries: Record<string, T>): Map<string, T> {
+  return new Map(Object.entries(entries));
+}
+
+export const AUDITEE_STATUSES = ['在岗', '请假', '出差', '离岗'] as const;
+export type AuditeeStatus = (typeof AUDITEE_STATUSES)[number];
+
+const STATUS_ALIASES = aliasMap<AuditeeStatus>({
+  '': '在岗',
+  在岗: '在岗',
+  在职: '在岗',
+  正常: '在岗',
+  active: '在岗',
+  请假: '请假',
+  休假: '请假',
+  leave: '请假',
+  出差: '出差',
+  trip: '出差',
+  travel: '出差',
+  离岗: '离岗',
+  离职: '离岗',
+  调离: '离岗',
+  left: '离岗',
+});
+
+export function cleanStatus(raw: string): AuditeeStatus | undefined {
+  return STATUS_ALIASES.get(raw) ?? STATUS_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
+}
+
+export const CONSENT_VALUES = ['同意', '不同意', '未知'] as const;
+export type Consent = (typeof CONSENT_VALUES)[number];
+
+const CONSENT_ALIASES = aliasMap<Consent>({
+  '': '未知',
+  未知: '未知',
+  unknown: '未知',
+  同意: '同意',
+  是: '同意',
+  y: '同意',
+  yes: '同意',
+  true: '同意',
+  '1': '同意',
+  不同意: '不同意',
+  否: '不同意',
+  n: '不同意',
+  no: '不同意',
+  false: '不同意',
+  '0': '不同意',
+});
+
+export function cleanConsent(raw: string): Consent | undefined {
+  return CONSENT_ALIASES.get(raw) ?? CONSENT_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
+}
+
+const GENDER_ALIASES = aliasMap<string>({
+  '': '',
+  男: '男',
+  女: '女',
+  m: '男',
+  male: '男',
+  f: '女',
+  female: '女',
+});
+
+export function cleanGender(raw: string): string | undefined {
+  return GENDER_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
+}
+
+/** Control characters would break the canonical form (fields are joined by U+001F). */
+export function hasControlCharacter(value: string): boolean {
+  return /[\u0000-\u001f\u007f]/u.test(value);
+}

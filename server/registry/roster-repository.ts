@@ -1,0 +1,83 @@
+import type { Db } from '../store/db';
+import type { RosterVersionDto } from '../protocol/registry';
+import { AUDITEE_FIELDS, CONTACT_FIELDS, RosterHasher } from './canonical';
+
+interface VersionRow {
+  id: number;
+  programCode: string;
+  seq: number;
+  createdAt: string;
+  createdBy: string;
+  sources: string;
+  auditeeCount: number;
+  contactCount: number;
+  hash: string | null;
+}
+
+const VERSION_COLUMNS = `id, program_code AS programCode, seq, created_at AS createdAt, created_by AS createdBy,
+  sources, auditee_count AS auditeeCount, contact_count AS contactCount, hash`;
+
+function toDto(row: VersionRow): RosterVersionDto {
+  return { ...row, sources: JSON.parse(row.sources) as string[], hash: row.hash ?? '' };
+}
+
+/** Only sealed versions (hash set) exist for readers; an import in progress is invisible. */
+export function latestVersion(db: Db, programCode: string): RosterVersionDto | undefined {
+  const row = db
+    .prepare(
+      `SELECT ${VERSION_COLUMNS} FROM roster_versions
+       WHERE program_code = ? AND hash IS NOT NULL ORDER BY seq DESC LIMIT 1`,
+    )
+    .get(programCode) as VersionRow | undefined;
+  return row && toDto(row);
+}
+
+export function getVersion(db: Db, programCode: string, id: number): RosterVersionDto | undefined {
+  const row = db
+    .prepare(
+      `SELECT ${VERSION_COLUMNS} FROM roster_versions
+       WHERE program_code = ? AND id = ? AND hash IS NOT NULL`,
+    )
+    .get(programCode, id) as VersionRow | undefined;
+  return row && toDto(row);
+}
+
+export function listVersions(db: Db, programCode: string): RosterVersionDto[] {
+  return (
+    db
+      .prepare(
+        `SELECT ${VERSION_COLUMNS} FROM roster_versions
+         WHERE program_code = ? AND hash IS NOT NULL ORDER BY seq DESC`,
+      )
+      .all(programCode) as VersionRow[]
+  ).map(toDto);
+}
+
+const AUDITEE_COLUMNS_SQL = 'number, name, gender, unit, industry, post, town, area, village, phone, status';
+const CONTACT_COLUMNS_SQL = 'number, name, town, area, village, phone, auditee_number, consent';
+
+// The SQL column lists must follow the canonical field order exactly.
+if (AUDITEE_COLUMNS_SQL.split(', ').join() !== AUDITEE_FIELDS.join()) {
+  throw new Error('auditee column order differs from the canonical order');
+}
+if (CONTACT_COLUMNS_SQL.replace('auditee_number', 'auditeeNumber').split(', ').join() !== CONTACT_FIELDS.join()) {
+  throw new Error('contact column order differs from the canonical order');
+}
+
+/** Recomputes a version's canonical hash from its stored rows, streaming in number order. */
+export function computeVersionHash(db: Db, programCode: string, versionId: number): ReturnType<RosterHasher['digest']> {
+  const hasher = new RosterHasher(programCode);
+  hasher.beginAuditees();
+  const auditees = db
+    .prepare(`SELECT ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ? ORDER BY number`)
+    .raw();
+  for (const row of auditees.iterate(versionId)) hasher.auditee(row as string[]);
+  hasher.beginContacts();
+  const contacts = db
+    .prepare(`SELECT ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ? ORDER BY number`)
+    .raw();
+  for (const row of contacts.iterate(versionId)) hasher.contact(row as string[]);
+  return hasher.digest();
+}
+
+export { AUDITEE_COLUMNS_SQL, CONTACT_COLUMNS_SQL };

@@ -1,0 +1,61 @@
+import ExcelJS from 'exceljs';
+import type { Program } from './programs';
+import { csvLine, UTF8_BOM } from './export/csv-writer';
+import type { FileKind } from './import/file-kinds';
+
+export const TEMPLATE_KINDS = ['grid', 'auditees', 'contacts'] as const;
+
+/** Header rows of the templates, in the program's own words (教师编号, 家长姓名, …). */
+export function templateHeaders(program: Program, kind: FileKind): string[] {
+  const auditee = program.auditeeLabel;
+  const contact = program.contactLabel;
+  switch (kind) {
+    case 'grid':
+      return ['乡镇', '工作片', '村', '负责人', '负责人职务'];
+    case 'auditees':
+      return [`${auditee}编号`, '姓名', '性别', program.unitLabel, '行业', '职务', '乡镇', '工作片', '村', '手机号', '状态'];
+    case 'contacts':
+      return [`${contact}编号`, contact === '户' ? '户主姓名' : `${contact}姓名`, '乡镇', '工作片', '村', '手机号', `联系${auditee}编号`, '同意上镜'];
+  }
+}
+
+const NOTES: Record<FileKind, string[]> = {
+  grid: [
+    '每行定义一个网格单元：只填乡镇 = 乡镇；填乡镇和工作片 = 工作片；三项都填 = 村。',
+    '负责人：该网格的包片领导或责任干部。',
+  ],
+  auditees: [
+    '编号为文本，可含前导零（如 00012），不可重复；只能由数字、字母、- 和 _ 组成。',
+    '乡镇 / 工作片 / 村 必须是网格表中已有的名称。',
+    '状态：在岗、请假、出差 或 离岗（留空视为在岗）。',
+    '手机号：11 位手机号或带区号的固定电话。',
+  ],
+  contacts: [
+    '编号为文本，不可重复；联系人员编号必须存在于人员名单中。',
+    '同意上镜：同意、不同意 或 未知（留空视为未知）。不同意上镜的不会被抽中直播连线。',
+    '没有电话的可以留空，但不会被抽中电话核实。',
+  ],
+};
+
+export function templateCsv(program: Program, kind: FileKind): Buffer {
+  return Buffer.from(UTF8_BOM + csvLine(templateHeaders(program, kind)), 'utf8');
+}
+
+export async function templateXlsx(program: Program, kind: FileKind): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'choucha';
+  const sheet = workbook.addWorksheet(program.name);
+  const headers = templateHeaders(program, kind);
+  sheet.addRow(headers);
+  sheet.getRow(1).font = { bold: true };
+  headers.forEach((header, index) => {
+    const column = sheet.getColumn(index + 1);
+    column.width = Math.max(10, header.length * 2 + 4);
+    // Text format keeps leading zeros of numbers and long phone numbers exact.
+    column.numFmt = '@';
+  });
+  const notes = workbook.addWorksheet('填写说明');
+  NOTES[kind].forEach((line) => notes.addRow([line]));
+  notes.getColumn(1).width = 90;
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

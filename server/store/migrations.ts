@@ -1,0 +1,130 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each.
+ * Never edit a migration that has shipped: add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'registry',
+    sql: `
+      CREATE TABLE programs (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        auditee_label TEXT NOT NULL,
+        contact_label TEXT NOT NULL,
+        unit_label TEXT NOT NULL,
+        sort_order INTEGER NOT NULL
+      );
+
+      -- The county grid: 乡镇 (town) → 工作片 (area) → 村 (village). Shared by all programs.
+      CREATE TABLE grid_units (
+        id INTEGER PRIMARY KEY,
+        level TEXT NOT NULL CHECK (level IN ('town', 'area', 'village')),
+        parent_id INTEGER REFERENCES grid_units(id),
+        path TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        leader TEXT NOT NULL DEFAULT '',
+        leader_post TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX grid_units_parent ON grid_units(parent_id);
+
+      -- One row per successful import. Rows of a version are immutable once its hash is set.
+      CREATE TABLE roster_versions (
+        id INTEGER PRIMARY KEY,
+        program_code TEXT NOT NULL REFERENCES programs(code),
+        seq INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        auditee_count INTEGER NOT NULL DEFAULT 0,
+        contact_count INTEGER NOT NULL DEFAULT 0,
+        hash TEXT,
+        UNIQUE (program_code, seq)
+      );
+
+      CREATE TABLE auditees (
+        version_id INTEGER NOT NULL REFERENCES roster_versions(id),
+        number TEXT NOT NULL,
+        name TEXT NOT NULL,
+        gender TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        industry TEXT NOT NULL,
+        post TEXT NOT NULL,
+        town TEXT NOT NULL,
+        area TEXT NOT NULL,
+        village TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('在岗', '请假', '出差', '离岗')),
+        PRIMARY KEY (version_id, number)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE contacts (
+        version_id INTEGER NOT NULL REFERENCES roster_versions(id),
+        number TEXT NOT NULL,
+        name TEXT NOT NULL,
+        town TEXT NOT NULL,
+        area TEXT NOT NULL,
+        village TEXT NOT NULL,
+        phone TEXT NOT NULL,
+        auditee_number TEXT NOT NULL,
+        consent TEXT NOT NULL CHECK (consent IN ('同意', '不同意', '未知')),
+        PRIMARY KEY (version_id, number)
+      ) WITHOUT ROWID;
+      CREATE INDEX contacts_by_auditee ON contacts(version_id, auditee_number);
+
+      -- Immutability is enforced by the database itself, not only by the code that writes.
+      CREATE TRIGGER roster_versions_no_delete BEFORE DELETE ON roster_versions
+        BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
+      CREATE TRIGGER roster_versions_seal_once BEFORE UPDATE ON roster_versions
+        WHEN OLD.hash IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
+      CREATE TRIGGER auditees_no_update BEFORE UPDATE ON auditees
+        BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
+      CREATE TRIGGER auditees_no_delete BEFORE DELETE ON auditees
+        BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
+      CREATE TRIGGER auditees_no_insert_after_seal BEFORE INSERT ON auditees
+        WHEN (SELECT hash FROM roster_versions WHERE id = NEW.version_id) IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
+      CREATE TRIGGER contacts_no_update BEFORE UPDATE ON contacts
+        BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
+      CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
+        BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
+      CREATE TRIGGER contacts_no_insert_after_seal BEFORE INSERT ON contacts
+        WHEN (SELECT hash FROM roster_versions WHERE id = NEW.version_id) IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
+
+      -- Every closed audit round, per auditee. Written by the show and routine checks;
+      -- read by the draw plan's cool-down rule.
+      CREATE TABLE audit_history (
+        id INTEGER PRIMARY KEY,
+        program_code TEXT NOT NULL REFERENCES programs(code),
+        auditee_number TEXT NOT NULL,
+        audited_on TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        result TEXT NOT NULL
+      );
+      CREATE INDEX audit_history_by_auditee ON audit_history(program_code, auditee_number, audited_on);
+
+      CREATE TABLE users (
+        username TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('operator', 'supervisor')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users(username),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
+];
