@@ -41,9 +41,9 @@ const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 const rel = relative(process.cwd(), dbPath) || dbPath;
 console.log(`
 choucha 摇号抽查 已启动${firstStart ? '（首次启动，已创建数据库）' : ''}
-  数据库      ${rel}
+  数据库：${rel}
 ${Object.values(PAGES)
-  .map((page) => `  ${page.title.padEnd(8, '　')}${base}${page.path}`)
+  .map((page) => `  ${page.title}：${base}${page.path}`)
   .join('\n')}
 
 登录：用户名 operator（操作员）或 supervisor（监督员）
