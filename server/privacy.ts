@@ -12,7 +12,7 @@ export function maskName(name: string): string {
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/gu, '');
   if (digits.length === 0) return '';
-  if (digits.length === 11) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
+  if (digits.length === 11 && digits.startsWith('1')) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
   if (digits.length <= 4) return '*'.repeat(digits.length);
   return `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
 }

@@ -76,9 +76,10 @@ export class CsvParser {
     const delimiter = this.delimiter as number;
     let i = 0;
     const n = text.length;
+    if (n === 0) return;
     if (this.skipLeadingLf) {
       this.skipLeadingLf = false;
-      if (n > 0 && text.charCodeAt(0) === LF) i = 1;
+      if (text.charCodeAt(0) === LF) i = 1;
     }
     while (i < n) {
       if (this.inQuotes) {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { cleanConsent, cleanGender, cleanNumber, cleanPhone, cleanStatus, cleanText, NUMBER_PATTERN } from './normalize';
+
+describe('cell normalisation', () => {
+  it('trims ASCII, ideographic and BOM spaces and composes to NFC', () => {
+    expect(cleanText('\u3000 王小明 \ufeff')).toBe('王小明');
+    expect(cleanText('e\u0301')).toBe('\u00e9');
+  });
+
+  it('strips the formula guard apostrophe written by our own exports, and only that', () => {
+    expect(cleanText("'=SUM(A1)")).toBe('=SUM(A1)');
+    expect(cleanText("'+86")).toBe('+86');
+    expect(cleanText("'abc")).toBe("'abc");
+    expect(cleanText('=SUM(A1)')).toBe('=SUM(A1)');
+  });
+
+  it('folds full-width digits and letters in numbers, keeping leading zeros', () => {
+    expect(cleanNumber('０００１２')).toBe('00012');
+    expect(cleanNumber(' Ａ－０１ ')).toBe('A-01');
+    expect(NUMBER_PATTERN.test('00012')).toBe(true);
+    expect(NUMBER_PATTERN.test('12 34')).toBe(false);
+    expect(NUMBER_PATTERN.test('1'.repeat(33))).toBe(false);
+  });
+
+  it('accepts mobiles with +86, spaces, dashes or full-width digits, and landlines', () => {
+    expect(cleanPhone('138 1234 5678')).toEqual({ ok: true, phone: '13812345678' });
+    expect(cleanPhone('+86-138-1234-5678')).toEqual({ ok: true, phone: '13812345678' });
+    expect(cleanPhone('１３８１２３４５６７８')).toEqual({ ok: true, phone: '13812345678' });
+    expect(cleanPhone('0539-2251234')).toEqual({ ok: true, phone: '0539-2251234' });
+    expect(cleanPhone('')).toEqual({ ok: true, phone: '' });
+  });
+
+  it('rejects malformed phones', () => {
+    for (const bad of ['1381234567', '23812345678', 'abc', '138123456789', '=1+1']) {
+      expect(cleanPhone(bad)).toEqual({ ok: false });
+    }
+  });
+
+  it('maps statuses, consent and gender from their usual spellings', () => {
+    expect(cleanStatus('')).toBe('在岗');
+    expect(cleanStatus(' 请假 ')).toBe('请假');
+    expect(cleanStatus('Leave')).toBe('请假');
+    expect(cleanStatus('退休')).toBeUndefined();
+    expect(cleanConsent('是')).toBe('同意');
+    expect(cleanConsent('')).toBe('未知');
+    expect(cleanConsent('不同意')).toBe('不同意');
+    expect(cleanGender('F')).toBe('女');
+  });
+
+  it('does not find Object.prototype members for cells like "constructor"', () => {
+    expect(cleanStatus('constructor')).toBeUndefined();
+    expect(cleanConsent('__proto__')).toBeUndefined();
+    expect(cleanGender('toString')).toBeUndefined();
+  });
+});
