@@ -37,7 +37,9 @@ if (registryIsEmpty(db) && process.env.CHOUCHA_DEMO !== '0') {
 }
 
 await app.listen({ host, port });
-const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+const address = app.server.address();
+const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
 const rel = relative(process.cwd(), dbPath) || dbPath;
 console.log(`
 choucha 摇号抽查 已启动${firstStart ? '（首次启动，已创建数据库）' : ''}

@@ -113,7 +113,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
         try {
           const files: FileToImport[] = [];
           const tooLarge: ImportProblem[] = [];
-          for await (const part of request.files({ limits: { fileSize: maxUploadBytes, files: 10 } })) {
+          for await (const part of request.files({ limits: { fileSize: maxUploadBytes, files: 10 }, throwFileSizeLimit: false })) {
             const path = join(dir, `upload-${files.length}`);
             await pipeline(part.file, createWriteStream(path));
             const name = part.filename || `文件${files.length + 1}`;

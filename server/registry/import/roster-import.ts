@@ -257,6 +257,9 @@ function carryOverContacts(
     `INSERT INTO contacts (version_id, ${CONTACT_COLUMNS_SQL})
      SELECT ?, ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ?`,
   ).run(versionId, previous.id);
+  // With problems already found, rows of the new auditee list were not stored: the check
+  // would only report noise, and the import is refused anyway.
+  if (problems.any) return;
   const dangling = db
     .prepare(
       `SELECT number, auditee_number AS auditeeNumber FROM contacts c WHERE version_id = ?

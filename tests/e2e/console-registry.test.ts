@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { loadDemoCounty } from '../../server/demo/load-demo';
+import { CADRE_HEADER, csvBytes } from '../helpers/roster-fixture';
+import { launchChromium, screenshot } from '../helpers/browser';
+import { OPERATOR_PASSWORD, testApp } from '../helpers/test-app';
+
+let app: FastifyInstance;
+let close: () => Promise<void>;
+let browser: Browser;
+let page: Page;
+let base: string;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  ({ app, close } = await testApp({ clock: () => new Date('2026-11-26T01:30:00.000Z') }));
+  loadDemoCounty(app.services.db, { now: '2026-11-26T01:00:00.000Z', cadres: 600, teachers: 20 });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await close?.();
+});
+
+/** Cadres of the demo county as the console shows them, read back through the API. */
+async function cadreCsvWith(edit: (rows: string[][]) => void): Promise<Buffer> {
+  const rows = app.services.db
+    .prepare('SELECT number, name, gender, unit, industry, post, town, area, village, phone, status FROM auditees WHERE version_id = 1 ORDER BY number')
+    .raw()
+    .all() as string[][];
+  edit(rows);
+  return csvBytes(CADRE_HEADER, rows, 'gbk');
+}
+
+describe('operator console: registry', () => {
+  it('refuses a wrong password with a Chinese message', async () => {
+    await page.goto(`${base}/console`);
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('用户名或密码错误');
+  });
+
+  it('logs in and shows the county grid with counts per 乡镇', async () => {
+    await page.getByTestId('login-password').fill(OPERATOR_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('grid-table').waitFor();
+    expect(await page.getByTestId('total-auditees').textContent()).toBe('600');
+    expect(await page.getByTestId('grid-row').count()).toBe(18);
+    expect(await page.getByTestId('grid-row').first().textContent()).toContain('城关街道');
+    await screenshot(page, 'console-registry');
+  });
+
+  it('drills down to a village, a cadre and the cadre’s households, with masked phones', async () => {
+    await page.getByTestId('grid-row').first().click();
+    await expect.poll(() => page.getByTestId('breadcrumbs').textContent()).toContain('城关街道');
+    await page.getByTestId('grid-row').first().click();
+    await page.getByTestId('grid-row').first().click();
+    await page.getByTestId('village-auditee').first().click();
+    await page.getByTestId('auditee-detail').waitFor();
+    const rows = page.getByTestId('detail-contact');
+    expect(await rows.count()).toBeGreaterThanOrEqual(20);
+    expect(await rows.first().textContent()).toMatch(/100\*\*\*\*\d{4}|无电话/u);
+    expect(await page.getByTestId('auditee-detail').textContent()).not.toMatch(/100\d{8}/u);
+    await screenshot(page, 'console-cadre-households');
+  });
+
+  it('finds a cadre by number', async () => {
+    await page.getByTestId('search-input').fill('00012');
+    await page.getByTestId('search-submit').click();
+    await page.getByTestId('search-results').waitFor();
+    expect(await page.getByTestId('search-auditee').first().textContent()).toContain('00012');
+  });
+
+  it('shows every problem of a bad import as a table, and imports nothing', async () => {
+    await page.getByTestId('tab-import').click();
+    const bad = await cadreCsvWith((rows) => {
+      (rows[3] as string[])[9] = '13800';
+      (rows[7] as string[])[8] = '不存在的村';
+    });
+    await page.getByTestId('import-files').setInputFiles({ name: '干部名单-有错.csv', mimeType: 'text/csv', buffer: bad });
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-problems').waitFor();
+    const codes = await page.getByTestId('import-problem').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
+    expect(codes).toEqual(['MALFORMED_PHONE', 'UNKNOWN_GRID_UNIT']);
+    const first = await page.getByTestId('import-problem').first().textContent();
+    expect(first).toContain('干部名单-有错.csv');
+    expect(first).toContain('5'); // row 5: header is row 1
+    expect(first).toContain('手机号');
+    await screenshot(page, 'console-import-errors');
+    expect(app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(2);
+  });
+
+  it('imports a corrected file as a new version, shows hostile names as text, and lists versions with hashes', async () => {
+    const good = await cadreCsvWith((rows) => {
+      (rows[0] as string[])[1] = '<img src=x onerror=alert(1)>';
+      (rows[1] as string[])[10] = '请假';
+    });
+    await page.getByTestId('import-files').setInputFiles({ name: '干部名单-更正.csv', mimeType: 'text/csv', buffer: good });
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-result').waitFor();
+    expect(await page.getByTestId('import-result').getAttribute('data-state')).toBe('created');
+    expect(await page.getByTestId('import-hash').textContent()).toMatch(/SHA-256 [0-9a-f]{64}/u);
+
+    await page.getByTestId('tab-versions').click();
+    await expect.poll(() => page.getByTestId('version-row').count()).toBe(2);
+    const hashes = await page.getByTestId('version-hash').allTextContents();
+    expect(hashes[0]).not.toBe(hashes[1]);
+    await screenshot(page, 'console-versions');
+
+    await page.getByTestId('tab-registry').click();
+    await page.getByTestId('search-input').fill('00001');
+    await page.getByTestId('search-submit').click();
+    await page.getByTestId('search-results').waitFor();
+    expect(await page.getByTestId('search-auditee').first().textContent()).toContain('<img src=x onerror=alert(1)>');
+    expect(dialogs).toEqual([]);
+  });
+});
