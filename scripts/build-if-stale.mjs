@@ -28,10 +28,14 @@ export function uiIsStale() {
 export function buildIfStale({ quiet = false } = {}) {
   if (!uiIsStale()) return false;
   if (!quiet) console.log('界面有更新，正在构建（vite build）…');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   return true;
 }
 

@@ -9,7 +9,9 @@ export function ensureChromium() {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!isRoot) {
-    console.error(`浏览器测试需要 Debian 的 chromium（${CHROMIUM_PATH} 不存在）。请先运行：\n  sudo sh -c '${INSTALL}'`);
+    console.error(
+      `浏览器测试需要 Debian 的 chromium（${CHROMIUM_PATH} 不存在）。请先运行：\n  sudo sh -c '${INSTALL}'`,
+    );
     process.exit(1);
   }
   console.log(`未找到 chromium，正在安装：${INSTALL}`);

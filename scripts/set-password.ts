@@ -7,7 +7,10 @@ import { REPO_ROOT } from '../server/app';
 
 const args = process.argv.slice(2);
 const dbIndex = args.indexOf('--db');
-const dbPath = dbIndex >= 0 ? (args.splice(dbIndex, 2)[1] as string) : (process.env.CHOUCHA_DB ?? join(REPO_ROOT, 'data', 'choucha.db'));
+const dbPath =
+  dbIndex >= 0
+    ? (args.splice(dbIndex, 2)[1] as string)
+    : (process.env.CHOUCHA_DB ?? join(REPO_ROOT, 'data', 'choucha.db'));
 const [username, password] = args;
 if (!username || !password || password.length < 8) {
   console.error('用法：npm run set-password -- operator|supervisor 新密码（至少 8 位）');

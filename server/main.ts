@@ -24,7 +24,9 @@ const { db, generatedAccounts, clock } = app.services;
 
 if (generatedAccounts.length > 0) {
   const lines = generatedAccounts.map((a) => `${a.username}\t${a.password}`).join('\n');
-  writeFileSync(credentialsFile, `# choucha 初始账号（首次启动生成；登录后请妥善保管或删除本文件）\n${lines}\n`, { mode: 0o600 });
+  writeFileSync(credentialsFile, `# choucha 初始账号（首次启动生成；登录后请妥善保管或删除本文件）\n${lines}\n`, {
+    mode: 0o600,
+  });
 }
 
 if (registryIsEmpty(db) && process.env.CHOUCHA_DEMO !== '0') {

@@ -40,7 +40,10 @@ afterEach(() => {
 
 const options = { programCode: PROGRAM, actor: 'tester', now: '2026-11-26T08:00:00.000Z' };
 
-async function importFiles(files: Record<string, Buffer | string>, extra: Partial<Parameters<typeof importRosterFiles>[2]> = {}) {
+async function importFiles(
+  files: Record<string, Buffer | string>,
+  extra: Partial<Parameters<typeof importRosterFiles>[2]> = {},
+) {
   const paths = Object.entries(files).map(([name, content]) => ({ path: writeTemp(dir, name, content), name }));
   return importRosterFiles(db, paths, { ...options, ...extra });
 }
@@ -55,14 +58,33 @@ async function importFixture(encoding: CsvEncoding = 'utf8') {
 
 /** The expected hash, computed in memory from the fixture rows, independently of the import. */
 function expectedHash(): string {
-  const auditees: AuditeeRow[] = cadreRows().map(([number, name, gender, unit, industry, post, town, area, village, phone, status]) => ({
-    number: number as string, name: name as string, gender: gender as string, unit: unit as string, industry: industry as string,
-    post: post as string, town: town as string, area: area as string, village: village as string, phone: phone as string, status: status as string,
-  }));
-  const contacts: ContactRow[] = householdRows().map(([number, name, town, area, village, phone, auditeeNumber, consent]) => ({
-    number: number as string, name: name as string, town: town as string, area: area as string, village: village as string,
-    phone: phone as string, auditeeNumber: auditeeNumber as string, consent: consent as string,
-  }));
+  const auditees: AuditeeRow[] = cadreRows().map(
+    ([number, name, gender, unit, industry, post, town, area, village, phone, status]) => ({
+      number: number as string,
+      name: name as string,
+      gender: gender as string,
+      unit: unit as string,
+      industry: industry as string,
+      post: post as string,
+      town: town as string,
+      area: area as string,
+      village: village as string,
+      phone: phone as string,
+      status: status as string,
+    }),
+  );
+  const contacts: ContactRow[] = householdRows().map(
+    ([number, name, town, area, village, phone, auditeeNumber, consent]) => ({
+      number: number as string,
+      name: name as string,
+      town: town as string,
+      area: area as string,
+      village: village as string,
+      phone: phone as string,
+      auditeeNumber: auditeeNumber as string,
+      consent: consent as string,
+    }),
+  );
   return rosterHash(PROGRAM, auditees, contacts);
 }
 
@@ -100,7 +122,11 @@ describe('roster import round trips', () => {
   });
 
   it('gives the same hash in another row order, with LF endings and padded, full-width cells', async () => {
-    const messy = cadreRows().map((row) => row.map((cell, i) => (i === 0 ? ` ${cell.replace(/\d/gu, (d) => String.fromCharCode(0xff10 + Number(d)))} ` : cell)));
+    const messy = cadreRows().map((row) =>
+      row.map((cell, i) =>
+        i === 0 ? ` ${cell.replace(/\d/gu, (d) => String.fromCharCode(0xff10 + Number(d)))} ` : cell,
+      ),
+    );
     const result = await importFiles({
       'grid.csv': csvBytes(GRID_HEADER, shuffled(GRID_ROWS), 'utf8', '\n'),
       'cadres.csv': csvBytes(CADRE_HEADER, shuffled(messy), 'utf8', '\n') + '\n,,,\n\n',
@@ -116,11 +142,26 @@ describe('roster import round trips', () => {
   });
 
   it('recognises English headers', async () => {
-    const english = ['number', 'name', 'gender', 'unit', 'industry', 'post', 'town', 'area', 'village', 'phone', 'status'];
+    const english = [
+      'number',
+      'name',
+      'gender',
+      'unit',
+      'industry',
+      'post',
+      'town',
+      'area',
+      'village',
+      'phone',
+      'status',
+    ];
     const result = await importFiles({
       'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS),
       'cadres.csv': csvBytes(english, cadreRows()),
-      'households.csv': csvBytes(['household_no', 'head', 'town', 'area', 'village', 'mobile', 'cadre_no', 'consent'], householdRows()),
+      'households.csv': csvBytes(
+        ['household_no', 'head', 'town', 'area', 'village', 'mobile', 'cadre_no', 'consent'],
+        householdRows(),
+      ),
     });
     expect(result.version?.hash).toBe(expectedHash());
   });
@@ -176,24 +217,133 @@ describe('roster import refuses bad input, says where, and writes nothing', () =
     return { 'households.csv': csvBytes(HOUSEHOLD_HEADER, rows) };
   };
   const cases: Case[] = [
-    { name: 'a duplicate number', files: withCadres((r) => r.push([...(r[0] as string[])])), code: 'DUPLICATE_NUMBER', row: 6, column: '干部编号', message: /编号 00001 重复（首次出现在第 2 行）/u },
-    { name: 'a household whose cadre does not exist', files: withHouseholds((r) => ((r[3] as string[])[6] = '99999')), code: 'DANGLING_AUDITEE', row: 5, column: '联系干部编号', message: /联系干部编号 99999 在干部名单中不存在/u },
-    { name: 'a missing required field', files: withCadres((r) => ((r[2] as string[])[1] = '  ')), code: 'MISSING_FIELD', row: 4, column: '姓名', message: /缺少必填项「姓名」/u },
-    { name: 'a malformed phone', files: withCadres((r) => ((r[1] as string[])[9] = '1381234')), code: 'MALFORMED_PHONE', row: 3, column: '手机号', message: /手机号格式不正确：「1381234」/u },
-    { name: 'an unknown grid unit', files: withHouseholds((r) => ((r[0] as string[])[4] = '不存在村')), code: 'UNKNOWN_GRID_UNIT', row: 2, column: '村', message: /网格中没有「城关街道 \/ 东片 \/ 不存在村」/u },
-    { name: 'an over-long cell', files: withCadres((r) => ((r[0] as string[])[3] = '局'.repeat(65))), code: 'CELL_TOO_LONG', row: 2, column: '单位', message: /内容过长：65 个字，上限 64 个字/u },
-    { name: 'an unknown status', files: withCadres((r) => ((r[0] as string[])[10] = '退休')), code: 'INVALID_STATUS', row: 2, column: '状态', message: /状态「退休」无法识别/u },
-    { name: 'a number with spaces inside', files: withCadres((r) => ((r[0] as string[])[0] = '00 01;')), code: 'INVALID_NUMBER', row: 2, message: /只能由数字、字母/u },
-    { name: 'a bad row after many good ones', files: withHouseholds((r) => r.push(['99999', '', '城关街道', '东片', '东岭社区', '', '00001', ''])), code: 'MISSING_FIELD', row: 22, column: '户主姓名', message: /缺少必填项/u },
-    { name: 'a binary file that is not CSV or XLSX', files: () => ({ 'photo.csv': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) }), code: 'NOT_CSV_OR_XLSX', message: /不是 CSV 或 XLSX/u },
-    { name: 'an old .xls file', files: () => ({ 'old.xls': Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]) }), code: 'LEGACY_XLS', message: /另存为 \.xlsx/u },
-    { name: 'a broken XLSX', files: () => ({ 'broken.xlsx': Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]) }), code: 'MALFORMED_XLSX', message: /无法读取 XLSX/u },
-    { name: 'a file over the size limit', files: () => ({ 'big.csv': csvBytes(CADRE_HEADER, cadreRows()) }), maxFileBytes: 100, code: 'FILE_TOO_LARGE', message: /超过上限/u },
-    { name: 'an unterminated quote', files: () => ({ 'cadres.csv': `${CADRE_HEADER.join(',')}\n00001,"张三,男\n` }), code: 'MALFORMED_CSV', message: /引号未闭合/u },
-    { name: 'a missing column', files: () => ({ 'cadres.csv': csvBytes(CADRE_HEADER.filter((h) => h !== '单位'), cadreRows().map((r) => r.filter((_c, i) => i !== 3))) }), code: 'MISSING_COLUMN', column: '单位', message: /缺少必需的列「单位」/u },
-    { name: 'a header nobody knows', files: () => ({ 'what.csv': 'a,b,c\n1,2,3\n' }), code: 'UNKNOWN_FILE_KIND', message: /无法识别表头/u },
+    {
+      name: 'a duplicate number',
+      files: withCadres((r) => r.push([...(r[0] as string[])])),
+      code: 'DUPLICATE_NUMBER',
+      row: 6,
+      column: '干部编号',
+      message: /编号 00001 重复（首次出现在第 2 行）/u,
+    },
+    {
+      name: 'a household whose cadre does not exist',
+      files: withHouseholds((r) => ((r[3] as string[])[6] = '99999')),
+      code: 'DANGLING_AUDITEE',
+      row: 5,
+      column: '联系干部编号',
+      message: /联系干部编号 99999 在干部名单中不存在/u,
+    },
+    {
+      name: 'a missing required field',
+      files: withCadres((r) => ((r[2] as string[])[1] = '  ')),
+      code: 'MISSING_FIELD',
+      row: 4,
+      column: '姓名',
+      message: /缺少必填项「姓名」/u,
+    },
+    {
+      name: 'a malformed phone',
+      files: withCadres((r) => ((r[1] as string[])[9] = '1381234')),
+      code: 'MALFORMED_PHONE',
+      row: 3,
+      column: '手机号',
+      message: /手机号格式不正确：「1381234」/u,
+    },
+    {
+      name: 'an unknown grid unit',
+      files: withHouseholds((r) => ((r[0] as string[])[4] = '不存在村')),
+      code: 'UNKNOWN_GRID_UNIT',
+      row: 2,
+      column: '村',
+      message: /网格中没有「城关街道 \/ 东片 \/ 不存在村」/u,
+    },
+    {
+      name: 'an over-long cell',
+      files: withCadres((r) => ((r[0] as string[])[3] = '局'.repeat(65))),
+      code: 'CELL_TOO_LONG',
+      row: 2,
+      column: '单位',
+      message: /内容过长：65 个字，上限 64 个字/u,
+    },
+    {
+      name: 'an unknown status',
+      files: withCadres((r) => ((r[0] as string[])[10] = '退休')),
+      code: 'INVALID_STATUS',
+      row: 2,
+      column: '状态',
+      message: /状态「退休」无法识别/u,
+    },
+    {
+      name: 'a number with spaces inside',
+      files: withCadres((r) => ((r[0] as string[])[0] = '00 01;')),
+      code: 'INVALID_NUMBER',
+      row: 2,
+      message: /只能由数字、字母/u,
+    },
+    {
+      name: 'a bad row after many good ones',
+      files: withHouseholds((r) => r.push(['99999', '', '城关街道', '东片', '东岭社区', '', '00001', ''])),
+      code: 'MISSING_FIELD',
+      row: 22,
+      column: '户主姓名',
+      message: /缺少必填项/u,
+    },
+    {
+      name: 'a binary file that is not CSV or XLSX',
+      files: () => ({ 'photo.csv': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) }),
+      code: 'NOT_CSV_OR_XLSX',
+      message: /不是 CSV 或 XLSX/u,
+    },
+    {
+      name: 'an old .xls file',
+      files: () => ({ 'old.xls': Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]) }),
+      code: 'LEGACY_XLS',
+      message: /另存为 \.xlsx/u,
+    },
+    {
+      name: 'a broken XLSX',
+      files: () => ({ 'broken.xlsx': Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(200, 7)]) }),
+      code: 'MALFORMED_XLSX',
+      message: /无法读取 XLSX/u,
+    },
+    {
+      name: 'a file over the size limit',
+      files: () => ({ 'big.csv': csvBytes(CADRE_HEADER, cadreRows()) }),
+      maxFileBytes: 100,
+      code: 'FILE_TOO_LARGE',
+      message: /超过上限/u,
+    },
+    {
+      name: 'an unterminated quote',
+      files: () => ({ 'cadres.csv': `${CADRE_HEADER.join(',')}\n00001,"张三,男\n` }),
+      code: 'MALFORMED_CSV',
+      message: /引号未闭合/u,
+    },
+    {
+      name: 'a missing column',
+      files: () => ({
+        'cadres.csv': csvBytes(
+          CADRE_HEADER.filter((h) => h !== '单位'),
+          cadreRows().map((r) => r.filter((_c, i) => i !== 3)),
+        ),
+      }),
+      code: 'MISSING_COLUMN',
+      column: '单位',
+      message: /缺少必需的列「单位」/u,
+    },
+    {
+      name: 'a header nobody knows',
+      files: () => ({ 'what.csv': 'a,b,c\n1,2,3\n' }),
+      code: 'UNKNOWN_FILE_KIND',
+      message: /无法识别表头/u,
+    },
     { name: 'an empty file', files: () => ({ 'empty.csv': '\r\n\r\n' }), code: 'EMPTY_FILE', message: /文件是空的/u },
-    { name: 'two cadre files at once', files: () => ({ 'a.csv': csvBytes(CADRE_HEADER, cadreRows()), 'b.csv': csvBytes(CADRE_HEADER, cadreRows()) }), code: 'DUPLICATE_FILE_KIND', message: /一次只能导入一份/u },
+    {
+      name: 'two cadre files at once',
+      files: () => ({ 'a.csv': csvBytes(CADRE_HEADER, cadreRows()), 'b.csv': csvBytes(CADRE_HEADER, cadreRows()) }),
+      code: 'DUPLICATE_FILE_KIND',
+      message: /一次只能导入一份/u,
+    },
   ];
 
   it.each(cases)('rejects $name', async (testCase) => {
@@ -222,7 +372,19 @@ describe('roster import refuses bad input, says where, and writes nothing', () =
 
   it('lists at most 200 problems but counts them all', async () => {
     await importFixture();
-    const rows = Array.from({ length: 500 }, (_, i) => [`9${String(i).padStart(4, '0')}`, '张三', '男', '单位', '', '', '城关街道', '', '', 'bad-phone', '']);
+    const rows = Array.from({ length: 500 }, (_, i) => [
+      `9${String(i).padStart(4, '0')}`,
+      '张三',
+      '男',
+      '单位',
+      '',
+      '',
+      '城关街道',
+      '',
+      '',
+      'bad-phone',
+      '',
+    ]);
     const error = await rejection(importFiles({ 'cadres.csv': csvBytes(CADRE_HEADER, rows) }));
     expect(error.problems).toHaveLength(200);
     expect(error.totalProblems).toBeGreaterThanOrEqual(500);
@@ -235,7 +397,9 @@ describe('roster versions are immutable', () => {
     ["DELETE FROM contacts WHERE number = '10001'"],
     ["UPDATE roster_versions SET hash = 'x'"],
     ['DELETE FROM roster_versions'],
-    ["INSERT INTO contacts (version_id, number, name, town, area, village, phone, auditee_number, consent) VALUES (1, '77777', '新', '城关街道', '东片', '东岭社区', '', '00001', '同意')"],
+    [
+      "INSERT INTO contacts (version_id, number, name, town, area, village, phone, auditee_number, consent) VALUES (1, '77777', '新', '城关街道', '东片', '东岭社区', '', '00001', '同意')",
+    ],
   ])('the database refuses: %s', async (sql) => {
     await importFixture();
     const before = registryDigest(db);

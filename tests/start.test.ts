@@ -57,7 +57,9 @@ describe('npm start on a fresh clone', () => {
     });
     expect(login.status).toBe(200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const grid = (await (await fetch(`${first.base}/api/programs/cadre-household/grid`, { headers: { cookie } })).json()) as {
+    const grid = (await (
+      await fetch(`${first.base}/api/programs/cadre-household/grid`, { headers: { cookie } })
+    ).json()) as {
       totals: { auditees: number; contacts: number };
       children: unknown[];
     };

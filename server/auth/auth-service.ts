@@ -30,7 +30,9 @@ export class AuthService {
    * Creates the operator and supervisor accounts on first start. A password comes from the
    * given values (environment) or is generated; generated ones are returned to be shown once.
    */
-  ensureUsers(passwords: Partial<Record<StaffRole, string>>): { username: string; role: StaffRole; password: string }[] {
+  ensureUsers(
+    passwords: Partial<Record<StaffRole, string>>,
+  ): { username: string; role: StaffRole; password: string }[] {
     const created: { username: string; role: StaffRole; password: string }[] = [];
     const exists = this.db.prepare('SELECT 1 FROM users WHERE username = ?').pluck();
     const insert = this.db.prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)');
@@ -51,7 +53,11 @@ export class AuthService {
     this.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
   }
 
-  login(username: string, password: string, clientAddress: string): { token: string; user: SessionUser; expiresAt: Date } {
+  login(
+    username: string,
+    password: string,
+    clientAddress: string,
+  ): { token: string; user: SessionUser; expiresAt: Date } {
     const now = this.clock().getTime();
     const keys = [`ip:${clientAddress}`, `user:${username}`];
     for (const key of keys) {
@@ -59,9 +65,9 @@ export class AuthService {
       this.failures.set(key, recent);
       if (recent.length >= MAX_FAILURES) throw new AppError('AUTH_RATE_LIMITED');
     }
-    const row = this.db.prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?').get(username) as
-      | { username: string; role: StaffRole; hash: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?')
+      .get(username) as { username: string; role: StaffRole; hash: string } | undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not tell.
     const ok = verifyPassword(password, row?.hash ?? dummyHash()) && row !== undefined;
     if (!ok) {

@@ -20,12 +20,36 @@ export interface DemoCountyFiles {
   households: Buffer;
   teachers: Buffer;
   parents: Buffer;
-  counts: { towns: number; areas: number; villages: number; cadres: number; households: number; teachers: number; parents: number };
+  counts: {
+    towns: number;
+    areas: number;
+    villages: number;
+    cadres: number;
+    households: number;
+    teachers: number;
+    parents: number;
+  };
 }
 
 const TOWNS = [
-  '城关街道', '龙泉街道', '东城街道', '沂河街道', '许家湖镇', '黄山铺镇', '崔家峪镇', '高庄镇', '四十里堡镇',
-  '夏蔚镇', '杨庄镇', '诸葛镇', '马站镇', '泉庄镇', '院东头镇', '富官庄镇', '圈里乡', '沙沟镇',
+  '城关街道',
+  '龙泉街道',
+  '东城街道',
+  '沂河街道',
+  '许家湖镇',
+  '黄山铺镇',
+  '崔家峪镇',
+  '高庄镇',
+  '四十里堡镇',
+  '夏蔚镇',
+  '杨庄镇',
+  '诸葛镇',
+  '马站镇',
+  '泉庄镇',
+  '院东头镇',
+  '富官庄镇',
+  '圈里乡',
+  '沙沟镇',
 ];
 const AREA_NAMES = ['东片', '西片', '南片', '北片', '中片'];
 const VILLAGE_FIRST = Array.from('东西南北前后上下大小石岭河泉柳杨桃杏李王张刘赵孙马高沙青龙凤长新安兴和平');
@@ -34,27 +58,109 @@ const VILLAGE_SUFFIX = ['村', '村', '庄村', '峪村', '社区'];
 
 /** Common surnames with their approximate shares (per mille), Shandong-weighted. */
 const SURNAMES: [string, number][] = [
-  ['王', 90], ['张', 85], ['李', 80], ['刘', 70], ['陈', 30], ['杨', 30], ['赵', 25], ['孙', 25],
-  ['徐', 20], ['高', 20], ['马', 18], ['朱', 15], ['胡', 12], ['郭', 14], ['何', 8], ['吴', 15],
-  ['周', 15], ['黄', 12], ['林', 8], ['罗', 6], ['郑', 9], ['梁', 7], ['宋', 12], ['唐', 7],
-  ['许', 9], ['韩', 10], ['冯', 8], ['邓', 5], ['曹', 9], ['彭', 5], ['田', 9], ['董', 10],
-  ['袁', 5], ['潘', 5], ['于', 12], ['蒋', 4], ['蔡', 4], ['魏', 8], ['薛', 6], ['颜', 3],
-  ['庞', 3], ['诸葛', 1], ['欧阳', 1],
+  ['王', 90],
+  ['张', 85],
+  ['李', 80],
+  ['刘', 70],
+  ['陈', 30],
+  ['杨', 30],
+  ['赵', 25],
+  ['孙', 25],
+  ['徐', 20],
+  ['高', 20],
+  ['马', 18],
+  ['朱', 15],
+  ['胡', 12],
+  ['郭', 14],
+  ['何', 8],
+  ['吴', 15],
+  ['周', 15],
+  ['黄', 12],
+  ['林', 8],
+  ['罗', 6],
+  ['郑', 9],
+  ['梁', 7],
+  ['宋', 12],
+  ['唐', 7],
+  ['许', 9],
+  ['韩', 10],
+  ['冯', 8],
+  ['邓', 5],
+  ['曹', 9],
+  ['彭', 5],
+  ['田', 9],
+  ['董', 10],
+  ['袁', 5],
+  ['潘', 5],
+  ['于', 12],
+  ['蒋', 4],
+  ['蔡', 4],
+  ['魏', 8],
+  ['薛', 6],
+  ['颜', 3],
+  ['庞', 3],
+  ['诸葛', 1],
+  ['欧阳', 1],
 ];
 const GIVEN_CHARS = Array.from(
   '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红建国志海燕德春梅文金凤立新永庆振淑珍云峰亮辉鹏飞雪琴慧颖宁',
 );
 const UNITS: [string, string][] = [
-  ['县委办公室', '党政机关'], ['县政府办公室', '党政机关'], ['县委组织部', '党政机关'], ['县委宣传部', '党政机关'],
-  ['县纪委监委', '党政机关'], ['县发展和改革局', '经济管理'], ['县财政局', '经济管理'], ['县税务局', '经济管理'],
-  ['县教育和体育局', '教育'], ['县卫生健康局', '卫生健康'], ['县人民医院', '卫生健康'], ['县农业农村局', '农业农村'],
-  ['县水利局', '农业农村'], ['县自然资源局', '自然资源'], ['县住房和城乡建设局', '城乡建设'], ['县交通运输局', '交通运输'],
-  ['县市场监督管理局', '市场监管'], ['县公安局', '政法'], ['县人民法院', '政法'], ['县司法局', '政法'],
-  ['县民政局', '社会事务'], ['县人力资源和社会保障局', '社会事务'], ['县退役军人事务局', '社会事务'], ['县供电公司', '公用事业'],
-  ['县农村商业银行', '金融'], ['县应急管理局', '应急管理'], ['县文化和旅游局', '文化旅游'], ['县商务局', '经济管理'],
+  ['县委办公室', '党政机关'],
+  ['县政府办公室', '党政机关'],
+  ['县委组织部', '党政机关'],
+  ['县委宣传部', '党政机关'],
+  ['县纪委监委', '党政机关'],
+  ['县发展和改革局', '经济管理'],
+  ['县财政局', '经济管理'],
+  ['县税务局', '经济管理'],
+  ['县教育和体育局', '教育'],
+  ['县卫生健康局', '卫生健康'],
+  ['县人民医院', '卫生健康'],
+  ['县农业农村局', '农业农村'],
+  ['县水利局', '农业农村'],
+  ['县自然资源局', '自然资源'],
+  ['县住房和城乡建设局', '城乡建设'],
+  ['县交通运输局', '交通运输'],
+  ['县市场监督管理局', '市场监管'],
+  ['县公安局', '政法'],
+  ['县人民法院', '政法'],
+  ['县司法局', '政法'],
+  ['县民政局', '社会事务'],
+  ['县人力资源和社会保障局', '社会事务'],
+  ['县退役军人事务局', '社会事务'],
+  ['县供电公司', '公用事业'],
+  ['县农村商业银行', '金融'],
+  ['县应急管理局', '应急管理'],
+  ['县文化和旅游局', '文化旅游'],
+  ['县商务局', '经济管理'],
 ];
-const POSTS = ['科员', '科员', '科员', '副科长', '科长', '四级主任科员', '三级主任科员', '二级主任科员', '副主任', '主任', '副局长', '站长'];
-const SCHOOLS = ['县第一中学', '县第二中学', '县实验中学', '县第三实验小学', '县第一实验小学', '龙泉中学', '许家湖中学', '高庄小学', '夏蔚中学', '杨庄小学'];
+const POSTS = [
+  '科员',
+  '科员',
+  '科员',
+  '副科长',
+  '科长',
+  '四级主任科员',
+  '三级主任科员',
+  '二级主任科员',
+  '副主任',
+  '主任',
+  '副局长',
+  '站长',
+];
+const SCHOOLS = [
+  '县第一中学',
+  '县第二中学',
+  '县实验中学',
+  '县第三实验小学',
+  '县第一实验小学',
+  '龙泉中学',
+  '许家湖中学',
+  '高庄小学',
+  '夏蔚中学',
+  '杨庄小学',
+];
 
 class Generator {
   private readonly next: () => number;
@@ -126,7 +232,13 @@ export function generateDemoCounty(options: DemoCountyOptions = {}): DemoCountyF
   const usedVillageNames = new Set<string>();
   let areaCount = 0;
   for (const town of TOWNS) {
-    grid += csvLine([town, '', '', g.personName(), g.pick(['副县长', '县委常委', '县人大常委会副主任', '县政协副主席'])]);
+    grid += csvLine([
+      town,
+      '',
+      '',
+      g.personName(),
+      g.pick(['副县长', '县委常委', '县人大常委会副主任', '县政协副主席']),
+    ]);
     const areas = g.int(3, 4);
     for (let a = 0; a < areas; a += 1) {
       const area = AREA_NAMES[a] as string;
@@ -146,8 +258,10 @@ export function generateDemoCounty(options: DemoCountyOptions = {}): DemoCountyF
     }
   }
 
-  let cadres = UTF8_BOM + csvLine(['干部编号', '姓名', '性别', '单位', '行业', '职务', '乡镇', '工作片', '村', '手机号', '状态']);
-  let households = UTF8_BOM + csvLine(['户编号', '户主姓名', '乡镇', '工作片', '村', '手机号', '联系干部编号', '同意上镜']);
+  let cadres =
+    UTF8_BOM + csvLine(['干部编号', '姓名', '性别', '单位', '行业', '职务', '乡镇', '工作片', '村', '手机号', '状态']);
+  let households =
+    UTF8_BOM + csvLine(['户编号', '户主姓名', '乡镇', '工作片', '村', '手机号', '联系干部编号', '同意上镜']);
   let householdCount = 0;
   for (let i = 1; i <= cadreCount; i += 1) {
     const number = String(i).padStart(5, '0');
@@ -155,7 +269,19 @@ export function generateDemoCounty(options: DemoCountyOptions = {}): DemoCountyF
     const [unit, industry] = g.chance(0.3) ? [`${village.town}人民政府`, '乡镇'] : g.pick(UNITS);
     const roll = g.next01();
     const status = roll < 0.012 ? '请假' : roll < 0.02 ? '出差' : roll < 0.023 ? '离岗' : '在岗';
-    cadres += csvLine([number, g.personName(), g.gender(), unit, industry, g.pick(POSTS), village.town, village.area, village.name, g.phone(), status]);
+    cadres += csvLine([
+      number,
+      g.personName(),
+      g.gender(),
+      unit,
+      industry,
+      g.pick(POSTS),
+      village.town,
+      village.area,
+      village.name,
+      g.phone(),
+      status,
+    ]);
     const count = g.int(20, 40);
     for (let h = 0; h < count; h += 1) {
       householdCount += 1;
@@ -173,18 +299,41 @@ export function generateDemoCounty(options: DemoCountyOptions = {}): DemoCountyF
     }
   }
 
-  let teachers = UTF8_BOM + csvLine(['教师编号', '姓名', '性别', '学校', '行业', '职务', '乡镇', '工作片', '村', '手机号', '状态']);
-  let parents = UTF8_BOM + csvLine(['家长编号', '家长姓名', '乡镇', '工作片', '村', '手机号', '联系教师编号', '同意上镜']);
+  let teachers =
+    UTF8_BOM + csvLine(['教师编号', '姓名', '性别', '学校', '行业', '职务', '乡镇', '工作片', '村', '手机号', '状态']);
+  let parents =
+    UTF8_BOM + csvLine(['家长编号', '家长姓名', '乡镇', '工作片', '村', '手机号', '联系教师编号', '同意上镜']);
   let parentCount = 0;
   for (let i = 1; i <= teacherCount; i += 1) {
     const number = `T${String(i).padStart(4, '0')}`;
     const village = g.pick(villages);
-    teachers += csvLine([number, g.personName(), g.gender(), g.pick(SCHOOLS), '教育', g.pick(['班主任', '任课教师', '年级主任']), village.town, village.area, village.name, g.phone(), '在岗']);
+    teachers += csvLine([
+      number,
+      g.personName(),
+      g.gender(),
+      g.pick(SCHOOLS),
+      '教育',
+      g.pick(['班主任', '任课教师', '年级主任']),
+      village.town,
+      village.area,
+      village.name,
+      g.phone(),
+      '在岗',
+    ]);
     const count = g.int(20, 40);
     for (let p = 0; p < count; p += 1) {
       parentCount += 1;
       const home = g.chance(0.7) ? village : g.pick(villages);
-      parents += csvLine([`P${String(parentCount).padStart(6, '0')}`, g.personName(), home.town, home.area, home.name, g.phone(), number, g.chance(0.9) ? '同意' : '未知']);
+      parents += csvLine([
+        `P${String(parentCount).padStart(6, '0')}`,
+        g.personName(),
+        home.town,
+        home.area,
+        home.name,
+        g.phone(),
+        number,
+        g.chance(0.9) ? '同意' : '未知',
+      ]);
     }
   }
 

@@ -6,7 +6,10 @@ import { DEFAULT_PROGRAM } from '../registry/programs';
 import { generateDemoCounty, type DemoCountyOptions } from './demo-county';
 
 /** Loads the demo county through the real import path, as an operator's files would be. */
-export function loadDemoCounty(db: Db, options: DemoCountyOptions & { now: string }): ReturnType<typeof generateDemoCounty>['counts'] {
+export function loadDemoCounty(
+  db: Db,
+  options: DemoCountyOptions & { now: string },
+): ReturnType<typeof generateDemoCounty>['counts'] {
   const files = generateDemoCounty(options);
   const importOptions = { actor: 'demo', now: options.now };
   importRoster(
@@ -20,7 +23,10 @@ export function loadDemoCounty(db: Db, options: DemoCountyOptions & { now: strin
   );
   importRoster(
     db,
-    [csvSourceFromBuffer('示范县教师名单.csv', files.teachers), csvSourceFromBuffer('示范县家长名单.csv', files.parents)],
+    [
+      csvSourceFromBuffer('示范县教师名单.csv', files.teachers),
+      csvSourceFromBuffer('示范县家长名单.csv', files.parents),
+    ],
     { ...importOptions, programCode: 'teacher-parent' },
   );
   return files.counts;

@@ -18,7 +18,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(413).send(new AppError('IMPORT_TOO_LARGE').toBody());
     }
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-      return reply.status(400).send(new AppError('VALIDATION_FAILED', { message: `请求内容不符合要求：${fastifyError.message}` }).toBody());
+      return reply
+        .status(400)
+        .send(new AppError('VALIDATION_FAILED', { message: `请求内容不符合要求：${fastifyError.message}` }).toBody());
     }
     request.log.error(error);
     return reply.status(500).send(new AppError('INTERNAL').toBody());

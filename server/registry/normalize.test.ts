@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cleanConsent, cleanGender, cleanNumber, cleanPhone, cleanStatus, cleanText, NUMBER_PATTERN } from './normalize';
+import {
+  cleanConsent,
+  cleanGender,
+  cleanNumber,
+  cleanPhone,
+  cleanStatus,
+  cleanText,
+  NUMBER_PATTERN,
+} from './normalize';
 
 describe('cell normalisation', () => {
   it('trims ASCII, ideographic and BOM spaces and composes to NFC', () => {

@@ -127,5 +127,9 @@ export function cleanGender(raw: string): string | undefined {
 
 /** Control characters would break the canonical form (fields are joined by U+001F). */
 export function hasControlCharacter(value: string): boolean {
-  return /[\u0000-\u001f\u007f]/u.test(value);
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }

@@ -14,10 +14,38 @@ export interface Program {
 }
 
 export const BUILTIN_PROGRAMS: readonly Program[] = [
-  { code: 'cadre-household', name: '干部联系群众', auditeeLabel: '干部', contactLabel: '户', unitLabel: '单位', sortOrder: 1 },
-  { code: 'teacher-parent', name: '教师联系家长', auditeeLabel: '教师', contactLabel: '家长', unitLabel: '学校', sortOrder: 2 },
-  { code: 'medic-patient', name: '医护联系患者', auditeeLabel: '医护人员', contactLabel: '患者', unitLabel: '医疗机构', sortOrder: 3 },
-  { code: 'study-group', name: '结构化研讨', auditeeLabel: '干部', contactLabel: '组员', unitLabel: '单位', sortOrder: 4 },
+  {
+    code: 'cadre-household',
+    name: '干部联系群众',
+    auditeeLabel: '干部',
+    contactLabel: '户',
+    unitLabel: '单位',
+    sortOrder: 1,
+  },
+  {
+    code: 'teacher-parent',
+    name: '教师联系家长',
+    auditeeLabel: '教师',
+    contactLabel: '家长',
+    unitLabel: '学校',
+    sortOrder: 2,
+  },
+  {
+    code: 'medic-patient',
+    name: '医护联系患者',
+    auditeeLabel: '医护人员',
+    contactLabel: '患者',
+    unitLabel: '医疗机构',
+    sortOrder: 3,
+  },
+  {
+    code: 'study-group',
+    name: '结构化研讨',
+    auditeeLabel: '干部',
+    contactLabel: '组员',
+    unitLabel: '单位',
+    sortOrder: 4,
+  },
 ];
 
 export const DEFAULT_PROGRAM = 'cadre-household';

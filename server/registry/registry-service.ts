@@ -66,7 +66,9 @@ export class RegistryService {
     };
     const add = (table: 'auditees' | 'contacts') => {
       const rows = this.db
-        .prepare(`SELECT town, area, village, COUNT(*) AS n FROM ${table} WHERE version_id = ? GROUP BY town, area, village`)
+        .prepare(
+          `SELECT town, area, village, COUNT(*) AS n FROM ${table} WHERE version_id = ? GROUP BY town, area, village`,
+        )
         .all(versionId) as { town: string; area: string; village: string; n: number }[];
       for (const row of rows) {
         bump('', table, row.n);
@@ -90,7 +92,8 @@ export class RegistryService {
     const level = (['county', 'town', 'area', 'village'] as const)[path.length] ?? 'village';
     let parentId: number | null = null;
     if (path.length > 0) {
-      const unit = this.db.prepare('SELECT id FROM grid_units WHERE path = ?').pluck().get(path.join(SEP)) as number | undefined;
+      const unit = this.db.prepare('SELECT id FROM grid_units WHERE path = ?').pluck().get(path.join(SEP)) as
+        number | undefined;
       if (unit === undefined) throw new AppError('NOT_FOUND', { message: `网格中没有「${path.join(' / ')}」` });
       parentId = unit;
     }
@@ -104,7 +107,9 @@ export class RegistryService {
                         (SELECT COUNT(*) FROM grid_units c WHERE c.parent_id = g.id) AS children
                  FROM grid_units g WHERE ${parentId === null ? 'g.parent_id IS NULL' : 'g.parent_id = ?'} ORDER BY g.id`,
               )
-              .all(...(parentId === null ? [] : [parentId])) as (Omit<GridNode, 'auditees' | 'contacts'> & { path: string })[]
+              .all(...(parentId === null ? [] : [parentId])) as (Omit<GridNode, 'auditees' | 'contacts'> & {
+              path: string;
+            })[]
           ).map(({ path: unitPath, ...unit }) => ({ ...unit, ...(counts.get(unitPath) ?? zero) }));
     const auditees = level === 'village' ? this.auditeesIn(version.id, path) : [];
     return { version, level, path, totals: counts.get(path.join(SEP)) ?? zero, children, auditees };

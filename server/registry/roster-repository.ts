@@ -68,14 +68,10 @@ if (CONTACT_COLUMNS_SQL.replace('auditee_number', 'auditeeNumber').split(', ').j
 export function computeVersionHash(db: Db, programCode: string, versionId: number): ReturnType<RosterHasher['digest']> {
   const hasher = new RosterHasher(programCode);
   hasher.beginAuditees();
-  const auditees = db
-    .prepare(`SELECT ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ? ORDER BY number`)
-    .raw();
+  const auditees = db.prepare(`SELECT ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ? ORDER BY number`).raw();
   for (const row of auditees.iterate(versionId)) hasher.auditee(row as string[]);
   hasher.beginContacts();
-  const contacts = db
-    .prepare(`SELECT ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ? ORDER BY number`)
-    .raw();
+  const contacts = db.prepare(`SELECT ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ? ORDER BY number`).raw();
   for (const row of contacts.iterate(versionId)) hasher.contact(row as string[]);
   return hasher.digest();
 }

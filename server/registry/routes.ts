@@ -42,19 +42,27 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
     const staff = requireStaff(auth);
     const operator = requireStaff(auth, ['operator']);
 
-    typed.get('/api/programs', { schema: { response: { 200: Type.Array(ProgramSchema) } }, preHandler: staff }, async () =>
-      registry.programs(),
+    typed.get(
+      '/api/programs',
+      { schema: { response: { 200: Type.Array(ProgramSchema) } }, preHandler: staff },
+      async () => registry.programs(),
     );
 
     typed.get(
       '/api/programs/:program/roster-versions',
-      { schema: { params: ProgramParamsSchema, response: { 200: Type.Array(RosterVersionSchema) } }, preHandler: staff },
+      {
+        schema: { params: ProgramParamsSchema, response: { 200: Type.Array(RosterVersionSchema) } },
+        preHandler: staff,
+      },
       async (request) => registry.versions(request.params.program),
     );
 
     typed.get(
       '/api/programs/:program/grid',
-      { schema: { params: ProgramParamsSchema, querystring: GridQuerySchema, response: { 200: GridViewSchema } }, preHandler: staff },
+      {
+        schema: { params: ProgramParamsSchema, querystring: GridQuerySchema, response: { 200: GridViewSchema } },
+        preHandler: staff,
+      },
       async (request) => registry.grid(request.params.program, request.query),
     );
 
@@ -73,7 +81,10 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
 
     typed.get(
       '/api/programs/:program/search',
-      { schema: { params: ProgramParamsSchema, querystring: SearchQuerySchema, response: { 200: SearchResultSchema } }, preHandler: staff },
+      {
+        schema: { params: ProgramParamsSchema, querystring: SearchQuerySchema, response: { 200: SearchResultSchema } },
+        preHandler: staff,
+      },
       async (request) => registry.search(request.params.program, request.query.q, request.query.version),
     );
 
@@ -91,7 +102,11 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
       async (request, reply) => {
         const program = registry.program(request.params.program);
         const [kind, format] = request.params.file.split('.') as [(typeof TEMPLATE_KINDS)[number], 'csv' | 'xlsx'];
-        const label = { grid: '网格表', auditees: `${program.auditeeLabel}名单`, contacts: `${program.contactLabel}名单` }[kind];
+        const label = {
+          grid: '网格表',
+          auditees: `${program.auditeeLabel}名单`,
+          contacts: `${program.contactLabel}名单`,
+        }[kind];
         const fileName = `${program.name}-${label}模板.${format}`;
         reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
         if (format === 'csv') {
@@ -113,7 +128,10 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
         try {
           const files: FileToImport[] = [];
           const tooLarge: ImportProblem[] = [];
-          for await (const part of request.files({ limits: { fileSize: maxUploadBytes, files: 10 }, throwFileSizeLimit: false })) {
+          for await (const part of request.files({
+            limits: { fileSize: maxUploadBytes, files: 10 },
+            throwFileSizeLimit: false,
+          })) {
             const path = join(dir, `upload-${files.length}`);
             await pipeline(part.file, createWriteStream(path));
             const name = part.filename || `文件${files.length + 1}`;

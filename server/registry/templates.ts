@@ -13,9 +13,30 @@ export function templateHeaders(program: Program, kind: FileKind): string[] {
     case 'grid':
       return ['乡镇', '工作片', '村', '负责人', '负责人职务'];
     case 'auditees':
-      return [`${auditee}编号`, '姓名', '性别', program.unitLabel, '行业', '职务', '乡镇', '工作片', '村', '手机号', '状态'];
+      return [
+        `${auditee}编号`,
+        '姓名',
+        '性别',
+        program.unitLabel,
+        '行业',
+        '职务',
+        '乡镇',
+        '工作片',
+        '村',
+        '手机号',
+        '状态',
+      ];
     case 'contacts':
-      return [`${contact}编号`, contact === '户' ? '户主姓名' : `${contact}姓名`, '乡镇', '工作片', '村', '手机号', `联系${auditee}编号`, '同意上镜'];
+      return [
+        `${contact}编号`,
+        contact === '户' ? '户主姓名' : `${contact}姓名`,
+        '乡镇',
+        '工作片',
+        '村',
+        '手机号',
+        `联系${auditee}编号`,
+        '同意上镜',
+      ];
   }
 }
 

@@ -17,9 +17,7 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
 }
 
 export function migrate(db: Db, migrations: readonly Migration[]): number {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)',
-  );
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
   const applied = new Set(
     db
       .prepare('SELECT version FROM schema_migrations')
@@ -32,10 +30,7 @@ export function migrate(db: Db, migrations: readonly Migration[]): number {
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(
-        migration.version,
-        migration.name,
-      );
+      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(migration.version, migration.name);
     })();
     count += 1;
   }

@@ -33,7 +33,9 @@ afterAll(async () => {
 /** Cadres of the demo county as the console shows them, read back through the API. */
 async function cadreCsvWith(edit: (rows: string[][]) => void): Promise<Buffer> {
   const rows = app.services.db
-    .prepare('SELECT number, name, gender, unit, industry, post, town, area, village, phone, status FROM auditees WHERE version_id = 1 ORDER BY number')
+    .prepare(
+      'SELECT number, name, gender, unit, industry, post, town, area, village, phone, status FROM auditees WHERE version_id = 1 ORDER BY number',
+    )
     .raw()
     .all() as string[][];
   edit(rows);
@@ -85,10 +87,14 @@ describe('operator console: registry', () => {
       (rows[3] as string[])[9] = '13800';
       (rows[7] as string[])[8] = '不存在的村';
     });
-    await page.getByTestId('import-files').setInputFiles({ name: '干部名单-有错.csv', mimeType: 'text/csv', buffer: bad });
+    await page
+      .getByTestId('import-files')
+      .setInputFiles({ name: '干部名单-有错.csv', mimeType: 'text/csv', buffer: bad });
     await page.getByTestId('import-submit').click();
     await page.getByTestId('import-problems').waitFor();
-    const codes = await page.getByTestId('import-problem').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
+    const codes = await page
+      .getByTestId('import-problem')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
     expect(codes).toEqual(['MALFORMED_PHONE', 'UNKNOWN_GRID_UNIT']);
     const first = await page.getByTestId('import-problem').first().textContent();
     expect(first).toContain('干部名单-有错.csv');
@@ -103,7 +109,9 @@ describe('operator console: registry', () => {
       (rows[0] as string[])[1] = '<img src=x onerror=alert(1)>';
       (rows[1] as string[])[10] = '请假';
     });
-    await page.getByTestId('import-files').setInputFiles({ name: '干部名单-更正.csv', mimeType: 'text/csv', buffer: good });
+    await page
+      .getByTestId('import-files')
+      .setInputFiles({ name: '干部名单-更正.csv', mimeType: 'text/csv', buffer: good });
     await page.getByTestId('import-submit').click();
     await page.getByTestId('import-result').waitFor();
     expect(await page.getByTestId('import-result').getAttribute('data-state')).toBe('created');

@@ -21,7 +21,8 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Screenshots go to test-results/ by default; `npm run screenshots` points them at docs/. */
-export const SCREENSHOT_DIR = process.env.CHOUCHA_SCREENSHOTS ?? join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
+export const SCREENSHOT_DIR =
+  process.env.CHOUCHA_SCREENSHOTS ?? join(import.meta.dirname, '..', '..', 'test-results', 'screenshots');
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -1,5 +1,8 @@
 /** Builds a multipart/form-data body by hand, as a browser upload would send it. */
-export function multipart(files: { name: string; content: Buffer | string }[]): { payload: Buffer; headers: Record<string, string> } {
+export function multipart(files: { name: string; content: Buffer | string }[]): {
+  payload: Buffer;
+  headers: Record<string, string>;
+} {
   const boundary = `----choucha${Date.now().toString(16)}`;
   const parts: Buffer[] = [];
   for (const file of files) {

@@ -8,7 +8,9 @@ export const OPERATOR_PASSWORD = 'operator-test-pass';
 export const SUPERVISOR_PASSWORD = 'supervisor-test-pass';
 
 /** A whole app on a fresh temporary database file, with known passwords. */
-export async function testApp(options: Partial<AppOptions> = {}): Promise<{ app: FastifyInstance; dir: string; close: () => Promise<void> }> {
+export async function testApp(
+  options: Partial<AppOptions> = {},
+): Promise<{ app: FastifyInstance; dir: string; close: () => Promise<void> }> {
   const dir = tempDir();
   const app = await buildApp({
     dbPath: join(dir, 'choucha.db'),
@@ -25,7 +27,11 @@ export async function testApp(options: Partial<AppOptions> = {}): Promise<{ app:
   };
 }
 
-export async function loginCookie(app: FastifyInstance, username = 'operator', password = OPERATOR_PASSWORD): Promise<string> {
+export async function loginCookie(
+  app: FastifyInstance,
+  username = 'operator',
+  password = OPERATOR_PASSWORD,
+): Promise<string> {
   const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.body}`);
   return String(response.headers['set-cookie']).split(';')[0] as string;

@@ -35,7 +35,8 @@ async function request<T>(input: string, init?: RequestInit): Promise<T> {
 export const api = {
   get: <T>(path: string, query?: Record<string, string | number | undefined>) => {
     const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') params.set(key, String(value));
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined && value !== '') params.set(key, String(value));
     const qs = params.toString();
     return request<T>(qs ? `${path}?${qs}` : path);
   },

@@ -59,7 +59,9 @@ export class RegistryState {
     this.loading = true;
     this.error = '';
     try {
-      this.detail = await api.get<AuditeeDetail>(`/api/programs/${this.programCode}/auditees/${encodeURIComponent(number)}`);
+      this.detail = await api.get<AuditeeDetail>(
+        `/api/programs/${this.programCode}/auditees/${encodeURIComponent(number)}`,
+      );
     } catch (error) {
       this.error = message(error);
     } finally {

@@ -48,9 +48,7 @@ export class CsvParser {
       this.pendingHead += chunk;
       const lineEnd = this.pendingHead.search(/[\r\n]/u);
       if (lineEnd < 0 && this.pendingHead.length < 65_536) return;
-      this.delimiter = detectDelimiter(
-        lineEnd < 0 ? this.pendingHead : this.pendingHead.slice(0, lineEnd),
-      );
+      this.delimiter = detectDelimiter(lineEnd < 0 ? this.pendingHead : this.pendingHead.slice(0, lineEnd));
       chunk = this.pendingHead;
       this.pendingHead = '';
     }

@@ -5,26 +5,8 @@
 export type FileKind = 'grid' | 'auditees' | 'contacts';
 
 export type AuditeeField =
-  | 'number'
-  | 'name'
-  | 'gender'
-  | 'unit'
-  | 'industry'
-  | 'post'
-  | 'town'
-  | 'area'
-  | 'village'
-  | 'phone'
-  | 'status';
-export type ContactField =
-  | 'number'
-  | 'name'
-  | 'town'
-  | 'area'
-  | 'village'
-  | 'phone'
-  | 'auditeeNumber'
-  | 'consent';
+  'number' | 'name' | 'gender' | 'unit' | 'industry' | 'post' | 'town' | 'area' | 'village' | 'phone' | 'status';
+export type ContactField = 'number' | 'name' | 'town' | 'area' | 'village' | 'phone' | 'auditeeNumber' | 'consent';
 export type GridField = 'town' | 'area' | 'village' | 'leader' | 'leaderPost';
 
 const GRID_PLACE_ALIASES = {
@@ -36,7 +18,21 @@ const GRID_PLACE_ALIASES = {
 const PHONE_ALIASES = ['手机号', '手机', '手机号码', '联系电话', '电话', '电话号码', 'phone', 'mobile', 'tel'];
 
 export const AUDITEE_HEADERS: Record<AuditeeField, readonly string[]> = {
-  number: ['干部编号', '教师编号', '医护编号', '医护人员编号', '人员编号', '编号', '工号', 'auditeeno', 'auditee_no', 'cadreno', 'cadre_no', 'number', 'id'],
+  number: [
+    '干部编号',
+    '教师编号',
+    '医护编号',
+    '医护人员编号',
+    '人员编号',
+    '编号',
+    '工号',
+    'auditeeno',
+    'auditee_no',
+    'cadreno',
+    'cadre_no',
+    'number',
+    'id',
+  ],
   name: ['姓名', '干部姓名', '教师姓名', '医护人员姓名', 'name'],
   gender: ['性别', 'gender', 'sex'],
   unit: ['单位', '工作单位', '所在单位', '学校', '医疗机构', '科室', 'unit', 'org', 'organization'],
@@ -48,11 +44,36 @@ export const AUDITEE_HEADERS: Record<AuditeeField, readonly string[]> = {
 };
 
 export const CONTACT_HEADERS: Record<ContactField, readonly string[]> = {
-  number: ['户编号', '户号', '家长编号', '患者编号', '组员编号', '联系人编号', '群众编号', 'householdno', 'household_no', 'contactno', 'contact_no'],
+  number: [
+    '户编号',
+    '户号',
+    '家长编号',
+    '患者编号',
+    '组员编号',
+    '联系人编号',
+    '群众编号',
+    'householdno',
+    'household_no',
+    'contactno',
+    'contact_no',
+  ],
   name: ['户主姓名', '户主', '姓名', '家长姓名', '患者姓名', '组员姓名', 'head', 'name'],
   ...GRID_PLACE_ALIASES,
   phone: PHONE_ALIASES,
-  auditeeNumber: ['联系干部编号', '干部编号', '联系教师编号', '教师编号', '联系医护编号', '医护编号', '联系人员编号', '包联干部编号', 'auditeeno', 'auditee_no', 'cadreno', 'cadre_no'],
+  auditeeNumber: [
+    '联系干部编号',
+    '干部编号',
+    '联系教师编号',
+    '教师编号',
+    '联系医护编号',
+    '医护编号',
+    '联系人员编号',
+    '包联干部编号',
+    'auditeeno',
+    'auditee_no',
+    'cadreno',
+    'cadre_no',
+  ],
   consent: ['同意上镜', '上镜同意', '是否同意上镜', '上镜意愿', 'consent', 'broadcastconsent', 'broadcast_consent'],
 };
 

@@ -55,11 +55,20 @@ export async function importRosterFiles(
         sources.push({ fileName: name, rows: await readXlsxRows(file.path, maxRows + 1), encoding: 'XLSX' });
       } else {
         const detected = detectCsvEncoding(head);
-        sources.push({ fileName: name, rows: csvRows(fileChunks(file.path), detected), encoding: encodingLabel(detected) });
+        sources.push({
+          fileName: name,
+          rows: csvRows(fileChunks(file.path), detected),
+          encoding: encodingLabel(detected),
+        });
       }
     } catch (error) {
       if (error instanceof UnreadableFileError) {
-        problems.push({ file: name, code: error.code, message: error.message, ...(error.row ? { row: error.row } : {}) });
+        problems.push({
+          file: name,
+          code: error.code,
+          message: error.message,
+          ...(error.row ? { row: error.row } : {}),
+        });
         continue;
       }
       throw error;

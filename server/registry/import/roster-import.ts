@@ -225,11 +225,20 @@ export function importRoster(db: Db, sources: readonly ImportSource[], options: 
   };
 }
 
-function insertVersionRow(db: Db, programCode: string, sources: readonly ImportSource[], options: ImportOptions): number {
-  const seq = (db.prepare('SELECT MAX(seq) FROM roster_versions WHERE program_code = ?').pluck().get(programCode) as number | null) ?? 0;
+function insertVersionRow(
+  db: Db,
+  programCode: string,
+  sources: readonly ImportSource[],
+  options: ImportOptions,
+): number {
+  const seq =
+    (db.prepare('SELECT MAX(seq) FROM roster_versions WHERE program_code = ?').pluck().get(programCode) as
+      number | null) ?? 0;
   return Number(
     db
-      .prepare('INSERT INTO roster_versions (program_code, seq, created_at, created_by, sources) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO roster_versions (program_code, seq, created_at, created_by, sources) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(programCode, seq + 1, options.now, options.actor, JSON.stringify(sources.map((s) => s.fileName)))
       .lastInsertRowid,
   );
@@ -352,7 +361,12 @@ function* dataRows(file: OpenedFile, problems: ProblemList, maxRows: number): Ge
       if (!row.cells.some((c) => c !== '' && c.trim() !== '')) continue;
       file.rowCount += 1;
       if (file.rowCount > maxRows) {
-        problems.add({ file: file.source.fileName, row: row.row, code: 'TOO_MANY_ROWS', message: `数据行超过上限 ${maxRows} 行` });
+        problems.add({
+          file: file.source.fileName,
+          row: row.row,
+          code: 'TOO_MANY_ROWS',
+          message: `数据行超过上限 ${maxRows} 行`,
+        });
         return;
       }
       yield row;
@@ -427,7 +441,11 @@ class RowReader<F extends string> {
     const raw = this.raw(field);
     const result = cleanPhone(raw);
     if (!result.ok) {
-      this.problem(field, 'MALFORMED_PHONE', `手机号格式不正确：「${shown(cleanText(raw))}」（应为 11 位手机号或带区号的固定电话）`);
+      this.problem(
+        field,
+        'MALFORMED_PHONE',
+        `手机号格式不正确：「${shown(cleanText(raw))}」（应为 11 位手机号或带区号的固定电话）`,
+      );
       return '';
     }
     return result.phone;
@@ -449,7 +467,11 @@ class RowReader<F extends string> {
     for (let i = 0; i < depth; i += 1) {
       const [field, path] = levels[i] as [F, string];
       if (!places.has(path)) {
-        this.problem(field, 'UNKNOWN_GRID_UNIT', `网格中没有「${path.split(PATH_SEPARATOR).join(' / ')}」，请先导入网格表或更正名称`);
+        this.problem(
+          field,
+          'UNKNOWN_GRID_UNIT',
+          `网格中没有「${path.split(PATH_SEPARATOR).join(' / ')}」，请先导入网格表或更正名称`,
+        );
         return;
       }
     }
@@ -483,7 +505,11 @@ function importGrid(db: Db, file: OpenedFile, problems: ProblemList, maxRows: nu
     const path = village !== '' ? gridPath(town, area, village) : area !== '' ? gridPath(town, area) : gridPath(town);
     const first = definedAt.get(path);
     if (first !== undefined) {
-      reader.problem(undefined, 'DUPLICATE_GRID_UNIT', `网格「${path.split(PATH_SEPARATOR).join(' / ')}」重复（首次出现在第 ${first} 行）`);
+      reader.problem(
+        undefined,
+        'DUPLICATE_GRID_UNIT',
+        `网格「${path.split(PATH_SEPARATOR).join(' / ')}」重复（首次出现在第 ${first} 行）`,
+      );
       continue;
     }
     definedAt.set(path, row.row);
@@ -509,7 +535,8 @@ function importAuditees(
   maxRows: number,
   streamingHash: StreamingRosterHash,
 ): Set<string> {
-  type F = 'number' | 'name' | 'gender' | 'unit' | 'industry' | 'post' | 'town' | 'area' | 'village' | 'phone' | 'status';
+  type F =
+    'number' | 'name' | 'gender' | 'unit' | 'industry' | 'post' | 'town' | 'area' | 'village' | 'phone' | 'status';
   const reader = new RowReader(file, file.mapping.columns as Map<F, number>, problems);
   const insert = db.prepare(
     `INSERT INTO auditees (version_id, ${AUDITEE_COLUMNS_SQL}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -523,7 +550,8 @@ function importAuditees(
     const name = reader.text('name', MAX_LENGTH.name, true);
     const genderRaw = reader.raw('gender');
     const gender = cleanGender(genderRaw);
-    if (gender === undefined) reader.problem('gender', 'INVALID_GENDER', `性别「${shown(cleanText(genderRaw))}」无法识别（应为 男 或 女）`);
+    if (gender === undefined)
+      reader.problem('gender', 'INVALID_GENDER', `性别「${shown(cleanText(genderRaw))}」无法识别（应为 男 或 女）`);
     const unit = reader.text('unit', MAX_LENGTH.unit, true);
     const industry = reader.text('industry', MAX_LENGTH.industry, false);
     const post = reader.text('post', MAX_LENGTH.post, false);
@@ -535,7 +563,11 @@ function importAuditees(
     const statusRaw = reader.raw('status');
     const status = cleanStatus(statusRaw);
     if (status === undefined) {
-      reader.problem('status', 'INVALID_STATUS', `状态「${shown(cleanText(statusRaw))}」无法识别（应为 在岗、请假、出差 或 离岗）`);
+      reader.problem(
+        'status',
+        'INVALID_STATUS',
+        `状态「${shown(cleanText(statusRaw))}」无法识别（应为 在岗、请假、出差 或 离岗）`,
+      );
     }
     if (number !== '') {
       const first = seen.get(number);
@@ -592,7 +624,11 @@ function importContacts(
     const consentRaw = reader.raw('consent');
     const consent = cleanConsent(consentRaw);
     if (consent === undefined) {
-      reader.problem('consent', 'INVALID_CONSENT', `同意上镜「${shown(cleanText(consentRaw))}」无法识别（应为 同意、不同意 或 未知）`);
+      reader.problem(
+        'consent',
+        'INVALID_CONSENT',
+        `同意上镜「${shown(cleanText(consentRaw))}」无法识别（应为 同意、不同意 或 未知）`,
+      );
     }
     if (number !== '') {
       const first = seen.get(number);
