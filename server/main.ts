@@ -32,7 +32,7 @@ if (generatedAccounts.length > 0) {
 if (registryIsEmpty(db) && process.env.CHOUCHA_DEMO !== '0') {
   process.stdout.write('正在载入示范县名册（1 万名干部、约 30 万户）… ');
   const started = performance.now();
-  const counts = loadDemoCounty(db, { now: clock().toISOString() });
+  const counts = await loadDemoCounty(db, { now: clock().toISOString() });
   process.stdout.write(
     `完成：${counts.towns} 个乡镇、${counts.areas} 个工作片、${counts.villages} 个村，${counts.cadres} 名干部、${counts.households} 户，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒\n`,
   );

@@ -6,7 +6,7 @@ import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { importRosterFiles } from '../server/registry/import/import-files';
 import { ImportRejectedError } from '../server/registry/import/roster-import';
 import { rosterHash, type AuditeeRow, type ContactRow } from '../server/registry/canonical';
-import { listVersions } from '../server/registry/roster-repository';
+import { listVersions, verifyRosterVersion } from '../server/registry/roster-repository';
 import { csvCell } from '../server/registry/export/csv-writer';
 import {
   CADRE_HEADER,
@@ -397,13 +397,23 @@ describe('roster versions are immutable', () => {
     ["DELETE FROM contacts WHERE number = '10001'"],
     ["UPDATE roster_versions SET hash = 'x'"],
     ['DELETE FROM roster_versions'],
-    [
-      "INSERT INTO contacts (version_id, number, name, town, area, village, phone, auditee_number, consent) VALUES (1, '77777', '新', '城关街道', '东片', '东岭社区', '', '00001', '同意')",
-    ],
   ])('the database refuses: %s', async (sql) => {
     await importFixture();
     const before = registryDigest(db);
     expect(() => db.exec(sql)).toThrow(/ROSTER_VERSION_IMMUTABLE/u);
     expect(registryDigest(db)).toBe(before);
+  });
+
+  it('a row slipped into a sealed version is caught by recomputing its hash', async () => {
+    const result = await importFixture();
+    const id = result.version?.id as number;
+    expect(verifyRosterVersion(db, PROGRAM, id).ok).toBe(true);
+    db.exec(
+      "INSERT INTO contacts (version_id, number, name, town, area, village, phone, auditee_number, consent) VALUES (1, '77777', '新', '城关街道', '东片', '东岭社区', '', '00001', '同意')",
+    );
+    const check = verifyRosterVersion(db, PROGRAM, id);
+    expect(check.ok).toBe(false);
+    expect(check.actual.contactCount).toBe(21);
+    expect(check.actual.hash).not.toBe(result.version?.hash);
   });
 });

@@ -6,13 +6,13 @@ import { DEFAULT_PROGRAM } from '../registry/programs';
 import { generateDemoCounty, type DemoCountyOptions } from './demo-county';
 
 /** Loads the demo county through the real import path, as an operator's files would be. */
-export function loadDemoCounty(
+export async function loadDemoCounty(
   db: Db,
   options: DemoCountyOptions & { now: string },
-): ReturnType<typeof generateDemoCounty>['counts'] {
+): Promise<ReturnType<typeof generateDemoCounty>['counts']> {
   const files = generateDemoCounty(options);
   const importOptions = { actor: 'demo', now: options.now };
-  importRoster(
+  await importRoster(
     db,
     [
       csvSourceFromBuffer('示范县网格.csv', files.grid),
@@ -21,7 +21,7 @@ export function loadDemoCounty(
     ],
     { ...importOptions, programCode: DEFAULT_PROGRAM },
   );
-  importRoster(
+  await importRoster(
     db,
     [
       csvSourceFromBuffer('示范县教师名单.csv', files.teachers),

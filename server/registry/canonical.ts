@@ -83,6 +83,12 @@ export class RosterHasher {
     this.write(canonicalLine(values));
   }
 
+  /** Several auditee lines at once, already in canonical form (each ends with LF). */
+  auditeeLines(lines: string): void {
+    this.auditeeCount += countLines(lines);
+    this.write(lines);
+  }
+
   beginContacts(): void {
     if (this.section !== 'auditees') throw new Error('contacts must follow auditees');
     this.section = 'contacts';
@@ -94,12 +100,23 @@ export class RosterHasher {
     this.write(canonicalLine(values));
   }
 
+  contactLines(lines: string): void {
+    this.contactCount += countLines(lines);
+    this.write(lines);
+  }
+
   digest(): { hash: string; auditeeCount: number; contactCount: number } {
     if (this.section !== 'contacts') throw new Error('roster hash needs both sections');
     this.write(canonicalLine(['end', String(this.auditeeCount), String(this.contactCount)]));
     this.flush();
     return { hash: this.hash.digest('hex'), auditeeCount: this.auditeeCount, contactCount: this.contactCount };
   }
+}
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count += 1;
+  return count;
 }
 
 /** Whole-roster hash from in-memory rows, for tests and small rosters. */

@@ -47,6 +47,7 @@ export type PhoneResult = { ok: true; phone: string } | { ok: false };
  * and landlines (0 + area code + 7–8 digits). Empty stays empty.
  */
 export function cleanPhone(raw: string): PhoneResult {
+  if (PLAIN_MOBILE.test(raw)) return { ok: true, phone: raw }; // the usual case, nothing to clean
   const folded = foldFullWidth(cleanText(raw)).replace(/[\s()（）]/gu, '');
   if (folded === '') return { ok: true, phone: '' };
   const withoutCountry = folded.replace(/^(\+86|0086)-?/u, '');
@@ -60,6 +61,8 @@ export function cleanPhone(raw: string): PhoneResult {
 function aliasMap<T>(entries: Record<string, T>): Map<string, T> {
   return new Map(Object.entries(entries));
 }
+
+const PLAIN_MOBILE = /^1\d{10}$/u;
 
 export const AUDITEE_STATUSES = ['在岗', '请假', '出差', '离岗'] as const;
 export type AuditeeStatus = (typeof AUDITEE_STATUSES)[number];

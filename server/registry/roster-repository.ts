@@ -76,4 +76,29 @@ export function computeVersionHash(db: Db, programCode: string, versionId: numbe
   return hasher.digest();
 }
 
+/**
+ * Recomputes a sealed version's hash and counts from its rows and compares them with what was
+ * sealed. UPDATE and DELETE are refused by triggers; this catches anything else (an INSERT into
+ * a sealed version, a file edited outside choucha).
+ */
+export function verifyRosterVersion(
+  db: Db,
+  programCode: string,
+  versionId: number,
+): {
+  ok: boolean;
+  sealed: { hash: string; auditeeCount: number; contactCount: number };
+  actual: ReturnType<RosterHasher['digest']>;
+} {
+  const version = getVersion(db, programCode, versionId);
+  if (!version) throw new Error(`no sealed roster version ${versionId} of ${programCode}`);
+  const actual = computeVersionHash(db, programCode, versionId);
+  const sealed = { hash: version.hash, auditeeCount: version.auditeeCount, contactCount: version.contactCount };
+  const ok =
+    actual.hash === sealed.hash &&
+    actual.auditeeCount === sealed.auditeeCount &&
+    actual.contactCount === sealed.contactCount;
+  return { ok, sealed, actual };
+}
+
 export { AUDITEE_COLUMNS_SQL, CONTACT_COLUMNS_SQL };

@@ -15,7 +15,7 @@ const dialogs: string[] = [];
 
 beforeAll(async () => {
   ({ app, close } = await testApp({ clock: () => new Date('2026-11-26T01:30:00.000Z') }));
-  loadDemoCounty(app.services.db, { now: '2026-11-26T01:00:00.000Z', cadres: 600, teachers: 20 });
+  await loadDemoCounty(app.services.db, { now: '2026-11-26T01:00:00.000Z', cadres: 600, teachers: 20 });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });

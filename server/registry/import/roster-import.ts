@@ -1,4 +1,5 @@
 import type { Db } from '../../store/db';
+import { DbWriter } from '../../store/db-writer';
 import type { ImportProblem, ImportResult, RosterVersionDto } from '../../protocol/registry';
 import {
   cleanConsent,
@@ -10,15 +11,9 @@ import {
   hasControlCharacter,
   NUMBER_PATTERN,
 } from '../normalize';
-import { RosterHasher } from '../canonical';
+import { canonicalLine, RosterHasher } from '../canonical';
 import { findProgram, type Program } from '../programs';
-import {
-  AUDITEE_COLUMNS_SQL,
-  CONTACT_COLUMNS_SQL,
-  computeVersionHash,
-  getVersion,
-  latestVersion,
-} from '../roster-repository';
+import { AUDITEE_COLUMNS_SQL, CONTACT_COLUMNS_SQL, getVersion, latestVersion } from '../roster-repository';
 import {
   recogniseHeader,
   REQUIRED_FIELDS,
@@ -114,21 +109,30 @@ class StreamingRosterHash {
   beginAuditees(): void {
     if (this.active) this.hasher.beginAuditees();
   }
-  auditee(values: string[]): void {
-    if (this.inOrder(values[0] as string)) this.hasher.auditee(values);
+  /** Checks each auditee's number is in order; the lines themselves come in batches. */
+  auditee(number: string): void {
+    this.inOrder(number);
+  }
+  auditeeLines(lines: string): void {
+    if (this.active) this.hasher.auditeeLines(lines);
   }
   beginContacts(): void {
     this.previous = '';
     if (this.active) this.hasher.beginContacts();
   }
-  contact(values: string[]): void {
-    if (this.inOrder(values[0] as string)) this.hasher.contact(values);
+  contact(number: string): void {
+    this.inOrder(number);
+  }
+  contactLines(lines: string): void {
+    if (this.active) this.hasher.contactLines(lines);
   }
   result(): ReturnType<RosterHasher['digest']> | undefined {
     return this.active ? this.hasher.digest() : undefined;
   }
 }
-const gridPath = (...parts: string[]) => parts.join(PATH_SEPARATOR);
+function gridPath(...parts: string[]): string {
+  return parts.join(PATH_SEPARATOR);
+}
 
 interface OpenedFile {
   source: ImportSource;
@@ -145,8 +149,15 @@ const KIND_LABEL: Record<FileKind, string> = { grid: '网格表', auditees: '人
  * Grid files update the county grid; an auditee or contact file replaces that part of the
  * roster, the other part is carried over from the latest version. Throws ImportRejectedError
  * listing every problem (file, row, column, Chinese message) when anything is wrong.
+ *
+ * Rows are parsed and validated here while a writer thread stores them (see DbWriter): the
+ * transaction lives on the writer's connection, so nothing is visible until it commits.
  */
-export function importRoster(db: Db, sources: readonly ImportSource[], options: ImportOptions): ImportResult {
+export async function importRoster(
+  db: Db,
+  sources: readonly ImportSource[],
+  options: ImportOptions,
+): Promise<ImportResult> {
   const program = findProgram(db, options.programCode);
   if (program === undefined) throw new Error(`unknown program ${options.programCode}`);
   const problems = new ProblemList(options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
@@ -159,136 +170,198 @@ export function importRoster(db: Db, sources: readonly ImportSource[], options: 
   const auditeeFile = opened.find((f) => f.mapping.kind === 'auditees');
   const contactFile = opened.find((f) => f.mapping.kind === 'contacts');
 
-  // The roster part runs in a nested transaction (a savepoint): an import identical to the
-  // latest version rolls back to it, while a grid file in the same import still commits.
-  const importRosterPart = db.transaction((): RosterVersionDto => {
-    const places = loadGridPlaces(db);
-    const previous = latestVersion(db, program.code);
-    const versionId = insertVersionRow(db, program.code, sources, options);
-    const streamingHash = new StreamingRosterHash(program.code);
-    if (!auditeeFile || !contactFile) streamingHash.stop();
-    const auditeeNumbers = auditeeFile
-      ? importAuditees(db, versionId, auditeeFile, places, problems, maxRows, streamingHash)
-      : carryOverAuditees(db, versionId, previous);
-    if (contactFile) {
-      importContacts(db, versionId, contactFile, places, auditeeNumbers, program, problems, maxRows, streamingHash);
-    } else {
-      carryOverContacts(db, versionId, previous, program, problems);
-    }
-    if (!previous) {
-      const missing = !auditeeFile ? program.auditeeLabel : !contactFile ? program.contactLabel : undefined;
-      if (missing !== undefined) {
-        problems.add({
-          file: sources.map((s) => s.fileName).join('、'),
-          code: 'MISSING_ROSTER_FILES',
-          message: `首次导入需要同时提供${program.auditeeLabel}名单和${program.contactLabel}名单（缺少${missing}名单）`,
-        });
-      }
-    }
-    if (problems.any) throw new ImportRejectedError(problems.items, problems.total);
-
-    const computed = streamingHash.result() ?? computeVersionHash(db, program.code, versionId);
-    if (previous && previous.hash === computed.hash) throw new UnchangedRoster(previous);
-    db.prepare('UPDATE roster_versions SET hash = ?, auditee_count = ?, contact_count = ? WHERE id = ?').run(
-      computed.hash,
-      computed.auditeeCount,
-      computed.contactCount,
-      versionId,
-    );
-    return getVersion(db, program.code, versionId) as RosterVersionDto;
-  });
-
-  const run = db.transaction((): Pick<ImportResult, 'status' | 'version'> => {
+  const writer = new DbWriter(db.name);
+  let finished = false;
+  try {
+    await writer.exec('BEGIN IMMEDIATE');
     if (gridFile) {
-      importGrid(db, gridFile, problems, maxRows);
+      await importGrid(writer, gridFile, problems, maxRows);
       if (problems.any) throw new ImportRejectedError(problems.items, problems.total);
-      if (!auditeeFile && !contactFile) return { status: 'grid-updated', version: latestVersion(db, program.code) };
     }
-    try {
-      return { status: 'created', version: importRosterPart() };
-    } catch (error) {
-      if (error instanceof UnchangedRoster) return { status: 'unchanged', version: error.version };
-      throw error;
+    let status: ImportResult['status'] = 'grid-updated';
+    let versionId: number | undefined;
+    let unchangedVersion: RosterVersionDto | undefined;
+    if (auditeeFile || contactFile || !gridFile) {
+      // The roster part runs in a savepoint: an import identical to the latest version rolls
+      // back to it, while a grid file in the same import still commits.
+      await writer.exec('SAVEPOINT roster_part');
+      const part = await importRosterPart(db, writer, program, sources, options, problems, maxRows, {
+        auditeeFile,
+        contactFile,
+      });
+      if (part.unchanged) {
+        await writer.exec('ROLLBACK TO roster_part');
+        status = 'unchanged';
+        unchangedVersion = part.version;
+      } else {
+        status = 'created';
+        versionId = part.versionId;
+      }
+      await writer.exec('RELEASE roster_part');
     }
-  });
-
-  const outcome = run();
-  return {
-    ...outcome,
-    files: opened.map((f) => ({
-      name: f.source.fileName,
-      kind: f.mapping.kind,
-      encoding: f.source.encoding,
-      rows: f.rowCount,
-      ignoredColumns: f.mapping.unknown,
-    })),
-  };
-}
-
-function insertVersionRow(
-  db: Db,
-  programCode: string,
-  sources: readonly ImportSource[],
-  options: ImportOptions,
-): number {
-  const seq =
-    (db.prepare('SELECT MAX(seq) FROM roster_versions WHERE program_code = ?').pluck().get(programCode) as
-      number | null) ?? 0;
-  return Number(
-    db
-      .prepare(
-        'INSERT INTO roster_versions (program_code, seq, created_at, created_by, sources) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(programCode, seq + 1, options.now, options.actor, JSON.stringify(sources.map((s) => s.fileName)))
-      .lastInsertRowid,
-  );
-}
-
-function carryOverAuditees(db: Db, versionId: number, previous: RosterVersionDto | undefined): Set<string> {
-  if (!previous) return new Set();
-  db.prepare(
-    `INSERT INTO auditees (version_id, ${AUDITEE_COLUMNS_SQL})
-     SELECT ?, ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ?`,
-  ).run(versionId, previous.id);
-  return new Set(db.prepare('SELECT number FROM auditees WHERE version_id = ?').pluck().all(versionId) as string[]);
-}
-
-/** Keeps the previous contacts; each must still point at an auditee of the new list. */
-function carryOverContacts(
-  db: Db,
-  versionId: number,
-  previous: RosterVersionDto | undefined,
-  program: Program,
-  problems: ProblemList,
-): void {
-  if (!previous) return;
-  db.prepare(
-    `INSERT INTO contacts (version_id, ${CONTACT_COLUMNS_SQL})
-     SELECT ?, ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ?`,
-  ).run(versionId, previous.id);
-  // With problems already found, rows of the new auditee list were not stored: the check
-  // would only report noise, and the import is refused anyway.
-  if (problems.any) return;
-  const dangling = db
-    .prepare(
-      `SELECT number, auditee_number AS auditeeNumber FROM contacts c WHERE version_id = ?
-       AND NOT EXISTS (SELECT 1 FROM auditees a WHERE a.version_id = c.version_id AND a.number = c.auditee_number)
-       ORDER BY number`,
-    )
-    .all(versionId) as { number: string; auditeeNumber: string }[];
-  for (const row of dangling) {
-    problems.add({
-      file: `${program.contactLabel}名单（沿用版本 ${previous.seq}）`,
-      code: 'DANGLING_AUDITEE',
-      message: `${program.contactLabel} ${row.number} 的联系${program.auditeeLabel}编号 ${row.auditeeNumber} 不在新的${program.auditeeLabel}名单中`,
-    });
+    await writer.exec('COMMIT');
+    finished = true;
+    const version =
+      versionId !== undefined
+        ? getVersion(db, program.code, versionId)
+        : (unchangedVersion ?? latestVersion(db, program.code));
+    return {
+      status,
+      ...(version ? { version } : {}),
+      files: opened.map((f) => ({
+        name: f.source.fileName,
+        kind: f.mapping.kind,
+        encoding: f.source.encoding,
+        rows: f.rowCount,
+        ignoredColumns: f.mapping.unknown,
+      })),
+    };
+  } finally {
+    if (!finished) await writer.exec('ROLLBACK').catch(() => null);
+    await writer.close();
   }
 }
 
-/** Thrown inside the roster savepoint to roll back an import identical to the latest version. */
-class UnchangedRoster extends Error {
-  constructor(readonly version: RosterVersionDto) {
-    super('roster unchanged');
+async function importRosterPart(
+  db: Db,
+  writer: DbWriter,
+  program: Program,
+  sources: readonly ImportSource[],
+  options: ImportOptions,
+  problems: ProblemList,
+  maxRows: number,
+  { auditeeFile, contactFile }: { auditeeFile?: OpenedFile | undefined; contactFile?: OpenedFile | undefined },
+): Promise<{ unchanged: true; version: RosterVersionDto } | { unchanged: false; versionId: number }> {
+  const places = new Set((await writer.raw('SELECT path FROM grid_units')).map((row) => row[0] as string));
+  const previous = latestVersion(db, program.code);
+  const seq =
+    (
+      await writer.get<{ seq: number | null }>(
+        'SELECT MAX(seq) AS seq FROM roster_versions WHERE program_code = ?',
+        program.code,
+      )
+    )?.seq ?? 0;
+  const { lastInsertRowid: versionId } = await writer.run(
+    'INSERT INTO roster_versions (program_code, seq, created_at, created_by, sources) VALUES (?, ?, ?, ?, ?)',
+    program.code,
+    seq + 1,
+    options.now,
+    options.actor,
+    JSON.stringify(sources.map((s) => s.fileName)),
+  );
+
+  const streamingHash = new StreamingRosterHash(program.code);
+  if (!auditeeFile || !contactFile) streamingHash.stop();
+  let auditeeNumbers: Set<string>;
+  if (auditeeFile) {
+    auditeeNumbers = importAuditees(writer, versionId, auditeeFile, places, problems, maxRows, streamingHash);
+  } else if (previous) {
+    await writer.run(
+      `INSERT INTO auditees (version_id, ${AUDITEE_COLUMNS_SQL}) SELECT ?, ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ?`,
+      versionId,
+      previous.id,
+    );
+    auditeeNumbers = new Set(
+      db.prepare('SELECT number FROM auditees WHERE version_id = ?').pluck().all(previous.id) as string[],
+    );
+  } else {
+    auditeeNumbers = new Set();
+  }
+  if (contactFile) {
+    importContacts(writer, versionId, contactFile, places, auditeeNumbers, program, problems, maxRows, streamingHash);
+  } else if (previous) {
+    await writer.run(
+      `INSERT INTO contacts (version_id, ${CONTACT_COLUMNS_SQL}) SELECT ?, ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ?`,
+      versionId,
+      previous.id,
+    );
+    // With problems already found, rows of the new auditee list were not stored: the check
+    // would only report noise, and the import is refused anyway.
+    if (!problems.any) {
+      const dangling = await writer.all<{ number: string; auditeeNumber: string }>(
+        `SELECT number, auditee_number AS auditeeNumber FROM contacts c WHERE version_id = ?
+         AND NOT EXISTS (SELECT 1 FROM auditees a WHERE a.version_id = c.version_id AND a.number = c.auditee_number)
+         ORDER BY number`,
+        versionId,
+      );
+      for (const row of dangling) {
+        problems.add({
+          file: `${program.contactLabel}名单（沿用版本 ${previous.seq}）`,
+          code: 'DANGLING_AUDITEE',
+          message: `${program.contactLabel} ${row.number} 的联系${program.auditeeLabel}编号 ${row.auditeeNumber} 不在新的${program.auditeeLabel}名单中`,
+        });
+      }
+    }
+  }
+  if (!previous) {
+    const missing = !auditeeFile ? program.auditeeLabel : !contactFile ? program.contactLabel : undefined;
+    if (missing !== undefined) {
+      problems.add({
+        file: sources.map((s) => s.fileName).join('、'),
+        code: 'MISSING_ROSTER_FILES',
+        message: `首次导入需要同时提供${program.auditeeLabel}名单和${program.contactLabel}名单（缺少${missing}名单）`,
+      });
+    }
+  }
+  await writer.flush();
+  if (problems.any) throw new ImportRejectedError(problems.items, problems.total);
+
+  const computed = streamingHash.result() ?? (await hashStoredVersion(writer, program.code, versionId));
+  if (previous && previous.hash === computed.hash) return { unchanged: true, version: previous };
+  await writer.run(
+    'UPDATE roster_versions SET hash = ?, auditee_count = ?, contact_count = ? WHERE id = ?',
+    computed.hash,
+    computed.auditeeCount,
+    computed.contactCount,
+    versionId,
+  );
+  return { unchanged: false, versionId };
+}
+
+/** The canonical hash of rows stored in the open transaction, read back in number order. */
+async function hashStoredVersion(
+  writer: DbWriter,
+  programCode: string,
+  versionId: number,
+): Promise<ReturnType<RosterHasher['digest']>> {
+  const hasher = new RosterHasher(programCode);
+  hasher.beginAuditees();
+  const auditees = await writer.raw(
+    `SELECT ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ? ORDER BY number`,
+    versionId,
+  );
+  for (const row of auditees) hasher.auditee(row as string[]);
+  hasher.beginContacts();
+  const contacts = await writer.raw(
+    `SELECT ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ? ORDER BY number`,
+    versionId,
+  );
+  for (const row of contacts) hasher.contact(row as string[]);
+  return hasher.digest();
+}
+
+/**
+ * Collects validated rows as canonical lines and hands them to the writer in batches. The same
+ * text feeds the streaming hash, so each row is serialised once.
+ */
+class RowBatcher {
+  private lines: string[] = [];
+  constructor(
+    private readonly writer: DbWriter,
+    private readonly sql: string,
+    private readonly prefix: unknown[],
+    private readonly onBatch: (lines: string) => void,
+    private readonly size = 2_000,
+  ) {}
+  add(values: string[]): void {
+    this.lines.push(canonicalLine(values));
+    if (this.lines.length >= this.size) this.flush();
+  }
+  flush(): void {
+    const text = this.lines.join('');
+    this.lines = [];
+    this.writer.insertLines(this.sql, this.prefix, text);
+    this.onBatch(text);
   }
 }
 
@@ -353,12 +426,17 @@ function openFiles(sources: readonly ImportSource[], problems: ProblemList): Ope
   return opened;
 }
 
+function isBlankRow(cells: readonly string[]): boolean {
+  for (const cell of cells) if (cell !== '' && cell.trim() !== '') return false;
+  return true;
+}
+
 /** Iterates a file's data rows, skipping blank ones; turns read errors into problems. */
 function* dataRows(file: OpenedFile, problems: ProblemList, maxRows: number): Generator<RawRow> {
   try {
     for (let next = file.iterator.next(); !next.done; next = file.iterator.next()) {
       const row = next.value;
-      if (!row.cells.some((c) => c !== '' && c.trim() !== '')) continue;
+      if (isBlankRow(row.cells)) continue;
       file.rowCount += 1;
       if (file.rowCount > maxRows) {
         problems.add({
@@ -418,7 +496,8 @@ class RowReader<F extends string> {
     if (hasControlCharacter(value)) {
       this.problem(field, 'CONTROL_CHARACTER', '含有不可见的控制字符（如换行），请删除');
     }
-    const length = Array.from(value).length;
+    // UTF-16 length is at least the character count: count characters only when it may be too long.
+    const length = value.length > maxLength ? Array.from(value).length : value.length;
     if (length > maxLength) {
       this.problem(field, 'CELL_TOO_LONG', `内容过长：${length} 个字，上限 ${maxLength} 个字`);
     }
@@ -451,43 +530,48 @@ class RowReader<F extends string> {
     return result.phone;
   }
 
-  /** Checks the 乡镇/工作片/村 path against the county grid. */
+  /** Checks the 乡镇/工作片/村 path against the county grid (which holds every unit's ancestors). */
   place(places: Set<string>, town: string, area: string, village: string, villageRequired: boolean): void {
     if (town === '') return; // reported as a missing field
-    const fields = ['town', 'area', 'village'] as F[];
-    const missing = (name: F) => this.problem(name, 'MISSING_FIELD', `缺少必填项「${this.column(name)}」`);
-    if (village !== '' && area === '') return missing(fields[1] as F);
-    if (villageRequired && village === '') return missing(fields[2] as F);
-    const levels: [F, string][] = [
-      ['town' as F, gridPath(town)],
-      ['area' as F, gridPath(town, area)],
-      ['village' as F, gridPath(town, area, village)],
-    ];
-    const depth = village !== '' ? 3 : area !== '' ? 2 : 1;
-    for (let i = 0; i < depth; i += 1) {
-      const [field, path] = levels[i] as [F, string];
-      if (!places.has(path)) {
-        this.problem(
-          field,
-          'UNKNOWN_GRID_UNIT',
-          `网格中没有「${path.split(PATH_SEPARATOR).join(' / ')}」，请先导入网格表或更正名称`,
-        );
-        return;
-      }
+    if ((village !== '' && area === '') || (villageRequired && village === '')) {
+      const field = (village !== '' ? 'area' : 'village') as F;
+      this.problem(field, 'MISSING_FIELD', `缺少必填项「${this.column(field)}」`);
+      return;
     }
+    const deepest = village !== '' ? gridPath(town, area, village) : area !== '' ? gridPath(town, area) : town;
+    if (places.has(deepest)) return; // the usual case: one lookup, nothing allocated but the key
+    const levels: [string, string][] = [
+      ['town', town],
+      ['area', gridPath(town, area)],
+      ['village', deepest],
+    ];
+    const [field, path] = levels.find(([, p]) => !places.has(p)) as [string, string];
+    this.problem(
+      field as F,
+      'UNKNOWN_GRID_UNIT',
+      `网格中没有「${path.split(PATH_SEPARATOR).join(' / ')}」，请先导入网格表或更正名称`,
+    );
   }
 }
 
-function importGrid(db: Db, file: OpenedFile, problems: ProblemList, maxRows: number): void {
+async function importGrid(writer: DbWriter, file: OpenedFile, problems: ProblemList, maxRows: number): Promise<void> {
   const columns = file.mapping.columns as Map<'town' | 'area' | 'village' | 'leader' | 'leaderPost', number>;
   const reader = new RowReader(file, columns, problems);
-  const find = db.prepare('SELECT id FROM grid_units WHERE path = ?').pluck();
-  const insert = db.prepare('INSERT INTO grid_units (level, parent_id, path, name) VALUES (?, ?, ?, ?)');
-  const setLeader = db.prepare('UPDATE grid_units SET leader = ?, leader_post = ? WHERE id = ?');
-  const ensure = (level: string, parentId: number | null, path: string, name: string): number => {
-    const existing = find.get(path) as number | undefined;
+  const ids = new Map(
+    (await writer.raw('SELECT path, id FROM grid_units')).map((row) => [row[0] as string, row[1] as number] as const),
+  );
+  const ensure = async (level: string, parentId: number | null, path: string, name: string): Promise<number> => {
+    const existing = ids.get(path);
     if (existing !== undefined) return existing;
-    return Number(insert.run(level, parentId, path, name).lastInsertRowid);
+    const { lastInsertRowid } = await writer.run(
+      'INSERT INTO grid_units (level, parent_id, path, name) VALUES (?, ?, ?, ?)',
+      level,
+      parentId,
+      path,
+      name,
+    );
+    ids.set(path, lastInsertRowid);
+    return lastInsertRowid;
   };
   const definedAt = new Map<string, number>();
   for (const row of dataRows(file, problems, maxRows)) {
@@ -514,20 +598,16 @@ function importGrid(db: Db, file: OpenedFile, problems: ProblemList, maxRows: nu
     }
     definedAt.set(path, row.row);
     if (problems.any) continue; // the transaction will roll back; keep validating only
-    const townId = ensure('town', null, gridPath(town), town);
+    const townId = await ensure('town', null, gridPath(town), town);
     let id = townId;
-    if (area !== '') id = ensure('area', townId, gridPath(town, area), area);
-    if (village !== '') id = ensure('village', id, gridPath(town, area, village), village);
-    setLeader.run(leader, leaderPost, id);
+    if (area !== '') id = await ensure('area', townId, gridPath(town, area), area);
+    if (village !== '') id = await ensure('village', id, gridPath(town, area, village), village);
+    await writer.run('UPDATE grid_units SET leader = ?, leader_post = ? WHERE id = ?', leader, leaderPost, id);
   }
 }
 
-function loadGridPlaces(db: Db): Set<string> {
-  return new Set(db.prepare('SELECT path FROM grid_units').pluck().all() as string[]);
-}
-
 function importAuditees(
-  db: Db,
+  writer: DbWriter,
   versionId: number,
   file: OpenedFile,
   places: Set<string>,
@@ -538,8 +618,11 @@ function importAuditees(
   type F =
     'number' | 'name' | 'gender' | 'unit' | 'industry' | 'post' | 'town' | 'area' | 'village' | 'phone' | 'status';
   const reader = new RowReader(file, file.mapping.columns as Map<F, number>, problems);
-  const insert = db.prepare(
+  const insert = new RowBatcher(
+    writer,
     `INSERT INTO auditees (version_id, ${AUDITEE_COLUMNS_SQL}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [versionId],
+    (lines) => streamingHash.auditeeLines(lines),
   );
   const seen = new Map<string, number>();
   streamingHash.beginAuditees();
@@ -579,14 +662,15 @@ function importAuditees(
     }
     if (problems.total !== before || problems.any) continue;
     const values = [number, name, gender ?? '', unit, industry, post, town, area, village, phone, status as string];
-    insert.run(versionId, ...values);
-    streamingHash.auditee(values);
+    streamingHash.auditee(number);
+    insert.add(values);
   }
+  insert.flush();
   return new Set(seen.keys());
 }
 
 function importContacts(
-  db: Db,
+  writer: DbWriter,
   versionId: number,
   file: OpenedFile,
   places: Set<string>,
@@ -598,8 +682,11 @@ function importContacts(
 ): void {
   type F = 'number' | 'name' | 'town' | 'area' | 'village' | 'phone' | 'auditeeNumber' | 'consent';
   const reader = new RowReader(file, file.mapping.columns as Map<F, number>, problems);
-  const insert = db.prepare(
+  const insert = new RowBatcher(
+    writer,
     `INSERT INTO contacts (version_id, ${CONTACT_COLUMNS_SQL}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [versionId],
+    (lines) => streamingHash.contactLines(lines),
   );
   const seen = new Map<string, number>();
   streamingHash.beginContacts();
@@ -640,7 +727,8 @@ function importContacts(
     }
     if (problems.total !== before || problems.any) continue;
     const values = [number, name, town, area, village, phone, auditeeNumber, consent as string];
-    insert.run(versionId, ...values);
-    streamingHash.contact(values);
+    streamingHash.contact(number);
+    insert.add(values);
   }
+  insert.flush();
 }
