@@ -184,14 +184,14 @@ describe('roster import round trips', () => {
   it('keeps cells starting with = + - @ as data, and our CSV output guards them', async () => {
     const rows = cadreRows();
     (rows[0] as string[])[1] = '=HYPERLINK("x")';
-    (rows[1] as string[])[5] = '@SUM(1)';
+    (rows[1] as string[])[5] = '@SUM(1)\\x"';
     await importFiles({
       'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS),
       'cadres.csv': csvBytes(CADRE_HEADER, rows),
       'households.csv': csvBytes(HOUSEHOLD_HEADER, householdRows()),
     });
     expect(db.prepare("SELECT name FROM auditees WHERE number = '00001'").pluck().get()).toBe('=HYPERLINK("x")');
-    expect(db.prepare("SELECT post FROM auditees WHERE number = '00002'").pluck().get()).toBe('@SUM(1)');
+    expect(db.prepare("SELECT post FROM auditees WHERE number = '00002'").pluck().get()).toBe('@SUM(1)\\x"');
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
   });
 });

@@ -11,13 +11,23 @@ const FULL_WIDTH_OFFSET = 0xfee0;
  * = + - @ is the formula guard our own exports write (csv-writer.ts); it is not data.
  */
 export function cleanText(raw: string): string {
-  // Fast path: printable ASCII and CJK ideographs are always in NFC; most cells are only that.
+  if (raw === '' || isCleanCell(raw)) return raw;
   const normalised = ALWAYS_NFC.test(raw) ? raw : raw.normalize('NFC');
   const trimmed = EDGE_SPACE.test(normalised) ? normalised.replace(EDGE_SPACES, '') : normalised;
   return trimmed.charCodeAt(0) === 39 && FORMULA_GUARD.test(trimmed) ? trimmed.slice(1) : trimmed;
 }
 
+/**
+ * True for a non-empty cell that cleanText would return unchanged and that holds no control
+ * character: printable ASCII and CJK ideographs (always NFC), no space at either end, and no
+ * formula-guard apostrophe. Most roster cells are like this.
+ */
+export function isCleanCell(raw: string): boolean {
+  return CLEAN_CELL.test(raw) && raw.charCodeAt(0) !== 39;
+}
+
 const ALWAYS_NFC = /^[\u0020-\u007e\u4e00-\u9fff]*$/u;
+const CLEAN_CELL = /^[\u0021-\u007e\u4e00-\u9fff](?:[\u0020-\u007e\u4e00-\u9fff]*[\u0021-\u007e\u4e00-\u9fff])?$/u;
 const EDGE_SPACE = /^[\s\u3000\ufeff]|[\s\u3000\ufeff]$/u;
 const EDGE_SPACES = /^[\s\u3000\ufeff]+|[\s\u3000\ufeff]+$/gu;
 const FORMULA_GUARD = /^'[=+\-@]/u;

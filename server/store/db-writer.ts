@@ -1,5 +1,15 @@
 import { Worker } from 'node:worker_threads';
 
+/**
+ * The INSERT for insertLines: the batch arrives as a JSON array of rows, each an array of the
+ * columns' values in order; `leading` columns take bound parameters (e.g. the version id).
+ */
+export function jsonInsert(table: string, leading: readonly string[], columns: readonly string[]): string {
+  const values = columns.map((_column, i) => `value->>${i}`);
+  return `INSERT INTO ${table} (${[...leading, ...columns].join(', ')})
+    SELECT ${[...leading.map(() => '?'), ...values].join(', ')} FROM json_each(?)`;
+}
+
 /** An error raised by SQLite in the writer thread, with its message and SQLite code. */
 export class DbWriterError extends Error {
   constructor(
@@ -74,6 +84,11 @@ export class DbWriter {
     return this.call({ op: 'all', sql, params });
   }
 
+  /** Runs statements in order, in one message. */
+  batch(statements: readonly (readonly [string, readonly unknown[]])[]): Promise<null> {
+    return this.call({ op: 'batch', statements });
+  }
+
   /** Rows as arrays of column values. */
   raw(sql: string, ...params: unknown[]): Promise<unknown[][]> {
     return this.call({ op: 'raw', sql, params });
@@ -81,15 +96,13 @@ export class DbWriter {
 
   /**
    * Stores rows without waiting. `lines` holds one row per line: fields joined by U+001F, each
-   * line ended by LF (fields hold no control characters); each row is bound after `prefix`.
+   * line ended by LF (fields hold no control characters). `sql` is an INSERT … SELECT reading
+   * the rows from `json_each(?)` (see jsonInsert); `prefix` binds its leading parameters.
    */
   insertLines(sql: string, prefix: unknown[], lines: string): void {
     if (lines === '' || this.failure) return;
     const id = this.nextId++;
-    // As UTF-8 bytes in a transferred buffer: no copy of a large string between threads.
-    const bytes = Buffer.from(lines, 'utf8');
-    const payload = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    this.worker.postMessage({ op: 'insertRows', sql, prefix, payload, id }, [payload]);
+    this.worker.postMessage({ op: 'insertRows', sql, prefix, payload: lines, id });
   }
 
   /** Waits until every message sent so far is handled; throws the first error. */
