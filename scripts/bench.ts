@@ -58,7 +58,7 @@ function benchImport(): void {
   const sqlite = ensureSqliteCli();
   const floors: number[] = [];
   const imports: { seconds: number; peakMb: number }[] = [];
-  for (let run = 0; run < 3; run += 1) {
+  for (let run = 0; run < 5; run += 1) {
     const floorDb = join(work, `floor-${run}.db`);
     const started = performance.now();
     execFileSync(sqlite, [
