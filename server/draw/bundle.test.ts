@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from './ceremony';
+import { buildBundle, sealPayloadOf, verifyBundle, type DrawBundle } from './bundle';
+import { appendEntry, type LogEntry } from './log-chain';
+import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from './test-fixtures';
+
+/** A complete draw: sealed, entropy, reveal, 3 auditees with one replaced, households with replacements. */
+function completedDraw(): { state: DrawState; log: LogEntry[] } {
+  let state = sealedFixture();
+  const log: LogEntry[] = [
+    appendEntry(undefined, {
+      at: '2026-11-26T10:00:00.000Z',
+      actor: 'operator',
+      type: 'seal',
+      payload: sealPayloadOf(state),
+    }),
+  ];
+  const apply = (command: DrawCommand) => {
+    const result = applyDrawCommand(state, command);
+    if (!result.ok) throw new Error(result.message);
+    state = result.state;
+    const { type, ...payload } = command;
+    log.push(appendEntry(log.at(-1), { at: `2026-11-26T10:0${log.length}:00.000Z`, actor: 'operator', type, payload }));
+  };
+  apply({ type: 'lockEntropy', entropy: FIXED_ENTROPY });
+  apply({ type: 'reveal', secret: FIXED_SECRET });
+  apply({ type: 'drawAuditees' });
+  const order = state.auditeeStages?.[0]?.order as string[];
+  apply({ type: 'replaceAuditee', number: order[1] as string, reason: 'LEAVE' });
+  for (const s of activeSelections(state.auditeeStages?.[0]?.selections ?? []))
+    apply({ type: 'drawContacts', auditeeNumber: s.number });
+  const first = state.contactStages[0];
+  apply({
+    type: 'replaceContact',
+    auditeeNumber: first?.auditeeNumber as string,
+    contactNumber: first?.order[2] as string,
+    reason: 'NO_ANSWER',
+  });
+  return { state, log };
+}
+
+/** Every leaf of a JSON value with its path (long arrays sampled at both ends and the middle). */
+function leaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [path];
+  if (Array.isArray(value)) {
+    const indexes =
+      value.length <= 6
+        ? value.map((_, i) => i)
+        : [0, 1, Math.floor(value.length / 2), value.length - 2, value.length - 1];
+    return indexes.flatMap((i) => leaves(value[i], [...path, i]));
+  }
+  return Object.entries(value).flatMap(([key, v]) => leaves(v, [...path, key]));
+}
+
+function tampered(bundle: DrawBundle, path: (string | number)[]): unknown {
+  const copy = structuredClone(bundle) as unknown as Record<string | number, unknown>;
+  let parent = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  const key = path.at(-1) as string | number;
+  const old = parent[key];
+  parent[key] =
+    typeof old === 'string'
+      ? old === ''
+        ? 'x'
+        : old.slice(0, -1) + (old.endsWith('0') ? '1' : '0')
+      : typeof old === 'number'
+        ? old + 1
+        : typeof old === 'boolean'
+          ? !old
+          : '0';
+  return copy;
+}
+
+describe('the verification bundle', () => {
+  const { state, log } = completedDraw();
+  const bundle = buildBundle(state, log);
+
+  it('verifies a complete draw, every check holding', () => {
+    const report = verifyBundle(JSON.parse(JSON.stringify(bundle)));
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.id)).toEqual(
+      expect.arrayContaining([
+        'plan-hash',
+        'pool-hash',
+        'log-chain',
+        'seal',
+        'commitment',
+        'seed',
+        'replay',
+        'orders',
+        'replacements',
+      ]),
+    );
+  });
+
+  it('carries numbers and hashes only: no names, no phones', () => {
+    const text = JSON.stringify(bundle);
+    expect(text).not.toMatch(/100\d{8}/u);
+    expect(bundle.replacements).toEqual({ auditees: 1, contacts: 1 });
+  });
+
+  it('verifies a bundle sealed but not yet revealed', () => {
+    const sealedOnly = buildBundle(sealedFixture(), log.slice(0, 1));
+    expect(verifyBundle(sealedOnly).ok).toBe(true);
+  });
+
+  const paths = leaves(bundle);
+  it.each(paths.map((p) => [p.join('.'), p] as const))('fails when %s is changed', (_name, path) => {
+    const report = verifyBundle(tampered(bundle, path));
+    expect(report.ok).toBe(false);
+    expect(report.checks.some((c) => !c.ok)).toBe(true);
+  });
+
+  it('names the failed check: a changed secret fails the commitment', () => {
+    const report = verifyBundle({ ...bundle, secret: 'b2'.repeat(32) });
+    expect(report.checks.find((c) => c.id === 'commitment')?.ok).toBe(false);
+  });
+
+  it('names the failed check: a redraw hidden in the selections fails the replay', () => {
+    const forged = structuredClone(bundle);
+    const stage = forged.auditeeStages?.[0];
+    if (stage) stage.selections[0] = { number: stage.order[20] as string, position: 0 };
+    const report = verifyBundle(forged);
+    expect(report.checks.find((c) => c.id === 'replay')?.ok).toBe(false);
+  });
+
+  it('refuses what is not a bundle', () => {
+    expect(verifyBundle(null).ok).toBe(false);
+    expect(verifyBundle({ format: 'other' }).checks[0]?.id).toBe('format');
+    expect(verifyBundle({ ...bundle, log: 'x' }).ok).toBe(false);
+  });
+});

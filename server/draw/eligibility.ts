@@ -1,0 +1,193 @@
+import type { DrawPlan } from '../protocol/draw';
+import { canonicalJson } from './canonical-json';
+import { sortNumbers } from './order';
+import { sha256Hex } from './sha256';
+
+/**
+ * Applies a plan's eligibility rule to a roster version and freezes the pool
+ * (docs/verification.md, "Plan and pool"). Pure: rows and history in, pool out.
+ */
+export interface EligibilityAuditee {
+  number: string;
+  unit: string;
+  industry: string;
+  town: string;
+  area: string;
+  village: string;
+  status: string;
+}
+
+export interface EligibilityContact {
+  number: string;
+  auditeeNumber: string;
+  phone: string;
+  consent: string;
+}
+
+export interface AuditRecord {
+  auditeeNumber: string;
+  /** YYYY-MM-DD */
+  auditedOn: string;
+}
+
+export interface PoolAuditee {
+  number: string;
+  /** The stratum the auditee belongs to ('' when the plan draws a total). */
+  stratum: string;
+  /** Eligible contact numbers, sorted. */
+  contacts: string[];
+}
+
+/** The frozen pool: everything the draw may pick from, numbers only. */
+export interface Pool {
+  auditees: PoolAuditee[];
+  /** Auditees left out by the cool-down rule (audit history is not in the roster, so it is listed). */
+  coolDownExcluded: string[];
+}
+
+export interface PoolReport {
+  pool: Pool;
+  excluded: { filter: number; status: number; avoidance: number; coolDown: number };
+  strata: { stratum: string; size: number; quota: number }[];
+  contactsShort: number;
+}
+
+export class PlanError extends Error {
+  constructor(
+    readonly code: 'PLAN_UNKNOWN_STRATUM' | 'PLAN_QUOTA_EXCEEDS_STRATUM' | 'PLAN_POOL_TOO_SMALL' | 'PLAN_INVALID',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+function daysBetween(earlier: string, later: string): number {
+  return Math.round((Date.parse(`${later}T00:00:00Z`) - Date.parse(`${earlier}T00:00:00Z`)) / DAY_MS);
+}
+
+export function stratumOf(plan: DrawPlan, auditee: EligibilityAuditee): string {
+  if (plan.auditees.mode === 'total') return '';
+  switch (plan.auditees.by) {
+    case 'town':
+      return auditee.town;
+    case 'area':
+      return `${auditee.town}/${auditee.area}`;
+    case 'unit':
+      return auditee.unit;
+    case 'industry':
+      return auditee.industry;
+  }
+}
+
+function matchesGrid(prefixes: readonly (readonly string[])[], auditee: EligibilityAuditee): boolean {
+  if (prefixes.length === 0) return true;
+  const path = [auditee.town, auditee.area, auditee.village];
+  return prefixes.some((prefix) => prefix.every((part, i) => path[i] === part));
+}
+
+export function buildPool(
+  plan: DrawPlan,
+  auditees: readonly EligibilityAuditee[],
+  contacts: readonly EligibilityContact[],
+  history: readonly AuditRecord[],
+): PoolReport {
+  const rule = plan.eligibility;
+  const units = new Set(rule.units);
+  const industries = new Set(rule.industries);
+  const statuses = new Set<string>(rule.statuses);
+  const avoided = new Set(rule.avoid.map((a) => a.number));
+  const recentlyAudited = new Set(
+    rule.coolDownDays === 0
+      ? []
+      : history
+          .filter((h) => {
+            const age = daysBetween(h.auditedOn, plan.eventDate);
+            return age >= 0 && age < rule.coolDownDays;
+          })
+          .map((h) => h.auditeeNumber),
+  );
+
+  const contactsByAuditee = new Map<string, string[]>();
+  for (const contact of contacts) {
+    if (rule.contactsRequirePhone && contact.phone === '') continue;
+    if (rule.contactsRequireConsent && contact.consent !== '同意') continue;
+    const list = contactsByAuditee.get(contact.auditeeNumber);
+    if (list) list.push(contact.number);
+    else contactsByAuditee.set(contact.auditeeNumber, [contact.number]);
+  }
+
+  const excluded = { filter: 0, status: 0, avoidance: 0, coolDown: 0 };
+  const coolDownExcluded: string[] = [];
+  const pooled: PoolAuditee[] = [];
+  for (const auditee of auditees) {
+    if (
+      !matchesGrid(rule.grid, auditee) ||
+      (units.size > 0 && !units.has(auditee.unit)) ||
+      (industries.size > 0 && !industries.has(auditee.industry))
+    ) {
+      excluded.filter += 1;
+      continue;
+    }
+    if (!statuses.has(auditee.status)) {
+      excluded.status += 1;
+      continue;
+    }
+    if (avoided.has(auditee.number)) {
+      excluded.avoidance += 1;
+      continue;
+    }
+    if (recentlyAudited.has(auditee.number)) {
+      excluded.coolDown += 1;
+      coolDownExcluded.push(auditee.number);
+      continue;
+    }
+    pooled.push({
+      number: auditee.number,
+      stratum: stratumOf(plan, auditee),
+      contacts: sortNumbers(contactsByAuditee.get(auditee.number) ?? []),
+    });
+  }
+  pooled.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+
+  const strata = strataOf(plan, pooled);
+  return {
+    pool: { auditees: pooled, coolDownExcluded: sortNumbers(coolDownExcluded) },
+    excluded,
+    strata,
+    contactsShort: pooled.filter((a) => a.contacts.length < plan.contactsPerAuditee).length,
+  };
+}
+
+/** Stratum sizes against their quotas; refuses quotas the pool cannot fill. */
+export function strataOf(plan: DrawPlan, pooled: readonly PoolAuditee[]): PoolReport['strata'] {
+  const sizes = new Map<string, number>();
+  for (const a of pooled) sizes.set(a.stratum, (sizes.get(a.stratum) ?? 0) + 1);
+  const quotas = plan.auditees.mode === 'total' ? [{ stratum: '', count: plan.auditees.count }] : plan.auditees.quotas;
+  const seen = new Set<string>();
+  return quotas.map(({ stratum, count }) => {
+    if (seen.has(stratum)) throw new PlanError('PLAN_INVALID', `分层「${stratum}」重复`);
+    seen.add(stratum);
+    const size = sizes.get(stratum) ?? 0;
+    if (plan.auditees.mode === 'strata' && size === 0) {
+      throw new PlanError('PLAN_UNKNOWN_STRATUM', `分层「${stratum}」在抽取范围内没有可抽取的人员`);
+    }
+    if (count > size) {
+      throw new PlanError(
+        plan.auditees.mode === 'total' ? 'PLAN_POOL_TOO_SMALL' : 'PLAN_QUOTA_EXCEEDS_STRATUM',
+        `${stratum ? `分层「${stratum}」` : '抽取范围'}只有 ${size} 人，少于要抽取的 ${count} 人`,
+      );
+    }
+    return { stratum, size, quota: count };
+  });
+}
+
+export function planHash(plan: DrawPlan): string {
+  return sha256Hex(canonicalJson(plan));
+}
+
+export function poolHash(pool: Pool): string {
+  return sha256Hex(canonicalJson(pool));
+}

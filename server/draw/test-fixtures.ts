@@ -1,0 +1,75 @@
+import type { DrawPlan } from '../protocol/draw';
+import { buildPool, planHash, poolHash, type EligibilityAuditee, type EligibilityContact } from './eligibility';
+import type { DrawState } from './ceremony';
+import { sealedState } from './bundle';
+import { commitmentOf } from './seed';
+
+/** A small synthetic county for draw tests: 3 towns, 60 auditees, 12 contacts each. */
+export function syntheticRoster(): { auditees: EligibilityAuditee[]; contacts: EligibilityContact[] } {
+  const towns = ['城关街道', '许家湖镇', '高庄镇'];
+  const auditees: EligibilityAuditee[] = [];
+  const contacts: EligibilityContact[] = [];
+  for (let i = 1; i <= 60; i += 1) {
+    const number = String(i).padStart(5, '0');
+    auditees.push({
+      number,
+      unit: i % 2 === 0 ? '县财政局' : '县教育局',
+      industry: i % 2 === 0 ? '经济管理' : '教育',
+      town: towns[i % 3] as string,
+      area: '东片',
+      village: `村${i % 5}`,
+      status: i === 7 ? '请假' : i === 8 ? '离岗' : '在岗',
+    });
+    for (let h = 1; h <= 12; h += 1) {
+      contacts.push({
+        number: `${number}-${String(h).padStart(2, '0')}`,
+        auditeeNumber: number,
+        phone: h === 12 ? '' : `100${String(i * 100 + h).padStart(8, '0')}`,
+        consent: h === 11 ? '不同意' : '同意',
+      });
+    }
+  }
+  return { auditees, contacts };
+}
+
+export function basePlan(overrides: Partial<DrawPlan> = {}): DrawPlan {
+  return {
+    version: 1,
+    programCode: 'cadre-household',
+    eventDate: '2026-11-26',
+    eligibility: {
+      grid: [],
+      units: [],
+      industries: [],
+      statuses: ['在岗', '请假', '出差'],
+      coolDownDays: 0,
+      avoid: [],
+      contactsRequirePhone: true,
+      contactsRequireConsent: true,
+    },
+    auditees: { mode: 'total', count: 3 },
+    contactsPerAuditee: 5,
+    replacementCaps: { auditees: 3, contactsPerAuditee: 4 },
+    ...overrides,
+  };
+}
+
+export const FIXED_SECRET = 'a1'.repeat(32);
+export const FIXED_ENTROPY = '31415926535897932384';
+
+export function sealedFixture(plan: DrawPlan = basePlan(), drawId = 'draw-test-0001'): DrawState {
+  const { auditees, contacts } = syntheticRoster();
+  const { pool } = buildPool(plan, auditees, contacts, []);
+  return sealedState(
+    {
+      drawId,
+      programCode: plan.programCode,
+      roster: { versionId: 1, hash: 'f'.repeat(64), auditeeCount: auditees.length, contactCount: contacts.length },
+      planHash: planHash(plan),
+      poolHash: poolHash(pool),
+      commitment: commitmentOf(FIXED_SECRET),
+    },
+    plan,
+    pool,
+  );
+}

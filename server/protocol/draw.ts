@@ -1,0 +1,105 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The draw contract: the plan declared before any randomness exists, the reason codes of
+ * replacements, and the shapes the draw API answers with. The plan is hashed (RFC 8785
+ * canonical JSON, see docs/verification.md), so every field here is part of the promise.
+ */
+const StatusSchema = Type.Union([
+  Type.Literal('在岗'),
+  Type.Literal('请假'),
+  Type.Literal('出差'),
+  Type.Literal('离岗'),
+]);
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+
+export const StratifyBySchema = Type.Union([
+  Type.Literal('town'),
+  Type.Literal('area'),
+  Type.Literal('unit'),
+  Type.Literal('industry'),
+]);
+export type StratifyBy = Static<typeof StratifyBySchema>;
+
+export const DrawPlanSchema = Type.Object(
+  {
+    version: Type.Literal(1),
+    programCode: Text(64),
+    /** The day of the draw (YYYY-MM-DD); the cool-down counts back from it. */
+    eventDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    eligibility: Type.Object(
+      {
+        /** Grid path prefixes ([乡镇], [乡镇, 工作片] or [乡镇, 工作片, 村]); empty = the whole county. */
+        grid: Type.Array(Type.Array(Text(32), { minItems: 1, maxItems: 3 }), { maxItems: 1000 }),
+        units: Type.Array(Text(64), { maxItems: 1000 }),
+        industries: Type.Array(Text(32), { maxItems: 100 }),
+        statuses: Type.Array(StatusSchema, { minItems: 1, maxItems: 4 }),
+        /** Exclude auditees audited within this many days before eventDate (0 = no cool-down). */
+        coolDownDays: Type.Integer({ minimum: 0, maximum: 3650 }),
+        avoid: Type.Array(Type.Object({ number: Text(32), reason: Text(200) }, { additionalProperties: false }), {
+          maxItems: 1000,
+        }),
+        contactsRequirePhone: Type.Boolean(),
+        contactsRequireConsent: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
+    auditees: Type.Union([
+      Type.Object(
+        { mode: Type.Literal('total'), count: Type.Integer({ minimum: 1, maximum: 1000 }) },
+        { additionalProperties: false },
+      ),
+      Type.Object(
+        {
+          mode: Type.Literal('strata'),
+          by: StratifyBySchema,
+          quotas: Type.Array(
+            Type.Object(
+              { stratum: Text(100), count: Type.Integer({ minimum: 1, maximum: 1000 }) },
+              { additionalProperties: false },
+            ),
+            { minItems: 1, maxItems: 200 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
+    contactsPerAuditee: Type.Integer({ minimum: 1, maximum: 50 }),
+    replacementCaps: Type.Object(
+      {
+        auditees: Type.Integer({ minimum: 0, maximum: 1000 }),
+        contactsPerAuditee: Type.Integer({ minimum: 0, maximum: 100 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DrawPlan = Static<typeof DrawPlanSchema>;
+
+export const AUDITEE_REPLACEMENT_REASONS = {
+  LEAVE: '请假',
+  TRIP: '出差',
+  RECUSAL: '回避',
+  OTHER: '其他',
+} as const;
+export const CONTACT_REPLACEMENT_REASONS = {
+  NO_ANSWER: '未接通',
+  REFUSED: '拒绝',
+  WRONG_NUMBER: '号码错误',
+  NO_CONSENT: '不同意上镜',
+  RECUSAL: '回避',
+  OTHER: '其他',
+} as const;
+export type AuditeeReplacementReason = keyof typeof AUDITEE_REPLACEMENT_REASONS;
+export type ContactReplacementReason = keyof typeof CONTACT_REPLACEMENT_REASONS;
+
+export const AuditeeReasonSchema = Type.Union(
+  Object.keys(AUDITEE_REPLACEMENT_REASONS).map((code) => Type.Literal(code)) as [ReturnType<typeof Type.Literal>],
+);
+export const ContactReasonSchema = Type.Union(
+  Object.keys(CONTACT_REPLACEMENT_REASONS).map((code) => Type.Literal(code)) as [ReturnType<typeof Type.Literal>],
+);
+
+/** Public entropy: digits rolled on air (dice, balls), at least 20 of them. */
+export const ENTROPY_PATTERN = /^[0-9]{20,200}$/u;
