@@ -147,6 +147,14 @@ export function verifyBundle(input: unknown): VerificationReport {
   return { ok: checks.every((c) => c.ok), checks };
 }
 
+function safeCommitment(secret: string): string {
+  try {
+    return commitmentOf(secret);
+  } catch {
+    return '';
+  }
+}
+
 function verifyInto(
   bundle: DrawBundle,
   check: (id: string, label: string, ok: boolean, detail: string) => boolean,
@@ -197,12 +205,7 @@ function verifyInto(
   );
 
   if (bundle.secret !== null) {
-    let commitment = '';
-    try {
-      commitment = commitmentOf(bundle.secret);
-    } catch {
-      commitment = '';
-    }
+    const commitment = safeCommitment(bundle.secret);
     check(
       'commitment',
       '密钥与事先公布的承诺值相符',
