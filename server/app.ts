@@ -11,6 +11,8 @@ import { AuthService } from './auth/auth-service';
 import { authRoutes } from './auth/routes';
 import { registerErrorHandling } from './http/error-handler';
 import { uiRoutes } from './http/ui-routes';
+import { DrawService } from './draw-service/draw-service';
+import { drawRoutes } from './draw-service/routes';
 import type { StaffRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
 
@@ -33,6 +35,7 @@ export interface AppServices {
   db: Db;
   auth: AuthService;
   registry: RegistryService;
+  draws: DrawService;
   clock: Clock;
   random: RandomBytes;
   /** Accounts created with a generated password by this build, to be shown once. */
@@ -56,13 +59,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = new AuthService(db, clock, random);
   const generatedAccounts = auth.ensureUsers(options.initialPasswords ?? {});
   const registry = new RegistryService(db);
+  const draws = new DrawService(db, clock, random);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 1024 * 1024,
+    // Unknown fields are refused (VALIDATION_FAILED), never silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   });
-  app.decorate('services', { db, auth, registry, clock, random, generatedAccounts });
+  app.decorate('services', { db, auth, registry, draws, clock, random, generatedAccounts });
   app.addHook('onClose', async () => {
     db.close();
   });
@@ -71,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
   await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));
   await app.register(registryRoutes({ db, registry, auth, clock, maxUploadBytes }));
+  await app.register(drawRoutes(draws, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   return app;
 }

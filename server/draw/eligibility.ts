@@ -88,12 +88,24 @@ function matchesGrid(prefixes: readonly (readonly string[])[], auditee: Eligibil
   return prefixes.some((prefix) => prefix.every((part, i) => path[i] === part));
 }
 
+/** The pool and report for a plan; refuses quotas the pool cannot fill (PlanError). */
 export function buildPool(
   plan: DrawPlan,
   auditees: readonly EligibilityAuditee[],
   contacts: readonly EligibilityContact[],
   history: readonly AuditRecord[],
 ): PoolReport {
+  const selected = selectPool(plan, auditees, contacts, history);
+  return { ...selected, strata: strataOf(plan, selected.pool.auditees) };
+}
+
+/** Applies the eligibility rule only, without checking the quotas. */
+export function selectPool(
+  plan: DrawPlan,
+  auditees: readonly EligibilityAuditee[],
+  contacts: readonly EligibilityContact[],
+  history: readonly AuditRecord[],
+): Omit<PoolReport, 'strata'> {
   const rule = plan.eligibility;
   const units = new Set(rule.units);
   const industries = new Set(rule.industries);
@@ -152,11 +164,9 @@ export function buildPool(
   }
   pooled.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
 
-  const strata = strataOf(plan, pooled);
   return {
     pool: { auditees: pooled, coolDownExcluded: sortNumbers(coolDownExcluded) },
     excluded,
-    strata,
     contactsShort: pooled.filter((a) => a.contacts.length < plan.contactsPerAuditee).length,
   };
 }

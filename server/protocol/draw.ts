@@ -103,3 +103,110 @@ export const ContactReasonSchema = Type.Union(
 
 /** Public entropy: digits rolled on air (dice, balls), at least 20 of them. */
 export const ENTROPY_PATTERN = /^[0-9]{20,200}$/u;
+
+const SelectionSchema = Type.Object({
+  number: Type.String(),
+  position: Type.Integer(),
+  replaced: Type.Optional(Type.Object({ reason: Type.String(), by: Type.Union([Type.String(), Type.Null()]) })),
+});
+
+/** What anyone may see of a draw: numbers and hashes, never names or phones. */
+export const DrawViewSchema = Type.Object({
+  drawId: Type.String(),
+  title: Type.String(),
+  programCode: Type.String(),
+  createdAt: Type.String(),
+  status: Type.Union([
+    Type.Literal('sealed'),
+    Type.Literal('entropy-locked'),
+    Type.Literal('revealed'),
+    Type.Literal('drawing'),
+  ]),
+  roster: Type.Object({
+    versionId: Type.Integer(),
+    hash: Type.String(),
+    auditeeCount: Type.Integer(),
+    contactCount: Type.Integer(),
+  }),
+  plan: DrawPlanSchema,
+  planHash: Type.String(),
+  poolHash: Type.String(),
+  poolSize: Type.Integer(),
+  strata: Type.Array(Type.Object({ stratum: Type.String(), size: Type.Integer(), quota: Type.Integer() })),
+  commitment: Type.String(),
+  entropy: Type.Union([Type.String(), Type.Null()]),
+  secret: Type.Union([Type.String(), Type.Null()]),
+  seed: Type.Union([Type.String(), Type.Null()]),
+  auditeeStages: Type.Union([
+    Type.Array(Type.Object({ stratum: Type.String(), quota: Type.Integer(), selections: Type.Array(SelectionSchema) })),
+    Type.Null(),
+  ]),
+  contactStages: Type.Array(Type.Object({ auditeeNumber: Type.String(), selections: Type.Array(SelectionSchema) })),
+  replacements: Type.Object({ auditees: Type.Integer(), contacts: Type.Integer() }),
+  logLength: Type.Integer(),
+  logHead: Type.String(),
+});
+export type DrawView = Static<typeof DrawViewSchema>;
+
+export const SealDrawBodySchema = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 100 }),
+    plan: DrawPlanSchema,
+    rosterVersionId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type SealDrawBody = Static<typeof SealDrawBodySchema>;
+
+export const PoolPreviewSchema = Type.Object({
+  rosterVersionId: Type.Integer(),
+  rosterHash: Type.String(),
+  poolSize: Type.Integer(),
+  excluded: Type.Object({
+    filter: Type.Integer(),
+    status: Type.Integer(),
+    avoidance: Type.Integer(),
+    coolDown: Type.Integer(),
+  }),
+  strata: Type.Array(Type.Object({ stratum: Type.String(), size: Type.Integer(), quota: Type.Integer() })),
+  contactsShort: Type.Integer(),
+  problem: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+});
+export type PoolPreview = Static<typeof PoolPreviewSchema>;
+
+export const DrawCommandBodySchema = Type.Union([
+  Type.Object(
+    { type: Type.Literal('lockEntropy'), entropy: Type.String({ maxLength: 400 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('reveal') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('drawAuditees') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('replaceAuditee'), number: Type.String({ maxLength: 32 }), reason: AuditeeReasonSchema },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('drawContacts'), auditeeNumber: Type.String({ maxLength: 32 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('replaceContact'),
+      auditeeNumber: Type.String({ maxLength: 32 }),
+      contactNumber: Type.String({ maxLength: 32 }),
+      reason: ContactReasonSchema,
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type DrawCommandBody = Static<typeof DrawCommandBodySchema>;
+
+export const DrawListItemSchema = Type.Object({
+  drawId: Type.String(),
+  title: Type.String(),
+  programCode: Type.String(),
+  createdAt: Type.String(),
+  status: Type.String(),
+  poolSize: Type.Integer(),
+});
+export type DrawListItem = Static<typeof DrawListItemSchema>;

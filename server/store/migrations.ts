@@ -126,4 +126,45 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'draws',
+    sql: `
+      -- A sealed draw: its roster version, plan and pool are frozen here before any randomness.
+      CREATE TABLE draws (
+        id TEXT PRIMARY KEY,
+        program_code TEXT NOT NULL REFERENCES programs(code),
+        roster_version_id INTEGER NOT NULL REFERENCES roster_versions(id),
+        title TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        pool TEXT NOT NULL,
+        -- 32 random bytes as hex; only its SHA-256 is public until the reveal.
+        secret TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      );
+
+      -- Every accepted ceremony command, hash-chained; the draw's state is the fold of it.
+      CREATE TABLE draw_log (
+        draw_id TEXT NOT NULL REFERENCES draws(id),
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (draw_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TRIGGER draws_no_update BEFORE UPDATE ON draws
+        BEGIN SELECT RAISE(ABORT, 'DRAW_IMMUTABLE'); END;
+      CREATE TRIGGER draws_no_delete BEFORE DELETE ON draws
+        BEGIN SELECT RAISE(ABORT, 'DRAW_IMMUTABLE'); END;
+      CREATE TRIGGER draw_log_no_update BEFORE UPDATE ON draw_log
+        BEGIN SELECT RAISE(ABORT, 'DRAW_IMMUTABLE'); END;
+      CREATE TRIGGER draw_log_no_delete BEFORE DELETE ON draw_log
+        BEGIN SELECT RAISE(ABORT, 'DRAW_IMMUTABLE'); END;
+    `,
+  },
 ];

@@ -1,0 +1,306 @@
+import type { Db } from '../store/db';
+import type { Clock, RandomBytes } from '../runtime';
+import { AppError } from '../errors';
+import type { ErrorCode } from '../protocol/errors';
+import type { DrawCommandBody, DrawListItem, DrawPlan, DrawView, PoolPreview, SealDrawBody } from '../protocol/draw';
+import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw/ceremony';
+import { buildBundle, commandOf, countReplacements, sealedState, sealPayloadOf, type DrawBundle } from '../draw/bundle';
+import {
+  buildPool,
+  planHash,
+  poolHash,
+  PlanError,
+  selectPool,
+  strataOf,
+  type EligibilityAuditee,
+  type EligibilityContact,
+  type Pool,
+} from '../draw/eligibility';
+import { appendEntry, type LogEntry } from '../draw/log-chain';
+import { canonicalJson } from '../draw/canonical-json';
+import { commitmentOf } from '../draw/seed';
+import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
+import { findProgram } from '../registry/programs';
+
+interface DrawRow {
+  id: string;
+  program_code: string;
+  roster_version_id: number;
+  title: string;
+  plan: string;
+  pool: string;
+  secret: string;
+  created_at: string;
+}
+
+interface LoadedDraw {
+  row: DrawRow;
+  state: DrawState;
+  log: LogEntry[];
+}
+
+/**
+ * Seals draws and runs their ceremony: the thin layer between the pure draw engine and SQLite.
+ * Every accepted command is appended to the draw's hash-chained log in the same transaction
+ * that makes it visible; the state is always the fold of that log.
+ */
+export class DrawService {
+  /** Roster rows per immutable version, for previews and sealing. */
+  private readonly rowsCache = new Map<number, { auditees: EligibilityAuditee[]; contacts: EligibilityContact[] }>();
+  private readonly loaded = new Map<string, LoadedDraw>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly random: RandomBytes,
+  ) {}
+
+  private rosterRows(versionId: number) {
+    const cached = this.rowsCache.get(versionId);
+    if (cached) return cached;
+    const auditees = this.db
+      .prepare('SELECT number, unit, industry, town, area, village, status FROM auditees WHERE version_id = ?')
+      .all(versionId) as EligibilityAuditee[];
+    const contacts = this.db
+      .prepare('SELECT number, auditee_number AS auditeeNumber, phone, consent FROM contacts WHERE version_id = ?')
+      .all(versionId) as EligibilityContact[];
+    const rows = { auditees, contacts };
+    this.rowsCache.clear(); // one version at a time: a county roster is tens of megabytes
+    this.rowsCache.set(versionId, rows);
+    return rows;
+  }
+
+  private history(programCode: string) {
+    return this.db
+      .prepare(
+        'SELECT auditee_number AS auditeeNumber, audited_on AS auditedOn FROM audit_history WHERE program_code = ?',
+      )
+      .all(programCode) as { auditeeNumber: string; auditedOn: string }[];
+  }
+
+  private version(plan: DrawPlan, rosterVersionId?: number) {
+    if (!findProgram(this.db, plan.programCode)) throw new AppError('PROGRAM_NOT_FOUND');
+    const version =
+      rosterVersionId === undefined
+        ? latestVersion(this.db, plan.programCode)
+        : getVersion(this.db, plan.programCode, rosterVersionId);
+    if (!version) throw new AppError(rosterVersionId === undefined ? 'ROSTER_EMPTY' : 'ROSTER_VERSION_NOT_FOUND');
+    return version;
+  }
+
+  private pool(plan: DrawPlan, versionId: number) {
+    const { auditees, contacts } = this.rosterRows(versionId);
+    try {
+      return buildPool(plan, auditees, contacts, this.history(plan.programCode));
+    } catch (error) {
+      if (error instanceof PlanError) throw new AppError(error.code, { message: error.message });
+      throw error;
+    }
+  }
+
+  /** The pool a plan would freeze, without freezing it: for editing a plan with live counts. */
+  preview(plan: DrawPlan, rosterVersionId?: number): PoolPreview {
+    const version = this.version(plan, rosterVersionId);
+    const { auditees, contacts } = this.rosterRows(version.id);
+    const selected = selectPool(plan, auditees, contacts, this.history(plan.programCode));
+    let strata: PoolPreview['strata'] = [];
+    let problem: PoolPreview['problem'];
+    try {
+      strata = strataOf(plan, selected.pool.auditees);
+    } catch (error) {
+      if (!(error instanceof PlanError)) throw error;
+      problem = { code: error.code, message: error.message };
+    }
+    return {
+      rosterVersionId: version.id,
+      rosterHash: version.hash,
+      poolSize: selected.pool.auditees.length,
+      excluded: selected.excluded,
+      strata,
+      contactsShort: selected.contactsShort,
+      ...(problem ? { problem } : {}),
+    };
+  }
+
+  /**
+   * Freezes the roster version, plan and pool, draws the operator's 32-byte secret and
+   * publishes its commitment. Nothing random about the result exists yet.
+   */
+  seal(body: SealDrawBody, actor: string): DrawView {
+    const version = this.version(body.plan, body.rosterVersionId);
+    if (!verifyRosterVersion(this.db, body.plan.programCode, version.id).ok)
+      throw new AppError('ROSTER_VERSION_TAMPERED');
+    const report = this.pool(body.plan, version.id);
+    const secret = this.random(32).toString('hex');
+    const drawId = `D${this.clock().toISOString().slice(0, 10).replace(/-/gu, '')}-${this.random(4).toString('hex')}`;
+    const state = sealedState(
+      {
+        drawId,
+        programCode: body.plan.programCode,
+        roster: {
+          versionId: version.id,
+          hash: version.hash,
+          auditeeCount: version.auditeeCount,
+          contactCount: version.contactCount,
+        },
+        planHash: planHash(body.plan),
+        poolHash: poolHash(report.pool),
+        commitment: commitmentOf(secret),
+      },
+      body.plan,
+      report.pool,
+    );
+    const now = this.clock().toISOString();
+    const entry = appendEntry(undefined, { at: now, actor, type: 'seal', payload: sealPayloadOf(state) });
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO draws (id, program_code, roster_version_id, title, plan, pool, secret, created_at, created_by)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          drawId,
+          body.plan.programCode,
+          version.id,
+          body.title,
+          canonicalJson(body.plan),
+          canonicalJson(report.pool),
+          secret,
+          now,
+          actor,
+        );
+      this.insertEntry(drawId, entry);
+    })();
+    this.loaded.delete(drawId);
+    return this.view(drawId);
+  }
+
+  private insertEntry(drawId: string, entry: LogEntry): void {
+    this.db
+      .prepare(
+        'INSERT INTO draw_log (draw_id, seq, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        drawId,
+        entry.seq,
+        entry.at,
+        entry.actor,
+        entry.type,
+        canonicalJson(entry.payload),
+        entry.prevHash,
+        entry.hash,
+      );
+  }
+
+  /** The draw's state, folded from its log (cached; the log only ever grows through this service). */
+  private load(drawId: string): LoadedDraw {
+    const cached = this.loaded.get(drawId);
+    if (cached) return cached;
+    const row = this.db.prepare('SELECT * FROM draws WHERE id = ?').get(drawId) as DrawRow | undefined;
+    if (!row) throw new AppError('DRAW_NOT_FOUND');
+    const log = (
+      this.db.prepare('SELECT * FROM draw_log WHERE draw_id = ? ORDER BY seq').all(drawId) as {
+        seq: number;
+        at: string;
+        actor: string;
+        type: string;
+        payload: string;
+        prev_hash: string;
+        hash: string;
+      }[]
+    ).map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      actor: r.actor,
+      type: r.type,
+      payload: JSON.parse(r.payload) as unknown,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+    }));
+    const seal = log[0];
+    if (!seal || seal.type !== 'seal') throw new Error(`draw ${drawId} has no seal entry`);
+    let state = sealedState(
+      seal.payload as ReturnType<typeof sealPayloadOf>,
+      JSON.parse(row.plan) as DrawPlan,
+      JSON.parse(row.pool) as Pool,
+    );
+    for (const entry of log.slice(1)) {
+      const result = applyDrawCommand(state, commandOf(entry));
+      if (!result.ok) throw new Error(`draw ${drawId} log entry ${entry.seq} does not replay: ${result.message}`);
+      state = result.state;
+    }
+    const loaded = { row, state, log };
+    this.loaded.set(drawId, loaded);
+    return loaded;
+  }
+
+  /** Runs one ceremony command; accepted commands are logged before they are answered. */
+  command(drawId: string, body: DrawCommandBody, actor: string): DrawView {
+    const draw = this.load(drawId);
+    // The secret is the server's to reveal: the command carries it only inside the log.
+    const command = (body.type === 'reveal' ? { type: 'reveal', secret: draw.row.secret } : body) as DrawCommand;
+    const result = applyDrawCommand(draw.state, command);
+    if (!result.ok) throw new AppError(result.code as ErrorCode, { message: result.message });
+    const { type, ...payload } = command;
+    const normalised = type === 'lockEntropy' ? { entropy: result.state.entropy } : payload;
+    const entry = appendEntry(draw.log.at(-1), { at: this.clock().toISOString(), actor, type, payload: normalised });
+    this.db.transaction(() => this.insertEntry(drawId, entry))();
+    this.loaded.set(drawId, { row: draw.row, state: result.state, log: [...draw.log, entry] });
+    return this.view(drawId);
+  }
+
+  view(drawId: string): DrawView {
+    const { row, state, log } = this.load(drawId);
+    const status: DrawView['status'] =
+      state.auditeeStages !== null
+        ? 'drawing'
+        : state.seed !== null
+          ? 'revealed'
+          : state.entropy !== null
+            ? 'entropy-locked'
+            : 'sealed';
+    return {
+      drawId,
+      title: row.title,
+      programCode: state.programCode,
+      createdAt: row.created_at,
+      status,
+      roster: state.roster,
+      plan: state.plan,
+      planHash: state.planHash,
+      poolHash: state.poolHash,
+      poolSize: state.pool.auditees.length,
+      strata: strataOf(state.plan, state.pool.auditees),
+      commitment: state.commitment,
+      entropy: state.entropy,
+      secret: state.secret,
+      seed: state.seed,
+      auditeeStages:
+        state.auditeeStages?.map((s) => ({ stratum: s.stratum, quota: s.quota, selections: s.selections })) ?? null,
+      contactStages: state.contactStages.map((s) => ({ auditeeNumber: s.auditeeNumber, selections: s.selections })),
+      replacements: countReplacements(state),
+      logLength: log.length,
+      logHead: log.at(-1)?.hash ?? '',
+    };
+  }
+
+  list(): DrawListItem[] {
+    const ids = this.db.prepare('SELECT id FROM draws ORDER BY created_at DESC, id').pluck().all() as string[];
+    return ids.map((id) => {
+      const view = this.view(id);
+      return {
+        drawId: id,
+        title: view.title,
+        programCode: view.programCode,
+        createdAt: view.createdAt,
+        status: view.status,
+        poolSize: view.poolSize,
+      };
+    });
+  }
+
+  bundle(drawId: string): DrawBundle {
+    const { state, log } = this.load(drawId);
+    return buildBundle(state, log);
+  }
+}

@@ -1,0 +1,81 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AuthService } from '../auth/auth-service';
+import { requireStaff } from '../auth/routes';
+import {
+  DrawCommandBodySchema,
+  DrawListItemSchema,
+  DrawPlanSchema,
+  DrawViewSchema,
+  PoolPreviewSchema,
+  SealDrawBodySchema,
+} from '../protocol/draw';
+import type { DrawService } from './draw-service';
+
+const DrawParams = Type.Object({ drawId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
+
+/**
+ * Draw routes. Reading a draw and its bundle is public (anyone may verify); sealing and the
+ * ceremony need staff. The supervisor (notary) may lock the public entropy; the rest is the
+ * operator's.
+ */
+export function drawRoutes(draws: DrawService, auth: AuthService) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+    const staff = requireStaff(auth);
+    const operator = requireStaff(auth, ['operator']);
+
+    typed.post(
+      '/api/draws/preview',
+      {
+        schema: {
+          body: Type.Object(
+            { plan: DrawPlanSchema, rosterVersionId: Type.Optional(Type.Integer({ minimum: 1 })) },
+            { additionalProperties: false },
+          ),
+          response: { 200: PoolPreviewSchema },
+        },
+        preHandler: staff,
+      },
+      async (request) => draws.preview(request.body.plan, request.body.rosterVersionId),
+    );
+
+    typed.post(
+      '/api/draws',
+      { schema: { body: SealDrawBodySchema, response: { 200: DrawViewSchema } }, preHandler: operator },
+      async (request) => draws.seal(request.body, request.staff?.username ?? 'operator'),
+    );
+
+    typed.get(
+      '/api/draws',
+      { schema: { response: { 200: Type.Array(DrawListItemSchema) } }, preHandler: staff },
+      async () => draws.list(),
+    );
+
+    typed.get(
+      '/api/draws/:drawId',
+      { schema: { params: DrawParams, response: { 200: DrawViewSchema } } },
+      async (request) => draws.view(request.params.drawId),
+    );
+
+    typed.post(
+      '/api/draws/:drawId/commands',
+      {
+        schema: { params: DrawParams, body: DrawCommandBodySchema, response: { 200: DrawViewSchema } },
+        preHandler: async (request) => {
+          const body = request.body as { type?: string };
+          await requireStaff(auth, body.type === 'lockEntropy' ? ['operator', 'supervisor'] : ['operator'])(request);
+        },
+      },
+      async (request) => draws.command(request.params.drawId, request.body, request.staff?.username ?? 'operator'),
+    );
+
+    typed.get('/api/draws/:drawId/bundle', { schema: { params: DrawParams } }, async (request, reply) => {
+      const bundle = draws.bundle(request.params.drawId);
+      reply.header('content-disposition', `attachment; filename="choucha-bundle-${request.params.drawId}.json"`);
+      reply.type('application/json; charset=utf-8');
+      return JSON.stringify(bundle, null, 1);
+    });
+  };
+}
