@@ -12,6 +12,7 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         console: 'console-ui/index.html',
+        verify: 'console-ui/verify.html',
       },
     },
   },

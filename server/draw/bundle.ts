@@ -259,11 +259,13 @@ function verifyInto(
     auditeeStages: bundle.auditeeStages,
     contactStages: bundle.contactStages,
   };
+  const replayMatches = canonicalJson(replayed) === canonicalJson(shown);
   check(
     'replay',
     '按日志重放，抽取与递补结果一致',
-    replayProblem === '' && canonicalJson(replayed) === canonicalJson(shown),
-    replayProblem || '每次抽取都按公布的顺序取前几位，每次递补都取下一位候补',
+    replayProblem === '' && replayMatches,
+    replayProblem ||
+      (replayMatches ? '每次抽取都按公布的顺序取前几位，每次递补都取下一位候补' : '重放日志得到的结果与验证包所列不符'),
   );
 
   // Each published order, recomputed on its own from the seed and the pool.

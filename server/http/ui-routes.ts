@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 /** The pages a browser can open, each an HTML entry of the Vite build. */
 export const PAGES = {
   console: { path: '/console', file: 'console-ui/index.html', title: '操作台' },
+  verify: { path: '/verify', file: 'console-ui/verify.html', title: '抽取验证（公开）' },
 } as const;
 
 /**
