@@ -160,7 +160,7 @@ function benchDraw(db: Db): void {
   draws.command(drawId, { type: 'lockEntropy', entropy: '62415336124566123452' }, 'bench');
   draws.command(drawId, { type: 'reveal' }, 'bench');
   started = performance.now();
-  let view = draws.command(drawId, { type: 'drawAuditees' }, 'bench');
+  const view = draws.command(drawId, { type: 'drawAuditees' }, 'bench');
   records.push({
     name: `draw 5 of ${pool} cadres: the whole published order, logged`,
     value: performance.now() - started,
@@ -168,7 +168,7 @@ function benchDraw(db: Db): void {
     goal: '< 50 ms',
   });
   for (const s of view.auditeeStages?.[0]?.selections ?? []) {
-    view = draws.command(drawId, { type: 'drawContacts', auditeeNumber: s.number }, 'bench');
+    draws.command(drawId, { type: 'drawContacts', auditeeNumber: s.number }, 'bench');
   }
   const text = JSON.stringify(draws.bundle(drawId));
   const timings: number[] = [];

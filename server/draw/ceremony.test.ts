@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from './ceremony';
+import {
+  AUDITEE_REPLACEMENT_REASONS,
+  CONTACT_REPLACEMENT_REASONS,
+  type AuditeeReplacementReason,
+  type ContactReplacementReason,
+} from '../protocol/draw';
 import { buildPool } from './eligibility';
 import { stageOrder } from './order';
 import { stageSeed } from './seed';
@@ -132,6 +138,23 @@ describe('the draw ceremony', () => {
     expect(
       refusal(state, { type: 'replaceContact', auditeeNumber: a, contactNumber: order[4] as string, reason: 'OTHER' }),
     ).toBe('DRAW_REPLACEMENT_CAP');
+  });
+
+  it('accepts every declared reason code, and records it', () => {
+    for (const reason of Object.keys(AUDITEE_REPLACEMENT_REASONS) as AuditeeReplacementReason[]) {
+      const state = run(revealed(), { type: 'drawAuditees' });
+      const first = state.auditeeStages?.[0]?.selections[0]?.number as string;
+      const after = run(state, { type: 'replaceAuditee', number: first, reason });
+      expect(after.auditeeStages?.[0]?.selections[0]?.replaced?.reason).toBe(reason);
+    }
+    for (const reason of Object.keys(CONTACT_REPLACEMENT_REASONS) as ContactReplacementReason[]) {
+      let state = run(revealed(), { type: 'drawAuditees' });
+      const a = state.auditeeStages?.[0]?.selections[0]?.number as string;
+      state = run(state, { type: 'drawContacts', auditeeNumber: a });
+      const contact = state.contactStages[0]?.selections[0]?.number as string;
+      const after = run(state, { type: 'replaceContact', auditeeNumber: a, contactNumber: contact, reason });
+      expect(after.contactStages[0]?.selections[0]?.replaced?.reason).toBe(reason);
+    }
   });
 
   it('fills stratified quotas from each stratum’s own order', () => {
