@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw/test-fixtures';
+import {
+  IRREVERSIBLE_COMMANDS,
+  initialShow,
+  remainingMs,
+  transition,
+  type ShowCommand,
+  type ShowState,
+} from './run-of-show';
+
+const T0 = 1_800_000_000_000;
+
+function run(state: ShowState, ...commands: ShowCommand[]): ShowState {
+  return commands.reduce((current, command) => {
+    const result = transition(current, command);
+    if (!result.ok) throw new Error(`${command.type}: ${result.code} ${result.message}`);
+    return result.state;
+  }, state);
+}
+
+const current = (state: ShowState) => state.rounds.at(-1);
+const firstOpenHousehold = (state: ShowState) =>
+  current(state)?.households.find((h) => h.replaced === null && h.outcome === null)?.number ??
+  current(state)?.households[0]?.number ??
+  'none';
+
+/** Every reachable situation of a show, by name, built only through legal commands. */
+function situations(): Record<string, ShowState> {
+  const s: Record<string, ShowState> = {};
+  s.sealed = initialShow(sealedFixture(), { rehearsal: false, reportMinutes: 5 });
+  s.live = run(s.sealed, { type: 'open', at: T0 });
+  s.entropyLocked = run(s.live, { type: 'lockEntropy', at: T0, entropy: FIXED_ENTROPY });
+  s.revealed = run(s.entropyLocked, { type: 'reveal', at: T0, secret: FIXED_SECRET });
+  s.drawing = run(s.revealed, { type: 'drawAuditee', at: T0 });
+  s.presented = run(s.drawing, { type: 'presentAuditee', at: T0 });
+  s.reporting = run(s.presented, { type: 'startReport', at: T0 });
+  s.paused = run(s.reporting, { type: 'pauseReport', at: T0 + 1000 });
+  s.reported = run(s.reporting, { type: 'endReport', at: T0 + 2000 });
+  s.households = run(s.reported, { type: 'drawHouseholds', at: T0 });
+  let done = s.households;
+  for (const h of current(done)?.households ?? []) {
+    done = run(done, { type: 'recordOutcome', at: T0, household: h.number, outcome: '属实', satisfaction: '满意' });
+  }
+  s.callsDone = done;
+  s.judging = run(s.callsDone, { type: 'openJudging', at: T0 });
+  s.judgingLocked = run(s.judging, { type: 'lockJudging', at: T0 });
+  s.scoresRevealed = run(s.judgingLocked, { type: 'revealScores', at: T0 });
+  s.result = run(s.scoresRevealed, { type: 'showResult', at: T0 });
+  s.closed = run(s.result, { type: 'close', at: T0 });
+  return s;
+}
+
+function commandsFor(state: ShowState): ShowCommand[] {
+  const household = firstOpenHousehold(state);
+  return [
+    { type: 'open', at: T0 },
+    { type: 'lockEntropy', at: T0, entropy: FIXED_ENTROPY },
+    { type: 'reveal', at: T0, secret: FIXED_SECRET },
+    { type: 'drawAuditee', at: T0 },
+    { type: 'presentAuditee', at: T0 },
+    { type: 'replaceAuditee', at: T0, reason: 'LEAVE' },
+    { type: 'startReport', at: T0 },
+    { type: 'pauseReport', at: T0 + 500 },
+    { type: 'resumeReport', at: T0 + 700 },
+    { type: 'extendReport', at: T0, seconds: 60 },
+    { type: 'endReport', at: T0 + 900 },
+    { type: 'drawHouseholds', at: T0 },
+    { type: 'setCallStatus', at: T0, household, callStatus: '呼叫中' },
+    { type: 'recordOutcome', at: T0, household, outcome: '属实', satisfaction: '基本满意' },
+    { type: 'replaceHousehold', at: T0, household, reason: 'NO_ANSWER' },
+    { type: 'openJudging', at: T0 },
+    { type: 'lockJudging', at: T0 },
+    { type: 'revealScores', at: T0 },
+    { type: 'showResult', at: T0 },
+    { type: 'close', at: T0 },
+  ];
+}
+
+/** The legal commands in each situation; every other command must be refused. */
+const LEGAL: Record<string, ShowCommand['type'][]> = {
+  sealed: ['open'],
+  live: ['lockEntropy'],
+  entropyLocked: ['reveal'],
+  revealed: ['drawAuditee', 'close'],
+  drawing: ['presentAuditee', 'replaceAuditee'],
+  presented: ['replaceAuditee', 'startReport'],
+  reporting: ['pauseReport', 'extendReport', 'endReport'],
+  paused: ['resumeReport', 'extendReport', 'endReport'],
+  reported: ['drawHouseholds'],
+  households: ['setCallStatus', 'recordOutcome', 'replaceHousehold'],
+  callsDone: ['setCallStatus', 'recordOutcome', 'replaceHousehold', 'openJudging'],
+  judging: ['lockJudging'],
+  judgingLocked: ['revealScores'],
+  scoresRevealed: ['showResult'],
+  result: ['drawAuditee', 'close'],
+  closed: [],
+};
+
+describe('run-of-show transitions, every command in every situation', () => {
+  const all = situations();
+  const cases = Object.entries(all).flatMap(([name, state]) =>
+    commandsFor(state).map(
+      (command) => [name, command.type, state, command, LEGAL[name]?.includes(command.type) ?? false] as const,
+    ),
+  );
+  it.each(cases)('%s + %s', (_name, _type, state, command, legal) => {
+    const before = JSON.stringify(state);
+    const result = transition(state, command);
+    expect(result.ok).toBe(legal);
+    if (!result.ok) expect(result.code).toMatch(/^SHOW_/u);
+    expect(JSON.stringify(state)).toBe(before); // the given state is never changed
+  });
+});
+
+describe('run-of-show behaviour', () => {
+  const all = situations();
+
+  it('schedules the roll in server time and has decided the result before it starts', () => {
+    const result = transition(all.revealed as ShowState, { type: 'drawAuditee', at: T0 });
+    if (!result.ok) throw new Error(result.message);
+    const cue = result.effects[0];
+    expect(cue).toMatchObject({ type: 'rollCue', round: 0, startsAt: T0 + 800, landsAt: T0 + 800 + 6000 });
+    const stage = result.state.draw.auditeeStages?.[0];
+    expect(cue && 'auditeeNumber' in cue ? cue.auditeeNumber : '').toBe(stage?.selections[0]?.number);
+  });
+
+  it('replaces an absent cadre with the next alternate and rolls again', () => {
+    const state = run(all.presented as ShowState, { type: 'replaceAuditee', at: T0 + 5000, reason: 'TRIP' });
+    const order = state.draw.auditeeStages?.[0]?.order ?? [];
+    expect(current(state)?.auditeeNumber).toBe(order[3]);
+    expect(current(state)?.replacedAuditees).toEqual([{ number: order[0], reason: 'TRIP' }]);
+    expect(current(state)?.step).toBe('drawing');
+    expect(current(state)?.roll.startsAt).toBe(T0 + 5800);
+  });
+
+  it('counts the report down in server time through pause, resume and extension', () => {
+    let state = run(all.presented as ShowState, { type: 'startReport', at: T0 });
+    expect(remainingMs(current(state)?.report as never, T0 + 60_000)).toBe(240_000);
+    state = run(state, { type: 'pauseReport', at: T0 + 60_000 });
+    expect(remainingMs(current(state)?.report as never, T0 + 500_000)).toBe(240_000);
+    state = run(
+      state,
+      { type: 'resumeReport', at: T0 + 100_000 },
+      { type: 'extendReport', at: T0 + 100_000, seconds: 30 },
+    );
+    expect(remainingMs(current(state)?.report as never, T0 + 160_000)).toBe(210_000);
+    expect(remainingMs(current(state)?.report as never, T0 + 10_000_000)).toBe(0);
+    expect(transition(state, { type: 'extendReport', at: T0, seconds: 0 })).toMatchObject({
+      ok: false,
+      code: 'SHOW_BAD_VALUE',
+    });
+  });
+
+  it('records calls, replaces an unreachable household with the next alternate, and opens judging only when all are done', () => {
+    let state = all.households as ShowState;
+    const [first, second] = current(state)?.households.map((h) => h.number) ?? [];
+    state = run(state, { type: 'setCallStatus', at: T0, household: first as string, callStatus: '未接通' });
+    state = run(state, { type: 'replaceHousehold', at: T0, household: first as string, reason: 'NO_ANSWER' });
+    const calls = current(state)?.households ?? [];
+    const order = state.draw.contactStages[0]?.order ?? [];
+    expect(calls[0]?.replaced).toEqual({ reason: 'NO_ANSWER', by: order[5] });
+    expect(calls.at(-1)?.number).toBe(order[5]);
+    expect(transition(state, { type: 'openJudging', at: T0 })).toMatchObject({ ok: false, code: 'SHOW_CALLS_PENDING' });
+    expect(
+      transition(state, {
+        type: 'recordOutcome',
+        at: T0,
+        household: second as string,
+        outcome: '属实',
+        satisfaction: null,
+      }),
+    ).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
+    expect(
+      transition(state, { type: 'setCallStatus', at: T0, household: first as string, callStatus: '已接通' }),
+    ).toMatchObject({
+      ok: false,
+      code: 'SHOW_UNKNOWN_HOUSEHOLD',
+    });
+  });
+
+  it('runs rounds until the plan’s auditees are all presented, then refuses another', () => {
+    let state = all.result as ShowState;
+    for (let round = 1; round < 3; round += 1) {
+      state = run(
+        state,
+        { type: 'drawAuditee', at: T0 },
+        { type: 'presentAuditee', at: T0 },
+        { type: 'startReport', at: T0 },
+        { type: 'endReport', at: T0 },
+        { type: 'drawHouseholds', at: T0 },
+      );
+      for (const h of current(state)?.households ?? []) {
+        state = run(state, {
+          type: 'recordOutcome',
+          at: T0,
+          household: h.number,
+          outcome: '未联系上',
+          satisfaction: null,
+        });
+      }
+      state = run(
+        state,
+        { type: 'openJudging', at: T0 },
+        { type: 'lockJudging', at: T0 },
+        { type: 'revealScores', at: T0 },
+        { type: 'showResult', at: T0 },
+      );
+    }
+    expect(state.rounds.map((r) => r.auditeeNumber)).toEqual(
+      state.draw.auditeeStages?.[0]?.selections.map((s) => s.number),
+    );
+    expect(transition(state, { type: 'drawAuditee', at: T0 })).toMatchObject({
+      ok: false,
+      code: 'SHOW_NO_MORE_AUDITEES',
+    });
+    expect(run(state, { type: 'close', at: T0 + 1 }).closedAt).toBe(T0 + 1);
+  });
+
+  it('passes the draw engine’s refusals through with their codes', () => {
+    const result = transition(all.live as ShowState, { type: 'reveal', at: T0, secret: FIXED_SECRET });
+    expect(result).toMatchObject({ ok: false, code: 'SHOW_DRAW_REFUSED', drawCode: 'DRAW_ENTROPY_MISSING' });
+  });
+
+  it('marks the irreversible commands for confirmation', () => {
+    expect([...IRREVERSIBLE_COMMANDS].sort()).toEqual(
+      [
+        'close',
+        'drawAuditee',
+        'drawHouseholds',
+        'lockEntropy',
+        'replaceAuditee',
+        'replaceHousehold',
+        'reveal',
+        'revealScores',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,446 @@
+import { applyDrawCommand, activeSelections, type DrawState } from '../draw/ceremony';
+import type { AuditeeReplacementReason, ContactReplacementReason } from '../protocol/draw';
+
+/**
+ * The run-of-show as a pure state machine: `transition(state, command)` gives the next state and
+ * the effects to broadcast, or a typed refusal that changes nothing. Time comes in with each
+ * command (`at`, server milliseconds), so timers and the roll are scheduled in server time and
+ * every output shows the same moment. The draw itself is the draw engine's ceremony, embedded.
+ *
+ *   sealed → live: open → entropy locked → secret revealed (seed) →
+ *   per round: drawing (roll cue) → presented | replaced → reporting (timer) → reported →
+ *   households drawn → calls (status, outcome, satisfaction, or replacement) →
+ *   judging open → judging locked → scores revealed → result → next round … → closed.
+ */
+export type ShowStatus = 'sealed' | 'live' | 'closed';
+export type RoundStep =
+  | 'drawing'
+  | 'presented'
+  | 'reporting'
+  | 'reported'
+  | 'households'
+  | 'judging'
+  | 'judging-locked'
+  | 'scores-revealed'
+  | 'result';
+
+export const CALL_STATUSES = ['待呼叫', '呼叫中', '已接通', '未接通'] as const;
+export const OUTCOMES = ['属实', '不符', '未联系上'] as const;
+export const SATISFACTION = ['满意', '基本满意', '不满意', '不了解'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+export type Outcome = (typeof OUTCOMES)[number];
+export type Satisfaction = (typeof SATISFACTION)[number];
+
+export interface ReportTimer {
+  durationMs: number;
+  status: 'idle' | 'running' | 'paused' | 'finished';
+  /** Server time the current run started, while running. */
+  runningSince: number | null;
+  /** Time already spent in earlier runs. */
+  elapsedMs: number;
+}
+
+export interface HouseholdCall {
+  number: string;
+  callStatus: CallStatus;
+  outcome: Outcome | null;
+  satisfaction: Satisfaction | null;
+  replaced: { reason: ContactReplacementReason; by: string | null } | null;
+}
+
+export interface RoundState {
+  index: number;
+  auditeeNumber: string;
+  step: RoundStep;
+  /** The roll animation, scheduled in server time; the result is decided before it starts. */
+  roll: { startsAt: number; landsAt: number };
+  replacedAuditees: { number: string; reason: AuditeeReplacementReason }[];
+  report: ReportTimer;
+  households: HouseholdCall[];
+}
+
+export interface ShowState {
+  status: ShowStatus;
+  rehearsal: boolean;
+  draw: DrawState;
+  reportMs: number;
+  rollMs: number;
+  rounds: RoundState[];
+  closedAt: number | null;
+}
+
+export type ShowCommand =
+  | { type: 'open'; at: number }
+  | { type: 'lockEntropy'; at: number; entropy: string }
+  | { type: 'reveal'; at: number; secret: string }
+  | { type: 'drawAuditee'; at: number }
+  | { type: 'presentAuditee'; at: number }
+  | { type: 'replaceAuditee'; at: number; reason: AuditeeReplacementReason }
+  | { type: 'startReport'; at: number }
+  | { type: 'pauseReport'; at: number }
+  | { type: 'resumeReport'; at: number }
+  | { type: 'extendReport'; at: number; seconds: number }
+  | { type: 'endReport'; at: number }
+  | { type: 'drawHouseholds'; at: number }
+  | { type: 'setCallStatus'; at: number; household: string; callStatus: CallStatus }
+  | { type: 'recordOutcome'; at: number; household: string; outcome: Outcome; satisfaction: Satisfaction | null }
+  | { type: 'replaceHousehold'; at: number; household: string; reason: ContactReplacementReason }
+  | { type: 'openJudging'; at: number }
+  | { type: 'lockJudging'; at: number }
+  | { type: 'revealScores'; at: number }
+  | { type: 'showResult'; at: number }
+  | { type: 'close'; at: number };
+
+export type ShowErrorCode =
+  | 'SHOW_NOT_LIVE'
+  | 'SHOW_ALREADY_OPEN'
+  | 'SHOW_CLOSED'
+  | 'SHOW_WRONG_STEP'
+  | 'SHOW_NO_ROUND'
+  | 'SHOW_NO_MORE_AUDITEES'
+  | 'SHOW_UNKNOWN_HOUSEHOLD'
+  | 'SHOW_CALLS_PENDING'
+  | 'SHOW_TIMER'
+  | 'SHOW_BAD_VALUE'
+  | 'SHOW_DRAW_REFUSED';
+
+/** What the server broadcasts beyond the new state: animation cues, notes for the log. */
+export type ShowEffect =
+  | { type: 'rollCue'; round: number; auditeeNumber: string; startsAt: number; landsAt: number }
+  | { type: 'timer'; round: number; timer: ReportTimer }
+  | { type: 'closed'; at: number };
+
+export type ShowResult =
+  | { ok: true; state: ShowState; effects: ShowEffect[] }
+  | { ok: false; code: ShowErrorCode; message: string; drawCode?: string };
+
+/** Commands that cannot be undone: UIs ask for a deliberate confirmation before sending them. */
+export const IRREVERSIBLE_COMMANDS: ReadonlySet<ShowCommand['type']> = new Set([
+  'lockEntropy',
+  'reveal',
+  'drawAuditee',
+  'replaceAuditee',
+  'drawHouseholds',
+  'replaceHousehold',
+  'revealScores',
+  'close',
+]);
+
+/** The roll starts a moment after the command, so every output has it before it begins. */
+export const ROLL_LEAD_MS = 800;
+
+export function initialShow(
+  draw: DrawState,
+  options: { rehearsal: boolean; reportMinutes: number; rollSeconds?: number },
+): ShowState {
+  return {
+    status: 'sealed',
+    rehearsal: options.rehearsal,
+    draw,
+    reportMs: options.reportMinutes * 60_000,
+    rollMs: (options.rollSeconds ?? 6) * 1000,
+    rounds: [],
+    closedAt: null,
+  };
+}
+
+/** Remaining report time at a server moment. */
+export function remainingMs(timer: ReportTimer, at: number): number {
+  const running = timer.status === 'running' && timer.runningSince !== null ? at - timer.runningSince : 0;
+  return Math.max(0, timer.durationMs - timer.elapsedMs - running);
+}
+
+const refuse = (code: ShowErrorCode, message: string, drawCode?: string): ShowResult => ({
+  ok: false,
+  code,
+  message,
+  ...(drawCode ? { drawCode } : {}),
+});
+
+const STEP_LABEL: Record<RoundStep, string> = {
+  drawing: '抽取人员',
+  presented: '人员到场',
+  reporting: '述职计时中',
+  reported: '述职结束',
+  households: '电话核实',
+  judging: '评委评分中',
+  'judging-locked': '评分已锁定',
+  'scores-revealed': '已公布评分',
+  result: '本轮结果',
+};
+
+/** The auditees in the order the show presents them: each stratum's current picks, by position. */
+function presentationQueue(draw: DrawState): string[] {
+  return (draw.auditeeStages ?? []).flatMap((stage) =>
+    [...activeSelections(stage.selections)].sort((a, b) => a.position - b.position).map((s) => s.number),
+  );
+}
+
+function withRound(state: ShowState, round: RoundState): ShowState {
+  return { ...state, rounds: state.rounds.map((r) => (r.index === round.index ? round : r)) };
+}
+
+export function transition(state: ShowState, command: ShowCommand): ShowResult {
+  if (state.status === 'closed') return refuse('SHOW_CLOSED', '本场抽查已结束');
+  if (command.type === 'open') {
+    if (state.status !== 'sealed') return refuse('SHOW_ALREADY_OPEN', '直播已开始');
+    return { ok: true, state: { ...state, status: 'live' }, effects: [] };
+  }
+  if (state.status !== 'live') return refuse('SHOW_NOT_LIVE', '请先开始直播');
+
+  const round = state.rounds.at(-1);
+  const needStep = (...steps: RoundStep[]): ShowResult | null => {
+    if (!round) return refuse('SHOW_NO_ROUND', '本场还没有抽取人员');
+    if (!steps.includes(round.step)) {
+      return refuse('SHOW_WRONG_STEP', `当前步骤为「${STEP_LABEL[round.step]}」，不能执行此操作`);
+    }
+    return null;
+  };
+  const draw = (drawCommand: Parameters<typeof applyDrawCommand>[1]) => applyDrawCommand(state.draw, drawCommand);
+
+  switch (command.type) {
+    case 'lockEntropy':
+    case 'reveal': {
+      const result = draw(
+        command.type === 'lockEntropy'
+          ? { type: 'lockEntropy', entropy: command.entropy }
+          : { type: 'reveal', secret: command.secret },
+      );
+      if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+      return { ok: true, state: { ...state, draw: result.state }, effects: [] };
+    }
+    case 'drawAuditee': {
+      if (round && round.step !== 'result') {
+        return refuse('SHOW_WRONG_STEP', `上一轮尚未结束（当前：${STEP_LABEL[round.step]}）`);
+      }
+      let drawState = state.draw;
+      if (drawState.auditeeStages === null) {
+        const result = applyDrawCommand(drawState, { type: 'drawAuditees' });
+        if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+        drawState = result.state;
+      }
+      const queue = presentationQueue(drawState);
+      const shown = new Set(state.rounds.map((r) => r.auditeeNumber));
+      const next = queue.find((number) => !shown.has(number));
+      if (next === undefined) return refuse('SHOW_NO_MORE_AUDITEES', '方案规定的人员已全部抽取完毕');
+      const roll = { startsAt: command.at + ROLL_LEAD_MS, landsAt: command.at + ROLL_LEAD_MS + state.rollMs };
+      const newRound: RoundState = {
+        index: state.rounds.length,
+        auditeeNumber: next,
+        step: 'drawing',
+        roll,
+        replacedAuditees: [],
+        report: { durationMs: state.reportMs, status: 'idle', runningSince: null, elapsedMs: 0 },
+        households: [],
+      };
+      return {
+        ok: true,
+        state: { ...state, draw: drawState, rounds: [...state.rounds, newRound] },
+        effects: [{ type: 'rollCue', round: newRound.index, auditeeNumber: next, ...roll }],
+      };
+    }
+    case 'presentAuditee': {
+      const wrong = needStep('drawing');
+      if (wrong) return wrong;
+      return { ok: true, state: withRound(state, { ...(round as RoundState), step: 'presented' }), effects: [] };
+    }
+    case 'replaceAuditee': {
+      const wrong = needStep('drawing', 'presented');
+      if (wrong) return wrong;
+      const current = round as RoundState;
+      const result = draw({ type: 'replaceAuditee', number: current.auditeeNumber, reason: command.reason });
+      if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+      const stage = result.state.auditeeStages?.find((s) =>
+        s.selections.some((x) => x.number === current.auditeeNumber),
+      );
+      const by = stage?.selections.find((x) => x.number === current.auditeeNumber)?.replaced?.by as string;
+      const roll = { startsAt: command.at + ROLL_LEAD_MS, landsAt: command.at + ROLL_LEAD_MS + state.rollMs };
+      const replacedRound: RoundState = {
+        ...current,
+        auditeeNumber: by,
+        step: 'drawing',
+        roll,
+        replacedAuditees: [...current.replacedAuditees, { number: current.auditeeNumber, reason: command.reason }],
+      };
+      return {
+        ok: true,
+        state: withRound({ ...state, draw: result.state }, replacedRound),
+        effects: [{ type: 'rollCue', round: current.index, auditeeNumber: by, ...roll }],
+      };
+    }
+    case 'startReport':
+    case 'resumeReport':
+    case 'pauseReport':
+    case 'extendReport':
+    case 'endReport':
+      return timerCommand(state, round, command, needStep);
+    case 'drawHouseholds': {
+      const wrong = needStep('reported');
+      if (wrong) return wrong;
+      const current = round as RoundState;
+      const result = draw({ type: 'drawContacts', auditeeNumber: current.auditeeNumber });
+      if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+      const stage = result.state.contactStages.find((s) => s.auditeeNumber === current.auditeeNumber);
+      const households = (stage?.selections ?? []).map((s) => freshCall(s.number));
+      return {
+        ok: true,
+        state: withRound({ ...state, draw: result.state }, { ...current, step: 'households', households }),
+        effects: [],
+      };
+    }
+    case 'setCallStatus':
+    case 'recordOutcome':
+    case 'replaceHousehold':
+      return householdCommand(state, round, command, needStep);
+    case 'openJudging': {
+      const wrong = needStep('households');
+      if (wrong) return wrong;
+      const current = round as RoundState;
+      const pending = current.households.filter((h) => h.replaced === null && h.outcome === null);
+      if (pending.length > 0) {
+        return refuse('SHOW_CALLS_PENDING', `还有 ${pending.length} 户未完成核实（记录结果或递补后才能开始评分）`);
+      }
+      return { ok: true, state: withRound(state, { ...current, step: 'judging' }), effects: [] };
+    }
+    case 'lockJudging': {
+      const wrong = needStep('judging');
+      if (wrong) return wrong;
+      return { ok: true, state: withRound(state, { ...(round as RoundState), step: 'judging-locked' }), effects: [] };
+    }
+    case 'revealScores': {
+      const wrong = needStep('judging-locked');
+      if (wrong) return wrong;
+      return { ok: true, state: withRound(state, { ...(round as RoundState), step: 'scores-revealed' }), effects: [] };
+    }
+    case 'showResult': {
+      const wrong = needStep('scores-revealed');
+      if (wrong) return wrong;
+      return { ok: true, state: withRound(state, { ...(round as RoundState), step: 'result' }), effects: [] };
+    }
+    case 'close': {
+      // A show ends with its secret public, so its bundle can be verified.
+      if (state.draw.seed === null) return refuse('SHOW_WRONG_STEP', '须先锁定公开随机数并公开密钥，才能结束');
+      if (round && round.step !== 'result') {
+        return refuse('SHOW_WRONG_STEP', `本轮尚未结束（当前：${STEP_LABEL[round.step]}），不能结束直播`);
+      }
+      return {
+        ok: true,
+        state: { ...state, status: 'closed', closedAt: command.at },
+        effects: [{ type: 'closed', at: command.at }],
+      };
+    }
+  }
+}
+
+function freshCall(number: string): HouseholdCall {
+  return { number, callStatus: '待呼叫', outcome: null, satisfaction: null, replaced: null };
+}
+
+function timerCommand(
+  state: ShowState,
+  round: RoundState | undefined,
+  command: Extract<
+    ShowCommand,
+    { type: 'startReport' | 'resumeReport' | 'pauseReport' | 'extendReport' | 'endReport' }
+  >,
+  needStep: (...steps: RoundStep[]) => ShowResult | null,
+): ShowResult {
+  const wrong = command.type === 'startReport' ? needStep('presented') : needStep('reporting');
+  if (wrong) return wrong;
+  const current = round as RoundState;
+  const timer = current.report;
+  let next: ReportTimer;
+  let step: RoundStep = 'reporting';
+  switch (command.type) {
+    case 'startReport':
+      next = { ...timer, status: 'running', runningSince: command.at };
+      break;
+    case 'pauseReport':
+      if (timer.status !== 'running') return refuse('SHOW_TIMER', '计时未在进行');
+      next = {
+        ...timer,
+        status: 'paused',
+        runningSince: null,
+        elapsedMs: timer.elapsedMs + (command.at - (timer.runningSince ?? command.at)),
+      };
+      break;
+    case 'resumeReport':
+      if (timer.status !== 'paused') return refuse('SHOW_TIMER', '计时未暂停');
+      next = { ...timer, status: 'running', runningSince: command.at };
+      break;
+    case 'extendReport':
+      if (!Number.isInteger(command.seconds) || command.seconds < 1 || command.seconds > 600) {
+        return refuse('SHOW_BAD_VALUE', '延长时间须为 1 至 600 秒');
+      }
+      next = { ...timer, durationMs: timer.durationMs + command.seconds * 1000 };
+      break;
+    case 'endReport':
+      next = {
+        ...timer,
+        status: 'finished',
+        runningSince: null,
+        elapsedMs: timer.elapsedMs + (timer.status === 'running' ? command.at - (timer.runningSince ?? command.at) : 0),
+      };
+      step = 'reported';
+      break;
+  }
+  return {
+    ok: true,
+    state: withRound(state, { ...current, step, report: next }),
+    effects: [{ type: 'timer', round: current.index, timer: next }],
+  };
+}
+
+function householdCommand(
+  state: ShowState,
+  round: RoundState | undefined,
+  command: Extract<ShowCommand, { type: 'setCallStatus' | 'recordOutcome' | 'replaceHousehold' }>,
+  needStep: (...steps: RoundStep[]) => ShowResult | null,
+): ShowResult {
+  const wrong = needStep('households');
+  if (wrong) return wrong;
+  const current = round as RoundState;
+  const call = current.households.find((h) => h.number === command.household && h.replaced === null);
+  if (!call) return refuse('SHOW_UNKNOWN_HOUSEHOLD', `户 ${command.household} 不是本轮当前核实的对象`);
+  const update = (changed: HouseholdCall, extra: HouseholdCall[] = []): ShowResult => ({
+    ok: true,
+    state: withRound(state, {
+      ...current,
+      households: [...current.households.map((h) => (h === call ? changed : h)), ...extra],
+    }),
+    effects: [],
+  });
+  switch (command.type) {
+    case 'setCallStatus':
+      if (!CALL_STATUSES.includes(command.callStatus)) return refuse('SHOW_BAD_VALUE', '呼叫状态无效');
+      return update({ ...call, callStatus: command.callStatus });
+    case 'recordOutcome': {
+      if (!OUTCOMES.includes(command.outcome)) return refuse('SHOW_BAD_VALUE', '核实结果无效');
+      if (command.satisfaction !== null && !SATISFACTION.includes(command.satisfaction)) {
+        return refuse('SHOW_BAD_VALUE', '满意度无效');
+      }
+      if (command.outcome !== '未联系上' && command.satisfaction === null) {
+        return refuse('SHOW_BAD_VALUE', '已联系上的户须记录满意度');
+      }
+      return update({
+        ...call,
+        outcome: command.outcome,
+        satisfaction: command.outcome === '未联系上' ? null : command.satisfaction,
+      });
+    }
+    case 'replaceHousehold': {
+      const result = applyDrawCommand(state.draw, {
+        type: 'replaceContact',
+        auditeeNumber: current.auditeeNumber,
+        contactNumber: call.number,
+        reason: command.reason,
+      });
+      if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+      const stage = result.state.contactStages.find((s) => s.auditeeNumber === current.auditeeNumber);
+      const by = stage?.selections.find((s) => s.number === call.number)?.replaced?.by ?? null;
+      const replaced = { ...call, replaced: { reason: command.reason, by } };
+      const changed = update(replaced, by ? [freshCall(by)] : []);
+      return changed.ok ? { ...changed, state: { ...changed.state, draw: result.state } } : changed;
+    }
+  }
+}
