@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw/test-fixtures';
+import { applyDrawCommand } from '../draw/ceremony';
 import {
   IRREVERSIBLE_COMMANDS,
   initialShow,
@@ -119,7 +120,8 @@ describe('run-of-show behaviour', () => {
   it('schedules the roll in server time and has decided the result before it starts', () => {
     const result = transition(all.revealed as ShowState, { type: 'drawAuditee', at: T0 });
     if (!result.ok) throw new Error(result.message);
-    const cue = result.effects[0];
+    expect(result.effects[0]).toEqual({ type: 'draw', command: { type: 'drawAuditees' } });
+    const cue = result.effects.find((e) => e.type === 'rollCue');
     expect(cue).toMatchObject({ type: 'rollCue', round: 0, startsAt: T0 + 800, landsAt: T0 + 800 + 6000 });
     const stage = result.state.draw.auditeeStages?.[0];
     expect(cue && 'auditeeNumber' in cue ? cue.auditeeNumber : '').toBe(stage?.selections[0]?.number);
@@ -215,6 +217,41 @@ describe('run-of-show behaviour', () => {
       code: 'SHOW_NO_MORE_AUDITEES',
     });
     expect(run(state, { type: 'close', at: T0 + 1 }).closedAt).toBe(T0 + 1);
+  });
+
+  it('reports every draw command it applies, so the draw log can replay the same draw', () => {
+    let show = initialShow(sealedFixture(), { rehearsal: false, reportMinutes: 5 });
+    let drawOnly = show.draw;
+    const commands: ShowCommand[] = [
+      { type: 'open', at: T0 },
+      { type: 'lockEntropy', at: T0, entropy: FIXED_ENTROPY },
+      { type: 'reveal', at: T0, secret: FIXED_SECRET },
+      { type: 'drawAuditee', at: T0 },
+      { type: 'replaceAuditee', at: T0, reason: 'RECUSAL' },
+      { type: 'presentAuditee', at: T0 },
+      { type: 'startReport', at: T0 },
+      { type: 'endReport', at: T0 },
+      { type: 'drawHouseholds', at: T0 },
+    ];
+    for (const command of commands) {
+      const result = transition(show, command);
+      if (!result.ok) throw new Error(result.message);
+      show = result.state;
+      for (const effect of result.effects) {
+        if (effect.type !== 'draw') continue;
+        const applied = applyDrawCommand(drawOnly, effect.command);
+        if (!applied.ok) throw new Error(applied.message);
+        drawOnly = applied.state;
+      }
+    }
+    const household = current(show)?.households[0]?.number as string;
+    const replaced = transition(show, { type: 'replaceHousehold', at: T0, household, reason: 'REFUSED' });
+    if (!replaced.ok) throw new Error(replaced.message);
+    for (const effect of replaced.effects) {
+      if (effect.type === 'draw')
+        drawOnly = (applyDrawCommand(drawOnly, effect.command) as { state: typeof drawOnly }).state;
+    }
+    expect(drawOnly).toEqual(replaced.state.draw);
   });
 
   it('passes the draw engine’s refusals through with their codes', () => {

@@ -1,4 +1,4 @@
-import { applyDrawCommand, activeSelections, type DrawState } from '../draw/ceremony';
+import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw/ceremony';
 import type { AuditeeReplacementReason, ContactReplacementReason } from '../protocol/draw';
 
 /**
@@ -106,6 +106,8 @@ export type ShowErrorCode =
 
 /** What the server broadcasts beyond the new state: animation cues, notes for the log. */
 export type ShowEffect =
+  /** A draw ceremony command the transition applied: the draw's own log records it too. */
+  | { type: 'draw'; command: DrawCommand }
   | { type: 'rollCue'; round: number; auditeeNumber: string; startsAt: number; landsAt: number }
   | { type: 'timer'; round: number; timer: ReportTimer }
   | { type: 'closed'; at: number };
@@ -201,23 +203,26 @@ export function transition(state: ShowState, command: ShowCommand): ShowResult {
   switch (command.type) {
     case 'lockEntropy':
     case 'reveal': {
-      const result = draw(
+      const drawCommand: DrawCommand =
         command.type === 'lockEntropy'
           ? { type: 'lockEntropy', entropy: command.entropy }
-          : { type: 'reveal', secret: command.secret },
-      );
+          : { type: 'reveal', secret: command.secret };
+      const result = draw(drawCommand);
       if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
-      return { ok: true, state: { ...state, draw: result.state }, effects: [] };
+      return { ok: true, state: { ...state, draw: result.state }, effects: [{ type: 'draw', command: drawCommand }] };
     }
     case 'drawAuditee': {
       if (round && round.step !== 'result') {
         return refuse('SHOW_WRONG_STEP', `上一轮尚未结束（当前：${STEP_LABEL[round.step]}）`);
       }
       let drawState = state.draw;
+      const drawEffects: ShowEffect[] = [];
       if (drawState.auditeeStages === null) {
+        // The first round executes the auditee stage once; later rounds present its next picks.
         const result = applyDrawCommand(drawState, { type: 'drawAuditees' });
         if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
         drawState = result.state;
+        drawEffects.push({ type: 'draw', command: { type: 'drawAuditees' } });
       }
       const queue = presentationQueue(drawState);
       const shown = new Set(state.rounds.map((r) => r.auditeeNumber));
@@ -236,7 +241,7 @@ export function transition(state: ShowState, command: ShowCommand): ShowResult {
       return {
         ok: true,
         state: { ...state, draw: drawState, rounds: [...state.rounds, newRound] },
-        effects: [{ type: 'rollCue', round: newRound.index, auditeeNumber: next, ...roll }],
+        effects: [...drawEffects, { type: 'rollCue', round: newRound.index, auditeeNumber: next, ...roll }],
       };
     }
     case 'presentAuditee': {
@@ -248,7 +253,12 @@ export function transition(state: ShowState, command: ShowCommand): ShowResult {
       const wrong = needStep('drawing', 'presented');
       if (wrong) return wrong;
       const current = round as RoundState;
-      const result = draw({ type: 'replaceAuditee', number: current.auditeeNumber, reason: command.reason });
+      const drawCommand: DrawCommand = {
+        type: 'replaceAuditee',
+        number: current.auditeeNumber,
+        reason: command.reason,
+      };
+      const result = draw(drawCommand);
       if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
       const stage = result.state.auditeeStages?.find((s) =>
         s.selections.some((x) => x.number === current.auditeeNumber),
@@ -265,7 +275,10 @@ export function transition(state: ShowState, command: ShowCommand): ShowResult {
       return {
         ok: true,
         state: withRound({ ...state, draw: result.state }, replacedRound),
-        effects: [{ type: 'rollCue', round: current.index, auditeeNumber: by, ...roll }],
+        effects: [
+          { type: 'draw', command: drawCommand },
+          { type: 'rollCue', round: current.index, auditeeNumber: by, ...roll },
+        ],
       };
     }
     case 'startReport':
@@ -278,14 +291,15 @@ export function transition(state: ShowState, command: ShowCommand): ShowResult {
       const wrong = needStep('reported');
       if (wrong) return wrong;
       const current = round as RoundState;
-      const result = draw({ type: 'drawContacts', auditeeNumber: current.auditeeNumber });
+      const drawCommand: DrawCommand = { type: 'drawContacts', auditeeNumber: current.auditeeNumber };
+      const result = draw(drawCommand);
       if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
       const stage = result.state.contactStages.find((s) => s.auditeeNumber === current.auditeeNumber);
       const households = (stage?.selections ?? []).map((s) => freshCall(s.number));
       return {
         ok: true,
         state: withRound({ ...state, draw: result.state }, { ...current, step: 'households', households }),
-        effects: [],
+        effects: [{ type: 'draw', command: drawCommand }],
       };
     }
     case 'setCallStatus':
@@ -300,7 +314,11 @@ export function transition(state: ShowState, command: ShowCommand): ShowResult {
       if (pending.length > 0) {
         return refuse('SHOW_CALLS_PENDING', `还有 ${pending.length} 户未完成核实（记录结果或递补后才能开始评分）`);
       }
-      return { ok: true, state: withRound(state, { ...current, step: 'judging' }), effects: [] };
+      return {
+        ok: true,
+        state: withRound(state, { ...current, step: 'judging' }),
+        effects: [],
+      };
     }
     case 'lockJudging': {
       const wrong = needStep('judging');
@@ -429,18 +447,25 @@ function householdCommand(
       });
     }
     case 'replaceHousehold': {
-      const result = applyDrawCommand(state.draw, {
+      const drawCommand: DrawCommand = {
         type: 'replaceContact',
         auditeeNumber: current.auditeeNumber,
         contactNumber: call.number,
         reason: command.reason,
-      });
+      };
+      const result = applyDrawCommand(state.draw, drawCommand);
       if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
       const stage = result.state.contactStages.find((s) => s.auditeeNumber === current.auditeeNumber);
       const by = stage?.selections.find((s) => s.number === call.number)?.replaced?.by ?? null;
       const replaced = { ...call, replaced: { reason: command.reason, by } };
       const changed = update(replaced, by ? [freshCall(by)] : []);
-      return changed.ok ? { ...changed, state: { ...changed.state, draw: result.state } } : changed;
+      return changed.ok
+        ? {
+            ok: true,
+            state: { ...changed.state, draw: result.state },
+            effects: [{ type: 'draw', command: drawCommand }],
+          }
+        : changed;
     }
   }
 }
