@@ -13,6 +13,9 @@ import { registerErrorHandling } from './http/error-handler';
 import { uiRoutes } from './http/ui-routes';
 import { DrawService } from './draw-service/draw-service';
 import { drawRoutes } from './draw-service/routes';
+import { ShowService } from './show-service/show-service';
+import { showRoutes } from './show-service/routes';
+import { attachRealtime } from './show-service/realtime';
 import type { StaffRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
 
@@ -36,6 +39,7 @@ export interface AppServices {
   auth: AuthService;
   registry: RegistryService;
   draws: DrawService;
+  shows: ShowService;
   clock: Clock;
   random: RandomBytes;
   /** Accounts created with a generated password by this build, to be shown once. */
@@ -60,6 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const generatedAccounts = auth.ensureUsers(options.initialPasswords ?? {});
   const registry = new RegistryService(db);
   const draws = new DrawService(db, clock, random);
+  const shows = new ShowService(db, draws, clock, random);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
@@ -68,8 +73,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Unknown fields are refused (VALIDATION_FAILED), never silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  app.decorate('services', { db, auth, registry, draws, clock, random, generatedAccounts });
+  app.decorate('services', { db, auth, registry, draws, shows, clock, random, generatedAccounts });
+  const io = attachRealtime(app.server, shows, auth);
   app.addHook('onClose', async () => {
+    await io.close();
     db.close();
   });
   registerErrorHandling(app);
@@ -78,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));
   await app.register(registryRoutes({ db, registry, auth, clock, maxUploadBytes }));
   await app.register(drawRoutes(draws, auth));
+  await app.register(showRoutes(shows, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   return app;
 }

@@ -249,6 +249,38 @@ export class DrawService {
     return this.view(drawId);
   }
 
+  /** The draw as it was sealed, before any ceremony step: the show folds its own log from here. */
+  sealedStateOf(drawId: string): DrawState {
+    const { row, log } = this.load(drawId);
+    return sealedState(
+      log[0]?.payload as ReturnType<typeof sealPayloadOf>,
+      JSON.parse(row.plan) as DrawPlan,
+      JSON.parse(row.pool) as Pool,
+    );
+  }
+
+  secretOf(drawId: string): string {
+    return this.load(drawId).row.secret;
+  }
+
+  /**
+   * Appends ceremony commands another component already applied (the show): each must replay on
+   * the draw's own state. Call inside the caller's transaction; the cache is refreshed lazily.
+   */
+  record(drawId: string, commands: readonly DrawCommand[], actor: string, at: string): void {
+    let { state, log } = this.load(drawId);
+    for (const command of commands) {
+      const result = applyDrawCommand(state, command);
+      if (!result.ok) throw new Error(`draw ${drawId}: ${command.type} does not apply: ${result.message}`);
+      state = result.state;
+      const { type, ...payload } = command;
+      const entry = appendEntry(log.at(-1), { at, actor, type, payload });
+      this.insertEntry(drawId, entry);
+      log = [...log, entry];
+    }
+    this.loaded.delete(drawId);
+  }
+
   view(drawId: string): DrawView {
     const { row, state, log } = this.load(drawId);
     const status: DrawView['status'] =

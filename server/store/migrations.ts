@@ -167,4 +167,51 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'DRAW_IMMUTABLE'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'events and the show log',
+    sql: `
+      -- 抽查活动: a draft until sealed (draw_id set); a rehearsal is a sealed copy, never real.
+      CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        event_date TEXT NOT NULL,
+        venue TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('televised', 'special', 'routine')),
+        program_code TEXT NOT NULL REFERENCES programs(code),
+        rehearsal INTEGER NOT NULL DEFAULT 0 CHECK (rehearsal IN (0, 1)),
+        rehearsal_of TEXT REFERENCES events(id),
+        settings TEXT NOT NULL,
+        draw_id TEXT REFERENCES draws(id),
+        overlay_key TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      );
+      CREATE TRIGGER events_frozen_once_sealed BEFORE UPDATE ON events
+        WHEN OLD.draw_id IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'EVENT_SEALED'); END;
+      CREATE TRIGGER events_no_delete_once_sealed BEFORE DELETE ON events
+        WHEN OLD.draw_id IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'EVENT_SEALED'); END;
+
+      -- Every accepted show command, hash-chained; the show's state is the fold of it.
+      CREATE TABLE show_log (
+        event_id TEXT NOT NULL REFERENCES events(id),
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        idempotency_key TEXT,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (event_id, seq)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX show_log_idempotency ON show_log(event_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE TRIGGER show_log_no_update BEFORE UPDATE ON show_log
+        BEGIN SELECT RAISE(ABORT, 'SHOW_LOG_IMMUTABLE'); END;
+      CREATE TRIGGER show_log_no_delete BEFORE DELETE ON show_log
+        BEGIN SELECT RAISE(ABORT, 'SHOW_LOG_IMMUTABLE'); END;
+    `,
+  },
 ];

@@ -1,0 +1,234 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { AuditeeReasonSchema, ContactReasonSchema, DrawPlanSchema } from './draw';
+import type { ErrorBody } from './errors';
+
+/**
+ * The show contract: events (抽查活动), the commands a console sends, the snapshot every client
+ * renders, and the socket events. Server and UIs import it; payloads are validated from these
+ * schemas on the server.
+ */
+export const EventModeSchema = Type.Union([
+  Type.Literal('televised'),
+  Type.Literal('special'),
+  Type.Literal('routine'),
+]);
+export const EVENT_MODE_LABEL = { televised: '电视集中抽查', special: '专项抽查', routine: '日常抽查' } as const;
+
+export const EventSettingsSchema = Type.Object(
+  {
+    plan: DrawPlanSchema,
+    reportMinutes: Type.Integer({ minimum: 1, maximum: 30 }),
+    rollSeconds: Type.Integer({ minimum: 2, maximum: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type EventSettings = Static<typeof EventSettingsSchema>;
+
+export const CreateEventBodySchema = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 100 }),
+    eventDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    venue: Type.String({ maxLength: 100 }),
+    mode: EventModeSchema,
+    settings: EventSettingsSchema,
+  },
+  { additionalProperties: false },
+);
+export type CreateEventBody = Static<typeof CreateEventBodySchema>;
+
+export const EventStatusSchema = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('sealed'),
+  Type.Literal('live'),
+  Type.Literal('closed'),
+]);
+export type EventStatus = Static<typeof EventStatusSchema>;
+export const EVENT_STATUS_LABEL: Record<EventStatus, string> = {
+  draft: '草稿',
+  sealed: '已封存',
+  live: '直播中',
+  closed: '已结束',
+};
+
+export const EventSummarySchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  eventDate: Type.String(),
+  venue: Type.String(),
+  mode: EventModeSchema,
+  programCode: Type.String(),
+  rehearsal: Type.Boolean(),
+  rehearsalOf: Type.Union([Type.String(), Type.Null()]),
+  status: EventStatusSchema,
+  drawId: Type.Union([Type.String(), Type.Null()]),
+  settings: EventSettingsSchema,
+});
+export type EventSummary = Static<typeof EventSummarySchema>;
+
+/** Operators' commands; the server adds the time. Irreversible ones are listed in run-of-show.ts. */
+export const ShowCommandBodySchema = Type.Union([
+  Type.Object({ type: Type.Literal('open') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('lockEntropy'), entropy: Type.String({ maxLength: 400 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('reveal') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('drawAuditee') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('presentAuditee') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('replaceAuditee'), reason: AuditeeReasonSchema }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('startReport') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('pauseReport') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('resumeReport') }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('extendReport'), seconds: Type.Integer({ minimum: 1, maximum: 600 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('endReport') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('drawHouseholds') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('setCallStatus'),
+      household: Type.String({ maxLength: 32 }),
+      callStatus: Type.Union([
+        Type.Literal('待呼叫'),
+        Type.Literal('呼叫中'),
+        Type.Literal('已接通'),
+        Type.Literal('未接通'),
+      ]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('recordOutcome'),
+      household: Type.String({ maxLength: 32 }),
+      outcome: Type.Union([Type.Literal('属实'), Type.Literal('不符'), Type.Literal('未联系上')]),
+      satisfaction: Type.Union([
+        Type.Literal('满意'),
+        Type.Literal('基本满意'),
+        Type.Literal('不满意'),
+        Type.Literal('不了解'),
+        Type.Null(),
+      ]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('replaceHousehold'), household: Type.String({ maxLength: 32 }), reason: ContactReasonSchema },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('openJudging') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('lockJudging') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('revealScores') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('showResult') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('close') }, { additionalProperties: false }),
+]);
+export type ShowCommandBody = Static<typeof ShowCommandBodySchema>;
+
+/** A command as sent: the revision the sender last saw, and a key that makes retries safe. */
+export const ShowCommandEnvelopeSchema = Type.Object(
+  {
+    revision: Type.Integer({ minimum: 0 }),
+    idempotencyKey: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    command: ShowCommandBodySchema,
+  },
+  { additionalProperties: false },
+);
+export type ShowCommandEnvelope = Static<typeof ShowCommandEnvelopeSchema>;
+
+const HouseholdViewSchema = Type.Object({
+  number: Type.String(),
+  /** Masked (张*三) for everyone but staff. */
+  name: Type.String(),
+  village: Type.String(),
+  /** Masked (138****1234) for everyone but staff. */
+  phone: Type.String(),
+  callStatus: Type.String(),
+  outcome: Type.Union([Type.String(), Type.Null()]),
+  satisfaction: Type.Union([Type.String(), Type.Null()]),
+  replaced: Type.Union([
+    Type.Object({ reason: Type.String(), by: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+});
+
+const AuditeeViewSchema = Type.Object({
+  number: Type.String(),
+  name: Type.String(),
+  unit: Type.String(),
+  post: Type.String(),
+  gridPath: Type.String(),
+});
+
+export const RoundViewSchema = Type.Object({
+  index: Type.Integer(),
+  step: Type.String(),
+  auditee: AuditeeViewSchema,
+  roll: Type.Object({ startsAt: Type.Number(), landsAt: Type.Number() }),
+  replacedAuditees: Type.Array(Type.Object({ number: Type.String(), name: Type.String(), reason: Type.String() })),
+  report: Type.Object({
+    durationMs: Type.Number(),
+    status: Type.String(),
+    runningSince: Type.Union([Type.Number(), Type.Null()]),
+    elapsedMs: Type.Number(),
+  }),
+  households: Type.Array(HouseholdViewSchema),
+});
+export type RoundView = Static<typeof RoundViewSchema>;
+
+/** Everything a client renders, for its role, at one revision. */
+export const ShowSnapshotSchema = Type.Object({
+  eventId: Type.String(),
+  title: Type.String(),
+  eventDate: Type.String(),
+  venue: Type.String(),
+  mode: EventModeSchema,
+  rehearsal: Type.Boolean(),
+  status: EventStatusSchema,
+  revision: Type.Integer(),
+  serverTime: Type.Number(),
+  role: Type.String(),
+  draw: Type.Object({
+    drawId: Type.String(),
+    rosterHash: Type.String(),
+    planHash: Type.String(),
+    poolHash: Type.String(),
+    poolSize: Type.Integer(),
+    commitment: Type.String(),
+    entropy: Type.Union([Type.String(), Type.Null()]),
+    secret: Type.Union([Type.String(), Type.Null()]),
+    seed: Type.Union([Type.String(), Type.Null()]),
+  }),
+  rounds: Type.Array(RoundViewSchema),
+  logHead: Type.String(),
+});
+export type ShowSnapshot = Static<typeof ShowSnapshotSchema>;
+
+export type ClientRole = 'staff' | 'overlay' | 'public';
+
+/** The answer to a command, over HTTP and socket acks alike. */
+export type CommandAck =
+  { ok: true; revision: number; repeated: boolean } | (ErrorBody & { ok: false; snapshot?: ShowSnapshot });
+
+export interface ServerToClientEvents {
+  /** The whole state for the client's role; sent on connect, after every change, and on request. */
+  'show:snapshot': (snapshot: ShowSnapshot) => void;
+}
+
+export interface ClientToServerEvents {
+  'show:command': (envelope: ShowCommandEnvelope, ack: (answer: CommandAck) => void) => void;
+  /** Asks for a fresh snapshot, e.g. after noticing a gap in revisions. */
+  'show:sync': (ack: (snapshot: ShowSnapshot) => void) => void;
+}
+
+/** What a socket says about itself when it connects (socket.io `auth`). */
+export const SocketAuthSchema = Type.Object(
+  {
+    eventId: Type.String({ maxLength: 64 }),
+    role: Type.Union([Type.Literal('staff'), Type.Literal('overlay'), Type.Literal('public')]),
+    key: Type.Optional(Type.String({ maxLength: 128 })),
+    label: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type SocketAuth = Static<typeof SocketAuthSchema>;

@@ -1,0 +1,119 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { AuthService } from '../auth/auth-service';
+import { AppError } from '../errors';
+import { SESSION_COOKIE, type SessionUser } from '../protocol/auth';
+import {
+  ShowCommandEnvelopeSchema,
+  SocketAuthSchema,
+  type ClientRole,
+  type ClientToServerEvents,
+  type CommandAck,
+  type ServerToClientEvents,
+  type SocketAuth,
+} from '../protocol/show';
+import type { ShowService } from './show-service';
+
+const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
+const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
+
+interface SocketData {
+  eventId: string;
+  role: ClientRole;
+  staff: SessionUser | null;
+  label: string;
+}
+
+type ShowSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+const roomOf = (eventId: string, role: ClientRole) => `${eventId}:${role}`;
+
+/**
+ * socket.io on the app's HTTP server. Every socket names its event and role when it connects:
+ * staff by their session cookie, overlay outputs by the event's key, the public with nothing.
+ * Each gets a full snapshot for its role at once, then one after every accepted change.
+ */
+export function attachRealtime(
+  server: HttpServer,
+  shows: ShowService,
+  auth: AuthService,
+): Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    // A convenience after a transport drop; clients still resync from snapshots by revision.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
+  });
+
+  io.use((socket, next) => {
+    const authData = socket.handshake.auth as unknown;
+    if (!checkAuth.Check(authData)) return next(refusal('VALIDATION_FAILED'));
+    const { eventId, role, key, label } = authData as SocketAuth;
+    try {
+      shows.event(eventId);
+      if (role === 'staff') {
+        const staff = auth.resolve(cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE));
+        if (!staff) return next(refusal('AUTH_REQUIRED'));
+        socket.data = { eventId, role, staff, label: label ?? staff.username };
+      } else if (role === 'overlay') {
+        if (!shows.overlayKeyMatches(eventId, key)) return next(refusal('AUTH_FORBIDDEN'));
+        socket.data = { eventId, role, staff: null, label: label ?? '输出' };
+      } else {
+        socket.data = { eventId, role, staff: null, label: label ?? '公众' };
+      }
+      shows.revision(eventId); // refuses drafts: only sealed events have a show
+    } catch (error) {
+      return next(error instanceof AppError ? refusal(error.code, error.message) : (error as Error));
+    }
+    next();
+  });
+
+  io.on('connection', (socket: ShowSocket) => {
+    const { eventId, role } = socket.data;
+    void socket.join(roomOf(eventId, role));
+    socket.emit('show:snapshot', shows.snapshot(eventId, role));
+
+    socket.on('show:sync', (ack) => {
+      if (typeof ack === 'function') ack(shows.snapshot(eventId, role));
+    });
+
+    socket.on('show:command', (envelope, ack) => {
+      if (typeof ack !== 'function') return;
+      ack(runCommand(socket, envelope));
+    });
+  });
+
+  function runCommand(socket: ShowSocket, envelope: unknown): CommandAck {
+    const { eventId, role, staff } = socket.data;
+    if (!checkEnvelope.Check(envelope)) return { ok: false, ...new AppError('VALIDATION_FAILED').toBody() };
+    const allowed = envelope.command.type === 'lockEntropy' ? ['operator', 'supervisor'] : ['operator'];
+    if (role !== 'staff' || !staff || !allowed.includes(staff.role)) {
+      return { ok: false, ...new AppError(role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED').toBody() };
+    }
+    return shows.command(eventId, envelope, staff.username);
+  }
+
+  const stop = shows.onChange((eventId) => {
+    for (const role of ['staff', 'overlay', 'public'] as const) {
+      const room = roomOf(eventId, role);
+      if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
+      io.to(room).emit('show:snapshot', shows.snapshot(eventId, role));
+    }
+  });
+  io.engine.on('close', stop);
+  return io;
+}
+
+function refusal(code: ConstructorParameters<typeof AppError>[0], message?: string): Error & { data: unknown } {
+  const error = new AppError(code, message ? { message } : {});
+  return Object.assign(new Error(error.message), { data: error.toBody() });
+}

@@ -1,0 +1,94 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AuthService } from '../auth/auth-service';
+import { requireStaff } from '../auth/routes';
+import { ERROR_CATALOGUE } from '../protocol/errors';
+import { SESSION_COOKIE } from '../protocol/auth';
+import {
+  CreateEventBodySchema,
+  EventSummarySchema,
+  ShowCommandEnvelopeSchema,
+  ShowSnapshotSchema,
+} from '../protocol/show';
+import type { ShowService } from './show-service';
+
+const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
+
+/** Event routes: staff prepare and run events; anyone may read the public snapshot of a sealed one. */
+export function showRoutes(shows: ShowService, auth: AuthService) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+    const staff = requireStaff(auth);
+    const operator = requireStaff(auth, ['operator']);
+
+    typed.post(
+      '/api/events',
+      { schema: { body: CreateEventBodySchema, response: { 200: EventSummarySchema } }, preHandler: operator },
+      async (request) => shows.createEvent(request.body, request.staff?.username ?? 'operator'),
+    );
+    typed.put(
+      '/api/events/:eventId',
+      {
+        schema: { params: EventParams, body: CreateEventBodySchema, response: { 200: EventSummarySchema } },
+        preHandler: operator,
+      },
+      async (request) => shows.updateEvent(request.params.eventId, request.body),
+    );
+    typed.get(
+      '/api/events',
+      { schema: { response: { 200: Type.Array(EventSummarySchema) } }, preHandler: staff },
+      async () => shows.listEvents(),
+    );
+    typed.get(
+      '/api/events/:eventId',
+      {
+        schema: {
+          params: EventParams,
+          response: { 200: Type.Object({ event: EventSummarySchema, overlayKey: Type.String() }) },
+        },
+        preHandler: staff,
+      },
+      async (request) => ({
+        event: shows.event(request.params.eventId),
+        overlayKey: shows.overlayKey(request.params.eventId),
+      }),
+    );
+    typed.post(
+      '/api/events/:eventId/seal',
+      { schema: { params: EventParams, response: { 200: EventSummarySchema } }, preHandler: operator },
+      async (request) => shows.sealEvent(request.params.eventId, request.staff?.username ?? 'operator'),
+    );
+    typed.post(
+      '/api/events/:eventId/rehearsal',
+      { schema: { params: EventParams, response: { 200: EventSummarySchema } }, preHandler: operator },
+      async (request) => shows.rehearse(request.params.eventId, request.staff?.username ?? 'operator'),
+    );
+    typed.get(
+      '/api/events/:eventId/snapshot',
+      { schema: { params: EventParams, response: { 200: ShowSnapshotSchema } } },
+      async (request) => {
+        const isStaff = auth.resolve(request.cookies[SESSION_COOKIE]) !== undefined;
+        return shows.snapshot(request.params.eventId, isStaff ? 'staff' : 'public');
+      },
+    );
+    typed.post(
+      '/api/events/:eventId/commands',
+      {
+        schema: { params: EventParams, body: ShowCommandEnvelopeSchema },
+        preHandler: async (request) => {
+          const body = request.body as { command?: { type?: string } };
+          await requireStaff(
+            auth,
+            body.command?.type === 'lockEntropy' ? ['operator', 'supervisor'] : ['operator'],
+          )(request);
+        },
+      },
+      async (request, reply) => {
+        const ack = shows.command(request.params.eventId, request.body, request.staff?.username ?? 'operator');
+        if (!ack.ok) reply.status(ERROR_CATALOGUE[ack.error.code].status);
+        return ack;
+      },
+    );
+  };
+}

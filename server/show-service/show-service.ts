@@ -1,0 +1,394 @@
+import type { Db } from '../store/db';
+import type { Clock, RandomBytes } from '../runtime';
+import { AppError } from '../errors';
+import type { ErrorCode } from '../protocol/errors';
+import type {
+  ClientRole,
+  CommandAck,
+  CreateEventBody,
+  EventSettings,
+  EventStatus,
+  EventSummary,
+  ShowCommandEnvelope,
+  ShowSnapshot,
+} from '../protocol/show';
+import { initialShow, transition, type ShowCommand, type ShowState } from '../show/run-of-show';
+import { appendEntry, type LogEntry } from '../draw/log-chain';
+import { canonicalJson } from '../draw/canonical-json';
+import type { DrawCommand } from '../draw/ceremony';
+import { maskName, maskPhone } from '../privacy';
+import type { DrawService } from '../draw-service/draw-service';
+
+interface EventRow {
+  id: string;
+  title: string;
+  event_date: string;
+  venue: string;
+  mode: EventSummary['mode'];
+  program_code: string;
+  rehearsal: number;
+  rehearsal_of: string | null;
+  settings: string;
+  draw_id: string | null;
+  overlay_key: string;
+}
+
+interface LoadedShow {
+  event: EventRow;
+  state: ShowState;
+  log: (LogEntry & { idempotencyKey: string | null })[];
+}
+
+interface PersonRow {
+  number: string;
+  name: string;
+  unit?: string;
+  post?: string;
+  town: string;
+  area: string;
+  village: string;
+  phone?: string;
+}
+
+/**
+ * Events (抽查活动) and their live show. The server owns the state: a command is checked
+ * against the run-of-show state machine, appended to the hash-chained show log (and the draw's
+ * own log) in one transaction, and only then answered and broadcast with its revision.
+ */
+export class ShowService {
+  private readonly loaded = new Map<string, LoadedShow>();
+  private readonly listeners = new Set<(eventId: string) => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly draws: DrawService,
+    private readonly clock: Clock,
+    private readonly random: RandomBytes,
+  ) {}
+
+  /** Called after every accepted command (the realtime layer broadcasts). */
+  onChange(listener: (eventId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private row(eventId: string): EventRow {
+    const row = this.db.prepare('SELECT * FROM events WHERE id = ?').get(eventId) as EventRow | undefined;
+    if (!row) throw new AppError('EVENT_NOT_FOUND');
+    return row;
+  }
+
+  private status(row: EventRow): EventStatus {
+    if (row.draw_id === null) return 'draft';
+    const state = this.load(row.id).state;
+    return state.status === 'sealed' ? 'sealed' : state.status;
+  }
+
+  private summary(row: EventRow): EventSummary {
+    return {
+      id: row.id,
+      title: row.title,
+      eventDate: row.event_date,
+      venue: row.venue,
+      mode: row.mode,
+      programCode: row.program_code,
+      rehearsal: row.rehearsal === 1,
+      rehearsalOf: row.rehearsal_of,
+      status: this.status(row),
+      drawId: row.draw_id,
+      settings: JSON.parse(row.settings) as EventSettings,
+    };
+  }
+
+  private newId(prefix: string): string {
+    return `${prefix}${this.clock().toISOString().slice(0, 10).replace(/-/gu, '')}-${this.random(4).toString('hex')}`;
+  }
+
+  createEvent(body: CreateEventBody, actor: string): EventSummary {
+    const id = this.newId('E');
+    this.db
+      .prepare(
+        `INSERT INTO events (id, title, event_date, venue, mode, program_code, settings, overlay_key, created_at, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        body.title,
+        body.eventDate,
+        body.venue,
+        body.mode,
+        body.settings.plan.programCode,
+        canonicalJson(body.settings),
+        this.random(18).toString('base64url'),
+        this.clock().toISOString(),
+        actor,
+      );
+    return this.summary(this.row(id));
+  }
+
+  updateEvent(eventId: string, body: CreateEventBody): EventSummary {
+    const row = this.row(eventId);
+    if (row.draw_id !== null) throw new AppError('EVENT_SEALED');
+    this.db
+      .prepare(
+        'UPDATE events SET title = ?, event_date = ?, venue = ?, mode = ?, program_code = ?, settings = ? WHERE id = ?',
+      )
+      .run(
+        body.title,
+        body.eventDate,
+        body.venue,
+        body.mode,
+        body.settings.plan.programCode,
+        canonicalJson(body.settings),
+        eventId,
+      );
+    return this.summary(this.row(eventId));
+  }
+
+  /** Freezes the event: its plan becomes a sealed draw with a published commitment. */
+  sealEvent(eventId: string, actor: string): EventSummary {
+    const row = this.row(eventId);
+    if (row.draw_id !== null) throw new AppError('EVENT_SEALED');
+    const settings = JSON.parse(row.settings) as EventSettings;
+    const title = row.rehearsal === 1 ? `【演练】${row.title}` : row.title;
+    const draw = this.draws.seal({ title, plan: settings.plan }, actor);
+    this.db.prepare('UPDATE events SET draw_id = ? WHERE id = ?').run(draw.drawId, eventId);
+    return this.summary(this.row(eventId));
+  }
+
+  /** A rehearsal (演练): a sealed copy with its own secret and draw, never mixed into real records. */
+  rehearse(eventId: string, actor: string): EventSummary {
+    const row = this.row(eventId);
+    const id = this.newId('R');
+    this.db
+      .prepare(
+        `INSERT INTO events (id, title, event_date, venue, mode, program_code, rehearsal, rehearsal_of, settings, overlay_key, created_at, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        row.title,
+        row.event_date,
+        row.venue,
+        row.mode,
+        row.program_code,
+        row.id,
+        row.settings,
+        this.random(18).toString('base64url'),
+        this.clock().toISOString(),
+        actor,
+      );
+    return this.sealEvent(id, actor);
+  }
+
+  listEvents(): EventSummary[] {
+    return (this.db.prepare('SELECT * FROM events ORDER BY created_at DESC, id').all() as EventRow[]).map((row) =>
+      this.summary(row),
+    );
+  }
+
+  event(eventId: string): EventSummary {
+    return this.summary(this.row(eventId));
+  }
+
+  overlayKey(eventId: string): string {
+    return this.row(eventId).overlay_key;
+  }
+
+  private load(eventId: string): LoadedShow {
+    const cached = this.loaded.get(eventId);
+    if (cached) return cached;
+    const event = this.row(eventId);
+    if (event.draw_id === null) throw new AppError('EVENT_NOT_SEALED');
+    const settings = JSON.parse(event.settings) as EventSettings;
+    let state = initialShow(this.draws.sealedStateOf(event.draw_id), {
+      rehearsal: event.rehearsal === 1,
+      reportMinutes: settings.reportMinutes,
+      rollSeconds: settings.rollSeconds,
+    });
+    const rows = this.db.prepare('SELECT * FROM show_log WHERE event_id = ? ORDER BY seq').all(eventId) as {
+      seq: number;
+      at: string;
+      actor: string;
+      type: string;
+      payload: string;
+      idempotency_key: string | null;
+      prev_hash: string;
+      hash: string;
+    }[];
+    const log = rows.map((r) => ({
+      seq: r.seq,
+      at: r.at,
+      actor: r.actor,
+      type: r.type,
+      payload: JSON.parse(r.payload) as unknown,
+      prevHash: r.prev_hash,
+      hash: r.hash,
+      idempotencyKey: r.idempotency_key,
+    }));
+    for (const entry of log) {
+      const result = transition(state, { type: entry.type, ...(entry.payload as object) } as ShowCommand);
+      if (!result.ok) throw new Error(`show ${eventId} log entry ${entry.seq} does not replay: ${result.message}`);
+      state = result.state;
+    }
+    const loaded = { event, state, log };
+    this.loaded.set(eventId, loaded);
+    return loaded;
+  }
+
+  revision(eventId: string): number {
+    return this.load(eventId).log.length;
+  }
+
+  /**
+   * Runs one command. A repeated idempotency key gets the first answer and changes nothing; a
+   * stale revision is refused with a fresh snapshot and changes nothing.
+   */
+  command(eventId: string, envelope: ShowCommandEnvelope, actor: string): CommandAck {
+    const show = this.load(eventId);
+    const earlier = show.log.find((entry) => entry.idempotencyKey === envelope.idempotencyKey);
+    if (earlier) return { ok: true, revision: earlier.seq, repeated: true };
+    if (envelope.revision !== show.log.length) {
+      return { ok: false, ...new AppError('SHOW_STALE_REVISION').toBody(), snapshot: this.snapshot(eventId, 'staff') };
+    }
+    const at = this.clock().getTime();
+    const body = envelope.command;
+    // The secret is the server's: the reveal command picks it up here and logs it (it is public from then on).
+    const command = (
+      body.type === 'reveal'
+        ? { type: 'reveal', at, secret: this.draws.secretOf(show.event.draw_id as string) }
+        : { ...body, at }
+    ) as ShowCommand;
+    const result = transition(show.state, command);
+    if (!result.ok) {
+      const error = new AppError(result.code as ErrorCode, {
+        message: result.message,
+        ...(result.drawCode ? { details: { drawCode: result.drawCode } } : {}),
+      });
+      return { ok: false, ...error.toBody() };
+    }
+    const { type, ...payload } = command;
+    const iso = new Date(at).toISOString();
+    const entry = appendEntry(show.log.at(-1), { at: iso, actor, type, payload });
+    const drawCommands = result.effects.flatMap((effect) =>
+      effect.type === 'draw' ? [effect.command as DrawCommand] : [],
+    );
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO show_log (event_id, seq, at, actor, type, payload, idempotency_key, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          eventId,
+          entry.seq,
+          entry.at,
+          entry.actor,
+          entry.type,
+          canonicalJson(entry.payload),
+          envelope.idempotencyKey,
+          entry.prevHash,
+          entry.hash,
+        );
+      if (drawCommands.length > 0) this.draws.record(show.event.draw_id as string, drawCommands, actor, iso);
+    })();
+    this.loaded.set(eventId, {
+      event: show.event,
+      state: result.state,
+      log: [...show.log, { ...entry, idempotencyKey: envelope.idempotencyKey }],
+    });
+    for (const listener of this.listeners) listener(eventId);
+    return { ok: true, revision: entry.seq, repeated: false };
+  }
+
+  /** The state for a role. Households' names and phones are masked here for all but staff. */
+  snapshot(eventId: string, role: ClientRole): ShowSnapshot {
+    const { event, state, log } = this.load(eventId);
+    const versionId = state.draw.roster.versionId;
+    const staff = role === 'staff';
+    const auditee = (number: string) => this.person('auditees', versionId, number);
+    const contact = (auditeeNumber: string, number: string) => this.contact(versionId, auditeeNumber, number);
+    return {
+      eventId,
+      title: event.title,
+      eventDate: event.event_date,
+      venue: event.venue,
+      mode: event.mode,
+      rehearsal: event.rehearsal === 1,
+      status: state.status === 'sealed' ? 'sealed' : state.status,
+      revision: log.length,
+      serverTime: this.clock().getTime(),
+      role,
+      draw: {
+        drawId: state.draw.drawId,
+        rosterHash: state.draw.roster.hash,
+        planHash: state.draw.planHash,
+        poolHash: state.draw.poolHash,
+        poolSize: state.draw.pool.auditees.length,
+        commitment: state.draw.commitment,
+        entropy: state.draw.entropy,
+        secret: state.draw.secret,
+        seed: state.draw.seed,
+      },
+      rounds: state.rounds.map((round) => {
+        const person = auditee(round.auditeeNumber);
+        return {
+          index: round.index,
+          step: round.step,
+          auditee: {
+            number: round.auditeeNumber,
+            name: person?.name ?? '',
+            unit: person?.unit ?? '',
+            post: person?.post ?? '',
+            gridPath: person ? [person.town, person.area, person.village].filter(Boolean).join(' / ') : '',
+          },
+          roll: round.roll,
+          replacedAuditees: round.replacedAuditees.map((r) => ({
+            number: r.number,
+            name: auditee(r.number)?.name ?? '',
+            reason: r.reason,
+          })),
+          report: round.report,
+          households: round.households.map((h) => {
+            const row = contact(round.auditeeNumber, h.number);
+            return {
+              number: h.number,
+              name: staff ? (row?.name ?? '') : maskName(row?.name ?? ''),
+              village: row?.village ?? '',
+              phone: staff ? (row?.phone ?? '') : maskPhone(row?.phone ?? ''),
+              callStatus: h.callStatus,
+              outcome: h.outcome,
+              satisfaction: h.satisfaction,
+              replaced: h.replaced,
+            };
+          }),
+        };
+      }),
+      logHead: log.at(-1)?.hash ?? '',
+    };
+  }
+
+  private person(table: 'auditees', versionId: number, number: string): PersonRow | undefined {
+    return this.db
+      .prepare(`SELECT number, name, unit, post, town, area, village FROM ${table} WHERE version_id = ? AND number = ?`)
+      .get(versionId, number) as PersonRow | undefined;
+  }
+
+  /** Contacts are keyed by their auditee first (see the schema), so the lookup names both. */
+  private contact(versionId: number, auditeeNumber: string, number: string): PersonRow | undefined {
+    return this.db
+      .prepare(
+        'SELECT number, name, town, area, village, phone FROM contacts WHERE version_id = ? AND auditee_number = ? AND number = ?',
+      )
+      .get(versionId, auditeeNumber, number) as PersonRow | undefined;
+  }
+
+  /** Whether a key opens an event's overlay outputs (compared in constant time). */
+  overlayKeyMatches(eventId: string, key: string | undefined): boolean {
+    if (!key) return false;
+    const expected = this.row(eventId).overlay_key;
+    if (expected.length !== key.length) return false;
+    let diff = 0;
+    for (let i = 0; i < key.length; i += 1) diff |= expected.charCodeAt(i) ^ key.charCodeAt(i);
+    return diff === 0;
+  }
+}

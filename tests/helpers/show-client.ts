@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  CommandAck,
+  ServerToClientEvents,
+  ShowCommandBody,
+  ShowSnapshot,
+  SocketAuth,
+} from '../../server/protocol/show';
+
+export type ShowSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A real socket.io client that keeps the latest snapshot, as a UI would. */
+export class ShowClient {
+  readonly socket: ShowSocket;
+  snapshots: ShowSnapshot[] = [];
+
+  private constructor(socket: ShowSocket) {
+    this.socket = socket;
+    socket.on('show:snapshot', (snapshot) => this.snapshots.push(snapshot));
+  }
+
+  static connect(base: string, auth: SocketAuth, cookie?: string): Promise<ShowClient> {
+    const socket: ShowSocket = io(base, {
+      auth,
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      ...(cookie ? { extraHeaders: { cookie } } : {}),
+    });
+    const client = new ShowClient(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect_error', (error) =>
+        reject(Object.assign(error, { body: (error as { data?: unknown }).data })),
+      );
+      const wait = () => (client.snapshots.length > 0 ? resolve(client) : setTimeout(wait, 5));
+      socket.once('connect', wait);
+    });
+  }
+
+  get latest(): ShowSnapshot {
+    const snapshot = this.snapshots.at(-1);
+    if (!snapshot) throw new Error('no snapshot yet');
+    return snapshot;
+  }
+
+  send(command: ShowCommandBody, options: { revision?: number; key?: string } = {}): Promise<CommandAck> {
+    return this.socket.timeout(5000).emitWithAck('show:command', {
+      revision: options.revision ?? this.latest.revision,
+      idempotencyKey: options.key ?? randomUUID().replace(/-/gu, ''),
+      command,
+    });
+  }
+
+  /** Waits until a snapshot with at least this revision has arrived. */
+  async until(revision: number): Promise<ShowSnapshot> {
+    for (let i = 0; i < 400; i += 1) {
+      const found = this.snapshots.find((s) => s.revision >= revision);
+      if (found) return this.latest;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`no snapshot at revision ${revision}`);
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}

@@ -1,0 +1,269 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../server/app';
+import { loadDemoCounty } from '../server/demo/load-demo';
+import { findChainBreak } from '../server/draw/log-chain';
+import { verifyBundle } from '../server/draw/bundle';
+import type { EventSummary, ShowCommandBody } from '../server/protocol/show';
+import { DEMO_PLAN } from './helpers/draw-fixture';
+import { ShowClient } from './helpers/show-client';
+import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
+
+let app: FastifyInstance;
+let close: () => Promise<void>;
+let dir: string;
+let base: string;
+let operator: string;
+let supervisor: string;
+let event: EventSummary;
+let overlayKey: string;
+const clients: ShowClient[] = [];
+
+beforeAll(async () => {
+  ({ app, close, dir } = await testApp());
+  await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 300, teachers: 10 });
+  operator = await loginCookie(app);
+  supervisor = await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD);
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/events',
+    headers: { cookie: operator },
+    payload: {
+      title: '示范县干部作风电视抽查',
+      eventDate: '2026-11-26',
+      venue: '县广播电视台演播厅',
+      mode: 'televised',
+      settings: {
+        plan: { ...DEMO_PLAN, auditees: { mode: 'total', count: 2 }, contactsPerAuditee: 3 },
+        reportMinutes: 5,
+        rollSeconds: 4,
+      },
+    },
+  });
+  expect(created.statusCode, created.body).toBe(200);
+  const sealed = await app.inject({
+    method: 'POST',
+    url: `/api/events/${created.json<EventSummary>().id}/seal`,
+    headers: { cookie: operator },
+  });
+  expect(sealed.statusCode, sealed.body).toBe(200);
+  event = sealed.json<EventSummary>();
+  overlayKey = (
+    await app.inject({ method: 'GET', url: `/api/events/${event.id}`, headers: { cookie: operator } })
+  ).json<{ overlayKey: string }>().overlayKey;
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await close();
+});
+
+async function connect(role: 'staff' | 'overlay' | 'public', cookie?: string, key?: string): Promise<ShowClient> {
+  const client = await ShowClient.connect(base, { eventId: event.id, role, ...(key ? { key } : {}) }, cookie);
+  clients.push(client);
+  return client;
+}
+
+describe('the live show over socket.io', () => {
+  let desk: ShowClient;
+  let second: ShowClient;
+  let overlay: ShowClient;
+  let viewer: ShowClient;
+
+  it('gives every client a snapshot for its role on connect', async () => {
+    desk = await connect('staff', operator);
+    second = await connect('staff', operator);
+    overlay = await connect('overlay', undefined, overlayKey);
+    viewer = await connect('public');
+    for (const c of [desk, second, overlay, viewer]) {
+      expect(c.latest.revision).toBe(0);
+      expect(c.latest.status).toBe('sealed');
+      expect(c.latest.draw.commitment).toMatch(/^[0-9a-f]{64}$/u);
+      expect(c.latest.draw.secret).toBeNull();
+    }
+    expect(overlay.latest.role).toBe('overlay');
+  });
+
+  it('refuses a wrong overlay key, a staff socket without a session, and a draft event', async () => {
+    await expect(connect('overlay', undefined, 'wrong-key')).rejects.toMatchObject({
+      body: { error: { code: 'AUTH_FORBIDDEN' } },
+    });
+    await expect(connect('staff')).rejects.toMatchObject({ body: { error: { code: 'AUTH_REQUIRED' } } });
+    await expect(ShowClient.connect(base, { eventId: 'nope', role: 'public' })).rejects.toMatchObject({
+      body: { error: { code: 'EVENT_NOT_FOUND' } },
+    });
+  });
+
+  it('lets only the right role act: the public and overlays never, the supervisor only for entropy', async () => {
+    expect(await viewer.send({ type: 'open' })).toMatchObject({ ok: false, error: { code: 'AUTH_REQUIRED' } });
+    expect(await overlay.send({ type: 'open' })).toMatchObject({ ok: false, error: { code: 'AUTH_REQUIRED' } });
+    const notary = await connect('staff', supervisor);
+    expect(await notary.send({ type: 'open' })).toMatchObject({ ok: false, error: { code: 'AUTH_FORBIDDEN' } });
+    expect(await desk.send({ type: 'open' })).toEqual({ ok: true, revision: 1, repeated: false });
+    await notary.until(1);
+    expect(
+      await notary.send({ type: 'lockEntropy', entropy: '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4' }),
+    ).toMatchObject({ ok: true, revision: 2 });
+  });
+
+  it('broadcasts every change with its revision to every client', async () => {
+    for (const c of [desk, second, overlay, viewer])
+      expect((await c.until(2)).draw.entropy).toBe('31415926535897932384');
+  });
+
+  it('refuses a stale revision with a fresh snapshot and changes nothing', async () => {
+    const ack = await second.send({ type: 'reveal' }, { revision: 1 });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'SHOW_STALE_REVISION' } });
+    expect(ack.ok === false && ack.snapshot?.revision).toBe(2);
+    expect(app.services.shows.revision(event.id)).toBe(2);
+  });
+
+  it('answers a repeated idempotency key with the first answer and changes nothing', async () => {
+    const first = await desk.send({ type: 'reveal' }, { key: 'reveal-once-0001' });
+    expect(first).toEqual({ ok: true, revision: 3, repeated: false });
+    const again = await desk.send({ type: 'reveal' }, { key: 'reveal-once-0001', revision: 2 });
+    expect(again).toEqual({ ok: true, revision: 3, repeated: true });
+    expect(app.services.shows.revision(event.id)).toBe(3);
+    expect((await viewer.until(3)).draw.seed).toMatch(/^[0-9a-f]{64}$/u);
+  });
+
+  it('refuses malformed payloads and illegal steps with typed codes', async () => {
+    const bad = await desk.socket
+      .timeout(5000)
+      .emitWithAck('show:command', { revision: 3, idempotencyKey: 'x', command: { type: 'redraw' } } as never);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await desk.send({ type: 'drawHouseholds' })).toMatchObject({ ok: false, error: { code: 'SHOW_NO_ROUND' } });
+    expect(await desk.send({ type: 'close' })).toMatchObject({ ok: true });
+    // …a closed show refuses everything after.
+    expect(await desk.send({ type: 'drawAuditee' })).toMatchObject({ ok: false, error: { code: 'SHOW_CLOSED' } });
+  });
+});
+
+describe('a whole show of two rounds over socket.io', () => {
+  let show: EventSummary;
+  let desk: ShowClient;
+  let overlay: ShowClient;
+
+  it('runs from open to close, masking households everywhere but the desk, and the bundle verifies', async () => {
+    show = (
+      await app.inject({ method: 'POST', url: `/api/events/${event.id}/rehearsal`, headers: { cookie: operator } })
+    ).json<EventSummary>();
+    expect(show.rehearsal).toBe(true);
+    expect(show.status).toBe('sealed');
+    const key = (
+      await app.inject({ method: 'GET', url: `/api/events/${show.id}`, headers: { cookie: operator } })
+    ).json<{ overlayKey: string }>().overlayKey;
+    desk = await ShowClient.connect(base, { eventId: show.id, role: 'staff' }, operator);
+    overlay = await ShowClient.connect(base, { eventId: show.id, role: 'overlay', key });
+    clients.push(desk, overlay);
+    expect(desk.latest.rehearsal).toBe(true);
+
+    const step = async (command: ShowCommandBody) => {
+      const ack = await desk.send(command);
+      if (!ack.ok) throw new Error(`${command.type}: ${ack.error.code} ${ack.error.message}`);
+      await desk.until(ack.revision);
+    };
+    await step({ type: 'open' });
+    await step({ type: 'lockEntropy', entropy: '62415336124566123452' });
+    await step({ type: 'reveal' });
+    for (let round = 0; round < 2; round += 1) {
+      await step({ type: 'drawAuditee' });
+      if (round === 0) await step({ type: 'replaceAuditee', reason: 'LEAVE' });
+      await step({ type: 'presentAuditee' });
+      await step({ type: 'startReport' });
+      await step({ type: 'extendReport', seconds: 30 });
+      await step({ type: 'endReport' });
+      await step({ type: 'drawHouseholds' });
+      const first = desk.latest.rounds[round]?.households[0]?.number as string;
+      await step({ type: 'setCallStatus', household: first, callStatus: '未接通' });
+      await step({ type: 'replaceHousehold', household: first, reason: 'NO_ANSWER' });
+      for (const h of desk.latest.rounds[round]?.households.filter((x) => !x.replaced) ?? []) {
+        await step({ type: 'recordOutcome', household: h.number, outcome: '属实', satisfaction: '基本满意' });
+      }
+      await step({ type: 'openJudging' });
+      await step({ type: 'lockJudging' });
+      await step({ type: 'revealScores' });
+      await step({ type: 'showResult' });
+    }
+    await step({ type: 'close' });
+
+    const finalRevision = desk.latest.revision;
+    const onAir = await overlay.until(finalRevision);
+    expect(onAir.status).toBe('closed');
+    const deskHouseholds = desk.latest.rounds.flatMap((r) => r.households);
+    const airHouseholds = onAir.rounds.flatMap((r) => r.households);
+    expect(deskHouseholds.every((h) => /^100\d{8}$/u.test(h.phone) || h.phone === '')).toBe(true);
+    for (const [i, h] of airHouseholds.entries()) {
+      expect(h.phone).toMatch(/^(100\*{4}\d{4})?$/u);
+      expect(h.name).not.toBe(deskHouseholds[i]?.name);
+      expect(h.name).toContain('*');
+    }
+    expect(JSON.stringify(overlay.snapshots)).not.toMatch(/100\d{8}/u);
+    expect(onAir.rounds[0]?.replacedAuditees[0]?.reason).toBe('LEAVE');
+
+    const bundle = app.services.draws.bundle(onAir.draw.drawId);
+    expect(verifyBundle(bundle).ok).toBe(true);
+    expect(bundle.replacements).toEqual({ auditees: 1, contacts: 2 });
+    const log = app.services.db.prepare('SELECT * FROM show_log WHERE event_id = ? ORDER BY seq').all(show.id) as {
+      seq: number;
+      at: string;
+      actor: string;
+      type: string;
+      payload: string;
+      prev_hash: string;
+      hash: string;
+    }[];
+    expect(
+      findChainBreak(
+        log.map((r) => ({
+          seq: r.seq,
+          at: r.at,
+          actor: r.actor,
+          type: r.type,
+          payload: JSON.parse(r.payload),
+          prevHash: r.prev_hash,
+          hash: r.hash,
+        })),
+      ),
+    ).toBeNull();
+    expect(log).toHaveLength(finalRevision);
+  });
+
+  it('gives a reconnecting client the current state at once, and a restarted server the same state', async () => {
+    const latecomer = await ShowClient.connect(base, { eventId: show.id, role: 'public' });
+    clients.push(latecomer);
+    expect(latecomer.latest.revision).toBe(desk.latest.revision);
+    const synced = await latecomer.socket.timeout(5000).emitWithAck('show:sync');
+    expect(synced.revision).toBe(desk.latest.revision);
+
+    const restarted = await buildApp({
+      dbPath: join(dir, 'choucha.db'),
+      initialPasswords: { operator: OPERATOR_PASSWORD },
+    });
+    try {
+      const { serverTime: _a, ...after } = restarted.services.shows.snapshot(show.id, 'staff');
+      const { serverTime: _b, ...before } = app.services.shows.snapshot(show.id, 'staff');
+      expect(after).toEqual(before);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('keeps sealed events frozen', async () => {
+    const response = await app.inject({
+      method: 'PUT',
+      url: `/api/events/${show.id}`,
+      headers: { cookie: operator },
+      payload: { title: 'x', eventDate: '2026-11-26', venue: '', mode: 'televised', settings: show.settings },
+    });
+    expect(response.json()).toMatchObject({ error: { code: 'EVENT_SEALED' } });
+    expect(() => app.services.db.exec(`UPDATE events SET title = 'x' WHERE id = '${show.id}'`)).toThrow(
+      /EVENT_SEALED/u,
+    );
+    expect(() => app.services.db.exec(`DELETE FROM show_log WHERE event_id = '${show.id}'`)).toThrow(
+      /SHOW_LOG_IMMUTABLE/u,
+    );
+  });
+});
