@@ -1,0 +1,190 @@
+/**
+ * npm run rehearse: runs a whole show through the real HTTP and socket protocol, with simulated
+ * call outcomes, as a rehearsal (演练) event, so real records stay untouched. Uses the server at
+ * http://127.0.0.1:$PORT when one answers (log in with CHOUCHA_OPERATOR_PASSWORD or the password
+ * in data/initial-credentials.txt), otherwise a temporary server of its own. Writes the
+ * verification bundle and prints its path as the last line.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { buildApp, REPO_ROOT } from '../server/app';
+import { loadDemoCounty } from '../server/demo/load-demo';
+import { verifyBundle } from '../server/draw/bundle';
+import type {
+  ClientToServerEvents,
+  CommandAck,
+  EventSummary,
+  ServerToClientEvents,
+  ShowCommandBody,
+  ShowSnapshot,
+} from '../server/protocol/show';
+
+const port = Number(process.env.PORT ?? 3000);
+const say = (text: string) => console.log(text);
+
+async function serverAnswers(base: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${base}/api/auth/me`, { signal: AbortSignal.timeout(1500) });
+    return response.status === 401 || response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function knownPassword(): string | undefined {
+  if (process.env.CHOUCHA_OPERATOR_PASSWORD) return process.env.CHOUCHA_OPERATOR_PASSWORD;
+  const file = join(REPO_ROOT, 'data', 'initial-credentials.txt');
+  if (!existsSync(file)) return undefined;
+  return /^operator\t(\S+)$/mu.exec(readFileSync(file, 'utf8'))?.[1];
+}
+
+async function main(): Promise<void> {
+  let base = `http://127.0.0.1:${port}`;
+  let password = knownPassword();
+  let stop = async () => {};
+  if (await serverAnswers(base)) {
+    say(`使用正在运行的服务器 ${base}（演练活动，不影响正式记录）`);
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'choucha-rehearse-'));
+    password = 'rehearsal-operator';
+    const app = await buildApp({ dbPath: join(dir, 'rehearsal.db'), initialPasswords: { operator: password } });
+    say('没有正在运行的服务器：启动临时服务器并载入示范县（演练用）…');
+    await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 2000, teachers: 10 });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    stop = async () => app.close();
+  }
+  if (!password) throw new Error('不知道操作员密码：请设置 CHOUCHA_OPERATOR_PASSWORD');
+
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'operator', password }),
+  });
+  if (login.status !== 200) throw new Error(`登录失败（${login.status}）：${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method} ${path}：${JSON.stringify(json)}`);
+    return json;
+  };
+
+  const today = new Date().toISOString().slice(0, 10);
+  const draft = await api<EventSummary>('POST', '/api/events', {
+    title: '演练：干部作风电视抽查',
+    eventDate: today,
+    venue: '演练',
+    mode: 'televised',
+    settings: {
+      plan: {
+        version: 1,
+        programCode: 'cadre-household',
+        eventDate: today,
+        eligibility: {
+          grid: [],
+          units: [],
+          industries: [],
+          statuses: ['在岗', '请假', '出差'],
+          coolDownDays: 0,
+          avoid: [],
+          contactsRequirePhone: true,
+          contactsRequireConsent: true,
+        },
+        auditees: { mode: 'total', count: 2 },
+        contactsPerAuditee: 3,
+        replacementCaps: { auditees: 2, contactsPerAuditee: 3 },
+      },
+      reportMinutes: 5,
+      rollSeconds: 4,
+    },
+  });
+  const event = await api<EventSummary>('POST', `/api/events/${draft.id}/rehearsal`);
+  say(`演练活动 ${event.id} 已封存（抽取 ${event.drawId}）`);
+
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, {
+    auth: { eventId: event.id, role: 'staff', label: '演练脚本' },
+    extraHeaders: { cookie },
+    transports: ['websocket'],
+  });
+  let latest: ShowSnapshot | undefined;
+  socket.on('show:snapshot', (snapshot) => {
+    if (!latest || snapshot.revision >= latest.revision) latest = snapshot;
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  const send = async (command: ShowCommandBody): Promise<void> => {
+    for (let i = 0; !latest && i < 100; i += 1) await new Promise((r) => setTimeout(r, 10));
+    const ack: CommandAck = await socket.timeout(5000).emitWithAck('show:command', {
+      revision: latest?.revision ?? 0,
+      idempotencyKey: randomUUID().replace(/-/gu, ''),
+      command,
+    });
+    if (!ack.ok) throw new Error(`${command.type}：${ack.error.message}（${ack.error.code}）`);
+    latest = await socket.timeout(5000).emitWithAck('show:sync');
+  };
+
+  await send({ type: 'open' });
+  await send({
+    type: 'lockEntropy',
+    entropy: Array.from({ length: 20 }, () => String(1 + Math.floor(Math.random() * 6))).join(''),
+  });
+  await send({ type: 'reveal' });
+  const satisfactions = ['满意', '基本满意', '满意', '不满意'] as const;
+  for (let round = 0; round < 2; round += 1) {
+    await send({ type: 'drawAuditee' });
+    await send({ type: 'presentAuditee' });
+    const auditee = latest?.rounds[round]?.auditee;
+    say(`第 ${round + 1} 轮：${auditee?.number} ${auditee?.name}（${auditee?.unit}）`);
+    await send({ type: 'startReport' });
+    await send({ type: 'endReport' });
+    await send({ type: 'drawHouseholds' });
+    const households = latest?.rounds[round]?.households ?? [];
+    const unreachable = households[0]?.number;
+    if (unreachable) {
+      await send({ type: 'setCallStatus', household: unreachable, callStatus: '未接通' });
+      await send({ type: 'replaceHousehold', household: unreachable, reason: 'NO_ANSWER' });
+    }
+    for (const [i, h] of (latest?.rounds[round]?.households.filter((x) => !x.replaced) ?? []).entries()) {
+      await send({ type: 'setCallStatus', household: h.number, callStatus: '已接通' });
+      await send({
+        type: 'recordOutcome',
+        household: h.number,
+        outcome: '属实',
+        satisfaction: satisfactions[i % satisfactions.length] ?? '满意',
+      });
+    }
+    await send({ type: 'openJudging' });
+    await send({ type: 'lockJudging' });
+    await send({ type: 'revealScores' });
+    await send({ type: 'showResult' });
+  }
+  await send({ type: 'close' });
+  socket.disconnect();
+
+  const bundleResponse = await fetch(`${base}/api/draws/${event.drawId}/bundle`);
+  const bundleText = await bundleResponse.text();
+  const report = verifyBundle(JSON.parse(bundleText));
+  const path = join(
+    process.env.CHOUCHA_REHEARSAL_DIR ?? mkdtempSync(join(tmpdir(), 'choucha-bundle-')),
+    `choucha-bundle-${event.drawId}.json`,
+  );
+  writeFileSync(path, bundleText);
+  say(`演练完成：${latest?.revision} 步，验证包${report.ok ? '验证通过' : '验证未通过'}。`);
+  await stop();
+  if (!report.ok) process.exitCode = 1;
+  console.log(path);
+}
+
+main().catch((error: unknown) => {
+  console.error(`演练失败：${(error as Error).message}`);
+  process.exit(1);
+});
