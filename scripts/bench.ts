@@ -2,7 +2,10 @@
  * npm run bench: the benchmarks. Prints a table and writes bench-results.json, one record per
  * figure (name, value, unit, and where there is one, the baseline and the ratio to it).
  */
-import { execFileSync, execSync, spawnSync } from 'node:child_process';
+import { execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { Server as SocketServer } from 'socket.io';
+import { buildApp } from '../server/app';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,7 +189,186 @@ function benchDraw(db: Db): void {
   });
 }
 
+/** A show command reaching 1,000 connected clients, next to a bare socket.io broadcast to as many. */
+async function benchBroadcast(): Promise<void> {
+  const password = 'bench-operator-pass';
+  const app = await buildApp({ dbPath: join(work, 'broadcast.db'), initialPasswords: { operator: password } });
+  await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
+  const shows = app.services.shows;
+  const plan: DrawPlan = {
+    version: 1,
+    programCode: 'cadre-household',
+    eventDate: new Date().toISOString().slice(0, 10),
+    eligibility: {
+      grid: [],
+      units: [],
+      industries: [],
+      statuses: ['在岗'],
+      coolDownDays: 0,
+      avoid: [],
+      contactsRequirePhone: true,
+      contactsRequireConsent: true,
+    },
+    auditees: { mode: 'total', count: 1 },
+    contactsPerAuditee: 3,
+    replacementCaps: { auditees: 1, contactsPerAuditee: 1 },
+  };
+  const event = shows.sealEvent(
+    shows.createEvent(
+      {
+        title: 'bench',
+        eventDate: plan.eventDate,
+        venue: '',
+        mode: 'televised',
+        settings: { plan, reportMinutes: 5, rollSeconds: 4 },
+      },
+      'bench',
+    ).id,
+    'bench',
+  );
+  let revision = 0;
+  for (const command of [
+    { type: 'open' },
+    { type: 'lockEntropy', entropy: '12345678901234567890' },
+    { type: 'reveal' },
+    { type: 'drawAuditee' },
+    { type: 'presentAuditee' },
+    { type: 'startReport' },
+  ] as const) {
+    const ack = shows.command(event.id, { revision, idempotencyKey: `bench-${revision}-setup`, command }, 'bench');
+    if (!ack.ok) throw new Error(ack.error.message);
+    revision = ack.revision;
+  }
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'operator', password }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const payload = JSON.stringify(shows.snapshot(event.id, 'public'));
+
+  const bareHttp = createServer();
+  const bare = new SocketServer(bareHttp, { serveClient: false });
+  bare.on('connection', (socket) =>
+    socket.on('bench:trigger', () => bare.emit('bench:payload', JSON.parse(payload) as unknown)),
+  );
+  await new Promise<void>((resolve) => bareHttp.listen(0, '127.0.0.1', resolve));
+  const bareBase = `http://127.0.0.1:${(bareHttp.address() as { port: number }).port}`;
+
+  // The servers live in this process, so the measuring clients run in a child process, spawned
+  // asynchronously (a synchronous spawn would block the servers' event loop).
+  const run = (args: string[]) =>
+    new Promise<{ p50: number; p99: number }>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'scripts', 'bench', 'broadcast-clients.ts'), ...args],
+        { cwd: ROOT },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('close', (code) =>
+        code === 0
+          ? resolve(JSON.parse(out.trim().split('\n').pop() as string) as { p50: number; p99: number })
+          : reject(new Error(err)),
+      );
+    });
+  const bareStats = await run(['bare', bareBase, '1000', '20']);
+  const showStats = await run(['show', base, '1000', '20', event.id, cookie]);
+  for (const p of [50, 99] as const) {
+    const bareValue = bareStats[`p${p}`];
+    const showValue = showStats[`p${p}`];
+    records.push({ name: `bare socket.io broadcast to 1,000 clients, p${p}`, value: bareValue, unit: 'ms' });
+    records.push({
+      name: `show command → snapshot at 1,000 clients, p${p}`,
+      value: showValue,
+      unit: 'ms',
+      baseline: { name: 'bare broadcast', value: bareValue },
+      ratio: showValue / bareValue,
+      ...(p === 99 ? { goal: 'p99 ≤ 1.5× bare' } : {}),
+    });
+  }
+  await new Promise<void>((resolve) => bare.close(() => resolve()));
+  await app.close();
+}
+
+/** Restart with a 10,000-entry show log: the state is the fold of the log. */
+async function benchRestart(): Promise<void> {
+  const dbPath = join(work, 'restart.db');
+  const app = await buildApp({ dbPath });
+  await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
+  const shows = app.services.shows;
+  const plan: DrawPlan = {
+    version: 1,
+    programCode: 'cadre-household',
+    eventDate: new Date().toISOString().slice(0, 10),
+    eligibility: {
+      grid: [],
+      units: [],
+      industries: [],
+      statuses: ['在岗'],
+      coolDownDays: 0,
+      avoid: [],
+      contactsRequirePhone: true,
+      contactsRequireConsent: true,
+    },
+    auditees: { mode: 'total', count: 1 },
+    contactsPerAuditee: 3,
+    replacementCaps: { auditees: 1, contactsPerAuditee: 1 },
+  };
+  const event = shows.sealEvent(
+    shows.createEvent(
+      {
+        title: 'restart',
+        eventDate: plan.eventDate,
+        venue: '',
+        mode: 'televised',
+        settings: { plan, reportMinutes: 5, rollSeconds: 4 },
+      },
+      'bench',
+    ).id,
+    'bench',
+  );
+  let revision = 0;
+  const setup = [
+    { type: 'open' },
+    { type: 'lockEntropy', entropy: '12345678901234567890' },
+    { type: 'reveal' },
+    { type: 'drawAuditee' },
+    { type: 'presentAuditee' },
+    { type: 'startReport' },
+  ] as const;
+  for (let i = 0; revision < 10_000; i += 1) {
+    const command =
+      i < setup.length ? setup[i] : i % 2 === 0 ? { type: 'pauseReport' as const } : { type: 'resumeReport' as const };
+    const ack = shows.command(
+      event.id,
+      { revision, idempotencyKey: `restart-${i}`, command: command as never },
+      'bench',
+    );
+    if (!ack.ok) throw new Error(ack.error.message);
+    revision = ack.revision;
+  }
+  await app.close();
+  const started = performance.now();
+  const again = await buildApp({ dbPath });
+  const snapshot = again.services.shows.snapshot(event.id, 'public');
+  const elapsed = performance.now() - started;
+  if (snapshot.revision !== 10_000) throw new Error('restart lost entries');
+  records.push({
+    name: 'restart with a 10,000-entry show log, to the first snapshot',
+    value: elapsed,
+    unit: 'ms',
+    goal: '< 1 s',
+  });
+  await again.close();
+}
+
 try {
+  await benchBroadcast();
+  await benchRestart();
   benchImport();
   const db = await benchDemoLoad();
   benchDraw(db);

@@ -1,0 +1,91 @@
+/**
+ * Bench helper, run in a process of its own: opens N socket.io clients and measures how long a
+ * change takes to reach all of them. Mode `show`: a staff socket sends a show command and every
+ * public client waits for the snapshot with the new revision. Mode `bare`: a plain socket.io
+ * server broadcasts a payload of the same size. Prints {"p50", "p99", "samples"} in ms.
+ * Usage: tsx broadcast-clients.ts MODE BASE COUNT ROUNDS [EVENT_ID COOKIE]
+ */
+import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+
+const [mode, base, countText, roundsText, eventId, cookie] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string?,
+  string?,
+];
+const count = Number(countText);
+const rounds = Number(roundsText);
+
+function open(auth: Record<string, string>, headers?: Record<string, string>): Promise<Socket> {
+  const socket = io(base, {
+    auth,
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    ...(headers ? { extraHeaders: headers } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+const clients: Socket[] = [];
+for (let i = 0; i < count; i += 50) {
+  clients.push(
+    ...(await Promise.all(
+      Array.from({ length: Math.min(50, count - i) }, () =>
+        open(mode === 'show' ? { eventId: eventId as string, role: 'public' } : {}),
+      ),
+    )),
+  );
+}
+const sender =
+  mode === 'show'
+    ? await open({ eventId: eventId as string, role: 'staff' }, { cookie: cookie as string })
+    : (clients[0] as Socket);
+let revision = 0;
+if (mode === 'show') {
+  sender.on('show:snapshot', (s: { revision: number }) => (revision = Math.max(revision, s.revision)));
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+const latencies: number[] = [];
+for (let round = 0; round < rounds; round += 1) {
+  const event = mode === 'show' ? 'show:snapshot' : 'bench:payload';
+  const target = revision + 1;
+  const arrivals = clients.map(
+    (socket) =>
+      new Promise<number>((resolve) => {
+        const handler = (payload: { revision?: number }) => {
+          if (mode === 'show' && (payload.revision ?? 0) < target) return;
+          socket.off(event, handler);
+          resolve(performance.now());
+        };
+        socket.on(event, handler);
+      }),
+  );
+  const sent = performance.now();
+  if (mode === 'show') {
+    sender.emit(
+      'show:command',
+      { revision, idempotencyKey: randomUUID().replace(/-/gu, ''), command: { type: 'extendReport', seconds: 1 } },
+      () => undefined,
+    );
+  } else {
+    sender.emit('bench:trigger');
+  }
+  for (const at of await Promise.all(arrivals)) latencies.push(at - sent);
+  revision = target;
+  await new Promise((r) => setTimeout(r, 50));
+}
+const sorted = [...latencies].sort((a, b) => a - b);
+const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+for (const socket of [...clients, sender]) socket.disconnect();
+// Exit only once the line is written: stdout to a pipe is asynchronous.
+process.stdout.write(`${JSON.stringify({ p50: at(50), p99: at(99), samples: sorted.length })}\n`, () =>
+  process.exit(0),
+);
