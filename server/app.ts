@@ -32,6 +32,8 @@ export interface AppOptions {
   maxUploadBytes?: number;
   /** Set the Secure flag on session cookies (behind HTTPS). */
   secureCookies?: boolean;
+  /** How often connected outputs are pinged for the operator's monitor. */
+  presencePingMs?: number;
 }
 
 export interface AppServices {
@@ -74,7 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('services', { db, auth, registry, draws, shows, clock, random, generatedAccounts });
-  const io = attachRealtime(app.server, shows, auth);
+  const io = attachRealtime(app.server, shows, auth, app.log, options.presencePingMs);
   app.addHook('onClose', async () => {
     await io.close();
     db.close();

@@ -21,7 +21,7 @@ let overlayKey: string;
 const clients: ShowClient[] = [];
 
 beforeAll(async () => {
-  ({ app, close, dir } = await testApp());
+  ({ app, close, dir } = await testApp({ presencePingMs: 100 }));
   await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 300, teachers: 10 });
   operator = await loginCookie(app);
   supervisor = await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD);
@@ -138,6 +138,47 @@ describe('the live show over socket.io', () => {
     expect(await desk.send({ type: 'close' })).toMatchObject({ ok: true });
     // …a closed show refuses everything after.
     expect(await desk.send({ type: 'drawAuditee' })).toMatchObject({ ok: false, error: { code: 'SHOW_CLOSED' } });
+  });
+});
+
+describe('the operator’s output monitor', () => {
+  it('lists connected outputs and desks with measured round trips, and reloads an output on request', async () => {
+    const desk = await connect('staff', operator);
+    const output = await ShowClient.connect(base, {
+      eventId: event.id,
+      role: 'overlay',
+      key: overlayKey,
+      label: '主输出 PGM',
+    });
+    clients.push(output);
+    await desk.waitFor(
+      () => desk.presence.some((p) => p.label === '主输出 PGM' && p.rttMs !== null),
+      'a measured overlay',
+    );
+    const entry = desk.presence.find((p) => p.label === '主输出 PGM');
+    expect(entry?.role).toBe('overlay');
+    expect(entry?.rttMs).toBeLessThan(1000);
+
+    expect(
+      await desk.socket.timeout(5000).emitWithAck('output:reload', { socketId: entry?.socketId as string }),
+    ).toEqual({ ok: true });
+    await output.waitFor(() => output.reloads === 1, 'the reload request');
+    const notary = await connect('staff', supervisor);
+    expect(
+      await notary.socket.timeout(5000).emitWithAck('output:reload', { socketId: entry?.socketId as string }),
+    ).toMatchObject({
+      error: { code: 'AUTH_FORBIDDEN' },
+    });
+    const viewer = await connect('public');
+    expect(
+      await viewer.socket.timeout(5000).emitWithAck('output:reload', { socketId: entry?.socketId as string }),
+    ).toMatchObject({
+      error: { code: 'AUTH_REQUIRED' },
+    });
+    expect(desk.presence.some((p) => p.role === 'public')).toBe(false);
+
+    output.close();
+    await desk.waitFor(() => !desk.presence.some((p) => p.label === '主输出 PGM'), 'the output to leave');
   });
 });
 

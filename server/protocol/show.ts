@@ -210,15 +210,33 @@ export type ClientRole = 'staff' | 'overlay' | 'public';
 export type CommandAck =
   { ok: true; revision: number; repeated: boolean } | (ErrorBody & { ok: false; snapshot?: ShowSnapshot });
 
+/** One connected output or desk, as the operator's monitor shows it. */
+export interface PresenceEntry {
+  socketId: string;
+  role: ClientRole;
+  label: string;
+  connectedAt: number;
+  /** Round-trip time of the last ping, in ms; null until measured. */
+  rttMs: number | null;
+}
+
 export interface ServerToClientEvents {
   /** The whole state for the client's role; sent on connect, after every change, and on request. */
   'show:snapshot': (snapshot: ShowSnapshot) => void;
+  /** To staff: every connected output and desk of the event. */
+  'show:presence': (entries: PresenceEntry[]) => void;
+  /** Measures the round trip; the client answers at once. */
+  'presence:ping': (ack: () => void) => void;
+  /** The operator asked this output to reload itself. */
+  'output:reload': () => void;
 }
 
 export interface ClientToServerEvents {
   'show:command': (envelope: ShowCommandEnvelope, ack: (answer: CommandAck) => void) => void;
   /** Asks for a fresh snapshot, e.g. after noticing a gap in revisions. */
   'show:sync': (ack: (snapshot: ShowSnapshot) => void) => void;
+  /** Operator only: ask one connected output to reload. */
+  'output:reload': (target: { socketId: string }, ack: (answer: { ok: true } | ErrorBody) => void) => void;
 }
 
 /** What a socket says about itself when it connects (socket.io `auth`). */

@@ -10,6 +10,7 @@ import {
   type ClientRole,
   type ClientToServerEvents,
   type CommandAck,
+  type PresenceEntry,
   type ServerToClientEvents,
   type SocketAuth,
 } from '../protocol/show';
@@ -42,10 +43,14 @@ const roomOf = (eventId: string, role: ClientRole) => `${eventId}:${role}`;
  * staff by their session cookie, overlay outputs by the event's key, the public with nothing.
  * Each gets a full snapshot for its role at once, then one after every accepted change.
  */
+export const PING_INTERVAL_MS = 5000;
+
 export function attachRealtime(
   server: HttpServer,
   shows: ShowService,
   auth: AuthService,
+  log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
+  pingIntervalMs = PING_INTERVAL_MS,
 ): Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
@@ -56,31 +61,75 @@ export function attachRealtime(
 
   io.use((socket, next) => {
     const authData = socket.handshake.auth as unknown;
-    if (!checkAuth.Check(authData)) return next(refusal('VALIDATION_FAILED'));
+    const refuse = (code: ConstructorParameters<typeof AppError>[0], message?: string) => {
+      log.warn({ code, address: socket.handshake.address }, 'socket refused');
+      return next(refusal(code, message));
+    };
+    if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
     const { eventId, role, key, label } = authData as SocketAuth;
     try {
       shows.event(eventId);
       if (role === 'staff') {
         const staff = auth.resolve(cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE));
-        if (!staff) return next(refusal('AUTH_REQUIRED'));
+        if (!staff) return refuse('AUTH_REQUIRED');
         socket.data = { eventId, role, staff, label: label ?? staff.username };
       } else if (role === 'overlay') {
-        if (!shows.overlayKeyMatches(eventId, key)) return next(refusal('AUTH_FORBIDDEN'));
+        if (!shows.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
         socket.data = { eventId, role, staff: null, label: label ?? '输出' };
       } else {
         socket.data = { eventId, role, staff: null, label: label ?? '公众' };
       }
       shows.revision(eventId); // refuses drafts: only sealed events have a show
     } catch (error) {
-      return next(error instanceof AppError ? refusal(error.code, error.message) : (error as Error));
+      if (error instanceof AppError) return refuse(error.code, error.message);
+      return next(error as Error);
     }
     next();
   });
+
+  /** Who is connected to each event, with measured round trips (public viewers are not listed). */
+  const presence = new Map<string, Map<string, PresenceEntry>>();
+  const publishPresence = (eventId: string) => {
+    const entries = [...(presence.get(eventId)?.values() ?? [])];
+    io.to(roomOf(eventId, 'staff')).emit('show:presence', entries);
+  };
 
   io.on('connection', (socket: ShowSocket) => {
     const { eventId, role } = socket.data;
     void socket.join(roomOf(eventId, role));
     socket.emit('show:snapshot', shows.snapshot(eventId, role));
+    if (role !== 'public') {
+      const entries = presence.get(eventId) ?? new Map<string, PresenceEntry>();
+      presence.set(eventId, entries);
+      entries.set(socket.id, {
+        socketId: socket.id,
+        role,
+        label: socket.data.label,
+        connectedAt: Date.now(),
+        rttMs: null,
+      });
+      publishPresence(eventId);
+      socket.on('disconnect', () => {
+        entries.delete(socket.id);
+        publishPresence(eventId);
+      });
+    }
+
+    socket.on('output:reload', (target, ack) => {
+      if (typeof ack !== 'function') return;
+      const staff = socket.data.staff;
+      if (role !== 'staff' || staff?.role !== 'operator') {
+        ack(new AppError(role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED').toBody());
+        return;
+      }
+      const entry = presence.get(eventId)?.get(String((target as { socketId?: unknown })?.socketId ?? ''));
+      if (!entry || entry.role !== 'overlay') {
+        ack(new AppError('NOT_FOUND', { message: '没有这个已连接的输出' }).toBody());
+        return;
+      }
+      io.to(entry.socketId).emit('output:reload');
+      ack({ ok: true });
+    });
 
     socket.on('show:sync', (ack) => {
       if (typeof ack === 'function') ack(shows.snapshot(eventId, role));
@@ -97,10 +146,34 @@ export function attachRealtime(
     if (!checkEnvelope.Check(envelope)) return { ok: false, ...new AppError('VALIDATION_FAILED').toBody() };
     const allowed = envelope.command.type === 'lockEntropy' ? ['operator', 'supervisor'] : ['operator'];
     if (role !== 'staff' || !staff || !allowed.includes(staff.role)) {
-      return { ok: false, ...new AppError(role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED').toBody() };
+      const code = role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED';
+      log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');
+      return { ok: false, ...new AppError(code).toBody() };
     }
     return shows.command(eventId, envelope, staff.username);
   }
+
+  // Round trips are measured by the server, so the operator's monitor shows what the venue network does.
+  const pinger = setInterval(() => {
+    for (const [eventId, entries] of presence) {
+      for (const entry of entries.values()) {
+        const socket = io.sockets.sockets.get(entry.socketId);
+        if (!socket) continue;
+        const sent = performance.now();
+        socket
+          .timeout(pingIntervalMs)
+          .emitWithAck('presence:ping')
+          .then(() => {
+            entry.rttMs = Math.round((performance.now() - sent) * 10) / 10;
+            publishPresence(eventId);
+          })
+          .catch(() => {
+            entry.rttMs = null;
+          });
+      }
+    }
+  }, pingIntervalMs);
+  pinger.unref();
 
   const stop = shows.onChange((eventId) => {
     for (const role of ['staff', 'overlay', 'public'] as const) {
@@ -109,7 +182,10 @@ export function attachRealtime(
       io.to(room).emit('show:snapshot', shows.snapshot(eventId, role));
     }
   });
-  io.engine.on('close', stop);
+  io.engine.on('close', () => {
+    stop();
+    clearInterval(pinger);
+  });
   return io;
 }
 

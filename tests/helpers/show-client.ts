@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
   CommandAck,
+  PresenceEntry,
   ServerToClientEvents,
   ShowCommandBody,
   ShowSnapshot,
@@ -15,10 +16,15 @@ export type ShowSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class ShowClient {
   readonly socket: ShowSocket;
   snapshots: ShowSnapshot[] = [];
+  presence: PresenceEntry[] = [];
+  reloads = 0;
 
   private constructor(socket: ShowSocket) {
     this.socket = socket;
     socket.on('show:snapshot', (snapshot) => this.snapshots.push(snapshot));
+    socket.on('show:presence', (entries) => (this.presence = entries));
+    socket.on('presence:ping', (ack) => ack());
+    socket.on('output:reload', () => (this.reloads += 1));
   }
 
   static connect(base: string, auth: SocketAuth, cookie?: string): Promise<ShowClient> {
@@ -61,6 +67,15 @@ export class ShowClient {
       await new Promise((r) => setTimeout(r, 5));
     }
     throw new Error(`no snapshot at revision ${revision}`);
+  }
+
+  /** Waits until a condition holds. */
+  async waitFor(condition: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 600; i += 1) {
+      if (condition()) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`timed out waiting for ${what}`);
   }
 
   close(): void {
