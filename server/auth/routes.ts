@@ -10,7 +10,7 @@ declare module 'fastify' {
   }
 }
 
-/** A preHandler that admits only logged-in staff of the given roles. */
+/** A request hook that admits only logged-in staff of the given roles (before any body is read). */
 export function requireStaff(auth: AuthService, roles: readonly StaffRole[] = ['operator', 'supervisor']) {
   return async (request: FastifyRequest): Promise<void> => {
     const user = auth.resolve(request.cookies[SESSION_COOKIE]);
@@ -46,7 +46,7 @@ export function authRoutes(auth: AuthService, options: { secureCookies: boolean 
     });
     typed.get(
       '/api/auth/me',
-      { schema: { response: { 200: SessionUserSchema } }, preHandler: requireStaff(auth) },
+      { schema: { response: { 200: SessionUserSchema } }, onRequest: requireStaff(auth) },
       async (request) => request.staff as SessionUser,
     );
   };

@@ -36,20 +36,20 @@ export function drawRoutes(draws: DrawService, auth: AuthService) {
           ),
           response: { 200: PoolPreviewSchema },
         },
-        preHandler: staff,
+        onRequest: staff,
       },
       async (request) => draws.preview(request.body.plan, request.body.rosterVersionId),
     );
 
     typed.post(
       '/api/draws',
-      { schema: { body: SealDrawBodySchema, response: { 200: DrawViewSchema } }, preHandler: operator },
+      { schema: { body: SealDrawBodySchema, response: { 200: DrawViewSchema } }, onRequest: operator },
       async (request) => draws.seal(request.body, request.staff?.username ?? 'operator'),
     );
 
     typed.get(
       '/api/draws',
-      { schema: { response: { 200: Type.Array(DrawListItemSchema) } }, preHandler: staff },
+      { schema: { response: { 200: Type.Array(DrawListItemSchema) } }, onRequest: staff },
       async () => draws.list(),
     );
 
@@ -63,7 +63,7 @@ export function drawRoutes(draws: DrawService, auth: AuthService) {
       '/api/draws/:drawId/commands',
       {
         schema: { params: DrawParams, body: DrawCommandBodySchema, response: { 200: DrawViewSchema } },
-        preHandler: async (request) => {
+        preValidation: async (request) => {
           const body = request.body as { type?: string };
           await requireStaff(auth, body.type === 'lockEntropy' ? ['operator', 'supervisor'] : ['operator'])(request);
         },

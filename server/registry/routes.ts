@@ -44,7 +44,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
 
     typed.get(
       '/api/programs',
-      { schema: { response: { 200: Type.Array(ProgramSchema) } }, preHandler: staff },
+      { schema: { response: { 200: Type.Array(ProgramSchema) } }, onRequest: staff },
       async () => registry.programs(),
     );
 
@@ -52,7 +52,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
       '/api/programs/:program/roster-versions',
       {
         schema: { params: ProgramParamsSchema, response: { 200: Type.Array(RosterVersionSchema) } },
-        preHandler: staff,
+        onRequest: staff,
       },
       async (request) => registry.versions(request.params.program),
     );
@@ -61,7 +61,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
       '/api/programs/:program/grid',
       {
         schema: { params: ProgramParamsSchema, querystring: GridQuerySchema, response: { 200: GridViewSchema } },
-        preHandler: staff,
+        onRequest: staff,
       },
       async (request) => registry.grid(request.params.program, request.query),
     );
@@ -74,7 +74,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
           querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
           response: { 200: AuditeeDetailSchema },
         },
-        preHandler: staff,
+        onRequest: staff,
       },
       async (request) => registry.auditee(request.params.program, request.params.number, request.query.version),
     );
@@ -83,7 +83,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
       '/api/programs/:program/search',
       {
         schema: { params: ProgramParamsSchema, querystring: SearchQuerySchema, response: { 200: SearchResultSchema } },
-        preHandler: staff,
+        onRequest: staff,
       },
       async (request) => registry.search(request.params.program, request.query.q, request.query.version),
     );
@@ -97,7 +97,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
             file: Type.String({ pattern: `^(${TEMPLATE_KINDS.join('|')})\\.(csv|xlsx)$` }),
           }),
         },
-        preHandler: staff,
+        onRequest: staff,
       },
       async (request, reply) => {
         const program = registry.program(request.params.program);
@@ -120,7 +120,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
 
     typed.post(
       '/api/programs/:program/imports',
-      { schema: { params: ProgramParamsSchema, response: { 200: ImportResultSchema } }, preHandler: operator },
+      { schema: { params: ProgramParamsSchema, response: { 200: ImportResultSchema } }, onRequest: operator },
       async (request) => {
         const program = registry.program(request.params.program);
         if (!request.isMultipart()) throw new AppError('IMPORT_NO_FILES');

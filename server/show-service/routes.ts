@@ -24,20 +24,20 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
 
     typed.post(
       '/api/events',
-      { schema: { body: CreateEventBodySchema, response: { 200: EventSummarySchema } }, preHandler: operator },
+      { schema: { body: CreateEventBodySchema, response: { 200: EventSummarySchema } }, onRequest: operator },
       async (request) => shows.createEvent(request.body, request.staff?.username ?? 'operator'),
     );
     typed.put(
       '/api/events/:eventId',
       {
         schema: { params: EventParams, body: CreateEventBodySchema, response: { 200: EventSummarySchema } },
-        preHandler: operator,
+        onRequest: operator,
       },
       async (request) => shows.updateEvent(request.params.eventId, request.body),
     );
     typed.get(
       '/api/events',
-      { schema: { response: { 200: Type.Array(EventSummarySchema) } }, preHandler: staff },
+      { schema: { response: { 200: Type.Array(EventSummarySchema) } }, onRequest: staff },
       async () => shows.listEvents(),
     );
     typed.get(
@@ -47,7 +47,7 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
           params: EventParams,
           response: { 200: Type.Object({ event: EventSummarySchema, overlayKey: Type.String() }) },
         },
-        preHandler: staff,
+        onRequest: staff,
       },
       async (request) => ({
         event: shows.event(request.params.eventId),
@@ -56,12 +56,12 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
     );
     typed.post(
       '/api/events/:eventId/seal',
-      { schema: { params: EventParams, response: { 200: EventSummarySchema } }, preHandler: operator },
+      { schema: { params: EventParams, response: { 200: EventSummarySchema } }, onRequest: operator },
       async (request) => shows.sealEvent(request.params.eventId, request.staff?.username ?? 'operator'),
     );
     typed.post(
       '/api/events/:eventId/rehearsal',
-      { schema: { params: EventParams, response: { 200: EventSummarySchema } }, preHandler: operator },
+      { schema: { params: EventParams, response: { 200: EventSummarySchema } }, onRequest: operator },
       async (request) => shows.rehearse(request.params.eventId, request.staff?.username ?? 'operator'),
     );
     typed.get(
@@ -76,7 +76,7 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
       '/api/events/:eventId/commands',
       {
         schema: { params: EventParams, body: ShowCommandEnvelopeSchema },
-        preHandler: async (request) => {
+        preValidation: async (request) => {
           const body = request.body as { command?: { type?: string } };
           await requireStaff(
             auth,
