@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+
+function fontDir(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('@fontsource/noto-sans-sc/400.css')), '..');
+}
 
 /** The pages a browser can open, each an HTML entry of the Vite build. */
 export const PAGES = {
@@ -28,6 +33,14 @@ export function uiRoutes(distDir: string) {
         cacheControl: true,
       });
     }
+    // The shipped Chinese font for server-rendered pages (bulletins): no network at the venue.
+    await app.register(fastifyStatic, {
+      root: join(fontDir(), 'noto-sans-sc'),
+      prefix: '/fonts/noto-sans-sc/',
+      decorateReply: false,
+      index: false,
+      maxAge: '30d',
+    });
     app.get('/', async (_request, reply) => reply.redirect(PAGES.console.path));
     for (const page of Object.values(PAGES)) {
       app.get(page.path, async (_request, reply) => {

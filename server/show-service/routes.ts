@@ -12,6 +12,7 @@ import {
   ShowSnapshotSchema,
 } from '../protocol/show';
 import type { ShowService } from './show-service';
+import { renderBulletin } from './bulletin';
 
 const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
 
@@ -72,6 +73,14 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
         return shows.snapshot(request.params.eventId, isStaff ? 'staff' : 'public');
       },
     );
+    typed.get('/events/:eventId/bulletin', { schema: { params: EventParams } }, async (request, reply) => {
+      const event = shows.event(request.params.eventId);
+      const snapshot = shows.snapshot(request.params.eventId, 'public');
+      const verifyUrl = `${request.protocol}://${request.host}/verify?draw=${snapshot.draw.drawId}`;
+      reply.type('text/html; charset=utf-8');
+      return renderBulletin(event, snapshot, verifyUrl);
+    });
+
     typed.post(
       '/api/events/:eventId/commands',
       {
