@@ -33,7 +33,7 @@ export function renderBulletin(event: EventSummary, snapshot: ShowSnapshot, veri
       : `分层抽取：${plan.auditees.quotas.map((q) => `${q.stratum} ${q.count} 人`).join('，')}`;
   const rows: [string, string][] = [
     ['活动', `${event.title}${event.rehearsal ? '（演练，不计入正式记录）' : ''}`],
-    ['日期与地点', `${event.eventDate}　${event.venue}`],
+    ['日期与地点', `${event.eventDate}\u3000${event.venue}`],
     ['形式', EVENT_MODE_LABEL[event.mode]],
     ['抽取范围', scopeOf(event)],
     [
