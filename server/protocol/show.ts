@@ -14,11 +14,25 @@ export const EventModeSchema = Type.Union([
 ]);
 export const EVENT_MODE_LABEL = { televised: '电视集中抽查', special: '专项抽查', routine: '日常抽查' } as const;
 
+export const JudgeSettingSchema = Type.Object(
+  {
+    seat: Type.Integer({ minimum: 1, maximum: 30 }),
+    name: Type.String({ minLength: 1, maxLength: 32 }),
+    /** 4–6 digits, printed on the seat's join sheet. */
+    pin: Type.String({ pattern: '^[0-9]{4,6}$' }),
+    /** Auditee numbers this judge must not score (回避). */
+    recusals: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type JudgeSetting = Static<typeof JudgeSettingSchema>;
+
 export const EventSettingsSchema = Type.Object(
   {
     plan: DrawPlanSchema,
     reportMinutes: Type.Integer({ minimum: 1, maximum: 30 }),
     rollSeconds: Type.Integer({ minimum: 2, maximum: 20 }),
+    judges: Type.Optional(Type.Array(JudgeSettingSchema, { maxItems: 30 })),
   },
   { additionalProperties: false },
 );
@@ -160,6 +174,18 @@ const AuditeeViewSchema = Type.Object({
   gridPath: Type.String(),
 });
 
+/** Judging of a round as a role may see it: scores only for staff, and for all after the reveal. */
+const JudgingViewSchema = Type.Object({
+  seats: Type.Array(
+    Type.Object({ seat: Type.Integer(), name: Type.String(), recused: Type.Boolean(), submitted: Type.Boolean() }),
+  ),
+  submitted: Type.Integer(),
+  expected: Type.Integer(),
+  scores: Type.Union([Type.Array(Type.Object({ seat: Type.Integer(), score: Type.Number() })), Type.Null()]),
+  /** A judge's own current score (judges only). */
+  mine: Type.Union([Type.Number(), Type.Null()]),
+});
+
 export const RoundViewSchema = Type.Object({
   index: Type.Integer(),
   step: Type.String(),
@@ -173,6 +199,7 @@ export const RoundViewSchema = Type.Object({
     elapsedMs: Type.Number(),
   }),
   households: Type.Array(HouseholdViewSchema),
+  judging: JudgingViewSchema,
 });
 export type RoundView = Static<typeof RoundViewSchema>;
 
@@ -204,7 +231,7 @@ export const ShowSnapshotSchema = Type.Object({
 });
 export type ShowSnapshot = Static<typeof ShowSnapshotSchema>;
 
-export type ClientRole = 'staff' | 'overlay' | 'public';
+export type ClientRole = 'staff' | 'overlay' | 'public' | 'judge';
 
 /** The answer to a command, over HTTP and socket acks alike. */
 export type CommandAck =
@@ -235,15 +262,55 @@ export interface ClientToServerEvents {
   'show:command': (envelope: ShowCommandEnvelope, ack: (answer: CommandAck) => void) => void;
   /** Asks for a fresh snapshot, e.g. after noticing a gap in revisions. */
   'show:sync': (ack: (snapshot: ShowSnapshot) => void) => void;
+  /** A judge's score for the round and auditee it was entered for; the id makes retries safe. */
+  'judge:submit': (submission: JudgeSubmission, ack: (answer: CommandAck) => void) => void;
   /** Operator only: ask one connected output to reload. */
   'output:reload': (target: { socketId: string }, ack: (answer: { ok: true } | ErrorBody) => void) => void;
 }
+
+export const JudgeSubmissionSchema = Type.Object(
+  {
+    submissionId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    round: Type.Integer({ minimum: 0 }),
+    auditeeNumber: Type.String({ maxLength: 32 }),
+    score: Type.Number({ minimum: 0, maximum: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type JudgeSubmission = Static<typeof JudgeSubmissionSchema>;
+
+export const JudgeJoinBodySchema = Type.Object(
+  {
+    eventId: Type.String({ maxLength: 40 }),
+    seat: Type.Integer({ minimum: 1, maximum: 30 }),
+    token: Type.String({ maxLength: 64 }),
+    pin: Type.String({ maxLength: 6 }),
+    deviceId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  },
+  { additionalProperties: false },
+);
+export type JudgeJoinBody = Static<typeof JudgeJoinBodySchema>;
+
+export const JudgeJoinResultSchema = Type.Object({
+  judgeKey: Type.String(),
+  seat: Type.Integer(),
+  name: Type.String(),
+});
+
+export const SeatViewSchema = Type.Object({
+  seat: Type.Integer(),
+  name: Type.String(),
+  pin: Type.String(),
+  joinPath: Type.String(),
+  joined: Type.Boolean(),
+});
+export type SeatView = Static<typeof SeatViewSchema>;
 
 /** What a socket says about itself when it connects (socket.io `auth`). */
 export const SocketAuthSchema = Type.Object(
   {
     eventId: Type.String({ maxLength: 64 }),
-    role: Type.Union([Type.Literal('staff'), Type.Literal('overlay'), Type.Literal('public')]),
+    role: Type.Union([Type.Literal('staff'), Type.Literal('overlay'), Type.Literal('public'), Type.Literal('judge')]),
     key: Type.Optional(Type.String({ maxLength: 128 })),
     label: Type.Optional(Type.String({ maxLength: 64 })),
   },

@@ -5,6 +5,7 @@ import type { AuthService } from '../auth/auth-service';
 import { AppError } from '../errors';
 import { SESSION_COOKIE, type SessionUser } from '../protocol/auth';
 import {
+  JudgeSubmissionSchema,
   ShowCommandEnvelopeSchema,
   SocketAuthSchema,
   type ClientRole,
@@ -18,11 +19,14 @@ import type { ShowService } from './show-service';
 
 const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
+const checkSubmission = TypeCompiler.Compile(JudgeSubmissionSchema);
 
 interface SocketData {
   eventId: string;
   role: ClientRole;
   staff: SessionUser | null;
+  /** A judge's seat (judges only). */
+  seat: number | null;
   label: string;
 }
 
@@ -72,12 +76,16 @@ export function attachRealtime(
       if (role === 'staff') {
         const staff = auth.resolve(cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE));
         if (!staff) return refuse('AUTH_REQUIRED');
-        socket.data = { eventId, role, staff, label: label ?? staff.username };
+        socket.data = { eventId, role, staff, seat: null, label: label ?? staff.username };
       } else if (role === 'overlay') {
         if (!shows.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
-        socket.data = { eventId, role, staff: null, label: label ?? '输出' };
+        socket.data = { eventId, role, staff: null, seat: null, label: label ?? '输出' };
+      } else if (role === 'judge') {
+        const seat = shows.judgeSeatFor(eventId, key);
+        if (seat === null) return refuse('JUDGE_JOIN_INVALID');
+        socket.data = { eventId, role, staff: null, seat, label: label ?? `${seat} 号评委` };
       } else {
-        socket.data = { eventId, role, staff: null, label: label ?? '公众' };
+        socket.data = { eventId, role, staff: null, seat: null, label: label ?? '公众' };
       }
       shows.revision(eventId); // refuses drafts: only sealed events have a show
     } catch (error) {
@@ -97,7 +105,7 @@ export function attachRealtime(
   io.on('connection', (socket: ShowSocket) => {
     const { eventId, role } = socket.data;
     void socket.join(roomOf(eventId, role));
-    socket.emit('show:snapshot', shows.snapshot(eventId, role));
+    socket.emit('show:snapshot', shows.snapshot(eventId, role, socket.data.seat));
     if (role !== 'public') {
       const entries = presence.get(eventId) ?? new Map<string, PresenceEntry>();
       presence.set(eventId, entries);
@@ -132,14 +140,37 @@ export function attachRealtime(
     });
 
     socket.on('show:sync', (ack) => {
-      if (typeof ack === 'function') ack(shows.snapshot(eventId, role));
+      if (typeof ack === 'function') ack(shows.snapshot(eventId, role, socket.data.seat));
+    });
+
+    socket.on('judge:submit', (submission, ack) => {
+      if (typeof ack !== 'function') return;
+      if (role !== 'judge' || socket.data.seat === null) {
+        ack({ ok: false, ...new AppError('AUTH_REQUIRED').toBody() });
+        return;
+      }
+      if (!checkSubmission.Check(submission)) {
+        ack({ ok: false, ...new AppError('VALIDATION_FAILED').toBody() });
+        return;
+      }
+      ack(guarded(() => shows.submitScore(eventId, socket.data.seat as number, submission)));
     });
 
     socket.on('show:command', (envelope, ack) => {
       if (typeof ack !== 'function') return;
-      ack(runCommand(socket, envelope));
+      ack(guarded(() => runCommand(socket, envelope)));
     });
   });
+
+  /** An unexpected failure still answers (INTERNAL), so no client waits for an ack forever. */
+  function guarded(run: () => CommandAck): CommandAck {
+    try {
+      return run();
+    } catch (error) {
+      log.warn({ error: (error as Error).message }, 'command failed');
+      return { ok: false, ...new AppError('INTERNAL').toBody() };
+    }
+  }
 
   function runCommand(socket: ShowSocket, envelope: unknown): CommandAck {
     const { eventId, role, staff } = socket.data;
@@ -180,6 +211,11 @@ export function attachRealtime(
       const room = roomOf(eventId, role);
       if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
       io.to(room).emit('show:snapshot', shows.snapshot(eventId, role));
+    }
+    // Each judge gets a snapshot of their own: it carries their score and nobody else's.
+    for (const socketId of io.sockets.adapter.rooms.get(roomOf(eventId, 'judge')) ?? []) {
+      const socket = io.sockets.sockets.get(socketId);
+      if (socket) socket.emit('show:snapshot', shows.snapshot(eventId, 'judge', socket.data.seat));
     }
   });
   io.engine.on('close', () => {

@@ -8,6 +8,9 @@ import { SESSION_COOKIE } from '../protocol/auth';
 import {
   CreateEventBodySchema,
   EventSummarySchema,
+  JudgeJoinBodySchema,
+  JudgeJoinResultSchema,
+  SeatViewSchema,
   ShowCommandEnvelopeSchema,
   ShowSnapshotSchema,
 } from '../protocol/show';
@@ -73,6 +76,33 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
         return shows.snapshot(request.params.eventId, isStaff ? 'staff' : 'public');
       },
     );
+    typed.post(
+      '/api/judges/join',
+      { schema: { body: JudgeJoinBodySchema, response: { 200: JudgeJoinResultSchema } } },
+      async (request) => shows.joinSeat(request.body),
+    );
+    typed.get(
+      '/api/events/:eventId/seats',
+      { schema: { params: EventParams, response: { 200: Type.Array(SeatViewSchema) } }, onRequest: operator },
+      async (request) => shows.seats(request.params.eventId),
+    );
+    typed.post(
+      '/api/events/:eventId/seats/:seat/release',
+      {
+        schema: {
+          params: Type.Object({
+            eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }),
+            seat: Type.Integer({ minimum: 1, maximum: 30 }),
+          }),
+        },
+        onRequest: operator,
+      },
+      async (request) => {
+        shows.releaseSeat(request.params.eventId, request.params.seat);
+        return { ok: true };
+      },
+    );
+
     typed.get('/events/:eventId/bulletin', { schema: { params: EventParams } }, async (request, reply) => {
       const event = shows.event(request.params.eventId);
       const snapshot = shows.snapshot(request.params.eventId, 'public');

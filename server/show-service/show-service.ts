@@ -9,10 +9,15 @@ import type {
   EventSettings,
   EventStatus,
   EventSummary,
+  JudgeJoinBody,
+  JudgeSetting,
+  JudgeSubmission,
+  SeatView,
   ShowCommandEnvelope,
   ShowSnapshot,
 } from '../protocol/show';
-import { initialShow, transition, type ShowCommand, type ShowState } from '../show/run-of-show';
+import { initialShow, recusedSeats, transition, type ShowCommand, type ShowState } from '../show/run-of-show';
+import { sha256Hex } from '../draw/sha256';
 import { appendEntry, type LogEntry } from '../draw/log-chain';
 import { canonicalJson } from '../draw/canonical-json';
 import type { DrawCommand } from '../draw/ceremony';
@@ -152,7 +157,11 @@ export class ShowService {
     const settings = JSON.parse(row.settings) as EventSettings;
     const title = row.rehearsal === 1 ? `【演练】${row.title}` : row.title;
     const draw = this.draws.seal({ title, plan: settings.plan }, actor);
-    this.db.prepare('UPDATE events SET draw_id = ? WHERE id = ?').run(draw.drawId, eventId);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE events SET draw_id = ? WHERE id = ?').run(draw.drawId, eventId);
+      const seat = this.db.prepare('INSERT INTO judge_seats (event_id, seat, token) VALUES (?, ?, ?)');
+      for (const judge of settings.judges ?? []) seat.run(eventId, judge.seat, this.random(12).toString('base64url'));
+    })();
     return this.summary(this.row(eventId));
   }
 
@@ -205,6 +214,7 @@ export class ShowService {
       rehearsal: event.rehearsal === 1,
       reportMinutes: settings.reportMinutes,
       rollSeconds: settings.rollSeconds,
+      judges: (settings.judges ?? []).map((j) => ({ seat: j.seat, recusals: j.recusals })),
     });
     const rows = this.db.prepare('SELECT * FROM show_log WHERE event_id = ? ORDER BY seq').all(eventId) as {
       seq: number;
@@ -301,8 +311,9 @@ export class ShowService {
   }
 
   /** The state for a role. Households' names and phones are masked here for all but staff. */
-  snapshot(eventId: string, role: ClientRole): ShowSnapshot {
+  snapshot(eventId: string, role: ClientRole, judgeSeat: number | null = null): ShowSnapshot {
     const { event, state, log } = this.load(eventId);
+    const judges = (JSON.parse(event.settings) as EventSettings).judges ?? [];
     const versionId = state.draw.roster.versionId;
     const staff = role === 'staff';
     const auditee = (number: string) => this.person('auditees', versionId, number);
@@ -361,10 +372,129 @@ export class ShowService {
               replaced: h.replaced,
             };
           }),
+          judging: this.judgingView(state, round, judges, role, judgeSeat),
         };
       }),
       logHead: log.at(-1)?.hash ?? '',
     };
+  }
+
+  /** Who has submitted, and the scores only where the role may see them (never another judge's before the reveal). */
+  private judgingView(
+    state: ShowState,
+    round: ShowState['rounds'][number],
+    judges: readonly JudgeSetting[],
+    role: ClientRole,
+    judgeSeat: number | null,
+  ): ShowSnapshot['rounds'][number]['judging'] {
+    const recused = new Set(recusedSeats(state, round.auditeeNumber));
+    const revealed = round.step === 'scores-revealed' || round.step === 'result';
+    return {
+      seats: judges.map((j) => ({
+        seat: j.seat,
+        name: j.name,
+        recused: recused.has(j.seat),
+        submitted: round.scores.some((s) => s.seat === j.seat),
+      })),
+      submitted: round.scores.length,
+      expected: judges.filter((j) => !recused.has(j.seat)).length,
+      scores:
+        role === 'staff' || revealed
+          ? round.scores.map(({ seat, hundredths }) => ({ seat, score: hundredths / 100 }))
+          : null,
+      mine: role === 'judge' ? this.ownScore(round, judgeSeat) : null,
+    };
+  }
+
+  private ownScore(round: ShowState['rounds'][number], seat: number | null): number | null {
+    const own = round.scores.find((s) => s.seat === seat);
+    return own ? own.hundredths / 100 : null;
+  }
+
+  /** The seats of an event with their join links and PINs, for the operator's printable sheet. */
+  seats(eventId: string): SeatView[] {
+    const event = this.row(eventId);
+    const judges = (JSON.parse(event.settings) as EventSettings).judges ?? [];
+    const rows = this.db
+      .prepare('SELECT seat, token, device_id AS deviceId FROM judge_seats WHERE event_id = ?')
+      .all(eventId) as {
+      seat: number;
+      token: string;
+      deviceId: string | null;
+    }[];
+    return judges.map((j) => {
+      const row = rows.find((r) => r.seat === j.seat);
+      return {
+        seat: j.seat,
+        name: j.name,
+        pin: j.pin,
+        joinPath: row ? `/judge?event=${eventId}&seat=${j.seat}&token=${row.token}` : '',
+        joined: Boolean(row?.deviceId),
+      };
+    });
+  }
+
+  /**
+   * A judge joins a seat with its link's token and the PIN. One device per seat: another device
+   * is refused until the operator releases the seat; the same device may rejoin (after a reload).
+   */
+  joinSeat(body: JudgeJoinBody): { judgeKey: string; seat: number; name: string } {
+    const event = this.row(body.eventId);
+    const judge = ((JSON.parse(event.settings) as EventSettings).judges ?? []).find((j) => j.seat === body.seat);
+    const row = this.db
+      .prepare('SELECT token, device_id AS deviceId FROM judge_seats WHERE event_id = ? AND seat = ?')
+      .get(body.eventId, body.seat) as { token: string; deviceId: string | null } | undefined;
+    if (!judge || !row || !safeEqual(row.token, body.token) || !safeEqual(judge.pin, body.pin))
+      throw new AppError('JUDGE_JOIN_INVALID');
+    if (row.deviceId !== null && row.deviceId !== body.deviceId) throw new AppError('JUDGE_SEAT_TAKEN');
+    const judgeKey = this.random(24).toString('base64url');
+    this.db
+      .prepare('UPDATE judge_seats SET device_id = ?, session_hash = ?, joined_at = ? WHERE event_id = ? AND seat = ?')
+      .run(body.deviceId, sha256Hex(judgeKey), this.clock().toISOString(), body.eventId, body.seat);
+    return { judgeKey, seat: judge.seat, name: judge.name };
+  }
+
+  /** The seat a judge's key opens, if any. */
+  judgeSeatFor(eventId: string, judgeKey: string | undefined): number | null {
+    if (!judgeKey) return null;
+    const seat = this.db
+      .prepare('SELECT seat FROM judge_seats WHERE event_id = ? AND session_hash = ?')
+      .pluck()
+      .get(eventId, sha256Hex(judgeKey)) as number | undefined;
+    return seat ?? null;
+  }
+
+  releaseSeat(eventId: string, seat: number): void {
+    this.row(eventId);
+    const result = this.db
+      .prepare(
+        'UPDATE judge_seats SET device_id = NULL, session_hash = NULL, joined_at = NULL WHERE event_id = ? AND seat = ?',
+      )
+      .run(eventId, seat);
+    if (result.changes === 0) throw new AppError('NOT_FOUND', { message: `没有 ${seat} 号席位` });
+  }
+
+  /** A judge's score: tied to the round and auditee it was entered for; its id makes retries safe. */
+  submitScore(eventId: string, seat: number, submission: JudgeSubmission): CommandAck {
+    return this.command(
+      eventId,
+      {
+        revision: this.revision(eventId),
+        idempotencyKey: submission.submissionId,
+        command: {
+          type: 'submitScore',
+          seat,
+          round: submission.round,
+          auditeeNumber: submission.auditeeNumber,
+          // Scores travel as hundredths: the log's canonical JSON holds integers only.
+          hundredths:
+            Math.round(submission.score * 100) === submission.score * 100
+              ? Math.round(submission.score * 100)
+              : Number.NaN,
+        } as never,
+      },
+      `judge:${seat}`,
+    );
   }
 
   private person(table: 'auditees', versionId: number, number: string): PersonRow | undefined {
@@ -384,11 +514,14 @@ export class ShowService {
 
   /** Whether a key opens an event's overlay outputs (compared in constant time). */
   overlayKeyMatches(eventId: string, key: string | undefined): boolean {
-    if (!key) return false;
-    const expected = this.row(eventId).overlay_key;
-    if (expected.length !== key.length) return false;
-    let diff = 0;
-    for (let i = 0; i < key.length; i += 1) diff |= expected.charCodeAt(i) ^ key.charCodeAt(i);
-    return diff === 0;
+    return key !== undefined && safeEqual(this.row(eventId).overlay_key, key);
   }
+}
+
+/** String comparison whose time does not depend on where the strings differ. */
+function safeEqual(expected: string, given: string): boolean {
+  if (expected.length !== given.length) return false;
+  let diff = 0;
+  for (let i = 0; i < given.length; i += 1) diff |= expected.charCodeAt(i) ^ given.charCodeAt(i);
+  return diff === 0;
 }

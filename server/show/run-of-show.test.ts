@@ -29,7 +29,14 @@ const firstOpenHousehold = (state: ShowState) =>
 /** Every reachable situation of a show, by name, built only through legal commands. */
 function situations(): Record<string, ShowState> {
   const s: Record<string, ShowState> = {};
-  s.sealed = initialShow(sealedFixture(), { rehearsal: false, reportMinutes: 5 });
+  s.sealed = initialShow(sealedFixture(), {
+    rehearsal: false,
+    reportMinutes: 5,
+    judges: [
+      { seat: 1, recusals: [] },
+      { seat: 2, recusals: [] },
+    ],
+  });
   s.live = run(s.sealed, { type: 'open', at: T0 });
   s.entropyLocked = run(s.live, { type: 'lockEntropy', at: T0, entropy: FIXED_ENTROPY });
   s.revealed = run(s.entropyLocked, { type: 'reveal', at: T0, secret: FIXED_SECRET });
@@ -75,6 +82,15 @@ function commandsFor(state: ShowState): ShowCommand[] {
     { type: 'revealScores', at: T0 },
     { type: 'showResult', at: T0 },
     { type: 'close', at: T0 },
+    {
+      type: 'submitScore',
+      at: T0,
+      seat: 1,
+      round: current(state)?.index ?? 0,
+      auditeeNumber: current(state)?.auditeeNumber ?? '',
+      hundredths: 8850,
+      submissionId: 'sub-1',
+    },
   ];
 }
 
@@ -91,7 +107,7 @@ const LEGAL: Record<string, ShowCommand['type'][]> = {
   reported: ['drawHouseholds'],
   households: ['setCallStatus', 'recordOutcome', 'replaceHousehold'],
   callsDone: ['setCallStatus', 'recordOutcome', 'replaceHousehold', 'openJudging'],
-  judging: ['lockJudging'],
+  judging: ['lockJudging', 'submitScore'],
   judgingLocked: ['revealScores'],
   scoresRevealed: ['showResult'],
   result: ['drawAuditee', 'close'],
@@ -252,6 +268,65 @@ describe('run-of-show behaviour', () => {
         drawOnly = (applyDrawCommand(drawOnly, effect.command) as { state: typeof drawOnly }).state;
     }
     expect(drawOnly).toEqual(replaced.state.draw);
+  });
+
+  it('takes each seat’s score for the current round only, replaces it until the lock, and honours recusals', () => {
+    const base = situations();
+    const judging = base.judging as ShowState;
+    const auditee = current(judging)?.auditeeNumber as string;
+    const withRecusal: ShowState = {
+      ...judging,
+      judges: [
+        { seat: 1, recusals: [] },
+        { seat: 2, recusals: [auditee] },
+      ],
+    };
+    const submit = (
+      state: ShowState,
+      seat: number,
+      hundredths: number,
+      extra: Partial<{ round: number; auditeeNumber: string }> = {},
+    ) =>
+      transition(state, {
+        type: 'submitScore',
+        at: T0,
+        seat,
+        round: 0,
+        auditeeNumber: auditee,
+        hundredths,
+        submissionId: `s-${seat}-${hundredths}`,
+        ...extra,
+      });
+    let state = run(withRecusal, {
+      type: 'submitScore',
+      at: T0,
+      seat: 1,
+      round: 0,
+      auditeeNumber: auditee,
+      hundredths: 8000,
+      submissionId: 'a',
+    });
+    state = run(state, {
+      type: 'submitScore',
+      at: T0 + 1,
+      seat: 1,
+      round: 0,
+      auditeeNumber: auditee,
+      hundredths: 8250,
+      submissionId: 'b',
+    });
+    expect(current(state)?.scores).toEqual([{ seat: 1, hundredths: 8250, submissionId: 'b', at: T0 + 1 }]);
+    expect(submit(state, 2, 9000)).toMatchObject({ ok: false, code: 'SHOW_RECUSED' });
+    expect(submit(state, 3, 9000)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
+    expect(submit(state, 1, 10_001)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
+    expect(submit(state, 1, 90.5)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
+    expect(submit(state, 1, 9000, { auditeeNumber: 'someone-else' })).toMatchObject({
+      ok: false,
+      code: 'SHOW_STALE_SUBMISSION',
+    });
+    expect(submit(state, 1, 9000, { round: 1 })).toMatchObject({ ok: false, code: 'SHOW_STALE_SUBMISSION' });
+    const locked = run(state, { type: 'lockJudging', at: T0 });
+    expect(submit(locked, 1, 9000)).toMatchObject({ ok: false, code: 'SHOW_JUDGING_CLOSED' });
   });
 
   it('passes the draw engine’s refusals through with their codes', () => {

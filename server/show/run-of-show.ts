@@ -57,6 +57,14 @@ export interface RoundState {
   replacedAuditees: { number: string; reason: AuditeeReplacementReason }[];
   report: ReportTimer;
   households: HouseholdCall[];
+  /** Each seat's current score for this round, in hundredths (integers keep the log canonical); a later submission before the lock replaces it. */
+  scores: { seat: number; hundredths: number; submissionId: string; at: number }[];
+}
+
+/** A judge's seat and the auditees the judge must not score (回避). */
+export interface JudgeSeat {
+  seat: number;
+  recusals: string[];
 }
 
 export interface ShowState {
@@ -65,6 +73,7 @@ export interface ShowState {
   draw: DrawState;
   reportMs: number;
   rollMs: number;
+  judges: JudgeSeat[];
   rounds: RoundState[];
   closedAt: number | null;
 }
@@ -89,7 +98,17 @@ export type ShowCommand =
   | { type: 'lockJudging'; at: number }
   | { type: 'revealScores'; at: number }
   | { type: 'showResult'; at: number }
-  | { type: 'close'; at: number };
+  | { type: 'close'; at: number }
+  /** From a judge's tablet: tied to the round and the auditee it was entered for. */
+  | {
+      type: 'submitScore';
+      at: number;
+      seat: number;
+      round: number;
+      auditeeNumber: string;
+      hundredths: number;
+      submissionId: string;
+    };
 
 export type ShowErrorCode =
   | 'SHOW_NOT_LIVE'
@@ -102,7 +121,10 @@ export type ShowErrorCode =
   | 'SHOW_CALLS_PENDING'
   | 'SHOW_TIMER'
   | 'SHOW_BAD_VALUE'
-  | 'SHOW_DRAW_REFUSED';
+  | 'SHOW_DRAW_REFUSED'
+  | 'SHOW_JUDGING_CLOSED'
+  | 'SHOW_STALE_SUBMISSION'
+  | 'SHOW_RECUSED';
 
 /** What the server broadcasts beyond the new state: animation cues, notes for the log. */
 export type ShowEffect =
@@ -133,17 +155,23 @@ export const ROLL_LEAD_MS = 800;
 
 export function initialShow(
   draw: DrawState,
-  options: { rehearsal: boolean; reportMinutes: number; rollSeconds?: number },
+  options: { rehearsal: boolean; reportMinutes: number; rollSeconds?: number; judges?: JudgeSeat[] },
 ): ShowState {
   return {
     status: 'sealed',
     rehearsal: options.rehearsal,
+    judges: options.judges ?? [],
     draw,
     reportMs: options.reportMinutes * 60_000,
     rollMs: (options.rollSeconds ?? 6) * 1000,
     rounds: [],
     closedAt: null,
   };
+}
+
+/** Seats that sit out a round because of a declared conflict with its auditee (本轮回避). */
+export function recusedSeats(state: ShowState, auditeeNumber: string): number[] {
+  return state.judges.filter((j) => j.recusals.includes(auditeeNumber)).map((j) => j.seat);
 }
 
 /** Remaining report time at a server moment. */
@@ -237,6 +265,7 @@ export function transition(state: ShowState, command: ShowCommand): ShowResult {
         replacedAuditees: [],
         report: { durationMs: state.reportMs, status: 'idle', runningSince: null, elapsedMs: 0 },
         households: [],
+        scores: [],
       };
       return {
         ok: true,
@@ -334,6 +363,29 @@ export function transition(state: ShowState, command: ShowCommand): ShowResult {
       const wrong = needStep('scores-revealed');
       if (wrong) return wrong;
       return { ok: true, state: withRound(state, { ...(round as RoundState), step: 'result' }), effects: [] };
+    }
+    case 'submitScore': {
+      if (!round || round.step !== 'judging')
+        return refuse('SHOW_JUDGING_CLOSED', '评分未开放或已锁定，本次提交未被接受');
+      if (command.round !== round.index || command.auditeeNumber !== round.auditeeNumber) {
+        return refuse('SHOW_STALE_SUBMISSION', '这份评分不是针对当前正在评分的人员，已拒绝；请在当前画面重新评分');
+      }
+      if (!state.judges.some((j) => j.seat === command.seat))
+        return refuse('SHOW_BAD_VALUE', `没有 ${command.seat} 号评委席`);
+      if (recusedSeats(state, round.auditeeNumber).includes(command.seat)) {
+        return refuse('SHOW_RECUSED', '本轮回避：该席位不参加本轮评分');
+      }
+      if (!Number.isInteger(command.hundredths) || command.hundredths < 0 || command.hundredths > 10_000) {
+        return refuse('SHOW_BAD_VALUE', '分数须在 0 至 100 之间，最多两位小数');
+      }
+      const entry = {
+        seat: command.seat,
+        hundredths: command.hundredths,
+        submissionId: command.submissionId,
+        at: command.at,
+      };
+      const scores = [...round.scores.filter((s) => s.seat !== command.seat), entry].sort((a, b) => a.seat - b.seat);
+      return { ok: true, state: withRound(state, { ...round, scores }), effects: [] };
     }
     case 'close': {
       // A show ends with its secret public, so its bundle can be verified.

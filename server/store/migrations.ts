@@ -214,4 +214,20 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'SHOW_LOG_IMMUTABLE'); END;
     `,
   },
+  {
+    version: 4,
+    name: 'judge seats',
+    sql: `
+      -- One row per judge seat of a sealed event: the join link's token, and the one device on it.
+      CREATE TABLE judge_seats (
+        event_id TEXT NOT NULL REFERENCES events(id),
+        seat INTEGER NOT NULL,
+        token TEXT NOT NULL,
+        device_id TEXT,
+        session_hash TEXT,
+        joined_at TEXT,
+        PRIMARY KEY (event_id, seat)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

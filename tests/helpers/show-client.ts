@@ -61,12 +61,13 @@ export class ShowClient {
 
   /** Waits until a snapshot with at least this revision has arrived. */
   async until(revision: number): Promise<ShowSnapshot> {
-    for (let i = 0; i < 400; i += 1) {
+    // Generous: on a loaded two-core CI machine a broadcast can take a while.
+    for (let i = 0; i < 1500; i += 1) {
       const found = this.snapshots.find((s) => s.revision >= revision);
       if (found) return this.latest;
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 10));
     }
-    throw new Error(`no snapshot at revision ${revision}`);
+    throw new Error(`no snapshot at revision ${revision} (latest ${this.snapshots.at(-1)?.revision ?? 'none'})`);
   }
 
   /** Waits until a condition holds. */
