@@ -30,7 +30,7 @@ const COMMANDS: ShowCommandBody[] = [
   { type: 'close' },
 ];
 
-type Role = 'operator' | 'supervisor' | 'overlay' | 'public';
+type Role = 'operator' | 'supervisor' | 'overlay' | 'public' | 'judge';
 /** Who may send what: the operator everything, the supervisor (notary) the entropy, outputs and the public nothing. */
 const allowed = (role: Role, type: ShowCommandBody['type']) =>
   role === 'operator' || (role === 'supervisor' && type === 'lockEntropy');
@@ -53,7 +53,12 @@ beforeAll(async () => {
         eventDate: '2026-11-26',
         venue: '',
         mode: 'televised',
-        settings: { plan: DEMO_PLAN, reportMinutes: 5, rollSeconds: 4 },
+        settings: {
+          plan: DEMO_PLAN,
+          reportMinutes: 5,
+          rollSeconds: 4,
+          judges: [{ seat: 1, name: '评委', pin: '1234', recusals: [] }],
+        },
       },
       'operator',
     ).id,
@@ -70,6 +75,9 @@ beforeAll(async () => {
     key: shows.overlayKey(event.id),
   });
   sockets.public = await ShowClient.connect(base, { eventId: event.id, role: 'public' });
+  const token = new URLSearchParams(shows.seats(event.id)[0]?.joinPath.split('?')[1]).get('token') as string;
+  const { judgeKey } = shows.joinSeat({ eventId: event.id, seat: 1, token, pin: '1234', deviceId: 'matrix-tablet-1' });
+  sockets.judge = await ShowClient.connect(base, { eventId: event.id, role: 'judge', key: judgeKey });
 });
 
 afterAll(async () => {
@@ -80,7 +88,7 @@ afterAll(async () => {
 const isAuthRefusal = (ack: CommandAck) => !ack.ok && ack.error.code.startsWith('AUTH_');
 
 describe('authorization matrix: every show command × every role', () => {
-  const cases = (['operator', 'supervisor', 'overlay', 'public'] as Role[]).flatMap((role) =>
+  const cases = (['operator', 'supervisor', 'overlay', 'public', 'judge'] as Role[]).flatMap((role) =>
     COMMANDS.map((command) => [role, command.type, command] as const),
   );
 
@@ -103,6 +111,20 @@ describe('authorization matrix: every show command × every role', () => {
     });
     const body = response.json<{ error?: { code: string } }>();
     expect(body.error?.code?.startsWith('AUTH_') ?? false, response.body).toBe(!allowed(role, type));
+  });
+
+  it('lets only judges submit scores', async () => {
+    for (const role of ['operator', 'supervisor', 'overlay', 'public'] as Role[]) {
+      const ack = await sockets[role]?.socket
+        .timeout(5000)
+        .emitWithAck('judge:submit', { submissionId: `matrix-${role}-x`, round: 0, auditeeNumber: '00001', score: 90 });
+      expect(ack, role).toMatchObject({ ok: false, error: { code: 'AUTH_REQUIRED' } });
+    }
+    const judged = await sockets.judge?.socket
+      .timeout(5000)
+      .emitWithAck('judge:submit', { submissionId: 'matrix-judge-x', round: 0, auditeeNumber: '00001', score: 90 });
+    // Past authorization, the state decides: the show has not started.
+    expect(judged).toMatchObject({ ok: false, error: { code: 'SHOW_NOT_LIVE' } });
   });
 
   it('changed nothing: every allowed command above was refused as stale', () => {

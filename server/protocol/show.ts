@@ -139,6 +139,21 @@ export const ShowCommandBodySchema = Type.Union([
 ]);
 export type ShowCommandBody = Static<typeof ShowCommandBodySchema>;
 
+/**
+ * Commands that cannot be undone (draws, reveals, closing): UIs must ask for a deliberate
+ * confirmation (hold or type-to-confirm) before sending them, never act on a single click.
+ */
+export const IRREVERSIBLE_COMMANDS: ReadonlySet<ShowCommandBody['type']> = new Set([
+  'lockEntropy',
+  'reveal',
+  'drawAuditee',
+  'replaceAuditee',
+  'drawHouseholds',
+  'replaceHousehold',
+  'revealScores',
+  'close',
+]);
+
 /** A command as sent: the revision the sender last saw, and a key that makes retries safe. */
 export const ShowCommandEnvelopeSchema = Type.Object(
   {

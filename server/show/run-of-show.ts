@@ -138,17 +138,8 @@ export type ShowResult =
   | { ok: true; state: ShowState; effects: ShowEffect[] }
   | { ok: false; code: ShowErrorCode; message: string; drawCode?: string };
 
-/** Commands that cannot be undone: UIs ask for a deliberate confirmation before sending them. */
-export const IRREVERSIBLE_COMMANDS: ReadonlySet<ShowCommand['type']> = new Set([
-  'lockEntropy',
-  'reveal',
-  'drawAuditee',
-  'replaceAuditee',
-  'drawHouseholds',
-  'replaceHousehold',
-  'revealScores',
-  'close',
-]);
+/** Commands that cannot be undone: declared in the protocol, so UIs ask for a deliberate confirmation. */
+export { IRREVERSIBLE_COMMANDS } from '../protocol/show';
 
 /** The roll starts a moment after the command, so every output has it before it begins. */
 export const ROLL_LEAD_MS = 800;
