@@ -104,22 +104,27 @@ describe('kill -9 at any moment, restart: nothing acknowledged is lost, nothing 
   it('survives three hard kills during a scripted show and finishes it', async () => {
     let acknowledged = 0;
     let next = 0;
+    let beforeKill: unknown = null;
+    const comparable = (snapshot: { serverTime: number }) => ({ ...snapshot, serverTime: 0 });
     for (const killAfter of [2, 5, 8]) {
       const base = await startServer();
       const desk = await staffClient(base);
       expect(desk.latest.revision).toBe(acknowledged); // the restarted server has every acknowledged step
+      if (beforeKill) expect(comparable(desk.latest)).toEqual(beforeKill); // …and exactly the same state
       while (next < killAfter) {
         const ack = await desk.send(SCRIPT[next] as ShowCommandBody);
         if (!ack.ok) throw new Error(`${SCRIPT[next]?.type}: ${ack.error.code}`);
         acknowledged = ack.revision;
         next += 1;
       }
+      beforeKill = comparable(await desk.until(acknowledged));
       desk.close();
       await killHard();
     }
     const base = await startServer();
     const desk = await staffClient(base);
     expect(desk.latest.revision).toBe(acknowledged);
+    expect(comparable(desk.latest)).toEqual(beforeKill);
     for (const h of desk.latest.rounds[0]?.households ?? []) {
       const ack = await desk.send({
         type: 'recordOutcome',

@@ -198,6 +198,11 @@ describe('judges on tablets', () => {
     }
     await step({ type: 'close' });
     expect(verifyBundle(app.services.draws.bundle(desk.latest.draw.drawId)).ok).toBe(true);
+    // The public saw every household masked: no full phone, no full name, in any message.
+    const fullNames = desk.latest.rounds.flatMap((r) => r.households.map((h) => h.name));
+    const publicTraffic = JSON.stringify(viewer.snapshots);
+    expect(publicTraffic).not.toMatch(/100\d{8}/u);
+    for (const name of fullNames) expect(publicTraffic.includes(`"${name}"`)).toBe(false);
     // Nothing a judge's tablet ever received held another seat's score before that round's reveal.
     const beforeReveal = [...judges.values()].flatMap((c) =>
       c.snapshots.flatMap((snapshot) => snapshot.rounds.filter((r) => !['scores-revealed', 'result'].includes(r.step))),
