@@ -15,7 +15,7 @@ import { openDatabase, type Db } from '../server/store/db';
 import { DrawService } from '../server/draw-service/draw-service';
 import { verifyBundle } from '../server/draw/bundle';
 import { systemClock, systemRandom } from '../server/runtime';
-import type { DrawPlan } from '../server/protocol/draw';
+import { defaultPlan } from '../server/draw/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 
 interface BenchRecord {
@@ -134,24 +134,10 @@ async function benchDemoLoad(): Promise<Db> {
 /** A draw over the whole demo county (about 9,800 eligible cadres), and verifying its bundle. */
 function benchDraw(db: Db): void {
   const draws = new DrawService(db, systemClock, systemRandom);
-  const plan: DrawPlan = {
-    version: 1,
-    programCode: 'cadre-household',
-    eventDate: new Date().toISOString().slice(0, 10),
-    eligibility: {
-      grid: [],
-      units: [],
-      industries: [],
-      statuses: ['在岗', '请假', '出差'],
-      coolDownDays: 0,
-      avoid: [],
-      contactsRequirePhone: true,
-      contactsRequireConsent: true,
-    },
+  const plan = defaultPlan(new Date().toISOString().slice(0, 10), {
     auditees: { mode: 'total', count: 5 },
-    contactsPerAuditee: 5,
     replacementCaps: { auditees: 3, contactsPerAuditee: 3 },
-  };
+  });
   let started = performance.now();
   const { drawId, poolSize } = draws.seal({ title: 'bench', plan }, 'bench');
   const pool = poolSize.toLocaleString('en');
@@ -189,43 +175,23 @@ function benchDraw(db: Db): void {
   });
 }
 
-/** A show command reaching 1,000 connected clients, next to a bare socket.io broadcast to as many. */
-async function benchBroadcast(): Promise<void> {
-  const password = 'bench-operator-pass';
-  const app = await buildApp({ dbPath: join(work, 'broadcast.db'), initialPasswords: { operator: password } });
+/** A sealed one-cadre event on the demo county, run up to the report: commands can repeat from here. */
+async function reportingShow(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  title: string,
+): Promise<{ eventId: string; revision: number }> {
   await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
   const shows = app.services.shows;
-  const plan: DrawPlan = {
-    version: 1,
-    programCode: 'cadre-household',
-    eventDate: new Date().toISOString().slice(0, 10),
-    eligibility: {
-      grid: [],
-      units: [],
-      industries: [],
-      statuses: ['在岗'],
-      coolDownDays: 0,
-      avoid: [],
-      contactsRequirePhone: true,
-      contactsRequireConsent: true,
-    },
+  const plan = defaultPlan(new Date().toISOString().slice(0, 10), {
     auditees: { mode: 'total', count: 1 },
     contactsPerAuditee: 3,
-    replacementCaps: { auditees: 1, contactsPerAuditee: 1 },
-  };
-  const event = shows.sealEvent(
-    shows.createEvent(
-      {
-        title: 'bench',
-        eventDate: plan.eventDate,
-        venue: '',
-        mode: 'televised',
-        settings: { plan, reportMinutes: 5, rollSeconds: 4 },
-      },
-      'bench',
-    ).id,
+  });
+  const settings = { plan, reportMinutes: 5, rollSeconds: 4 };
+  const draft = shows.createEvent(
+    { title, eventDate: plan.eventDate, venue: '', mode: 'televised', settings },
     'bench',
   );
+  const eventId = shows.sealEvent(draft.id, 'bench').id;
   let revision = 0;
   for (const command of [
     { type: 'open' },
@@ -235,10 +201,19 @@ async function benchBroadcast(): Promise<void> {
     { type: 'presentAuditee' },
     { type: 'startReport' },
   ] as const) {
-    const ack = shows.command(event.id, { revision, idempotencyKey: `bench-${revision}-setup`, command }, 'bench');
+    const ack = shows.command(eventId, { revision, idempotencyKey: `${title}-setup-${revision}`, command }, 'bench');
     if (!ack.ok) throw new Error(ack.error.message);
     revision = ack.revision;
   }
+  return { eventId, revision };
+}
+
+/** A show command reaching 1,000 connected clients, next to a bare socket.io broadcast to as many. */
+async function benchBroadcast(): Promise<void> {
+  const password = 'bench-operator-pass';
+  const app = await buildApp({ dbPath: join(work, 'broadcast.db'), initialPasswords: { operator: password } });
+  const shows = app.services.shows;
+  const { eventId } = await reportingShow(app, 'broadcast');
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
@@ -246,7 +221,7 @@ async function benchBroadcast(): Promise<void> {
     body: JSON.stringify({ username: 'operator', password }),
   });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const payload = JSON.stringify(shows.snapshot(event.id, 'public'));
+  const payload = JSON.stringify(shows.snapshot(eventId, 'public'));
 
   const bareHttp = createServer();
   const bare = new SocketServer(bareHttp, { serveClient: false });
@@ -276,7 +251,7 @@ async function benchBroadcast(): Promise<void> {
       );
     });
   const bareStats = await run(['bare', bareBase, '1000', '20']);
-  const showStats = await run(['show', base, '1000', '20', event.id, cookie]);
+  const showStats = await run(['show', base, '1000', '20', eventId, cookie]);
   for (const p of [50, 99] as const) {
     const bareValue = bareStats[`p${p}`];
     const showValue = showStats[`p${p}`];
@@ -298,63 +273,20 @@ async function benchBroadcast(): Promise<void> {
 async function benchRestart(): Promise<void> {
   const dbPath = join(work, 'restart.db');
   const app = await buildApp({ dbPath });
-  await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
   const shows = app.services.shows;
-  const plan: DrawPlan = {
-    version: 1,
-    programCode: 'cadre-household',
-    eventDate: new Date().toISOString().slice(0, 10),
-    eligibility: {
-      grid: [],
-      units: [],
-      industries: [],
-      statuses: ['在岗'],
-      coolDownDays: 0,
-      avoid: [],
-      contactsRequirePhone: true,
-      contactsRequireConsent: true,
-    },
-    auditees: { mode: 'total', count: 1 },
-    contactsPerAuditee: 3,
-    replacementCaps: { auditees: 1, contactsPerAuditee: 1 },
-  };
-  const event = shows.sealEvent(
-    shows.createEvent(
-      {
-        title: 'restart',
-        eventDate: plan.eventDate,
-        venue: '',
-        mode: 'televised',
-        settings: { plan, reportMinutes: 5, rollSeconds: 4 },
-      },
-      'bench',
-    ).id,
-    'bench',
-  );
-  let revision = 0;
-  const setup = [
-    { type: 'open' },
-    { type: 'lockEntropy', entropy: '12345678901234567890' },
-    { type: 'reveal' },
-    { type: 'drawAuditee' },
-    { type: 'presentAuditee' },
-    { type: 'startReport' },
-  ] as const;
+  const { eventId, revision: start } = await reportingShow(app, 'restart');
+  let revision = start;
+  // Pause and resume alternate from the report step, as often as needed: 10,000 entries.
   for (let i = 0; revision < 10_000; i += 1) {
-    const command =
-      i < setup.length ? setup[i] : i % 2 === 0 ? { type: 'pauseReport' as const } : { type: 'resumeReport' as const };
-    const ack = shows.command(
-      event.id,
-      { revision, idempotencyKey: `restart-${i}`, command: command as never },
-      'bench',
-    );
+    const command = i % 2 === 0 ? ({ type: 'pauseReport' } as const) : ({ type: 'resumeReport' } as const);
+    const ack = shows.command(eventId, { revision, idempotencyKey: `restart-${i}`, command }, 'bench');
     if (!ack.ok) throw new Error(ack.error.message);
     revision = ack.revision;
   }
   await app.close();
   const started = performance.now();
   const again = await buildApp({ dbPath });
-  const snapshot = again.services.shows.snapshot(event.id, 'public');
+  const snapshot = again.services.shows.snapshot(eventId, 'public');
   const elapsed = performance.now() - started;
   if (snapshot.revision !== 10_000) throw new Error('restart lost entries');
   records.push({

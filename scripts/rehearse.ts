@@ -13,6 +13,7 @@ import { io, type Socket } from 'socket.io-client';
 import { buildApp, REPO_ROOT } from '../server/app';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import { verifyBundle } from '../server/draw/bundle';
+import { defaultPlan } from '../server/draw/default-plan';
 import type {
   ClientToServerEvents,
   CommandAck,
@@ -83,24 +84,7 @@ async function main(): Promise<void> {
     venue: '演练',
     mode: 'televised',
     settings: {
-      plan: {
-        version: 1,
-        programCode: 'cadre-household',
-        eventDate: today,
-        eligibility: {
-          grid: [],
-          units: [],
-          industries: [],
-          statuses: ['在岗', '请假', '出差'],
-          coolDownDays: 0,
-          avoid: [],
-          contactsRequirePhone: true,
-          contactsRequireConsent: true,
-        },
-        auditees: { mode: 'total', count: 2 },
-        contactsPerAuditee: 3,
-        replacementCaps: { auditees: 2, contactsPerAuditee: 3 },
-      },
+      plan: defaultPlan(today, { auditees: { mode: 'total', count: 2 }, contactsPerAuditee: 3 }),
       reportMinutes: 5,
       rollSeconds: 4,
     },

@@ -1,4 +1,5 @@
 import type { DrawPlan } from '../protocol/draw';
+import { defaultPlan } from './default-plan';
 import { buildPool, planHash, poolHash, type EligibilityAuditee, type EligibilityContact } from './eligibility';
 import type { DrawState } from './ceremony';
 import { sealedState } from './bundle';
@@ -33,25 +34,7 @@ export function syntheticRoster(): { auditees: EligibilityAuditee[]; contacts: E
 }
 
 export function basePlan(overrides: Partial<DrawPlan> = {}): DrawPlan {
-  return {
-    version: 1,
-    programCode: 'cadre-household',
-    eventDate: '2026-11-26',
-    eligibility: {
-      grid: [],
-      units: [],
-      industries: [],
-      statuses: ['在岗', '请假', '出差'],
-      coolDownDays: 0,
-      avoid: [],
-      contactsRequirePhone: true,
-      contactsRequireConsent: true,
-    },
-    auditees: { mode: 'total', count: 3 },
-    contactsPerAuditee: 5,
-    replacementCaps: { auditees: 3, contactsPerAuditee: 4 },
-    ...overrides,
-  };
+  return defaultPlan('2026-11-26', { replacementCaps: { auditees: 3, contactsPerAuditee: 4 }, ...overrides });
 }
 
 export const FIXED_SECRET = 'a1'.repeat(32);

@@ -1,24 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { DrawPlan } from '../../server/protocol/draw';
+import { defaultPlan } from '../../server/draw/default-plan';
 
-export const DEMO_PLAN: DrawPlan = {
-  version: 1,
-  programCode: 'cadre-household',
-  eventDate: '2026-11-26',
-  eligibility: {
-    grid: [],
-    units: [],
-    industries: [],
-    statuses: ['在岗', '请假', '出差'],
-    coolDownDays: 0,
-    avoid: [],
-    contactsRequirePhone: true,
-    contactsRequireConsent: true,
-  },
-  auditees: { mode: 'total', count: 3 },
-  contactsPerAuditee: 5,
-  replacementCaps: { auditees: 2, contactsPerAuditee: 3 },
-};
+export const DEMO_PLAN: DrawPlan = defaultPlan('2026-11-26');
 
 /** Seals a draw and runs a whole ceremony through the service, with one replacement of each kind. */
 export function runDemoDraw(app: FastifyInstance, plan: DrawPlan = DEMO_PLAN): string {
