@@ -76,9 +76,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('services', { db, auth, registry, draws, shows, clock, random, generatedAccounts });
-  const io = attachRealtime(app.server, shows, auth, app.log, options.presencePingMs);
+  const realtime = attachRealtime(app.server, shows, auth, app.log, options.presencePingMs);
   app.addHook('onClose', async () => {
-    await io.close();
+    await realtime.close();
     db.close();
   });
   registerErrorHandling(app);

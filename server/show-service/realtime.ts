@@ -55,7 +55,10 @@ export function attachRealtime(
   auth: AuthService,
   log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
   pingIntervalMs = PING_INTERVAL_MS,
-): Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData> {
+): {
+  io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  close: () => Promise<void>;
+} {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
@@ -218,11 +221,15 @@ export function attachRealtime(
       if (socket) socket.emit('show:snapshot', shows.snapshot(eventId, 'judge', socket.data.seat));
     }
   });
-  io.engine.on('close', () => {
-    stop();
-    clearInterval(pinger);
-  });
-  return io;
+  return {
+    io,
+    /** Stops the broadcasts and pings, then closes socket.io (call when the app closes). */
+    close: async () => {
+      stop();
+      clearInterval(pinger);
+      await io.close();
+    },
+  };
 }
 
 function refusal(code: ConstructorParameters<typeof AppError>[0], message?: string): Error & { data: unknown } {
