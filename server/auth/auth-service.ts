@@ -8,6 +8,7 @@ import { generatePassword, hashPassword, verifyPassword } from './passwords';
 export const SESSION_HOURS = 12;
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+const MAX_TRACKED_KEYS = 10_000;
 
 export const DEFAULT_USERS: readonly { username: string; role: StaffRole }[] = [
   { username: 'operator', role: 'operator' },
@@ -24,6 +25,8 @@ export class AuthService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly random: RandomBytes,
+    /** How many addresses and usernames the login limiter remembers at most. */
+    private readonly maxTrackedKeys = MAX_TRACKED_KEYS,
   ) {}
 
   /**
@@ -62,7 +65,8 @@ export class AuthService {
     const keys = [`ip:${clientAddress}`, `user:${username}`];
     for (const key of keys) {
       const recent = (this.failures.get(key) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-      this.failures.set(key, recent);
+      if (recent.length > 0) this.failures.set(key, recent);
+      else this.failures.delete(key);
       if (recent.length >= MAX_FAILURES) throw new AppError('AUTH_RATE_LIMITED');
     }
     const row = this.db
@@ -71,7 +75,8 @@ export class AuthService {
     // Verify against a dummy hash when the user is unknown, so timing does not tell.
     const ok = verifyPassword(password, row?.hash ?? dummyHash()) && row !== undefined;
     if (!ok) {
-      for (const key of keys) this.failures.get(key)?.push(now);
+      for (const key of keys) this.failures.set(key, [...(this.failures.get(key) ?? []), now]);
+      this.forgetOldFailures(now);
       throw new AppError('AUTH_INVALID_CREDENTIALS');
     }
     for (const key of keys) this.failures.delete(key);
@@ -81,6 +86,24 @@ export class AuthService {
       .prepare('INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)')
       .run(tokenHash(token), row.username, new Date(now).toISOString(), expiresAt.toISOString());
     return { token, user: { username: row.username, role: row.role }, expiresAt };
+  }
+
+  /** How many addresses and usernames are being tracked (for tests and monitoring). */
+  get trackedFailureKeys(): number {
+    return this.failures.size;
+  }
+
+  /** Guesses with ever new usernames or addresses must not grow memory without bound. */
+  private forgetOldFailures(now: number): void {
+    if (this.failures.size <= this.maxTrackedKeys) return;
+    for (const [key, times] of this.failures) {
+      if (times.every((t) => now - t >= FAILURE_WINDOW_MS)) this.failures.delete(key);
+    }
+    // Still too many within the window: forget the earliest keys (Map keeps insertion order).
+    for (const key of this.failures.keys()) {
+      if (this.failures.size <= this.maxTrackedKeys) break;
+      this.failures.delete(key);
+    }
   }
 
   logout(token: string): void {
