@@ -1,15 +1,7 @@
 /** npm run bench:table: prints bench-results.json as the README's markdown table. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-interface BenchRecord {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  goal?: string;
-}
+import type { BenchRecord } from './bench/record';
 
 const { date, records } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'bench-results.json'), 'utf8')) as {
   date: string;

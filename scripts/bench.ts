@@ -17,15 +17,7 @@ import { verifyBundle } from '../server/draw/bundle';
 import { systemClock, systemRandom } from '../server/runtime';
 import { defaultPlan } from '../server/draw/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
-
-interface BenchRecord {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  ratio?: number;
-  goal?: string;
-}
+import type { BenchRecord } from './bench/record';
 
 const ROOT = join(import.meta.dirname, '..');
 const records: BenchRecord[] = [];

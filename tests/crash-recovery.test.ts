@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import { openDatabase } from '../server/store/db';
-import { findChainBreak, type LogEntry } from '../server/draw/log-chain';
+import { findChainBreak } from '../server/draw/log-chain';
+import { readLog, SHOW_LOG } from '../server/store/log-store';
 import { verifyBundle } from '../server/draw/bundle';
 import type { ShowCommandBody } from '../server/protocol/show';
 import { DEMO_PLAN } from './helpers/draw-fixture';
@@ -147,24 +148,7 @@ describe('kill -9 at any moment, restart: nothing acknowledged is lost, nothing 
 
     const db = openDatabase(dbPath);
     try {
-      const rows = db.prepare('SELECT * FROM show_log WHERE event_id = ? ORDER BY seq').all(eventId) as {
-        seq: number;
-        at: string;
-        actor: string;
-        type: string;
-        payload: string;
-        prev_hash: string;
-        hash: string;
-      }[];
-      const log: LogEntry[] = rows.map((r) => ({
-        seq: r.seq,
-        at: r.at,
-        actor: r.actor,
-        type: r.type,
-        payload: JSON.parse(r.payload),
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      }));
+      const log = readLog(db, SHOW_LOG, eventId);
       expect(log).toHaveLength(acknowledged);
       expect(findChainBreak(log)).toBeNull();
       expect(log.map((e) => e.type).slice(0, SCRIPT.length)).toEqual(SCRIPT.map((c) => c.type));

@@ -17,6 +17,7 @@ import {
   type Pool,
 } from '../draw/eligibility';
 import { appendEntry, type LogEntry } from '../draw/log-chain';
+import { appendLogRow, DRAW_LOG, readLog } from '../store/log-store';
 import { canonicalJson } from '../draw/canonical-json';
 import { commitmentOf } from '../draw/seed';
 import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
@@ -176,20 +177,7 @@ export class DrawService {
   }
 
   private insertEntry(drawId: string, entry: LogEntry): void {
-    this.db
-      .prepare(
-        'INSERT INTO draw_log (draw_id, seq, at, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        drawId,
-        entry.seq,
-        entry.at,
-        entry.actor,
-        entry.type,
-        canonicalJson(entry.payload),
-        entry.prevHash,
-        entry.hash,
-      );
+    appendLogRow(this.db, DRAW_LOG, drawId, entry);
   }
 
   /** The draw's state, folded from its log (cached; the log only ever grows through this service). */
@@ -198,25 +186,7 @@ export class DrawService {
     if (cached) return cached;
     const row = this.db.prepare('SELECT * FROM draws WHERE id = ?').get(drawId) as DrawRow | undefined;
     if (!row) throw new AppError('DRAW_NOT_FOUND');
-    const log = (
-      this.db.prepare('SELECT * FROM draw_log WHERE draw_id = ? ORDER BY seq').all(drawId) as {
-        seq: number;
-        at: string;
-        actor: string;
-        type: string;
-        payload: string;
-        prev_hash: string;
-        hash: string;
-      }[]
-    ).map((r) => ({
-      seq: r.seq,
-      at: r.at,
-      actor: r.actor,
-      type: r.type,
-      payload: JSON.parse(r.payload) as unknown,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-    }));
+    const log: LogEntry[] = readLog(this.db, DRAW_LOG, drawId);
     const seal = log[0];
     if (!seal || seal.type !== 'seal') throw new Error(`draw ${drawId} has no seal entry`);
     let state = sealedState(

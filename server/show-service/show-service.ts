@@ -18,7 +18,8 @@ import type {
 } from '../protocol/show';
 import { initialShow, recusedSeats, transition, type ShowCommand, type ShowState } from '../show/run-of-show';
 import { sha256Hex } from '../draw/sha256';
-import { appendEntry, type LogEntry } from '../draw/log-chain';
+import { appendEntry } from '../draw/log-chain';
+import { appendLogRow, readLog, SHOW_LOG, type StoredLogEntry } from '../store/log-store';
 import { canonicalJson } from '../draw/canonical-json';
 import type { DrawCommand } from '../draw/ceremony';
 import { maskName, maskPhone } from '../privacy';
@@ -41,7 +42,7 @@ interface EventRow {
 interface LoadedShow {
   event: EventRow;
   state: ShowState;
-  log: (LogEntry & { idempotencyKey: string | null })[];
+  log: StoredLogEntry[];
 }
 
 interface PersonRow {
@@ -216,26 +217,7 @@ export class ShowService {
       rollSeconds: settings.rollSeconds,
       judges: (settings.judges ?? []).map((j) => ({ seat: j.seat, recusals: j.recusals })),
     });
-    const rows = this.db.prepare('SELECT * FROM show_log WHERE event_id = ? ORDER BY seq').all(eventId) as {
-      seq: number;
-      at: string;
-      actor: string;
-      type: string;
-      payload: string;
-      idempotency_key: string | null;
-      prev_hash: string;
-      hash: string;
-    }[];
-    const log = rows.map((r) => ({
-      seq: r.seq,
-      at: r.at,
-      actor: r.actor,
-      type: r.type,
-      payload: JSON.parse(r.payload) as unknown,
-      prevHash: r.prev_hash,
-      hash: r.hash,
-      idempotencyKey: r.idempotency_key,
-    }));
+    const log = readLog(this.db, SHOW_LOG, eventId);
     for (const entry of log) {
       const result = transition(state, { type: entry.type, ...(entry.payload as object) } as ShowCommand);
       if (!result.ok) throw new Error(`show ${eventId} log entry ${entry.seq} does not replay: ${result.message}`);
@@ -284,21 +266,7 @@ export class ShowService {
       effect.type === 'draw' ? [effect.command as DrawCommand] : [],
     );
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          'INSERT INTO show_log (event_id, seq, at, actor, type, payload, idempotency_key, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          eventId,
-          entry.seq,
-          entry.at,
-          entry.actor,
-          entry.type,
-          canonicalJson(entry.payload),
-          envelope.idempotencyKey,
-          entry.prevHash,
-          entry.hash,
-        );
+      appendLogRow(this.db, SHOW_LOG, eventId, entry, envelope.idempotencyKey);
       if (drawCommands.length > 0) this.draws.record(show.event.draw_id as string, drawCommands, actor, iso);
     })();
     this.loaded.set(eventId, {
