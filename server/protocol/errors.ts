@@ -54,6 +54,8 @@ export const ERROR_CATALOGUE = {
   SHOW_JUDGING_CLOSED: { status: 409, message: '评分未开放或已锁定' },
   SHOW_STALE_SUBMISSION: { status: 409, message: '这份评分不是针对当前正在评分的人员' },
   SHOW_RECUSED: { status: 409, message: '本轮回避，不参加评分' },
+  SHOW_GRAPHIC_UNAVAILABLE: { status: 409, message: '这个画面现在还没有内容' },
+  SHOW_NOTHING_CUED: { status: 409, message: '预览中没有画面可切出' },
   JUDGE_JOIN_INVALID: { status: 401, message: '席位链接或 PIN 不正确' },
   JUDGE_SEAT_TAKEN: { status: 409, message: '该席位已在另一台设备上使用；请工作人员先释放席位' },
   INTERNAL: { status: 500, message: '服务器内部错误' },

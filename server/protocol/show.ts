@@ -79,6 +79,38 @@ export const EventSummarySchema = Type.Object({
 });
 export type EventSummary = Static<typeof EventSummarySchema>;
 
+/** The graphics of the broadcast overlay, one per step of the run-of-show. */
+export const GRAPHICS = [
+  'opening',
+  'entropy',
+  'roll',
+  'auditee',
+  'countdown',
+  'households',
+  'judges',
+  'result',
+  'summary',
+] as const;
+export type Graphic = (typeof GRAPHICS)[number];
+export const GraphicSchema = Type.Union(GRAPHICS.map((g) => Type.Literal(g)) as [ReturnType<typeof Type.Literal>]);
+
+export const GRAPHIC_LABEL: Record<Graphic, string> = {
+  opening: '开场卡',
+  entropy: '公开随机数',
+  roll: '摇号',
+  auditee: '人员字幕条',
+  countdown: '述职倒计时',
+  households: '入户核实',
+  judges: '评委评分',
+  result: '本轮结果',
+  summary: '本场汇总',
+};
+
+const GraphicCueSchema = Type.Object({
+  graphic: GraphicSchema,
+  round: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+});
+
 /** Operators' commands; the server adds the time. Irreversible ones are listed in run-of-show.ts. */
 export const ShowCommandBodySchema = Type.Union([
   Type.Object({ type: Type.Literal('open') }, { additionalProperties: false }),
@@ -136,6 +168,17 @@ export const ShowCommandBodySchema = Type.Union([
   Type.Object({ type: Type.Literal('revealScores') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('showResult') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('close') }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('cue'),
+      graphic: GraphicSchema,
+      round: Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('take') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('clearAll') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('setBug'), visible: Type.Boolean() }, { additionalProperties: false }),
 ]);
 export type ShowCommandBody = Static<typeof ShowCommandBodySchema>;
 
@@ -189,6 +232,34 @@ const AuditeeViewSchema = Type.Object({
   gridPath: Type.String(),
 });
 
+/** The scoring of a round, computed on the server by the scoring rules (see server/scoring). */
+const RoundScoreViewSchema = Type.Object({
+  judges: Type.Union([
+    Type.Object({
+      counted: Type.Array(Type.Integer()),
+      droppedHigh: Type.Array(Type.Integer()),
+      droppedLow: Type.Array(Type.Integer()),
+      method: Type.String(),
+      finalHundredths: Type.Integer(),
+      announcement: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+  households: Type.Object({
+    sampled: Type.Integer(),
+    reached: Type.Integer(),
+    counted: Type.Integer(),
+    satisfied: Type.Integer(),
+    confirmed: Type.Integer(),
+    satisfactionRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
+    responseRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
+    scoreHundredths: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  combinedHundredths: Type.Union([Type.Integer(), Type.Null()]),
+  tier: Type.Union([Type.String(), Type.Null()]),
+});
+export type RoundScoreView = Static<typeof RoundScoreViewSchema>;
+
 /** Judging of a round as a role may see it: scores only for staff, and for all after the reveal. */
 const JudgingViewSchema = Type.Object({
   seats: Type.Array(
@@ -205,7 +276,15 @@ export const RoundViewSchema = Type.Object({
   index: Type.Integer(),
   step: Type.String(),
   auditee: AuditeeViewSchema,
-  roll: Type.Object({ startsAt: Type.Number(), landsAt: Type.Number() }),
+  /**
+   * The roll, scheduled in server time. The reel is a sample of the real pool, fixed by the draw,
+   * ending on the drawn auditee: every output shows the same frame at the same moment.
+   */
+  roll: Type.Object({
+    startsAt: Type.Number(),
+    landsAt: Type.Number(),
+    reel: Type.Array(Type.Object({ number: Type.String(), name: Type.String() })),
+  }),
   replacedAuditees: Type.Array(Type.Object({ number: Type.String(), name: Type.String(), reason: Type.String() })),
   report: Type.Object({
     durationMs: Type.Number(),
@@ -215,6 +294,8 @@ export const RoundViewSchema = Type.Object({
   }),
   households: Type.Array(HouseholdViewSchema),
   judging: JudgingViewSchema,
+  /** Computed from the published scores once they are revealed (null before). */
+  score: Type.Union([RoundScoreViewSchema, Type.Null()]),
 });
 export type RoundView = Static<typeof RoundViewSchema>;
 
@@ -240,6 +321,14 @@ export const ShowSnapshotSchema = Type.Object({
     entropy: Type.Union([Type.String(), Type.Null()]),
     secret: Type.Union([Type.String(), Type.Null()]),
     seed: Type.Union([Type.String(), Type.Null()]),
+    /** The plan's scope in words (which part of the county, units, industries). */
+    scope: Type.String(),
+  }),
+  /** What the outputs show: program (on air), preview (cued) and the event bug. */
+  air: Type.Object({
+    program: Type.Union([GraphicCueSchema, Type.Null()]),
+    preview: Type.Union([GraphicCueSchema, Type.Null()]),
+    bug: Type.Boolean(),
   }),
   rounds: Type.Array(RoundViewSchema),
   logHead: Type.String(),
@@ -279,6 +368,8 @@ export interface ClientToServerEvents {
   'show:sync': (ack: (snapshot: ShowSnapshot) => void) => void;
   /** A judge's score for the round and auditee it was entered for; the id makes retries safe. */
   'judge:submit': (submission: JudgeSubmission, ack: (answer: CommandAck) => void) => void;
+  /** The server's clock, so outputs schedule the roll and the countdown in server time. */
+  'clock:sync': (ack: (serverTime: number) => void) => void;
   /** Operator only: ask one connected output to reload. */
   'output:reload': (target: { socketId: string }, ack: (answer: { ok: true } | ErrorBody) => void) => void;
 }

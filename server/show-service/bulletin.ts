@@ -7,8 +7,8 @@ const escapeHtml = (text: string) =>
   );
 
 /** A plan's scope in words: which part of the county, which units and industries. */
-function scopeOf(event: EventSummary): string {
-  const rule = event.settings.plan.eligibility;
+export function scopeOf(plan: EventSummary['settings']['plan']): string {
+  const rule = plan.eligibility;
   const parts = [
     rule.grid.length === 0 ? '全县' : rule.grid.map((path) => path.join(' / ')).join('、'),
     rule.units.length > 0 ? `单位：${rule.units.join('、')}` : '',
@@ -35,7 +35,7 @@ export function renderBulletin(event: EventSummary, snapshot: ShowSnapshot, veri
     ['活动', `${event.title}${event.rehearsal ? '（演练，不计入正式记录）' : ''}`],
     ['日期与地点', `${event.eventDate}\u3000${event.venue}`],
     ['形式', EVENT_MODE_LABEL[event.mode]],
-    ['抽取范围', scopeOf(event)],
+    ['抽取范围', scopeOf(event.settings.plan)],
     [
       '抽取人数',
       `${count}；每人抽取联系对象 ${plan.contactsPerAuditee} 名；递补上限：人员 ${plan.replacementCaps.auditees} 次，每人联系对象 ${plan.replacementCaps.contactsPerAuditee} 次`,

@@ -142,6 +142,10 @@ export function attachRealtime(
       ack({ ok: true });
     });
 
+    socket.on('clock:sync', (ack) => {
+      if (typeof ack === 'function') ack(shows.now());
+    });
+
     socket.on('show:sync', (ack) => {
       if (typeof ack === 'function') ack(shows.snapshot(eventId, role, socket.data.seat));
     });

@@ -24,6 +24,9 @@ import { canonicalJson } from '../draw/canonical-json';
 import type { DrawCommand } from '../draw/ceremony';
 import { maskName, maskPhone } from '../privacy';
 import type { DrawService } from '../draw-service/draw-service';
+import { rollReel } from '../show/roll-reel';
+import { DEFAULT_SCORING_RULES, scoreRound } from '../scoring/scoring';
+import { scopeOf } from './bulletin';
 
 interface EventRow {
   id: string;
@@ -64,6 +67,8 @@ interface PersonRow {
 export class ShowService {
   private readonly loaded = new Map<string, LoadedShow>();
   private readonly listeners = new Set<(eventId: string) => void>();
+  /** Roll reels with their names, by event, round and drawn auditee (fixed once drawn). */
+  private readonly reels = new Map<string, { number: string; name: string }[]>();
 
   constructor(
     private readonly db: Db,
@@ -228,6 +233,11 @@ export class ShowService {
     return loaded;
   }
 
+  /** Server time in ms: outputs align their roll and countdown to it. */
+  now(): number {
+    return this.clock().getTime();
+  }
+
   revision(eventId: string): number {
     return this.load(eventId).log.length;
   }
@@ -281,7 +291,8 @@ export class ShowService {
   /** The state for a role. Households' names and phones are masked here for all but staff. */
   snapshot(eventId: string, role: ClientRole, judgeSeat: number | null = null): ShowSnapshot {
     const { event, state, log } = this.load(eventId);
-    const judges = (JSON.parse(event.settings) as EventSettings).judges ?? [];
+    const settings = JSON.parse(event.settings) as EventSettings;
+    const judges = settings.judges ?? [];
     const versionId = state.draw.roster.versionId;
     const staff = role === 'staff';
     const auditee = (number: string) => this.person('auditees', versionId, number);
@@ -307,9 +318,12 @@ export class ShowService {
         entropy: state.draw.entropy,
         secret: state.draw.secret,
         seed: state.draw.seed,
+        scope: scopeOf(settings.plan),
       },
+      air: state.air,
       rounds: state.rounds.map((round) => {
         const person = auditee(round.auditeeNumber);
+        const revealed = round.step === 'scores-revealed' || round.step === 'result';
         return {
           index: round.index,
           step: round.step,
@@ -320,7 +334,7 @@ export class ShowService {
             post: person?.post ?? '',
             gridPath: person ? [person.town, person.area, person.village].filter(Boolean).join(' / ') : '',
           },
-          roll: round.roll,
+          roll: { ...round.roll, reel: this.reel(eventId, state, round.index, round.auditeeNumber) },
           replacedAuditees: round.replacedAuditees.map((r) => ({
             number: r.number,
             name: auditee(r.number)?.name ?? '',
@@ -341,10 +355,35 @@ export class ShowService {
             };
           }),
           judging: this.judgingView(state, round, judges, role, judgeSeat),
+          score: revealed
+            ? scoreRound(
+                round.scores,
+                round.households.map((h) => ({
+                  outcome: h.outcome,
+                  satisfaction: h.satisfaction,
+                  replaced: h.replaced !== null,
+                })),
+                DEFAULT_SCORING_RULES,
+              )
+            : null,
         };
       }),
       logHead: log.at(-1)?.hash ?? '',
     };
+  }
+
+  private reel(eventId: string, state: ShowState, round: number, drawn: string): { number: string; name: string }[] {
+    const key = `${eventId}:${round}:${drawn}`;
+    const cached = this.reels.get(key);
+    if (cached) return cached;
+    const pool = state.draw.pool.auditees.map((a) => a.number);
+    const versionId = state.draw.roster.versionId;
+    const reel = rollReel(pool, drawn, `${state.draw.drawId}:${round}:${drawn}`).map((number) => ({
+      number,
+      name: this.person('auditees', versionId, number)?.name ?? '',
+    }));
+    this.reels.set(key, reel);
+    return reel;
   }
 
   /** Who has submitted, and the scores only where the role may see them (never another judge's before the reveal). */

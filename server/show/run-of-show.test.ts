@@ -4,6 +4,7 @@ import { applyDrawCommand } from '../draw/ceremony';
 import {
   IRREVERSIBLE_COMMANDS,
   initialShow,
+  graphicUnavailable,
   remainingMs,
   transition,
   type ShowCommand,
@@ -82,6 +83,10 @@ function commandsFor(state: ShowState): ShowCommand[] {
     { type: 'revealScores', at: T0 },
     { type: 'showResult', at: T0 },
     { type: 'close', at: T0 },
+    { type: 'cue', at: T0, graphic: 'opening', round: null },
+    { type: 'take', at: T0 },
+    { type: 'clearAll', at: T0 },
+    { type: 'setBug', at: T0, visible: true },
     {
       type: 'submitScore',
       at: T0,
@@ -114,11 +119,21 @@ const LEGAL: Record<string, ShowCommand['type'][]> = {
   closed: [],
 };
 
+/** The outputs stay under the operator's hand in every situation; a take needs something cued. */
+const ALWAYS_LEGAL: ShowCommand['type'][] = ['cue', 'clearAll', 'setBug'];
+
 describe('run-of-show transitions, every command in every situation', () => {
   const all = situations();
   const cases = Object.entries(all).flatMap(([name, state]) =>
     commandsFor(state).map(
-      (command) => [name, command.type, state, command, LEGAL[name]?.includes(command.type) ?? false] as const,
+      (command) =>
+        [
+          name,
+          command.type,
+          state,
+          command,
+          (LEGAL[name]?.includes(command.type) ?? false) || ALWAYS_LEGAL.includes(command.type),
+        ] as const,
     ),
   );
   it.each(cases)('%s + %s', (_name, _type, state, command, legal) => {
@@ -347,5 +362,69 @@ describe('run-of-show behaviour', () => {
         'revealScores',
       ].sort(),
     );
+  });
+});
+
+describe('what is on air', () => {
+  const all = situations();
+  const program = (state: ShowState | undefined) => state?.air.program;
+
+  it('each step brings its own graphic on air; opening the show shows the bug', () => {
+    expect(all.sealed?.air).toEqual({ program: null, preview: null, bug: false });
+    expect(all.live?.air).toEqual({ program: { graphic: 'opening', round: null }, preview: null, bug: true });
+    expect(program(all.entropyLocked)).toEqual({ graphic: 'entropy', round: null });
+    expect(program(all.revealed)).toEqual({ graphic: 'entropy', round: null });
+    expect(program(all.drawing)).toEqual({ graphic: 'roll', round: 0 });
+    expect(program(all.presented)).toEqual({ graphic: 'auditee', round: 0 });
+    expect(program(all.reporting)).toEqual({ graphic: 'countdown', round: 0 });
+    expect(program(all.reported)).toEqual({ graphic: 'countdown', round: 0 });
+    expect(program(all.households)).toEqual({ graphic: 'households', round: 0 });
+    expect(program(all.callsDone)).toEqual({ graphic: 'households', round: 0 });
+    expect(program(all.judging)).toEqual({ graphic: 'judges', round: 0 });
+    expect(program(all.scoresRevealed)).toEqual({ graphic: 'judges', round: 0 });
+    expect(program(all.result)).toEqual({ graphic: 'result', round: 0 });
+    expect(program(all.closed)).toEqual({ graphic: 'summary', round: null });
+  });
+
+  it('cue puts a graphic on preview; take puts it on air and empties the preview', () => {
+    let state = run(all.callsDone as ShowState, { type: 'cue', at: T0, graphic: 'auditee', round: 0 });
+    expect(state.air.preview).toEqual({ graphic: 'auditee', round: 0 });
+    expect(program(state)).toEqual({ graphic: 'households', round: 0 });
+    state = run(state, { type: 'take', at: T0 });
+    expect(state.air).toMatchObject({ program: { graphic: 'auditee', round: 0 }, preview: null });
+    expect(transition(state, { type: 'take', at: T0 })).toMatchObject({ ok: false, code: 'SHOW_NOTHING_CUED' });
+  });
+
+  it('clear all empties the program and the bug at once, even after the show closed, and keeps the preview', () => {
+    let state = run(all.closed as ShowState, { type: 'cue', at: T0, graphic: 'result', round: 0 });
+    state = run(state, { type: 'clearAll', at: T0 });
+    expect(state.air).toEqual({ program: null, preview: { graphic: 'result', round: 0 }, bug: false });
+    state = run(state, { type: 'setBug', at: T0, visible: true });
+    expect(state.air.bug).toBe(true);
+  });
+
+  it('refuses to cue a graphic that has nothing to show yet', () => {
+    const cases: [string, Parameters<typeof graphicUnavailable>[1], boolean][] = [
+      ['live', { graphic: 'entropy', round: null }, false],
+      ['entropyLocked', { graphic: 'entropy', round: null }, true],
+      ['revealed', { graphic: 'roll', round: 0 }, false],
+      ['drawing', { graphic: 'roll', round: 0 }, true],
+      ['drawing', { graphic: 'roll', round: null }, false],
+      ['drawing', { graphic: 'roll', round: 1 }, false],
+      ['reported', { graphic: 'households', round: 0 }, false],
+      ['households', { graphic: 'households', round: 0 }, true],
+      ['callsDone', { graphic: 'judges', round: 0 }, false],
+      ['judging', { graphic: 'judges', round: 0 }, true],
+      ['scoresRevealed', { graphic: 'result', round: 0 }, false],
+      ['result', { graphic: 'result', round: 0 }, true],
+      ['scoresRevealed', { graphic: 'summary', round: null }, false],
+      ['result', { graphic: 'summary', round: null }, true],
+      ['sealed', { graphic: 'opening', round: null }, true],
+    ];
+    for (const [name, cue, available] of cases) {
+      const result = transition(all[name] as ShowState, { type: 'cue', at: T0, ...cue });
+      expect({ name, cue, ok: result.ok }).toEqual({ name, cue, ok: available });
+      if (!result.ok) expect(result.code).toBe('SHOW_GRAPHIC_UNAVAILABLE');
+    }
   });
 });

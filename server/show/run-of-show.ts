@@ -67,8 +67,29 @@ export interface JudgeSeat {
   recusals: string[];
 }
 
+import { GRAPHICS, GRAPHIC_LABEL, type Graphic } from '../protocol/show';
+export { GRAPHICS, GRAPHIC_LABEL, type Graphic };
+
+/** A graphic of a round (or of the whole show when round is null). */
+export interface GraphicCue {
+  graphic: Graphic;
+  round: number | null;
+}
+
+/**
+ * What the outputs show: the program (on air), the preview (cued, shown on the console's preview
+ * output) and the event bug. Steps put their own graphic on air (the step's button is the take);
+ * any other graphic is cued to preview, then taken.
+ */
+export interface AirState {
+  program: GraphicCue | null;
+  preview: GraphicCue | null;
+  bug: boolean;
+}
+
 export interface ShowState {
   status: ShowStatus;
+  air: AirState;
   rehearsal: boolean;
   draw: DrawState;
   reportMs: number;
@@ -99,6 +120,10 @@ export type ShowCommand =
   | { type: 'revealScores'; at: number }
   | { type: 'showResult'; at: number }
   | { type: 'close'; at: number }
+  | { type: 'cue'; at: number; graphic: Graphic; round: number | null }
+  | { type: 'take'; at: number }
+  | { type: 'clearAll'; at: number }
+  | { type: 'setBug'; at: number; visible: boolean }
   /** From a judge's tablet: tied to the round and the auditee it was entered for. */
   | {
       type: 'submitScore';
@@ -124,7 +149,9 @@ export type ShowErrorCode =
   | 'SHOW_DRAW_REFUSED'
   | 'SHOW_JUDGING_CLOSED'
   | 'SHOW_STALE_SUBMISSION'
-  | 'SHOW_RECUSED';
+  | 'SHOW_RECUSED'
+  | 'SHOW_GRAPHIC_UNAVAILABLE'
+  | 'SHOW_NOTHING_CUED';
 
 /** What the server broadcasts beyond the new state: animation cues, notes for the log. */
 export type ShowEffect =
@@ -150,6 +177,7 @@ export function initialShow(
 ): ShowState {
   return {
     status: 'sealed',
+    air: { program: null, preview: null, bug: false },
     rehearsal: options.rehearsal,
     judges: options.judges ?? [],
     draw,
@@ -201,7 +229,93 @@ function withRound(state: ShowState, round: RoundState): ShowState {
   return { ...state, rounds: state.rounds.map((r) => (r.index === round.index ? round : r)) };
 }
 
+/** The graphic a step brings on air with it: the step's button is its take. */
+const STEP_GRAPHIC: Partial<Record<ShowCommand['type'], Graphic>> = {
+  open: 'opening',
+  lockEntropy: 'entropy',
+  reveal: 'entropy',
+  drawAuditee: 'roll',
+  replaceAuditee: 'roll',
+  presentAuditee: 'auditee',
+  startReport: 'countdown',
+  drawHouseholds: 'households',
+  openJudging: 'judges',
+  revealScores: 'judges',
+  showResult: 'result',
+  close: 'summary',
+};
+
+/** Whether a graphic has something to show yet (a reason in Chinese when it does not). */
+export function graphicUnavailable(state: ShowState, cue: GraphicCue): string | null {
+  const round = cue.round === null ? undefined : state.rounds[cue.round];
+  if (cue.round !== null && !round) return `没有第 ${cue.round + 1} 轮`;
+  const needRound = () => (round ? null : `「${GRAPHIC_LABEL[cue.graphic]}」须指定轮次`);
+  switch (cue.graphic) {
+    case 'opening':
+      return null;
+    case 'entropy':
+      return state.draw.entropy === null ? '公开随机数尚未锁定' : null;
+    case 'roll':
+    case 'auditee':
+    case 'countdown':
+      return needRound();
+    case 'households':
+      return needRound() ?? ((round as RoundState).households.length === 0 ? '本轮尚未抽取联系对象' : null);
+    case 'judges':
+      return (
+        needRound() ??
+        (['judging', 'judging-locked', 'scores-revealed', 'result'].includes((round as RoundState).step)
+          ? null
+          : '本轮尚未开始评分')
+      );
+    case 'result':
+      return needRound() ?? ((round as RoundState).step === 'result' ? null : '本轮结果尚未公布');
+    case 'summary':
+      return state.rounds.some((r) => r.step === 'result') ? null : '还没有完成的轮次';
+  }
+}
+
 export function transition(state: ShowState, command: ShowCommand): ShowResult {
+  const result = stepTransition(state, command);
+  const graphic = STEP_GRAPHIC[command.type];
+  if (!result.ok || graphic === undefined) return result;
+  const next = result.state;
+  const round = graphic === 'opening' || graphic === 'entropy' || graphic === 'summary' ? null : next.rounds.length - 1;
+  return {
+    ...result,
+    state: { ...next, air: { ...next.air, program: { graphic, round }, bug: next.air.bug || command.type === 'open' } },
+  };
+}
+
+function airCommand(
+  state: ShowState,
+  command: Extract<ShowCommand, { type: 'cue' | 'take' | 'clearAll' | 'setBug' }>,
+): ShowResult {
+  const air = state.air;
+  switch (command.type) {
+    case 'cue': {
+      if (!(GRAPHICS as readonly string[]).includes(command.graphic)) return refuse('SHOW_BAD_VALUE', '没有这个画面');
+      const cue = { graphic: command.graphic, round: command.round };
+      const unavailable = graphicUnavailable(state, cue);
+      if (unavailable) return refuse('SHOW_GRAPHIC_UNAVAILABLE', unavailable);
+      return { ok: true, state: { ...state, air: { ...air, preview: cue } }, effects: [] };
+    }
+    case 'take':
+      if (air.preview === null) return refuse('SHOW_NOTHING_CUED', '预览中没有画面可切出');
+      return { ok: true, state: { ...state, air: { ...air, program: air.preview, preview: null } }, effects: [] };
+    case 'clearAll':
+      // The panic button: nothing on air, at once. The preview stays cued.
+      return { ok: true, state: { ...state, air: { ...air, program: null, bug: false } }, effects: [] };
+    case 'setBug':
+      return { ok: true, state: { ...state, air: { ...air, bug: command.visible } }, effects: [] };
+  }
+}
+
+function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
+  // The outputs stay under the operator's hand before the show opens and after it closes (panic clear above all).
+  if (command.type === 'cue' || command.type === 'take' || command.type === 'clearAll' || command.type === 'setBug') {
+    return airCommand(state, command);
+  }
   if (state.status === 'closed') return refuse('SHOW_CLOSED', '本场抽查已结束');
   if (command.type === 'open') {
     if (state.status !== 'sealed') return refuse('SHOW_ALREADY_OPEN', '直播已开始');

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import {
+  aggregateJudges,
+  DEFAULT_SCORING_RULES as rules,
+  formatFinal,
+  formatScore,
+  householdSatisfaction,
+  roundDiv,
+  scoreRound,
+  tierOf,
+  type HouseholdAnswer,
+} from './scoring';
+
+const seats = (...values: number[]) => values.map((v, i) => ({ seat: i + 1, hundredths: Math.round(v * 100) }));
+
+describe('numbers as read aloud', () => {
+  it('formats scores and finals', () => {
+    expect(formatScore(9500)).toBe('95');
+    expect(formatScore(9250)).toBe('92.5');
+    expect(formatScore(8767)).toBe('87.67');
+    expect(formatScore(8705)).toBe('87.05');
+    expect(formatFinal(9000)).toBe('90.00');
+    expect(formatFinal(8705)).toBe('87.05');
+  });
+  it('rounds halves up', () => {
+    expect(roundDiv(1, 2)).toBe(1);
+    expect(roundDiv(5, 3)).toBe(2);
+    expect(roundDiv(4, 3)).toBe(1);
+    expect(roundDiv(0, 7)).toBe(0);
+  });
+});
+
+describe('judges', () => {
+  it('drops one highest and one lowest of seven and averages the rest (worked example)', () => {
+    // 88 92 85 90 95 87 91 → drop 95 (seat 5) and 85 (seat 3); (88+92+90+87+91)/5 = 89.6
+    const result = aggregateJudges(seats(88, 92, 85, 90, 95, 87, 91), rules);
+    expect(result?.droppedHigh).toEqual([5]);
+    expect(result?.droppedLow).toEqual([3]);
+    expect(result?.counted).toEqual([1, 2, 4, 6, 7]);
+    expect(result?.finalHundredths).toBe(8960);
+    expect(result?.announcement).toBe('去掉一个最高分 95，去掉一个最低分 85，最后得分 89.60');
+  });
+  it('a tie drops only one copy, the lowest seat number', () => {
+    // 90 95 95 80 80 → drop 95 (seat 2) and 80 (seat 4); (90+95+80)/3 = 88.33
+    const result = aggregateJudges(seats(90, 95, 95, 80, 80), rules);
+    expect(result?.droppedHigh).toEqual([2]);
+    expect(result?.droppedLow).toEqual([4]);
+    expect(result?.finalHundredths).toBe(8833);
+  });
+  it('all equal: still drops one of each and keeps the value', () => {
+    const result = aggregateJudges(seats(90, 90, 90, 90), rules);
+    // The lowest seat goes as the lowest score; of the rest, the lowest seat goes as the highest.
+    expect(result?.droppedLow).toEqual([1]);
+    expect(result?.droppedHigh).toEqual([2]);
+    expect(result?.finalHundredths).toBe(9000);
+  });
+  it('rounds the mean to two decimals, halves up', () => {
+    // 80.01 80.02 → mean 80.015 → 80.02
+    expect(aggregateJudges(seats(80.01, 80.02), rules)?.finalHundredths).toBe(8002);
+  });
+  it('drops two of each when the rules say so', () => {
+    const result = aggregateJudges(seats(60, 70, 80, 90, 100, 75, 85), { ...rules, trimEachSide: 2 });
+    expect(result?.droppedHigh.sort()).toEqual([4, 5]);
+    expect(result?.droppedLow.sort()).toEqual([1, 2]);
+    expect(result?.finalHundredths).toBe(8000);
+    expect(result?.announcement).toBe('去掉两个最高分 100、90，去掉两个最低分 60、70，最后得分 80.00');
+  });
+  it('three judges: mean of the closest two; evenly spread: the middle', () => {
+    expect(aggregateJudges(seats(70, 88, 90), rules)).toMatchObject({
+      counted: [2, 3],
+      droppedLow: [1],
+      droppedHigh: [],
+      finalHundredths: 8900,
+    });
+    expect(aggregateJudges(seats(70, 72, 90), rules)?.finalHundredths).toBe(7100);
+    expect(aggregateJudges(seats(70, 80, 90), rules)?.finalHundredths).toBe(8000);
+  });
+  it('two judges or one: the mean; none: nothing', () => {
+    expect(aggregateJudges(seats(85, 90), rules)?.finalHundredths).toBe(8750);
+    expect(aggregateJudges(seats(85), rules)?.announcement).toBe('1 位评委平均，最后得分 85.00');
+    expect(aggregateJudges([], rules)).toBeNull();
+  });
+  it('does not depend on the order the scores arrived in', () => {
+    const values = seats(88, 92, 85, 90, 95, 87, 91);
+    expect(aggregateJudges([...values].reverse(), rules)).toEqual(aggregateJudges(values, rules));
+  });
+});
+
+describe('households', () => {
+  const answer = (outcome: string | null, satisfaction: string | null, replaced = false): HouseholdAnswer => ({
+    outcome,
+    satisfaction,
+    replaced,
+  });
+  it('maps 满意 100, 基本满意 75, 不满意 55 and leaves 不了解 and the unreached out', () => {
+    const summary = householdSatisfaction(
+      [
+        answer('属实', '满意'),
+        answer('属实', '基本满意'),
+        answer('不符', '不满意'),
+        answer('属实', '不了解'),
+        answer('未联系上', null),
+        answer('属实', '满意', true),
+      ],
+      rules,
+    );
+    expect(summary).toEqual({
+      sampled: 5,
+      reached: 4,
+      counted: 3,
+      satisfied: 2,
+      confirmed: 3,
+      satisfactionRateHundredths: 6667,
+      responseRateHundredths: 8000,
+      // (100 + 75 + 55) / 3 = 76.67
+      scoreHundredths: 7667,
+    });
+  });
+  it('nothing counted: no rate and no score', () => {
+    expect(householdSatisfaction([answer('未联系上', null)], rules)).toMatchObject({
+      satisfactionRateHundredths: null,
+      scoreHundredths: null,
+      responseRateHundredths: 0,
+    });
+  });
+});
+
+describe('the round', () => {
+  it('combines judges 60% and households 40%, then finds the tier', () => {
+    const result = scoreRound(
+      seats(88, 92, 85, 90, 95, 87, 91),
+      [
+        { outcome: '属实', satisfaction: '满意', replaced: false },
+        { outcome: '属实', satisfaction: '基本满意', replaced: false },
+      ],
+      rules,
+    );
+    // households (100 + 75) / 2 = 87.5; 89.6 × 0.6 + 87.5 × 0.4 = 53.76 + 35 = 88.76
+    expect(result.combinedHundredths).toBe(8876);
+    expect(result.tier).toBe('良好');
+  });
+  it('one part missing: the other alone', () => {
+    expect(scoreRound(seats(91), [], rules)).toMatchObject({ combinedHundredths: 9100, tier: '优秀' });
+    expect(scoreRound([], [{ outcome: '属实', satisfaction: '不满意', replaced: false }], rules)).toMatchObject({
+      combinedHundredths: 5500,
+      tier: '不合格',
+    });
+    expect(scoreRound([], [], rules)).toMatchObject({ combinedHundredths: null, tier: null });
+  });
+  it('tiers by threshold, inclusive', () => {
+    expect(tierOf(9000, rules)).toBe('优秀');
+    expect(tierOf(8999, rules)).toBe('良好');
+    expect(tierOf(6000, rules)).toBe('合格');
+    expect(tierOf(5999, rules)).toBe('不合格');
+  });
+});
