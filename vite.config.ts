@@ -13,6 +13,7 @@ export default defineConfig({
       input: {
         console: 'console-ui/index.html',
         verify: 'console-ui/verify.html',
+        overlay: 'overlay/index.html',
       },
     },
   },

@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 /** Tests run in Node: unit tests beside the code, integration and browser tests in tests/. */
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: [
+      'server/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'overlay/**/*.test.ts',
+      'console-ui/**/*.test.ts',
+      'tests/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

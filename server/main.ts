@@ -38,6 +38,20 @@ if (registryIsEmpty(db) && process.env.CHOUCHA_DEMO !== '0') {
   );
 }
 
+/** Each open (sealed or live) event's output URLs with their read-only key, for OBS / vMix / CasparCG. */
+function overlayLines(base: string): string {
+  const open = app.services.shows.listEvents().filter((e) => e.status === 'sealed' || e.status === 'live');
+  if (open.length === 0) {
+    return `  ${PAGES.overlay.title}：活动封存后可用，地址带只读密钥（${base}${PAGES.overlay.path}?event=…&key=…）`;
+  }
+  return open
+    .map((event) => {
+      const url = `${base}${PAGES.overlay.path}?event=${event.id}&key=${encodeURIComponent(app.services.shows.overlayKey(event.id))}`;
+      return `  画面输出 · ${event.rehearsal ? '【演练】' : ''}${event.title}：${url}\n    预览输出：${url}&preview=1\u3000抠像绿底：${url}&bg=green`;
+    })
+    .join('\n');
+}
+
 await app.listen({ host, port });
 const address = app.server.address();
 const boundPort = typeof address === 'object' && address !== null ? address.port : port;
@@ -47,8 +61,10 @@ console.log(`
 choucha 摇号抽查 已启动${firstStart ? '（首次启动，已创建数据库）' : ''}
   数据库：${rel}
 ${Object.values(PAGES)
+  .filter((page) => page !== PAGES.overlay)
   .map((page) => `  ${page.title}：${base}${page.path}`)
   .join('\n')}
+${overlayLines(base)}
 
 登录：用户名 operator（操作员）或 supervisor（监督员）
 ${

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { AuditeeReasonSchema, ContactReasonSchema, DrawPlanSchema } from './draw';
 import type { ErrorBody } from './errors';
 
@@ -79,6 +79,12 @@ export const EventSummarySchema = Type.Object({
 });
 export type EventSummary = Static<typeof EventSummarySchema>;
 
+/**
+ * The judges' reveal, in server time from the reveal: each seat's score appears in turn, then the
+ * highest and lowest are struck through, then the final score. Every output shows the same moment.
+ */
+export const REVEAL_TIMING = { leadMs: 800, perSeatMs: 700, strikeMs: 900, finalMs: 900 } as const;
+
 /** The graphics of the broadcast overlay, one per step of the run-of-show. */
 export const GRAPHICS = [
   'opening',
@@ -92,7 +98,7 @@ export const GRAPHICS = [
   'summary',
 ] as const;
 export type Graphic = (typeof GRAPHICS)[number];
-export const GraphicSchema = Type.Union(GRAPHICS.map((g) => Type.Literal(g)) as [ReturnType<typeof Type.Literal>]);
+export const GraphicSchema = Type.Union(GRAPHICS.map((g) => Type.Literal(g))) as unknown as TUnion<TLiteral<Graphic>[]>;
 
 export const GRAPHIC_LABEL: Record<Graphic, string> = {
   opening: '开场卡',
@@ -294,6 +300,8 @@ export const RoundViewSchema = Type.Object({
   }),
   households: Type.Array(HouseholdViewSchema),
   judging: JudgingViewSchema,
+  /** Server time the scores were revealed; outputs show them in turn from then (REVEAL_TIMING). */
+  revealedAt: Type.Union([Type.Number(), Type.Null()]),
   /** Computed from the published scores once they are revealed (null before). */
   score: Type.Union([RoundScoreViewSchema, Type.Null()]),
 });

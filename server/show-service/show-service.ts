@@ -355,6 +355,7 @@ export class ShowService {
             };
           }),
           judging: this.judgingView(state, round, judges, role, judgeSeat),
+          revealedAt: round.revealedAt,
           score: revealed
             ? scoreRound(
                 round.scores,

@@ -59,6 +59,8 @@ export interface RoundState {
   households: HouseholdCall[];
   /** Each seat's current score for this round, in hundredths (integers keep the log canonical); a later submission before the lock replaces it. */
   scores: { seat: number; hundredths: number; submissionId: string; at: number }[];
+  /** Server time of the reveal: outputs show the seats' scores in turn from then on (see REVEAL_TIMING). */
+  revealedAt: number | null;
 }
 
 /** A judge's seat and the auditees the judge must not score (回避). */
@@ -371,6 +373,7 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
         report: { durationMs: state.reportMs, status: 'idle', runningSince: null, elapsedMs: 0 },
         households: [],
         scores: [],
+        revealedAt: null,
       };
       return {
         ok: true,
@@ -462,7 +465,11 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
     case 'revealScores': {
       const wrong = needStep('judging-locked');
       if (wrong) return wrong;
-      return { ok: true, state: withRound(state, { ...(round as RoundState), step: 'scores-revealed' }), effects: [] };
+      return {
+        ok: true,
+        state: withRound(state, { ...(round as RoundState), step: 'scores-revealed', revealedAt: command.at }),
+        effects: [],
+      };
     }
     case 'showResult': {
       const wrong = needStep('scores-revealed');

@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OVERLAY_LABEL_TEXT } from './label-text';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return /\.(svelte|ts)$/u.test(name) && !name.endsWith('.test.ts') && name !== 'label-text.ts' ? [path] : [];
+  });
+}
+
+/** Text that reaches the screen: code without its comments. */
+function shownText(source: string): string {
+  return source
+    .replace(/\/\*[\s\S]*?\*\//gu, '')
+    .replace(/<!--[\s\S]*?-->/gu, '')
+    .replace(/\/\/[^\n]*/gu, '');
+}
+
+describe('the overlay preloads every glyph of its labels', () => {
+  it('lists every non-ASCII character of the overlay sources and the labels they show', () => {
+    const files = [
+      ...sources(join(root, 'overlay', 'src')),
+      join(root, 'server', 'protocol', 'show.ts'),
+      join(root, 'server', 'protocol', 'draw.ts'),
+      join(root, 'server', 'scoring', 'scoring.ts'),
+    ];
+    const missing = new Set<string>();
+    for (const file of files) {
+      for (const char of shownText(readFileSync(file, 'utf8'))) {
+        if (char.charCodeAt(0) > 0x7f && !OVERLAY_LABEL_TEXT.includes(char)) missing.add(char);
+      }
+    }
+    expect([...missing].join('')).toBe('');
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * Every non-ASCII character the overlay's own labels use (and the protocol's labels it shows),
+ * loaded from the shipped font before a graphic is drawn, so no glyph is ever a box on air.
+ * A test checks this list against the sources.
+ */
+export const OVERLAY_LABEL_TEXT =
+  '·—…●✓✗、「」一三上不与专两个中主之了五交人他众优位低倒候值假停入全公共其册冻准出分到前单卡原去及取叫可号各合同名后员呼和哈四回因围在场均基备复好始姓委子字存完定实密封属岗差已布希常幕平序应度开待得总意户才承抽拒按掉接掷提摇播敏数整方无日时暂最未本机村束条果查核格次汇池法满演率现电画的目直码离秀种程稿符第等答算系练结绝综编群职联脱致良节范草补被见视览解计证评话误请诺赛轮输过近连述递通避部钟钥锁错镜间随集零面页项顺预验骰高（），：；';

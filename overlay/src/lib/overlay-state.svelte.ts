@@ -1,0 +1,216 @@
+import { io, type Socket } from 'socket.io-client';
+import { tick } from 'svelte';
+import type {
+  ClientToServerEvents,
+  RoundView,
+  ServerToClientEvents,
+  ShowSnapshot,
+  SocketAuth,
+} from '../../../server/protocol/show';
+import type { ErrorBody } from '../../../server/protocol/errors';
+import { ServerClock } from './server-clock';
+import { parseTemplateData, type TemplateData } from './template-data';
+import { OVERLAY_LABEL_TEXT } from './label-text';
+
+type OverlaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** What tests and the bench read from the page (nothing here affects what is shown). */
+export interface OverlayDiagnostics {
+  /** performance.now() when the first graphic state was drawn. */
+  readyAt: number | null;
+  /** Entrance transitions that actually animated (0 after a reload means nothing replayed). */
+  entrances: number;
+  /** Server time of the frame each round's roll first showed its result, by round. */
+  rollLandedAt: Record<number, number>;
+  /** Snapshots applied. */
+  applied: number;
+}
+
+declare global {
+  interface Window {
+    chouchaOverlay?: OverlayDiagnostics;
+  }
+}
+
+/** The globals CasparCG's HTML producer calls (window.stop is also the DOM's, so it is replaced). */
+interface TemplateApi {
+  play: () => void;
+  stop: () => void;
+  next: () => void;
+  update: (data: unknown) => void;
+}
+
+/** Characters the shipped font must have loaded before a state is drawn (no box glyphs on air). */
+function textOf(snapshot: ShowSnapshot): string {
+  const seen: Record<string, true> = {};
+  for (const char of JSON.stringify(snapshot)) if (char.charCodeAt(0) > 0x7f) seen[char] = true;
+  return Object.keys(seen).join('') + OVERLAY_LABEL_TEXT;
+}
+
+/**
+ * The output's state: the server's snapshot, drawn as it is. On load and on reconnect the
+ * graphic is drawn in its final state at once (no entrance animation); changes seen while
+ * watching animate. Under CasparCG the page stays blank until play().
+ */
+export class OverlayState {
+  snapshot = $state<ShowSnapshot | null>(null);
+  connection = $state<'waiting' | 'connecting' | 'connected' | 'offline' | 'refused'>('waiting');
+  error = $state('');
+  /** False while drawing a state found on load or reconnect. */
+  animate = $state(false);
+  /** CasparCG: blank until play(). */
+  playing = $state(true);
+  bg = $state('');
+  label = $state('');
+  readonly preview: boolean;
+  readonly clock = new ServerClock();
+  readonly diagnostics: OverlayDiagnostics = { readyAt: null, entrances: 0, rollLandedAt: {}, applied: 0 };
+
+  private socket: OverlaySocket | null = null;
+  private syncTimer: ReturnType<typeof setInterval> | null = null;
+  private pending: ShowSnapshot | null = null;
+  private applying = false;
+  private watching = false;
+
+  constructor(params: URLSearchParams, underCaspar: boolean) {
+    this.preview = params.get('preview') === '1';
+    this.bg = params.get('bg') ?? '';
+    this.label = params.get('label') ?? '';
+    this.playing = !underCaspar;
+    window.chouchaOverlay = this.diagnostics;
+  }
+
+  /** The graphic this output shows: the program, or on a preview output the cued graphic. */
+  get cue(): { graphic: string; round: RoundView | null } | null {
+    const snapshot = this.snapshot;
+    if (!snapshot || !this.playing) return null;
+    const cue = this.preview ? snapshot.air.preview : snapshot.air.program;
+    if (!cue) return null;
+    const round = cue.round === null ? null : (snapshot.rounds[cue.round] ?? null);
+    return { graphic: cue.graphic, round };
+  }
+
+  get bugVisible(): boolean {
+    return this.playing && (this.snapshot?.air.bug ?? false);
+  }
+
+  connect(eventId: string, key: string): void {
+    this.disconnect();
+    this.connection = 'connecting';
+    const auth: SocketAuth = {
+      eventId,
+      role: 'overlay',
+      key,
+      label: (this.label || (this.preview ? '预览输出' : '节目输出')).slice(0, 64),
+    };
+    const socket: OverlaySocket = io({ auth, transports: ['websocket'] });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.connection = 'connected';
+      this.error = '';
+      // A fresh connection starts from a full snapshot drawn as it stands, never replayed.
+      this.watching = false;
+      void this.syncClock(8);
+      this.syncTimer ??= setInterval(() => void this.syncClock(1), 30_000);
+    });
+    socket.on('disconnect', () => {
+      this.connection = 'offline';
+      this.watching = false;
+    });
+    socket.on('connect_error', (error) => {
+      const body = (error as { data?: ErrorBody }).data;
+      if (body?.error?.code) {
+        this.connection = 'refused';
+        this.error = body.error.message;
+        socket.disconnect();
+      } else this.connection = 'offline';
+    });
+    socket.on('show:snapshot', (snapshot) => this.receive(snapshot));
+    socket.on('presence:ping', (ack) => ack());
+    socket.on('output:reload', () => location.reload());
+  }
+
+  disconnect(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.syncTimer = null;
+  }
+
+  private async syncClock(samples: number): Promise<void> {
+    for (let i = 0; i < samples; i += 1) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 40));
+      const socket = this.socket;
+      if (!socket?.connected) return;
+      const t0 = ServerClock.local();
+      try {
+        const serverTime = await socket.timeout(2000).emitWithAck('clock:sync');
+        this.clock.sample(t0, serverTime, ServerClock.local());
+      } catch {
+        return;
+      }
+    }
+  }
+
+  private receive(snapshot: ShowSnapshot): void {
+    this.clock.roughly(snapshot.serverTime);
+    if (this.snapshot && snapshot.revision < this.snapshot.revision && snapshot.eventId === this.snapshot.eventId) {
+      return; // an older state arriving late
+    }
+    this.pending = snapshot;
+    if (!this.applying) void this.applyPending();
+  }
+
+  /** Applies the newest snapshot once the font has the glyphs it needs; older queued ones are skipped. */
+  private async applyPending(): Promise<void> {
+    this.applying = true;
+    try {
+      while (this.pending) {
+        const snapshot = this.pending;
+        this.pending = null;
+        const text = textOf(snapshot);
+        await Promise.all([
+          document.fonts.load("400 32px 'Noto Sans SC'", text),
+          document.fonts.load("700 32px 'Noto Sans SC'", text),
+        ]).catch(() => undefined);
+        this.animate = this.watching;
+        this.snapshot = snapshot;
+        this.diagnostics.applied += 1;
+        await tick();
+        if (this.diagnostics.readyAt === null) this.diagnostics.readyAt = performance.now();
+        this.watching = true;
+        this.animate = true;
+      }
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  /** CasparCG's template interface (also usable by any controller that calls these globals). */
+  installTemplateApi(connectWith: (data: TemplateData) => void): void {
+    const api = window as unknown as TemplateApi;
+    api.play = () => {
+      // What is on air when play() comes is drawn at once, as on a reload.
+      this.animate = false;
+      this.playing = true;
+      void tick().then(() => (this.animate = this.watching));
+    };
+    api.stop = () => {
+      this.playing = false;
+    };
+    // The show's steps come from the server; next() finishes any running entrance at once.
+    api.next = () => {
+      for (const animation of document.getAnimations()) {
+        // The live marker's blink repeats forever and cannot be finished.
+        if (animation.effect?.getComputedTiming().iterations !== Infinity) animation.finish();
+      }
+    };
+    api.update = (data: unknown) => {
+      const parsed = parseTemplateData(data);
+      if (parsed.bg !== undefined) this.bg = parsed.bg;
+      if (parsed.label !== undefined) this.label = parsed.label;
+      connectWith(parsed);
+    };
+  }
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { DrawPlan } from '../../server/protocol/draw';
+import type { CommandAck, EventSummary, SeatView, ShowCommandBody, ShowSnapshot } from '../../server/protocol/show';
+import { DEMO_PLAN } from './draw-fixture';
+import { ShowClient } from './show-client';
+import { loginCookie } from './test-app';
+
+/** Public entropy as a notary would type it from dice. */
+export const DICE = '31415926535897932384626433';
+
+export const JUDGE_NAMES = ['王人大', '李政协', '张代表', '刘专家', '陈群众'];
+
+/**
+ * A sealed event with five judges, driven through the real server by a staff socket, step by
+ * step, as the console would. Used by the overlay tests and the bench.
+ */
+export class ScriptedShow {
+  private constructor(
+    readonly app: FastifyInstance,
+    readonly base: string,
+    readonly event: EventSummary,
+    readonly overlayKey: string,
+    readonly staff: ShowClient,
+    private readonly seats: SeatView[],
+  ) {}
+
+  static async create(
+    app: FastifyInstance,
+    base: string,
+    options: { title?: string; plan?: DrawPlan; rollSeconds?: number; reportMinutes?: number } = {},
+  ): Promise<ScriptedShow> {
+    const cookie = await loginCookie(app);
+    const plan = options.plan ?? {
+      ...DEMO_PLAN,
+      auditees: { mode: 'total' as const, count: 2 },
+      contactsPerAuditee: 4,
+    };
+    const judges = JUDGE_NAMES.map((name, i) => ({ seat: i + 1, name, pin: `${i + 1}`.repeat(4), recusals: [] }));
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: { cookie },
+      payload: {
+        title: options.title ?? '示范县干部作风电视抽查',
+        eventDate: '2026-11-26',
+        venue: '县广播电视台演播厅',
+        mode: 'televised',
+        settings: {
+          plan,
+          reportMinutes: options.reportMinutes ?? 5,
+          rollSeconds: options.rollSeconds ?? 4,
+          judges,
+        },
+      },
+    });
+    if (created.statusCode !== 200) throw new Error(created.body);
+    const id = created.json<EventSummary>().id;
+    const sealed = await app.inject({ method: 'POST', url: `/api/events/${id}/seal`, headers: { cookie } });
+    if (sealed.statusCode !== 200) throw new Error(sealed.body);
+    const details = (await app.inject({ method: 'GET', url: `/api/events/${id}`, headers: { cookie } })).json<{
+      event: EventSummary;
+      overlayKey: string;
+    }>();
+    const seats = (await app.inject({ method: 'GET', url: `/api/events/${id}/seats`, headers: { cookie } })).json<
+      SeatView[]
+    >();
+    const staff = await ShowClient.connect(base, { eventId: id, role: 'staff', label: '测试操作台' }, cookie);
+    return new ScriptedShow(app, base, details.event, details.overlayKey, staff, seats);
+  }
+
+  overlayUrl(query = ''): string {
+    return `${this.base}/overlay?event=${this.event.id}&key=${encodeURIComponent(this.overlayKey)}${query}`;
+  }
+
+  get snapshot(): ShowSnapshot {
+    return this.staff.latest;
+  }
+
+  get round(): ShowSnapshot['rounds'][number] {
+    const round = this.snapshot.rounds.at(-1);
+    if (!round) throw new Error('no round yet');
+    return round;
+  }
+
+  /** Sends one command and waits until the staff socket has the new state. */
+  async run(command: ShowCommandBody): Promise<ShowSnapshot> {
+    const ack: CommandAck = await this.staff.send(command);
+    if (!ack.ok) throw new Error(`${command.type}: ${ack.error.code} ${ack.error.message}`);
+    return this.staff.until(ack.revision);
+  }
+
+  async open(): Promise<void> {
+    await this.run({ type: 'open' });
+  }
+
+  async entropyAndReveal(): Promise<void> {
+    await this.run({ type: 'lockEntropy', entropy: DICE });
+    await this.run({ type: 'reveal' });
+  }
+
+  /** Records every pending household: the first is replaced (no answer), the rest answer. */
+  async callHouseholds(
+    answers: { outcome: '属实' | '不符' | '未联系上'; satisfaction: string | null }[],
+  ): Promise<void> {
+    let first = true;
+    let i = 0;
+    for (;;) {
+      const pending = this.round.households.find((h) => h.replaced === null && h.outcome === null);
+      if (!pending) return;
+      await this.run({ type: 'setCallStatus', household: pending.number, callStatus: '呼叫中' });
+      if (first) {
+        first = false;
+        await this.run({ type: 'setCallStatus', household: pending.number, callStatus: '未接通' });
+        await this.run({ type: 'replaceHousehold', household: pending.number, reason: 'NO_ANSWER' });
+        continue;
+      }
+      const answer = answers[i % answers.length] as (typeof answers)[number];
+      i += 1;
+      await this.run({ type: 'setCallStatus', household: pending.number, callStatus: '已接通' });
+      await this.run({
+        type: 'recordOutcome',
+        household: pending.number,
+        outcome: answer.outcome,
+        satisfaction: answer.satisfaction as never,
+      });
+    }
+  }
+
+  /** Each judge joins its seat from a tablet and submits a score for the current round. */
+  async judgesScore(scores: number[]): Promise<void> {
+    const round = this.round;
+    for (const [i, score] of scores.entries()) {
+      const seat = this.seats[i] as SeatView;
+      const token = new URL(`http://x${seat.joinPath}`).searchParams.get('token') as string;
+      const joined = await this.app.inject({
+        method: 'POST',
+        url: '/api/judges/join',
+        payload: { eventId: this.event.id, seat: seat.seat, token, pin: seat.pin, deviceId: `tablet-${seat.seat}-x` },
+      });
+      if (joined.statusCode !== 200) throw new Error(joined.body);
+      const judge = await ShowClient.connect(this.base, {
+        eventId: this.event.id,
+        role: 'judge',
+        key: joined.json<{ judgeKey: string }>().judgeKey,
+      });
+      const ack = await judge.socket.timeout(5000).emitWithAck('judge:submit', {
+        submissionId: randomUUID().replace(/-/gu, ''),
+        round: round.index,
+        auditeeNumber: round.auditee.number,
+        score,
+      });
+      judge.close();
+      if (!ack.ok) throw new Error(`judge ${seat.seat}: ${ack.error.code}`);
+      await this.staff.until(ack.revision);
+    }
+  }
+
+  close(): void {
+    this.staff.close();
+  }
+}
