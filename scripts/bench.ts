@@ -18,6 +18,7 @@ import { systemClock, systemRandom } from '../server/runtime';
 import { defaultPlan } from '../server/draw/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import type { BenchRecord } from './bench/record';
+import { benchOverlay } from './bench/overlay';
 
 const ROOT = join(import.meta.dirname, '..');
 const records: BenchRecord[] = [];
@@ -290,13 +291,20 @@ async function benchRestart(): Promise<void> {
   await again.close();
 }
 
+// `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
+const SECTIONS = ['broadcast', 'restart', 'overlay', 'import', 'draw'] as const;
+const wanted = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
+const runs = (section: (typeof SECTIONS)[number]) => wanted.length === 0 || wanted.includes(section);
 try {
-  await benchBroadcast();
-  await benchRestart();
-  benchImport();
-  const db = await benchDemoLoad();
-  benchDraw(db);
-  db.close();
+  if (runs('broadcast')) await benchBroadcast();
+  if (runs('restart')) await benchRestart();
+  if (runs('overlay')) await benchOverlay(records, work);
+  if (runs('import')) benchImport();
+  if (runs('draw')) {
+    const db = await benchDemoLoad();
+    benchDraw(db);
+    db.close();
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -24,6 +24,9 @@ import type {
 } from '../server/protocol/show';
 
 const port = Number(process.env.PORT ?? 3000);
+/** `--pace SECONDS`: wait between steps, to watch the overlay (default: no wait). */
+const paceArg = process.argv.indexOf('--pace');
+const paceMs = paceArg >= 0 ? Math.max(0, Number(process.argv[paceArg + 1] ?? 2) * 1000) : 0;
 const say = (text: string) => console.log(text);
 
 async function serverAnswers(base: string): Promise<boolean> {
@@ -91,6 +94,14 @@ async function main(): Promise<void> {
   });
   const event = await api<EventSummary>('POST', `/api/events/${draft.id}/rehearsal`);
   say(`演练活动 ${event.id} 已封存（抽取 ${event.drawId}）`);
+  const { overlayKey } = await api<{ overlayKey: string }>('GET', `/api/events/${event.id}`);
+  say(
+    `画面输出（OBS / vMix / CasparCG，1920×1080）：${base}/overlay?event=${event.id}&key=${encodeURIComponent(overlayKey)}`,
+  );
+  if (paceMs > 0) {
+    say(`每步间隔 ${paceMs / 1000} 秒：现在可以在浏览器或 OBS 中打开上面的画面输出地址观看。`);
+    await new Promise((r) => setTimeout(r, Math.max(paceMs, 3000)));
+  }
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, {
     auth: { eventId: event.id, role: 'staff', label: '演练脚本' },
@@ -114,6 +125,11 @@ async function main(): Promise<void> {
     });
     if (!ack.ok) throw new Error(`${command.type}：${ack.error.message}（${ack.error.code}）`);
     latest = await socket.timeout(5000).emitWithAck('show:sync');
+    // Paced for watching: the roll and the reveal take their own time on air first.
+    if (paceMs > 0) {
+      const extra = command.type === 'drawAuditee' ? 5000 : command.type === 'revealScores' ? 6000 : 0;
+      await new Promise((r) => setTimeout(r, paceMs + extra));
+    }
   };
 
   await send({ type: 'open' });

@@ -68,7 +68,7 @@ export function pixel(png: Buffer, x: number, y: number): [number, number, numbe
 }
 
 /**
- * A graphic as the README shows it: composited over a studio-like backdrop (a transparent PNG is
+ * A graphic as the README shows it: composited over a flat studio-like backdrop (a transparent PNG is
  * unreadable on a white page) and halved to 960×540 to keep the repository small.
  */
 export function saveDocsFrame(png: Buffer, name: string): string {
@@ -76,8 +76,8 @@ export function saveDocsFrame(png: Buffer, name: string): string {
   const out = new PNG({ width: source.width / 2, height: source.height / 2 });
   for (let y = 0; y < out.height; y += 1) {
     for (let x = 0; x < out.width; x += 1) {
-      // Backdrop: a dark blue-grey gradient, like a lit studio behind the graphics.
-      const backdrop = [52 + (y / out.height) * 30, 62 + (y / out.height) * 28, 78 + (x / out.width) * 20];
+      // Backdrop: a flat studio grey-blue (flat keeps the PNGs small).
+      const backdrop = [60, 70, 86];
       const sum = [0, 0, 0];
       for (const [dx, dy] of [
         [0, 0],
