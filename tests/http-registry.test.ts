@@ -77,6 +77,9 @@ describe('staff login', () => {
       payload: { username: 'operator', password: 'operator-test-pass' },
     });
     expect(String(response.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/u);
+    // A lifetime (12 h), never a date from the server's clock: a browser whose clock differs keeps it.
+    expect(String(response.headers['set-cookie'])).toMatch(/Max-Age=43200/u);
+    expect(String(response.headers['set-cookie'])).not.toMatch(/Expires=/iu);
     const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
     expect(me.json()).toEqual({ username: 'operator', role: 'operator' });
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../errors';
 import { LoginBodySchema, SESSION_COOKIE, SessionUserSchema, type SessionUser, type StaffRole } from '../protocol/auth';
-import type { AuthService } from './auth-service';
+import { SESSION_HOURS, type AuthService } from './auth-service';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,7 +33,8 @@ export function authRoutes(auth: AuthService, options: { secureCookies: boolean 
           httpOnly: true,
           sameSite: 'strict',
           secure: options.secureCookies,
-          expires: session.expiresAt,
+          // A lifetime, not a date: the browser's clock (a venue laptop) may differ from the server's.
+          maxAge: SESSION_HOURS * 3600,
         });
         return session.user;
       },
