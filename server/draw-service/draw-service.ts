@@ -7,6 +7,7 @@ import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw/cere
 import { buildBundle, commandOf, countReplacements, sealedState, sealPayloadOf, type DrawBundle } from '../draw/bundle';
 import {
   buildPool,
+  checkScoringRules,
   planHash,
   poolHash,
   PlanError,
@@ -107,6 +108,7 @@ export class DrawService {
     let strata: PoolPreview['strata'] = [];
     let problem: PoolPreview['problem'];
     try {
+      checkScoringRules(plan);
       strata = strataOf(plan, selected.pool.auditees);
     } catch (error) {
       if (!(error instanceof PlanError)) throw error;

@@ -1,3 +1,4 @@
+import { scoringRulesProblems } from '../protocol/scoring';
 import type { DrawPlan } from '../protocol/draw';
 import { canonicalJson } from './canonical-json';
 import { sortNumbers } from './order';
@@ -88,6 +89,12 @@ function matchesGrid(prefixes: readonly (readonly string[])[], auditee: Eligibil
   return prefixes.some((prefix) => prefix.every((part, i) => path[i] === part));
 }
 
+/** Scoring rules are part of the plan: refused before anything is frozen (PlanError). */
+export function checkScoringRules(plan: DrawPlan): void {
+  const problems = plan.scoring ? scoringRulesProblems(plan.scoring) : [];
+  if (problems.length > 0) throw new PlanError('PLAN_INVALID', `评分规则：${problems.join('；')}`);
+}
+
 /** The pool and report for a plan; refuses quotas the pool cannot fill (PlanError). */
 export function buildPool(
   plan: DrawPlan,
@@ -95,6 +102,7 @@ export function buildPool(
   contacts: readonly EligibilityContact[],
   history: readonly AuditRecord[],
 ): PoolReport {
+  checkScoringRules(plan);
   const selected = selectPool(plan, auditees, contacts, history);
   return { ...selected, strata: strataOf(plan, selected.pool.auditees) };
 }

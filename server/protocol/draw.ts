@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ScoringRulesSchema } from './scoring';
 
 /**
  * The draw contract: the plan declared before any randomness exists, the reason codes of
@@ -65,6 +66,8 @@ export const DrawPlanSchema = Type.Object(
       ),
     ]),
     contactsPerAuditee: Type.Integer({ minimum: 1, maximum: 50 }),
+    /** How the round is scored (judges, households, tiers); absent = DEFAULT_SCORING_RULES. */
+    scoring: Type.Optional(ScoringRulesSchema),
     replacementCaps: Type.Object(
       {
         auditees: Type.Integer({ minimum: 0, maximum: 1000 }),

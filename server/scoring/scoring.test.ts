@@ -5,11 +5,14 @@ import {
   formatFinal,
   formatScore,
   householdSatisfaction,
+  judgesOutcome,
+  outliers,
   roundDiv,
   scoreRound,
   tierOf,
   type HouseholdAnswer,
 } from './scoring';
+import { RUBRIC_EXAMPLE, scoringRulesProblems } from '../protocol/scoring';
 
 const seats = (...values: number[]) => values.map((v, i) => ({ seat: i + 1, hundredths: Math.round(v * 100) }));
 
@@ -56,10 +59,13 @@ describe('judges', () => {
   });
   it('rounds the mean to two decimals, halves up', () => {
     // 80.01 80.02 → mean 80.015 → 80.02
-    expect(aggregateJudges(seats(80.01, 80.02), rules)?.finalHundredths).toBe(8002);
+    expect(aggregateJudges(seats(80.01, 80.02), { ...rules, minJudges: 1 })?.finalHundredths).toBe(8002);
   });
   it('drops two of each when the rules say so', () => {
-    const result = aggregateJudges(seats(60, 70, 80, 90, 100, 75, 85), { ...rules, trimEachSide: 2 });
+    const result = aggregateJudges(seats(60, 70, 80, 90, 100, 75, 85), {
+      ...rules,
+      trim: { ...rules.trim, perSide: 2 },
+    });
     expect(result?.droppedHigh.sort()).toEqual([4, 5]);
     expect(result?.droppedLow.sort()).toEqual([1, 2]);
     expect(result?.finalHundredths).toBe(8000);
@@ -75,10 +81,73 @@ describe('judges', () => {
     expect(aggregateJudges(seats(70, 72, 90), rules)?.finalHundredths).toBe(7100);
     expect(aggregateJudges(seats(70, 80, 90), rules)?.finalHundredths).toBe(8000);
   });
-  it('two judges or one: the mean; none: nothing', () => {
-    expect(aggregateJudges(seats(85, 90), rules)?.finalHundredths).toBe(8750);
-    expect(aggregateJudges(seats(85), rules)?.announcement).toBe('1 位评委平均，最后得分 85.00');
-    expect(aggregateJudges([], rules)).toBeNull();
+  it('two judges or one: the mean, when the rules accept so few; none: nothing', () => {
+    const few = { ...rules, minJudges: 1 };
+    expect(aggregateJudges(seats(85, 90), few)?.finalHundredths).toBe(8750);
+    expect(aggregateJudges(seats(85), few)?.announcement).toBe('1 位评委平均，最后得分 85.00');
+    expect(aggregateJudges([], few)).toBeNull();
+  });
+  it('fewer judges than the rules require: no judges’ score, with the reason', () => {
+    expect(judgesOutcome(seats(85, 90), rules)).toEqual({
+      ok: false,
+      reason: '评委人数不足：2 人评分，规则要求至少 3 人',
+    });
+  });
+  it('a missing seat gets the others’ average when the rules say so, and trimming counts it', () => {
+    // Seats 1–4 scored 80 90 70 100; seat 5 did not: it gets 85. Drop 100 and 70: (80+90+85)/3 = 85.
+    const result = aggregateJudges(seats(80, 90, 70, 100), { ...rules, missing: 'othersAverage' }, [1, 2, 3, 4, 5]);
+    expect(result?.filled).toEqual([5]);
+    expect(result?.counted).toEqual([1, 2, 5]);
+    expect(result?.finalHundredths).toBe(8500);
+    expect(result?.announcement).toBe(
+      '去掉一个最高分 100，去掉一个最低分 70，最后得分 85.00（5 号席未评分，按其他评委平均计）',
+    );
+    // Left out instead: 80 90 70 100 → drop 100 and 70 → 85 as well, but from four seats.
+    expect(aggregateJudges(seats(80, 90, 70, 100), rules, [1, 2, 3, 4, 5])?.counted).toEqual([1, 2]);
+  });
+  it('plain mean when the rules trim nothing', () => {
+    expect(
+      aggregateJudges(seats(60, 70, 80, 90, 100), { ...rules, trim: { ...rules.trim, perSide: 0 } }),
+    ).toMatchObject({
+      finalHundredths: 8000,
+      droppedHigh: [],
+      droppedLow: [],
+    });
+  });
+  it('a rubric trimmed per criterion: each criterion drops its own highest and lowest, then they add up (worked example)', () => {
+    const rubric = { ...rules, criteria: RUBRIC_EXAMPLE, trim: { perSide: 1, fromJudges: 4, on: 'criteria' as const } };
+    // 工作实绩 /40, 群众评价 /30, 现场答辩 /30, five judges.
+    const items = [
+      [36, 25, 27],
+      [38, 28, 24],
+      [30, 27, 29],
+      [35, 22, 26],
+      [39, 29, 20],
+    ];
+    const scores = items.map((row, i) => ({
+      seat: i + 1,
+      items: row.map((v) => v * 100),
+      hundredths: row.reduce((a, b) => a + b, 0) * 100,
+    }));
+    const result = aggregateJudges(scores, rubric);
+    // 工作实绩: drop 39 and 30 → (36+38+35)/3 = 36.33; 群众评价: drop 29 and 22 → (25+28+27)/3 = 26.67;
+    // 现场答辩: drop 29 and 20 → (27+24+26)/3 = 25.67; total 88.67.
+    expect(result?.criteria).toEqual([
+      { name: '工作实绩', meanHundredths: 3633, droppedHigh: [5], droppedLow: [3] },
+      { name: '群众评价', meanHundredths: 2667, droppedHigh: [5], droppedLow: [4] },
+      { name: '现场答辩', meanHundredths: 2567, droppedHigh: [3], droppedLow: [5] },
+    ]);
+    expect(result?.finalHundredths).toBe(8867);
+    expect(result?.announcement).toBe(
+      '各评分项分别去掉一个最高分、一个最低分，工作实绩 36.33，群众评价 26.67，现场答辩 25.67，最后得分 88.67',
+    );
+    // The same rubric trimmed on totals: totals 88 90 86 83 88 → drop 90 (seat 2) and 83 (seat 4) → 87.33.
+    const onTotals = aggregateJudges(scores, { ...rubric, trim: { ...rubric.trim, on: 'totals' } });
+    expect(onTotals).toMatchObject({ droppedHigh: [2], droppedLow: [4], finalHundredths: 8733 });
+  });
+  it('flags scores far from the median to the supervisor', () => {
+    expect(outliers(seats(88, 90, 91, 70, 89), rules)).toEqual([4]);
+    expect(outliers(seats(88, 90), rules)).toEqual([]);
   });
   it('does not depend on the order the scores arrived in', () => {
     const values = seats(88, 92, 85, 90, 95, 87, 91);
@@ -140,7 +209,10 @@ describe('the round', () => {
     expect(result.tier).toBe('良好');
   });
   it('one part missing: the other alone', () => {
-    expect(scoreRound(seats(91), [], rules)).toMatchObject({ combinedHundredths: 9100, tier: '优秀' });
+    expect(scoreRound(seats(91), [], { ...rules, minJudges: 1 })).toMatchObject({
+      combinedHundredths: 9100,
+      tier: '优秀',
+    });
     expect(scoreRound([], [{ outcome: '属实', satisfaction: '不满意', replaced: false }], rules)).toMatchObject({
       combinedHundredths: 5500,
       tier: '不合格',
@@ -152,5 +224,35 @@ describe('the round', () => {
     expect(tierOf(8999, rules)).toBe('良好');
     expect(tierOf(6000, rules)).toBe('合格');
     expect(tierOf(5999, rules)).toBe('不合格');
+  });
+});
+
+describe('rules themselves', () => {
+  it('accepts the defaults and names what is wrong with bad rules', () => {
+    expect(scoringRulesProblems(rules)).toEqual([]);
+    expect(scoringRulesProblems({ ...rules, criteria: RUBRIC_EXAMPLE })).toEqual([]);
+    expect(
+      scoringRulesProblems({
+        ...rules,
+        weights: { judges: 50, households: 40 },
+        criteria: [
+          { name: '甲', maxHundredths: 6000, stepHundredths: 700 },
+          { name: '甲', maxHundredths: 6000, stepHundredths: 100 },
+        ],
+        tiers: [
+          { label: '合格', minHundredths: 6000 },
+          { label: '优秀', minHundredths: 9000 },
+        ],
+        trim: { perSide: 2, fromJudges: 4, on: 'totals' },
+      }),
+    ).toEqual([
+      '评委与群众权重之和须为 100%',
+      '各评分项满分之和不能超过 100 分',
+      '评分项「甲」的满分须是步长的整数倍',
+      '评分项名称不能重复',
+      '等次须从高到低排列，门槛依次降低',
+      '最低等次的门槛须为 0，任何分数都有等次',
+      '去掉最高最低分后至少要留下一个分数',
+    ]);
   });
 });

@@ -364,7 +364,8 @@ export class ShowService {
                   satisfaction: h.satisfaction,
                   replaced: h.replaced !== null,
                 })),
-                DEFAULT_SCORING_RULES,
+                settings.plan.scoring ?? DEFAULT_SCORING_RULES,
+                judges.map((j) => j.seat).filter((seat) => !recusedSeats(state, round.auditeeNumber).includes(seat)),
               )
             : null,
         };
