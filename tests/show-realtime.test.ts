@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { io } from 'socket.io-client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app';
 import { loadDemoCounty } from '../server/demo/load-demo';
@@ -8,7 +9,7 @@ import { readLog, SHOW_LOG } from '../server/store/log-store';
 import { verifyBundle } from '../server/draw/bundle';
 import type { EventSummary, ShowCommandBody } from '../server/protocol/show';
 import { DEMO_PLAN } from './helpers/draw-fixture';
-import { ShowClient } from './helpers/show-client';
+import { ShowClient, type ShowSocket } from './helpers/show-client';
 import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
 
 let app: FastifyInstance;
@@ -85,6 +86,33 @@ describe('the live show over socket.io', () => {
       expect(c.latest.draw.secret).toBeNull();
     }
     expect(overlay.latest.role).toBe('overlay');
+  });
+
+  it('lets an output that lost its connection reconnect by itself, and sends it the state again', async () => {
+    // socket.io's client adds its recovery fields (pid, offset) to the handshake when it reconnects.
+    const socket: ShowSocket = io(base, {
+      auth: { eventId: event.id, role: 'overlay', key: overlayKey },
+      transports: ['websocket'],
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 100,
+      forceNew: true,
+    });
+    const snapshots: number[] = [];
+    const errors: unknown[] = [];
+    socket.on('show:snapshot', (snapshot) => snapshots.push(snapshot.revision));
+    socket.on('connect_error', (error) => errors.push((error as { data?: unknown }).data ?? error.message));
+    try {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      await vi.waitFor(() => expect(snapshots.length).toBeGreaterThan(0));
+      socket.io.engine.close(); // the transport drops, as on a Wi-Fi cut
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      expect(errors).toEqual([]);
+      expect(socket.connected).toBe(true);
+      // A fresh snapshot comes on every (re)connection, so the output shows the current state.
+      await vi.waitFor(() => expect(snapshots.length).toBeGreaterThanOrEqual(2));
+    } finally {
+      socket.disconnect();
+    }
   });
 
   it('refuses a wrong overlay key, a staff socket without a session, and a draft event', async () => {

@@ -1,5 +1,6 @@
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { AuditeeReasonSchema, ContactReasonSchema, DrawPlanSchema } from './draw';
+import { ScoringRulesSchema } from './scoring';
 import type { ErrorBody } from './errors';
 
 /**
@@ -273,9 +274,12 @@ const JudgingViewSchema = Type.Object({
   ),
   submitted: Type.Integer(),
   expected: Type.Integer(),
-  scores: Type.Union([Type.Array(Type.Object({ seat: Type.Integer(), score: Type.Number() })), Type.Null()]),
-  /** A judge's own current score (judges only). */
-  mine: Type.Union([Type.Number(), Type.Null()]),
+  scores: Type.Union([
+    Type.Array(Type.Object({ seat: Type.Integer(), score: Type.Number(), items: Type.Array(Type.Number()) })),
+    Type.Null(),
+  ]),
+  /** A judge's own current score (judges only), total and per criterion. */
+  mine: Type.Union([Type.Object({ score: Type.Number(), items: Type.Array(Type.Number()) }), Type.Null()]),
 });
 
 export const RoundViewSchema = Type.Object({
@@ -339,6 +343,8 @@ export const ShowSnapshotSchema = Type.Object({
     bug: Type.Boolean(),
   }),
   rounds: Type.Array(RoundViewSchema),
+  /** How rounds are scored (declared in the plan): criteria for the tablets, rules for everyone. */
+  scoring: ScoringRulesSchema,
   logHead: Type.String(),
 });
 export type ShowSnapshot = Static<typeof ShowSnapshotSchema>;
@@ -387,7 +393,8 @@ export const JudgeSubmissionSchema = Type.Object(
     submissionId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
     round: Type.Integer({ minimum: 0 }),
     auditeeNumber: Type.String({ maxLength: 32 }),
-    score: Type.Number({ minimum: 0, maximum: 100 }),
+    /** Points per criterion of the event's rules, in their order (a single overall score: one item). */
+    items: Type.Array(Type.Number({ minimum: 0, maximum: 100 }), { minItems: 1, maxItems: 10 }),
   },
   { additionalProperties: false },
 );
@@ -427,6 +434,9 @@ export const SocketAuthSchema = Type.Object(
     role: Type.Union([Type.Literal('staff'), Type.Literal('overlay'), Type.Literal('public'), Type.Literal('judge')]),
     key: Type.Optional(Type.String({ maxLength: 128 })),
     label: Type.Optional(Type.String({ maxLength: 64 })),
+    /** Added by the socket.io client when it reconnects after a drop (connection state recovery). */
+    pid: Type.Optional(Type.String({ maxLength: 128 })),
+    offset: Type.Optional(Type.String({ maxLength: 128 })),
   },
   { additionalProperties: false },
 );
