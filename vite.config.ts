@@ -14,6 +14,7 @@ export default defineConfig({
         console: 'console-ui/index.html',
         verify: 'console-ui/verify.html',
         overlay: 'overlay/index.html',
+        judge: 'console-ui/judge.html',
       },
     },
   },

@@ -61,7 +61,7 @@ console.log(`
 choucha 摇号抽查 已启动${firstStart ? '（首次启动，已创建数据库）' : ''}
   数据库：${rel}
 ${Object.values(PAGES)
-  .filter((page) => page !== PAGES.overlay)
+  .filter((page) => page !== PAGES.overlay && page !== PAGES.judge)
   .map((page) => `  ${page.title}：${base}${page.path}`)
   .join('\n')}
 ${overlayLines(base)}

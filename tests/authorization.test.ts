@@ -115,14 +115,17 @@ describe('authorization matrix: every show command × every role', () => {
 
   it('lets only judges submit scores', async () => {
     for (const role of ['operator', 'supervisor', 'overlay', 'public'] as Role[]) {
-      const ack = await sockets[role]?.socket
-        .timeout(5000)
-        .emitWithAck('judge:submit', { submissionId: `matrix-${role}-x`, round: 0, auditeeNumber: '00001', score: 90 });
+      const ack = await sockets[role]?.socket.timeout(5000).emitWithAck('judge:submit', {
+        submissionId: `matrix-${role}-x`,
+        round: 0,
+        auditeeNumber: '00001',
+        items: [90],
+      });
       expect(ack, role).toMatchObject({ ok: false, error: { code: 'AUTH_REQUIRED' } });
     }
     const judged = await sockets.judge?.socket
       .timeout(5000)
-      .emitWithAck('judge:submit', { submissionId: 'matrix-judge-x', round: 0, auditeeNumber: '00001', score: 90 });
+      .emitWithAck('judge:submit', { submissionId: 'matrix-judge-x', round: 0, auditeeNumber: '00001', items: [90] });
     // Past authorization, the state decides: the show has not started.
     expect(judged).toMatchObject({ ok: false, error: { code: 'SHOW_NOT_LIVE' } });
   });

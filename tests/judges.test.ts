@@ -144,7 +144,7 @@ describe('judges on tablets', () => {
         judges
           .get(seat)
           ?.socket.timeout(5000)
-          .emitWithAck('judge:submit', { submissionId: id, round, auditeeNumber, score, ...extra });
+          .emitWithAck('judge:submit', { submissionId: id, round, auditeeNumber, items: [score], ...extra });
 
       expect(await submit(2, 90, `early-${round}-0001`)).toMatchObject({
         ok: false,
@@ -176,15 +176,16 @@ describe('judges on tablets', () => {
         expect(mine?.scores).toBeNull(); // never another judge's score before the reveal
         expect(mine?.submitted).toBe(4);
         expect(mine?.expected).toBe(4);
-        expect(mine?.mine).toBe(seat === 5 ? null : seat === 4 ? 86 : seat === 2 ? 91.5 : seat === 1 ? 88 : 79);
+        const own = seat === 5 ? null : seat === 4 ? 86 : seat === 2 ? 91.5 : seat === 1 ? 88 : 79;
+        expect(mine?.mine).toEqual(own === null ? null : { score: own, items: [own] });
         expect(mine?.seats.find((s) => s.seat === 5)?.recused).toBe(true);
       }
       expect((await viewer.until(revision)).rounds[round]?.judging.scores).toBeNull();
       expect(desk.latest.rounds[round]?.judging.scores).toEqual([
-        { seat: 1, score: 88 },
-        { seat: 2, score: 91.5 },
-        { seat: 3, score: 79 },
-        { seat: 4, score: 86 },
+        { seat: 1, score: 88, items: [88] },
+        { seat: 2, score: 91.5, items: [91.5] },
+        { seat: 3, score: 79, items: [79] },
+        { seat: 4, score: 86, items: [86] },
       ]);
 
       await step({ type: 'lockJudging' });

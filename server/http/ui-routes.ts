@@ -12,6 +12,7 @@ function fontDir(): string {
 export const PAGES = {
   console: { path: '/console', file: 'console-ui/index.html', title: '操作台' },
   verify: { path: '/verify', file: 'console-ui/verify.html', title: '抽取验证（公开）' },
+  judge: { path: '/judge', file: 'console-ui/judge.html', title: '评委评分（平板，经席位链接进入）' },
   overlay: { path: '/overlay', file: 'overlay/index.html', title: '画面输出（OBS / vMix / CasparCG）' },
 } as const;
 

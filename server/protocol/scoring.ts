@@ -72,7 +72,7 @@ export type ScoringRules = Static<typeof ScoringRulesSchema>;
 
 /** The rules a county starts from: one overall score out of 100, the familiar trimmed mean. */
 export const DEFAULT_SCORING_RULES: ScoringRules = {
-  criteria: [{ name: '总分', maxHundredths: 10_000, stepHundredths: 50 }],
+  criteria: [{ name: '总分', maxHundredths: 10_000, stepHundredths: 10 }],
   trim: { perSide: 1, fromJudges: 4, on: 'totals' },
   minJudges: 3,
   missing: 'exclude',

@@ -321,6 +321,7 @@ export class ShowService {
         scope: scopeOf(settings.plan),
       },
       air: state.air,
+      scoring: settings.plan.scoring ?? DEFAULT_SCORING_RULES,
       rounds: state.rounds.map((round) => {
         const person = auditee(round.auditeeNumber);
         const revealed = round.step === 'scores-revealed' || round.step === 'result';
@@ -409,15 +410,19 @@ export class ShowService {
       expected: judges.filter((j) => !recused.has(j.seat)).length,
       scores:
         role === 'staff' || revealed
-          ? round.scores.map(({ seat, hundredths }) => ({ seat, score: hundredths / 100 }))
+          ? round.scores.map(({ seat, hundredths, items }) => ({
+              seat,
+              score: hundredths / 100,
+              items: items.map((v) => v / 100),
+            }))
           : null,
       mine: role === 'judge' ? this.ownScore(round, judgeSeat) : null,
     };
   }
 
-  private ownScore(round: ShowState['rounds'][number], seat: number | null): number | null {
+  private ownScore(round: ShowState['rounds'][number], seat: number | null): { score: number; items: number[] } | null {
     const own = round.scores.find((s) => s.seat === seat);
-    return own ? own.hundredths / 100 : null;
+    return own ? { score: own.hundredths / 100, items: own.items.map((v) => v / 100) } : null;
   }
 
   /** The seats of an event with their join links and PINs, for the operator's printable sheet. */
@@ -485,6 +490,10 @@ export class ShowService {
 
   /** A judge's score: tied to the round and auditee it was entered for; its id makes retries safe. */
   submitScore(eventId: string, seat: number, submission: JudgeSubmission): CommandAck {
+    // More than two decimals becomes NaN, which the run-of-show refuses with a clear message.
+    const items = submission.items.map((points) =>
+      Math.abs(points * 100 - Math.round(points * 100)) < 1e-6 ? Math.round(points * 100) : Number.NaN,
+    );
     return this.command(
       eventId,
       {
@@ -496,10 +505,8 @@ export class ShowService {
           round: submission.round,
           auditeeNumber: submission.auditeeNumber,
           // Scores travel as hundredths: the log's canonical JSON holds integers only.
-          hundredths:
-            Math.round(submission.score * 100) === submission.score * 100
-              ? Math.round(submission.score * 100)
-              : Number.NaN,
+          hundredths: items.reduce((sum, v) => sum + v, 0),
+          items,
         } as never,
       },
       `judge:${seat}`,

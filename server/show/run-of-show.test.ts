@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw/test-fixtures';
 import { applyDrawCommand } from '../draw/ceremony';
+import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE } from '../protocol/scoring';
 import {
   IRREVERSIBLE_COMMANDS,
   initialShow,
@@ -330,7 +331,9 @@ describe('run-of-show behaviour', () => {
       hundredths: 8250,
       submissionId: 'b',
     });
-    expect(current(state)?.scores).toEqual([{ seat: 1, hundredths: 8250, submissionId: 'b', at: T0 + 1 }]);
+    expect(current(state)?.scores).toEqual([
+      { seat: 1, hundredths: 8250, items: [8250], submissionId: 'b', at: T0 + 1 },
+    ]);
     expect(submit(state, 2, 9000)).toMatchObject({ ok: false, code: 'SHOW_RECUSED' });
     expect(submit(state, 3, 9000)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
     expect(submit(state, 1, 10_001)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
@@ -426,5 +429,56 @@ describe('what is on air', () => {
       expect({ name, cue, ok: result.ok }).toEqual({ name, cue, ok: available });
       if (!result.ok) expect(result.code).toBe('SHOW_GRAPHIC_UNAVAILABLE');
     }
+  });
+});
+
+describe('judges’ items under the declared rules', () => {
+  const all = situations();
+  const judging = all.judging as ShowState;
+  const round = judging.rounds.at(-1) as ShowState['rounds'][number];
+  const rubric: ShowState = {
+    ...judging,
+    draw: {
+      ...judging.draw,
+      plan: { ...judging.draw.plan, scoring: { ...DEFAULT_SCORING_RULES, criteria: RUBRIC_EXAMPLE } },
+    },
+  };
+  const submit = (state: ShowState, items: number[] | undefined, hundredths: number) =>
+    transition(state, {
+      type: 'submitScore',
+      at: T0,
+      seat: 1,
+      round: round.index,
+      auditeeNumber: round.auditeeNumber,
+      hundredths,
+      ...(items ? { items } : {}),
+      submissionId: `s-${hundredths}`,
+    });
+
+  it('keeps each criterion and the total', () => {
+    const result = submit(rubric, [3600, 2550, 2700], 8850);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.state.rounds.at(-1)?.scores).toEqual([
+      { seat: 1, hundredths: 8850, items: [3600, 2550, 2700], submissionId: 's-8850', at: T0 },
+    ]);
+  });
+
+  it('refuses a missing criterion, a value over full marks, off the step, or a total that does not add up', () => {
+    const refused = (items: number[] | undefined, hundredths: number) => {
+      const result = submit(rubric, items, hundredths);
+      return result.ok ? 'accepted' : `${result.code} ${result.message}`;
+    };
+    expect(refused([3600, 2550], 6150)).toBe('SHOW_BAD_VALUE 评分须包含全部 3 个评分项');
+    expect(refused([4100, 2500, 2500], 9100)).toBe('SHOW_BAD_VALUE 「工作实绩」须在 0 至 40 分之间，最多两位小数');
+    expect(refused([3600, 2525, 2700], 8825)).toBe('SHOW_BAD_VALUE 「群众评价」须按 0.5 分的步长评分');
+    expect(refused([3600, 2500, 2700], 9000)).toBe('SHOW_BAD_VALUE 总分与各项之和不符');
+    expect(refused(undefined, 8850)).toBe('SHOW_BAD_VALUE 评分须包含全部 3 个评分项');
+  });
+
+  it('a single overall score: one item, in steps of 0.1 by default; old logs without items replay', () => {
+    expect(submit(judging, [8850], 8850).ok).toBe(true);
+    expect(submit(judging, undefined, 8850).ok).toBe(true);
+    expect(submit(judging, [8855], 8855)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
+    expect(submit(judging, [10_050], 10_050)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
   });
 });

@@ -1,4 +1,6 @@
 import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw/ceremony';
+import { remainingMs, type ReportTimer } from './timer';
+import { DEFAULT_SCORING_RULES, type ScoringRules } from '../protocol/scoring';
 import type { AuditeeReplacementReason, ContactReplacementReason } from '../protocol/draw';
 
 /**
@@ -31,15 +33,6 @@ export type CallStatus = (typeof CALL_STATUSES)[number];
 export type Outcome = (typeof OUTCOMES)[number];
 export type Satisfaction = (typeof SATISFACTION)[number];
 
-export interface ReportTimer {
-  durationMs: number;
-  status: 'idle' | 'running' | 'paused' | 'finished';
-  /** Server time the current run started, while running. */
-  runningSince: number | null;
-  /** Time already spent in earlier runs. */
-  elapsedMs: number;
-}
-
 export interface HouseholdCall {
   number: string;
   callStatus: CallStatus;
@@ -57,8 +50,11 @@ export interface RoundState {
   replacedAuditees: { number: string; reason: AuditeeReplacementReason }[];
   report: ReportTimer;
   households: HouseholdCall[];
-  /** Each seat's current score for this round, in hundredths (integers keep the log canonical); a later submission before the lock replaces it. */
-  scores: { seat: number; hundredths: number; submissionId: string; at: number }[];
+  /**
+   * Each seat's current score for this round, in hundredths (integers keep the log canonical), total
+   * and per criterion; a later submission before the lock replaces it.
+   */
+  scores: { seat: number; hundredths: number; items: number[]; submissionId: string; at: number }[];
   /** Server time of the reveal: outputs show the seats' scores in turn from then on (see REVEAL_TIMING). */
   revealedAt: number | null;
 }
@@ -134,6 +130,8 @@ export type ShowCommand =
       round: number;
       auditeeNumber: string;
       hundredths: number;
+      /** Per criterion, in hundredths (logs written before rubrics have none: one item, the total). */
+      items?: number[];
       submissionId: string;
     };
 
@@ -169,6 +167,7 @@ export type ShowResult =
 
 /** Commands that cannot be undone: declared in the protocol, so UIs ask for a deliberate confirmation. */
 export { IRREVERSIBLE_COMMANDS } from '../protocol/show';
+export { remainingMs, type ReportTimer };
 
 /** The roll starts a moment after the command, so every output has it before it begins. */
 export const ROLL_LEAD_MS = 800;
@@ -193,12 +192,6 @@ export function initialShow(
 /** Seats that sit out a round because of a declared conflict with its auditee (本轮回避). */
 export function recusedSeats(state: ShowState, auditeeNumber: string): number[] {
   return state.judges.filter((j) => j.recusals.includes(auditeeNumber)).map((j) => j.seat);
-}
-
-/** Remaining report time at a server moment. */
-export function remainingMs(timer: ReportTimer, at: number): number {
-  const running = timer.status === 'running' && timer.runningSince !== null ? at - timer.runningSince : 0;
-  return Math.max(0, timer.durationMs - timer.elapsedMs - running);
 }
 
 const refuse = (code: ShowErrorCode, message: string, drawCode?: string): ShowResult => ({
@@ -487,12 +480,16 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
       if (recusedSeats(state, round.auditeeNumber).includes(command.seat)) {
         return refuse('SHOW_RECUSED', '本轮回避：该席位不参加本轮评分');
       }
-      if (!Number.isInteger(command.hundredths) || command.hundredths < 0 || command.hundredths > 10_000) {
-        return refuse('SHOW_BAD_VALUE', '分数须在 0 至 100 之间，最多两位小数');
+      const items = command.items ?? [command.hundredths];
+      const invalid = invalidItems(state.draw.plan.scoring ?? DEFAULT_SCORING_RULES, items);
+      if (invalid) return refuse('SHOW_BAD_VALUE', invalid);
+      if (command.hundredths !== items.reduce((sum, v) => sum + v, 0)) {
+        return refuse('SHOW_BAD_VALUE', '总分与各项之和不符');
       }
       const entry = {
         seat: command.seat,
         hundredths: command.hundredths,
+        items,
         submissionId: command.submissionId,
         at: command.at,
       };
@@ -512,6 +509,21 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
       };
     }
   }
+}
+
+/** What is wrong with a judge's items under the rules (Chinese), or null. */
+export function invalidItems(rules: ScoringRules, items: readonly number[]): string | null {
+  if (items.length !== rules.criteria.length) return `评分须包含全部 ${rules.criteria.length} 个评分项`;
+  for (const [i, criterion] of rules.criteria.entries()) {
+    const value = items[i] as number;
+    if (!Number.isInteger(value) || value < 0 || value > criterion.maxHundredths) {
+      return `「${criterion.name}」须在 0 至 ${criterion.maxHundredths / 100} 分之间，最多两位小数`;
+    }
+    if (value % criterion.stepHundredths !== 0) {
+      return `「${criterion.name}」须按 ${criterion.stepHundredths / 100} 分的步长评分`;
+    }
+  }
+  return null;
 }
 
 function freshCall(number: string): HouseholdCall {

@@ -27,8 +27,15 @@ export const SCREENSHOT_DIR =
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // The Chinese font is shipped with the app; wait until it has loaded so no glyph is a box.
-  await page.waitForFunction(() => document.fonts.check("700 16px 'Noto Sans SC'", '抽查名册'));
-  await page.evaluate(() => document.fonts.ready);
+  await page.evaluate(async () => {
+    const text = document.body.innerText;
+    // Offline pages (a tablet in a Wi-Fi drop) cannot fetch more: they show what they already have.
+    await Promise.all([
+      document.fonts.load("400 16px 'Noto Sans SC'", text),
+      document.fonts.load("700 16px 'Noto Sans SC'", text),
+    ]).catch(() => undefined);
+    await document.fonts.ready;
+  });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path });
   return path;

@@ -22,13 +22,20 @@ export class ScriptedShow {
     readonly event: EventSummary,
     readonly overlayKey: string,
     readonly staff: ShowClient,
-    private readonly seats: SeatView[],
+    readonly seats: SeatView[],
   ) {}
 
   static async create(
     app: FastifyInstance,
     base: string,
-    options: { title?: string; plan?: DrawPlan; rollSeconds?: number; reportMinutes?: number } = {},
+    options: {
+      title?: string;
+      plan?: DrawPlan;
+      rollSeconds?: number;
+      reportMinutes?: number;
+      /** Auditee numbers each seat must not score (by seat number). */
+      recusals?: Record<number, string[]>;
+    } = {},
   ): Promise<ScriptedShow> {
     const cookie = await loginCookie(app);
     const plan = options.plan ?? {
@@ -36,7 +43,12 @@ export class ScriptedShow {
       auditees: { mode: 'total' as const, count: 2 },
       contactsPerAuditee: 4,
     };
-    const judges = JUDGE_NAMES.map((name, i) => ({ seat: i + 1, name, pin: `${i + 1}`.repeat(4), recusals: [] }));
+    const judges = JUDGE_NAMES.map((name, i) => ({
+      seat: i + 1,
+      name,
+      pin: `${i + 1}`.repeat(4),
+      recusals: options.recusals?.[i + 1] ?? [],
+    }));
     const created = await app.inject({
       method: 'POST',
       url: '/api/events',
@@ -67,6 +79,11 @@ export class ScriptedShow {
     >();
     const staff = await ShowClient.connect(base, { eventId: id, role: 'staff', label: '测试操作台' }, cookie);
     return new ScriptedShow(app, base, details.event, details.overlayKey, staff, seats);
+  }
+
+  /** A seat's join link, as printed on the seat's sheet. */
+  joinUrl(seat: number): string {
+    return `${this.base}${this.seats.find((s) => s.seat === seat)?.joinPath ?? ''}`;
   }
 
   overlayUrl(query = ''): string {
@@ -148,7 +165,7 @@ export class ScriptedShow {
         submissionId: randomUUID().replace(/-/gu, ''),
         round: round.index,
         auditeeNumber: round.auditee.number,
-        score,
+        items: [score],
       });
       judge.close();
       if (!ack.ok) throw new Error(`judge ${seat.seat}: ${ack.error.code}`);

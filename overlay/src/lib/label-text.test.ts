@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OVERLAY_LABEL_TEXT } from './label-text';
+import { JUDGE_LABEL_TEXT } from '../../../console-ui/src/lib/judge-label-text';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
@@ -21,7 +22,7 @@ function shownText(source: string): string {
     .replace(/\/\/[^\n]*/gu, '');
 }
 
-describe('the overlay preloads every glyph of its labels', () => {
+describe('outputs preload every glyph of their labels', () => {
   it('lists every non-ASCII character of the overlay sources and the labels they show', () => {
     const files = [
       ...sources(join(root, 'overlay', 'src')),
@@ -33,6 +34,23 @@ describe('the overlay preloads every glyph of its labels', () => {
     for (const file of files) {
       for (const char of shownText(readFileSync(file, 'utf8'))) {
         if (char.charCodeAt(0) > 0x7f && !OVERLAY_LABEL_TEXT.includes(char)) missing.add(char);
+      }
+    }
+    expect([...missing].join('')).toBe('');
+  });
+
+  it('the judges’ tablet lists every non-ASCII character of its labels and messages', () => {
+    const files = [
+      join(root, 'console-ui', 'src', 'Judge.svelte'),
+      join(root, 'console-ui', 'src', 'lib', 'judge.svelte.ts'),
+      join(root, 'server', 'protocol', 'errors.ts'),
+      join(root, 'server', 'protocol', 'scoring.ts'),
+      join(root, 'server', 'scoring', 'scoring.ts'),
+    ];
+    const missing = new Set<string>();
+    for (const file of files) {
+      for (const char of shownText(readFileSync(file, 'utf8'))) {
+        if (char.charCodeAt(0) > 0x7f && !JUDGE_LABEL_TEXT.includes(char)) missing.add(char);
       }
     }
     expect([...missing].join('')).toBe('');

@@ -1,0 +1,7 @@
+/**
+ * Every non-ASCII character of the tablet's own labels and messages, loaded from the shipped font
+ * at start: venue Wi-Fi may drop before a screen that needs a new glyph shows. A test checks this
+ * list against the sources.
+ */
+export const JUDGE_LABEL_TEXT =
+  '·…−、。「」一三上下不与两个中为之二于交人从他件价任份众优会位低何作使供依保修倍候值允先入全公关其内册再减出分切列则别到前加务动原去参发取另可台号各合同名后告员命和哈器回因围在地场均基备复大失好始委存完定实容密对导封小少尚尝层属工已布希席平开式当录待得态总恢您意感成或户执扫找承报抽拒择按据掉排接描提播操改放效数整文新方无时是显更最有服期未本机权束查核格案槛次正此步毕求没活满版状现生用申画留登的目直相知码确示离秀称稍符第等答系繁线经结络绝绩维编网群联能自至良范行补表被要规览计认议记许设评试该误请诺谢象败超足身轮输辩达过近返还这连送选递避部都释里重针钥链锁错长门间降限随零需面项须预频额骤高（），：；';

@@ -1,0 +1,302 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ErrorBody } from '../../../server/protocol/errors';
+import type {
+  ClientToServerEvents,
+  JudgeSubmission,
+  RoundView,
+  ServerToClientEvents,
+  ShowSnapshot,
+} from '../../../server/protocol/show';
+import type { Criterion } from '../../../server/protocol/scoring';
+import { api, ApiError } from './api';
+
+type JudgeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** What the tablet keeps on the device, so nothing typed is lost to a reload or a Wi-Fi drop. */
+interface StoredSeat {
+  judgeKey: string;
+  name: string;
+}
+interface StoredDraft {
+  /** Per criterion: points, or null while 未评. */
+  items: (number | null)[];
+}
+
+export type TabletScreen =
+  'join' | 'waiting' | 'recused' | 'scoring' | 'confirm' | 'submitted' | 'locked' | 'revealed' | 'closed';
+
+const storage = {
+  get<T>(key: string): T | null {
+    try {
+      const text = localStorage.getItem(key);
+      return text === null ? null : (JSON.parse(text) as T);
+    } catch {
+      return null;
+    }
+  },
+  set(key: string, value: unknown): void {
+    localStorage.setItem(key, JSON.stringify(value));
+  },
+  remove(key: string): void {
+    localStorage.removeItem(key);
+  },
+};
+
+function newId(): string {
+  return crypto.randomUUID().replace(/-/gu, '');
+}
+
+/** Points to hundredths, exactly (0.1 + 0.2 must not become 30.000000000000004 hundredths). */
+const toHundredths = (points: number) => Math.round(points * 100);
+
+/**
+ * A judge's tablet. Joins a seat with the link's token and the PIN; then follows the server's
+ * snapshot. Every value typed is kept on the device at once; a submission goes out with an id
+ * (retries never duplicate) and stays queued on the device until the server acknowledges it.
+ */
+export class JudgeTablet {
+  readonly eventId: string;
+  readonly seat: number;
+  readonly token: string;
+  readonly deviceId: string;
+
+  name = $state('');
+  snapshot = $state<ShowSnapshot | null>(null);
+  connection = $state<'connecting' | 'connected' | 'offline'>('connecting');
+  joined = $state(false);
+  joinError = $state('');
+  busy = $state(false);
+  /** Values being entered for the current round (null = 未评). */
+  draft = $state<(number | null)[]>([]);
+  confirming = $state(false);
+  /** After a submission, the judge chose 修改: back to the entry screen until they submit again. */
+  editing = $state(false);
+  /** A submission waiting for the server's acknowledgement (kept on the device). */
+  pending = $state<JudgeSubmission | null>(null);
+  /** The last acknowledged submission's id (the receipt). */
+  receipt = $state('');
+  message = $state('');
+
+  private socket: JudgeSocket | null = null;
+  private draftKey = '';
+
+  constructor(params: URLSearchParams) {
+    this.eventId = params.get('event') ?? '';
+    this.seat = Number(params.get('seat') ?? 0);
+    this.token = params.get('token') ?? '';
+    const device = storage.get<string>('choucha:device');
+    this.deviceId = device ?? newId();
+    if (!device) storage.set('choucha:device', this.deviceId);
+    const stored = storage.get<StoredSeat>(this.seatKey);
+    this.pending = storage.get<JudgeSubmission>(`${this.seatKey}:pending`);
+    if (stored) {
+      this.name = stored.name;
+      this.joined = true;
+      this.connect(stored.judgeKey);
+    }
+  }
+
+  private get seatKey(): string {
+    return `choucha:judge:${this.eventId}:${this.seat}`;
+  }
+
+  get validLink(): boolean {
+    return this.eventId !== '' && Number.isInteger(this.seat) && this.seat > 0 && this.token !== '';
+  }
+
+  get criteria(): Criterion[] {
+    return this.snapshot?.scoring.criteria ?? [];
+  }
+
+  /** The round being judged, or the last one (the one the panel is about). */
+  get round(): RoundView | null {
+    return this.snapshot?.rounds.at(-1) ?? null;
+  }
+
+  get recused(): boolean {
+    return this.round?.judging.seats.find((s) => s.seat === this.seat)?.recused ?? false;
+  }
+
+  get mine(): { score: number; items: number[] } | null {
+    return this.round?.judging.mine ?? null;
+  }
+
+  /** The running total in hundredths of what has been entered. */
+  get totalHundredths(): number {
+    return this.draft.reduce<number>((sum, v) => sum + (v === null ? 0 : toHundredths(v)), 0);
+  }
+
+  get unscored(): number {
+    return this.draft.filter((v) => v === null).length;
+  }
+
+  get screen(): TabletScreen {
+    if (!this.joined) return 'join';
+    const snapshot = this.snapshot;
+    const round = this.round;
+    if (!snapshot || !round) return snapshot?.status === 'closed' ? 'closed' : 'waiting';
+    if (['scores-revealed', 'result'].includes(round.step)) return 'revealed';
+    if (round.step === 'judging-locked') return 'locked';
+    if (round.step !== 'judging') return snapshot.status === 'closed' ? 'closed' : 'waiting';
+    if (this.recused) return 'recused';
+    if (this.confirming) return 'confirm';
+    const queued = this.pending && this.pending.round === round.index;
+    if ((this.mine || queued) && !this.editing) return 'submitted';
+    return 'scoring';
+  }
+
+  async join(pin: string): Promise<void> {
+    this.busy = true;
+    this.joinError = '';
+    try {
+      const result = await api.post<{ judgeKey: string; seat: number; name: string }>('/api/judges/join', {
+        eventId: this.eventId,
+        seat: this.seat,
+        token: this.token,
+        pin,
+        deviceId: this.deviceId,
+      });
+      storage.set(this.seatKey, { judgeKey: result.judgeKey, name: result.name });
+      this.name = result.name;
+      this.joined = true;
+      this.connect(result.judgeKey);
+    } catch (error) {
+      this.joinError = error instanceof ApiError ? error.message : '加入失败，请重试';
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private connect(judgeKey: string): void {
+    this.connection = 'connecting';
+    const socket: JudgeSocket = io({
+      auth: { eventId: this.eventId, role: 'judge', key: judgeKey, label: `${this.seat} 号评委` },
+      transports: ['websocket'],
+    });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.connection = 'connected';
+      void this.flush();
+    });
+    socket.on('disconnect', () => (this.connection = 'offline'));
+    socket.on('connect_error', (error) => {
+      const body = (error as { data?: ErrorBody }).data;
+      if (body?.error?.code === 'JUDGE_JOIN_INVALID') {
+        // The seat was released (or the key is no longer valid): join again with the PIN.
+        socket.disconnect();
+        storage.remove(this.seatKey);
+        this.joined = false;
+        this.joinError = '席位已被工作人员释放或失效，请重新输入 PIN 加入';
+      } else this.connection = 'offline';
+    });
+    socket.on('show:snapshot', (snapshot) => this.receive(snapshot));
+    socket.on('presence:ping', (ack) => ack());
+  }
+
+  private receive(snapshot: ShowSnapshot): void {
+    if (this.snapshot && snapshot.revision < this.snapshot.revision) return;
+    // Names and units arrive with the snapshot: load their glyphs while the network is there.
+    const text = JSON.stringify(snapshot.rounds.at(-1)?.auditee ?? {}) + this.name;
+    for (const weight of [400, 700])
+      void document.fonts.load(`${weight} 24px 'Noto Sans SC'`, text).catch(() => undefined);
+    this.snapshot = snapshot;
+    const round = snapshot.rounds.at(-1);
+    const key = round ? `${this.seatKey}:draft:${round.index}:${round.auditee.number}` : '';
+    if (key !== this.draftKey) {
+      // A new round (or a new auditee after a replacement): a fresh sheet, or what was typed for it.
+      this.draftKey = key;
+      this.confirming = false;
+      this.editing = false;
+      this.receipt = '';
+      const stored = key ? storage.get<StoredDraft>(key) : null;
+      const own = round?.judging.mine;
+      this.draft = stored?.items ?? own?.items ?? this.criteria.map(() => null);
+    }
+    if (this.draft.length !== this.criteria.length) this.draft = this.criteria.map(() => null);
+    // A queued submission for a round that is no longer open can never be accepted: say so.
+    if (this.pending && round && (this.pending.round !== round.index || round.step !== 'judging')) {
+      this.message = '离线期间本轮评分已结束，本机保存的评分未能提交；请告知工作人员';
+      this.dropPending();
+    }
+  }
+
+  setItem(index: number, value: number | null): void {
+    const criterion = this.criteria[index];
+    if (!criterion) return;
+    let next = value;
+    if (next !== null) {
+      const max = criterion.maxHundredths / 100;
+      const step = criterion.stepHundredths / 100;
+      next = Math.min(max, Math.max(0, Math.round(next / step) * step));
+      next = toHundredths(next) / 100;
+    }
+    this.draft = this.draft.map((v, i) => (i === index ? next : v));
+    if (this.draftKey) storage.set(this.draftKey, { items: this.draft });
+  }
+
+  step(index: number, direction: 1 | -1): void {
+    const criterion = this.criteria[index];
+    if (!criterion) return;
+    const current = this.draft[index];
+    const step = criterion.stepHundredths / 100;
+    // From 未评, the first tap lands on full marks going down, or on zero going up.
+    const start = current ?? (direction < 0 ? criterion.maxHundredths / 100 + step : -step);
+    this.setItem(index, start + direction * step);
+  }
+
+  openConfirmation(): void {
+    if (this.unscored === 0) this.confirming = true;
+  }
+
+  cancelConfirmation(): void {
+    this.confirming = false;
+  }
+
+  modify(): void {
+    this.editing = true;
+    this.receipt = '';
+  }
+
+  /** Sends the entered score; it waits on the device until the server has it. */
+  async submit(): Promise<void> {
+    const round = this.round;
+    if (!round || this.unscored > 0) return;
+    const submission: JudgeSubmission = {
+      submissionId: newId(),
+      round: round.index,
+      auditeeNumber: round.auditee.number,
+      items: this.draft.map((v) => v as number),
+    };
+    this.pending = submission;
+    storage.set(`${this.seatKey}:pending`, submission);
+    this.confirming = false;
+    this.editing = false;
+    await this.flush();
+  }
+
+  private dropPending(): void {
+    this.pending = null;
+    storage.remove(`${this.seatKey}:pending`);
+  }
+
+  /** Sends the queued submission, if any; the same id on every retry, so it counts once. */
+  private async flush(): Promise<void> {
+    const submission = this.pending;
+    const socket = this.socket;
+    if (!submission || !socket?.connected) return;
+    try {
+      const ack = await socket.timeout(8000).emitWithAck('judge:submit', submission);
+      if (this.pending?.submissionId !== submission.submissionId) return;
+      this.dropPending();
+      if (ack.ok) {
+        this.receipt = submission.submissionId.slice(0, 8).toUpperCase();
+        this.message = '';
+      } else {
+        this.message = ack.error.message;
+        this.editing = true;
+      }
+    } catch {
+      // No answer: it stays queued and goes again on the next connection.
+    }
+  }
+}
