@@ -9,6 +9,7 @@ import { DrawService } from '../server/draw-service/draw-service';
 import { systemClock, systemRandom } from '../server/runtime';
 import { REPO_ROOT } from '../server/app';
 import { AppError } from '../server/errors';
+import { ShowService } from '../server/show-service/show-service';
 
 const args = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -24,7 +25,9 @@ if (!drawId) {
 }
 const db = openDatabase(dbPath);
 try {
-  const bundle = new DrawService(db, systemClock, systemRandom).bundle(drawId);
+  const draws = new DrawService(db, systemClock, systemRandom);
+  // Through the show service: a draw that ran as a show carries the show's log and results.
+  const bundle = new ShowService(db, draws, systemClock, systemRandom).bundle(drawId);
   const path = out ?? join(process.cwd(), `choucha-bundle-${drawId}.json`);
   writeFileSync(path, `${JSON.stringify(bundle, null, 1)}\n`);
   console.log(path);

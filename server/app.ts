@@ -86,7 +86,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
   await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));
   await app.register(registryRoutes({ db, registry, auth, clock, maxUploadBytes }));
-  await app.register(drawRoutes(draws, auth));
+  await app.register(drawRoutes(draws, auth, (drawId) => shows.bundle(drawId)));
   await app.register(showRoutes(shows, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   return app;

@@ -198,7 +198,7 @@ describe('judges on tablets', () => {
       await step({ type: 'showResult' });
     }
     await step({ type: 'close' });
-    expect(verifyBundle(app.services.draws.bundle(desk.latest.draw.drawId)).ok).toBe(true);
+    expect(verifyBundle(app.services.shows.bundle(desk.latest.draw.drawId)).ok).toBe(true);
     // The public saw every household masked: no full phone, no full name, in any message.
     const fullNames = desk.latest.rounds.flatMap((r) => r.households.map((h) => h.name));
     const publicTraffic = JSON.stringify(viewer.snapshots);

@@ -5,7 +5,7 @@ import { verifyBundle, type DrawBundle } from '../server/draw/bundle';
 import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE, type ScoringRules } from '../server/protocol/scoring';
 import { DEMO_PLAN } from './helpers/draw-fixture';
 import { loginCookie, testApp } from './helpers/test-app';
-import { ScriptedShow } from './helpers/show-script';
+import { JUDGE_NAMES, ScriptedShow } from './helpers/show-script';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
@@ -93,7 +93,14 @@ describe('scoring rules are part of the sealed plan', () => {
       }
       await show.callHouseholds([{ outcome: '属实', satisfaction: '基本满意' }]);
       await show.run({ type: 'openJudging' });
-      await show.judgesScore([80, 90, 85, 95, 70]);
+      // Per criterion (工作实绩 /40, 群众评价 /30, 现场答辩 /30): totals 80, 90, 85, 95, 70.
+      await show.judgesScore([
+        [32, 24, 24],
+        [36, 27, 27],
+        [34, 25.5, 25.5],
+        [38, 28.5, 28.5],
+        [28, 21, 21],
+      ]);
       await show.run({ type: 'lockJudging' });
       await show.run({ type: 'revealScores' });
       const score = show.round.score;
@@ -102,6 +109,38 @@ describe('scoring rules are part of the sealed plan', () => {
       expect(score?.households.scoreHundredths).toBe(7500);
       expect(score?.combinedHundredths).toBe(8000);
       expect(score?.tier).toBe('良好');
+      await show.run({ type: 'showResult' });
+      await show.run({ type: 'close' });
+
+      // The bundle carries the show: replayed and recomputed by the verifier, tampering named.
+      const response = await app.inject({ method: 'GET', url: `/api/draws/${show.event.drawId}/bundle` });
+      const bundle = JSON.parse(response.body) as DrawBundle;
+      expect(bundle.show?.rounds[0]?.score?.combinedHundredths).toBe(8000);
+      expect(bundle.show?.rounds[0]?.scores.map((s) => [s.seat, s.hundredths, s.versions])).toEqual([
+        [1, 8000, 1],
+        [2, 9000, 1],
+        [3, 8500, 1],
+        [4, 9500, 1],
+        [5, 7000, 1],
+      ]);
+      expect(response.body).not.toContain(JUDGE_NAMES[0]);
+      const report = verifyBundle(bundle);
+      expect(report.checks.filter((c) => c.id.startsWith('show')).map((c) => [c.id, c.ok])).toEqual([
+        ['show-log', true],
+        ['show-replay', true],
+        ['show-scores', true],
+        ['show-draw', true],
+      ]);
+      expect(report.ok).toBe(true);
+
+      const published = JSON.parse(response.body) as DrawBundle;
+      (published.show?.rounds[0]?.score as { tier: string }).tier = '优秀';
+      expect(verifyBundle(published).checks.find((c) => c.id === 'show-scores')?.ok).toBe(false);
+
+      const rewritten = JSON.parse(response.body) as DrawBundle;
+      const entry = rewritten.show?.log.find((e) => e.type === 'submitScore');
+      (entry?.payload as { hundredths: number }).hundredths = 10_000;
+      expect(verifyBundle(rewritten).checks.find((c) => c.id === 'show-log')?.ok).toBe(false);
     } finally {
       show.close();
     }

@@ -11,6 +11,7 @@ import {
   PoolPreviewSchema,
   SealDrawBodySchema,
 } from '../protocol/draw';
+import type { DrawBundle } from '../draw/bundle';
 import type { DrawService } from './draw-service';
 
 const DrawParams = Type.Object({ drawId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
@@ -20,7 +21,12 @@ const DrawParams = Type.Object({ drawId: Type.String({ pattern: '^[A-Za-z0-9-]{1
  * ceremony need staff. The supervisor (notary) may lock the public entropy; the rest is the
  * operator's.
  */
-export function drawRoutes(draws: DrawService, auth: AuthService) {
+export function drawRoutes(
+  draws: DrawService,
+  auth: AuthService,
+  /** The bundle with the show's part when the draw ran as a show (see ShowService.bundle). */
+  bundleOf: (drawId: string) => DrawBundle = (drawId) => draws.bundle(drawId),
+) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
     const staff = requireStaff(auth);
@@ -72,7 +78,7 @@ export function drawRoutes(draws: DrawService, auth: AuthService) {
     );
 
     typed.get('/api/draws/:drawId/bundle', { schema: { params: DrawParams } }, async (request, reply) => {
-      const bundle = draws.bundle(request.params.drawId);
+      const bundle = bundleOf(request.params.drawId);
       reply.header('content-disposition', `attachment; filename="choucha-bundle-${request.params.drawId}.json"`);
       reply.type('application/json; charset=utf-8');
       return JSON.stringify(bundle, null, 1);

@@ -3,6 +3,7 @@ import { applyDrawCommand, type AuditeeStage, type ContactStage, type DrawComman
 import { canonicalJson } from './canonical-json';
 import { planHash, poolHash, strataOf, type Pool } from './eligibility';
 import { findChainBreak, type LogEntry } from './log-chain';
+import { verifyShowSection, type ShowSection } from '../show/show-bundle';
 import { stageOrder } from './order';
 import { commitmentOf, deriveSeed, stageSeed } from './seed';
 
@@ -43,6 +44,8 @@ export interface DrawBundle {
   replacements: { auditees: number; contacts: number };
   log: LogEntry[];
   logHead: string;
+  /** The live show that ran this draw, when there was one: its log and each round's result. */
+  show?: ShowSection;
 }
 
 /** The state right after sealing, before any randomness. */
@@ -82,7 +85,7 @@ export function countReplacements(state: DrawState): DrawBundle['replacements'] 
   };
 }
 
-export function buildBundle(state: DrawState, log: readonly LogEntry[]): DrawBundle {
+export function buildBundle(state: DrawState, log: readonly LogEntry[], show?: ShowSection): DrawBundle {
   return {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
@@ -103,6 +106,7 @@ export function buildBundle(state: DrawState, log: readonly LogEntry[]): DrawBun
     replacements: countReplacements(state),
     log: [...log],
     logHead: log.at(-1)?.hash ?? '',
+    ...(show ? { show } : {}),
   };
 }
 
@@ -302,4 +306,17 @@ function verifyInto(
       ),
     `人员递补 ${counts.auditees} 次（上限 ${bundle.plan.replacementCaps.auditees}），联系对象递补 ${counts.contacts} 次`,
   );
+
+  if (bundle.show) {
+    const showDraw = verifyShowSection(bundle.show, sealedState(sealExpected, bundle.plan, bundle.pool), check);
+    if (showDraw) {
+      check(
+        'show-draw',
+        '直播中的抽取与抽取日志一致',
+        canonicalJson({ a: showDraw.auditeeStages, c: showDraw.contactStages }) ===
+          canonicalJson({ a: bundle.auditeeStages, c: bundle.contactStages }),
+        '直播日志重放得到的人员与联系对象，与抽取日志相同',
+      );
+    }
+  }
 }

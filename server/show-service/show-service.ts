@@ -25,6 +25,8 @@ import type { DrawCommand } from '../draw/ceremony';
 import { maskName, maskPhone } from '../privacy';
 import type { DrawService } from '../draw-service/draw-service';
 import { rollReel } from '../show/roll-reel';
+import { publishedRounds, type ShowSection } from '../show/show-bundle';
+import type { DrawBundle } from '../draw/bundle';
 import { DEFAULT_SCORING_RULES, scoreRound } from '../scoring/scoring';
 import { scopeOf } from './bulletin';
 
@@ -231,6 +233,31 @@ export class ShowService {
     const loaded = { event, state, log };
     this.loaded.set(eventId, loaded);
     return loaded;
+  }
+
+  /**
+   * A draw's verification bundle; when an event ran the draw as a show, with the show's log and
+   * each round's result, so anyone can replay the show and recompute every score.
+   */
+  bundle(drawId: string): DrawBundle {
+    const bundle = this.draws.bundle(drawId);
+    const eventId = this.db.prepare('SELECT id FROM events WHERE draw_id = ?').pluck().get(drawId) as
+      string | undefined;
+    if (eventId === undefined) return bundle;
+    const { event, state, log } = this.load(eventId);
+    const settings = JSON.parse(event.settings) as EventSettings;
+    const entries = log.map(({ idempotencyKey: _key, ...entry }) => entry);
+    const show: ShowSection = {
+      eventId,
+      rehearsal: event.rehearsal === 1,
+      reportMinutes: settings.reportMinutes,
+      rollSeconds: settings.rollSeconds,
+      judges: state.judges,
+      log: entries,
+      logHead: entries.at(-1)?.hash ?? '',
+      rounds: publishedRounds(state, entries),
+    };
+    return { ...bundle, show };
   }
 
   /** Server time in ms: outputs align their roll and countdown to it. */

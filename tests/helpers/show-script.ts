@@ -145,7 +145,7 @@ export class ScriptedShow {
   }
 
   /** Each judge joins its seat from a tablet and submits a score for the current round. */
-  async judgesScore(scores: number[]): Promise<void> {
+  async judgesScore(scores: (number | number[])[]): Promise<void> {
     const round = this.round;
     for (const [i, score] of scores.entries()) {
       const seat = this.seats[i] as SeatView;
@@ -165,7 +165,7 @@ export class ScriptedShow {
         submissionId: randomUUID().replace(/-/gu, ''),
         round: round.index,
         auditeeNumber: round.auditee.number,
-        items: [score],
+        items: Array.isArray(score) ? score : [score],
       });
       judge.close();
       if (!ack.ok) throw new Error(`judge ${seat.seat}: ${ack.error.code}`);

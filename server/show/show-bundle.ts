@@ -1,0 +1,132 @@
+import type { DrawState } from '../draw/ceremony';
+import { canonicalJson } from '../draw/canonical-json';
+import { findChainBreak, type LogEntry } from '../draw/log-chain';
+import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
+import { scoreRound, type RoundScore } from '../scoring/scoring';
+import { initialShow, recusedSeats, transition, type JudgeSeat, type ShowCommand, type ShowState } from './run-of-show';
+
+/**
+ * The show's part of a verification bundle: its hash-chained log (every command, each judge's
+ * submissions by seat included), the seats' declared recusals, and each round's published result.
+ * Numbers and hashes only: seats, not judges' names; household numbers, not names or phones.
+ */
+export interface ShowSection {
+  eventId: string;
+  rehearsal: boolean;
+  reportMinutes: number;
+  rollSeconds: number;
+  judges: JudgeSeat[];
+  log: LogEntry[];
+  logHead: string;
+  rounds: PublishedRound[];
+}
+
+export interface PublishedRound {
+  index: number;
+  auditeeNumber: string;
+  /** Each seat's final score (hundredths, total and per criterion) and how many versions it had. */
+  scores: { seat: number; hundredths: number; items: number[]; versions: number }[];
+  households: { number: string; outcome: string | null; satisfaction: string | null; replaced: boolean }[];
+  /** The result as published; null until the scores were revealed. */
+  score: RoundScore | null;
+}
+
+/** Seats that should score a round (declared, not recused). */
+const expectedSeats = (state: ShowState, auditeeNumber: string) =>
+  state.judges.map((j) => j.seat).filter((seat) => !recusedSeats(state, auditeeNumber).includes(seat));
+
+/** Each round as published, computed from the show's state by the plan's scoring rules. */
+export function publishedRounds(state: ShowState, log: readonly LogEntry[]): PublishedRound[] {
+  const rules = state.draw.plan.scoring ?? DEFAULT_SCORING_RULES;
+  return state.rounds.map((round) => ({
+    index: round.index,
+    auditeeNumber: round.auditeeNumber,
+    scores: round.scores.map((s) => ({
+      seat: s.seat,
+      hundredths: s.hundredths,
+      items: s.items,
+      versions: log.filter(
+        (e) =>
+          e.type === 'submitScore' &&
+          (e.payload as { seat?: number; round?: number }).seat === s.seat &&
+          (e.payload as { round?: number }).round === round.index,
+      ).length,
+    })),
+    households: round.households.map((h) => ({
+      number: h.number,
+      outcome: h.outcome,
+      satisfaction: h.satisfaction,
+      replaced: h.replaced !== null,
+    })),
+    score:
+      round.step === 'scores-revealed' || round.step === 'result'
+        ? scoreRound(
+            round.scores,
+            round.households.map((h) => ({
+              outcome: h.outcome,
+              satisfaction: h.satisfaction,
+              replaced: h.replaced !== null,
+            })),
+            rules,
+            expectedSeats(state, round.auditeeNumber),
+          )
+        : null,
+  }));
+}
+
+export type Check = (id: string, label: string, ok: boolean, detail: string) => boolean;
+
+/**
+ * Checks a show section against the sealed draw: the log's chain, a replay of every command
+ * through the same run-of-show (so every score, call and replacement is a logged command that
+ * was legal when it was made), and every round's result recomputed by the declared rules.
+ */
+export function verifyShowSection(section: ShowSection, sealed: DrawState, check: Check): DrawState | null {
+  const chainBreak = findChainBreak(section.log);
+  check(
+    'show-log',
+    '直播日志哈希链完整',
+    chainBreak === null && (section.log.at(-1)?.hash ?? '') === section.logHead,
+    chainBreak ? `第 ${chainBreak.seq} 条：${chainBreak.problem}` : `${section.log.length} 条，链头 ${section.logHead}`,
+  );
+  let state = initialShow(sealed, {
+    rehearsal: section.rehearsal,
+    reportMinutes: section.reportMinutes,
+    rollSeconds: section.rollSeconds,
+    judges: section.judges,
+  });
+  let replayProblem = '';
+  for (const entry of section.log) {
+    const result = transition(state, { type: entry.type, ...(entry.payload as object) } as ShowCommand);
+    if (!result.ok) {
+      replayProblem = `第 ${entry.seq} 条（${entry.type}）不能重放：${result.message}`;
+      break;
+    }
+    state = result.state;
+  }
+  check(
+    'show-replay',
+    '直播每一步可按规则重放',
+    replayProblem === '',
+    replayProblem || `${section.log.length} 条全部重放`,
+  );
+  if (replayProblem) return null;
+  const recomputed = publishedRounds(state, section.log);
+  const differing = recomputed.filter(
+    (round) => canonicalJsonOf(round) !== canonicalJsonOf(section.rounds.find((r) => r.index === round.index)),
+  );
+  check(
+    'show-scores',
+    '各轮评分、满意度、综合得分与等次可复算',
+    differing.length === 0 && recomputed.length === section.rounds.length,
+    differing.length === 0 && recomputed.length === section.rounds.length
+      ? `${recomputed.length} 轮全部相符`
+      : `第 ${differing.map((r) => r.index + 1).join('、') || '?'} 轮与公布的不符`,
+  );
+  return state.draw;
+}
+
+/** Canonical JSON of a published round (its numbers are integers, and null stays null). */
+function canonicalJsonOf(round: PublishedRound | undefined): string {
+  return round === undefined ? '' : canonicalJson(JSON.parse(JSON.stringify(round)) as unknown);
+}
