@@ -19,6 +19,7 @@ import { defaultPlan } from '../server/draw/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import type { BenchRecord } from './bench/record';
 import { benchOverlay } from './bench/overlay';
+import { benchJudgesLoad } from './bench/judges-load';
 
 const ROOT = join(import.meta.dirname, '..');
 const records: BenchRecord[] = [];
@@ -292,12 +293,13 @@ async function benchRestart(): Promise<void> {
 }
 
 // `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
-const SECTIONS = ['broadcast', 'restart', 'overlay', 'import', 'draw'] as const;
+const SECTIONS = ['broadcast', 'restart', 'judges', 'overlay', 'import', 'draw'] as const;
 const wanted = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const runs = (section: (typeof SECTIONS)[number]) => wanted.length === 0 || wanted.includes(section);
 try {
   if (runs('broadcast')) await benchBroadcast();
   if (runs('restart')) await benchRestart();
+  if (runs('judges')) await benchJudgesLoad(records, work);
   if (runs('overlay')) await benchOverlay(records, work);
   if (runs('import')) benchImport();
   if (runs('draw')) {
