@@ -5,7 +5,8 @@ import { verifyBundle } from '../server/draw/bundle';
 import type { EventSummary, SeatView, ShowCommandBody } from '../server/protocol/show';
 import { DEMO_PLAN } from './helpers/draw-fixture';
 import { ShowClient } from './helpers/show-client';
-import { loginCookie, testApp } from './helpers/test-app';
+import { loginCookie, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
+import { qrSvg } from '../server/show-service/seat-sheet';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
@@ -100,6 +101,30 @@ describe('judges on tablets', () => {
     ).rejects.toMatchObject({
       body: { error: { code: 'JUDGE_JOIN_INVALID' } },
     });
+  });
+
+  it('prints a seat sheet for the operator only: each seat with its QR code, link and PIN', async () => {
+    const sheet = await app.inject({
+      method: 'GET',
+      url: `/events/${event.id}/seats/sheet`,
+      headers: { cookie: operator, host: '192.168.1.20:3000' },
+    });
+    expect(sheet.statusCode).toBe(200);
+    expect(sheet.headers['content-type']).toContain('text/html');
+    for (const seat of seats) {
+      const url = `http://192.168.1.20:3000${seat.joinPath}`;
+      expect(sheet.body).toContain(url.replaceAll('&', '&amp;'));
+      // The QR code drawn for the seat encodes exactly its join link.
+      expect(sheet.body).toContain(qrSvg(url));
+      expect(sheet.body).toContain(`PIN：<b>${seat.pin}</b>`);
+    }
+    expect(sheet.body.match(/data-testid="seat-card"/gu)).toHaveLength(5);
+    const supervisor = await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD);
+    expect(
+      (await app.inject({ method: 'GET', url: `/events/${event.id}/seats/sheet`, headers: { cookie: supervisor } }))
+        .statusCode,
+    ).toBe(403);
+    expect((await app.inject({ method: 'GET', url: `/events/${event.id}/seats/sheet` })).statusCode).toBe(401);
   });
 
   it('run a two-round show with five judges: scores stay private until the reveal, recusal changes n', async () => {

@@ -1,6 +1,6 @@
 import { EVENT_MODE_LABEL, type EventSummary, type ShowSnapshot } from '../protocol/show';
 
-const escapeHtml = (text: string) =>
+export const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/gu,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,

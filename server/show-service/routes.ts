@@ -16,6 +16,8 @@ import {
 } from '../protocol/show';
 import type { ShowService } from './show-service';
 import { renderBulletin } from './bulletin';
+import { renderSeatSheet } from './seat-sheet';
+import { AppError } from '../errors';
 
 const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
 
@@ -100,6 +102,18 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
       async (request) => {
         shows.releaseSeat(request.params.eventId, request.params.seat);
         return { ok: true };
+      },
+    );
+
+    typed.get(
+      '/events/:eventId/seats/sheet',
+      { schema: { params: EventParams }, onRequest: operator },
+      async (request, reply) => {
+        const event = shows.event(request.params.eventId);
+        if (event.drawId === null) throw new AppError('EVENT_NOT_SEALED');
+        reply.type('text/html; charset=utf-8');
+        reply.header('cache-control', 'no-store');
+        return renderSeatSheet(event, shows.seats(event.id), `${request.protocol}://${request.host}`);
       },
     );
 

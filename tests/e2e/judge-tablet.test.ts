@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../../server/demo/load-demo';
 import { readLog, SHOW_LOG } from '../../server/store/log-store';
 import { launchChromium, screenshot } from '../helpers/browser';
-import { testApp } from '../helpers/test-app';
+import { loginCookie, testApp } from '../helpers/test-app';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
 import { ScriptedShow } from '../helpers/show-script';
 
@@ -88,6 +88,16 @@ const logged = (seat: number) =>
 
 describe('judges’ tablets', () => {
   it('join by link and PIN; one device per seat; score with 未评 blocking, confirm, modify, reload, offline; recusal; reveal', async () => {
+    // The operator's printable sheet: each seat's QR code, link and PIN.
+    const desk = await browser.newContext({ viewport: { width: 900, height: 1300 } });
+    contexts.push(desk);
+    const [name, value] = (await loginCookie(app)).split('=') as [string, string];
+    await desk.addCookies([{ name, value, url: base }]);
+    const sheet = await desk.newPage();
+    await sheet.goto(`${base}/events/${show.event.id}/seats/sheet`);
+    expect(await sheet.locator('[data-testid="seat-card"] svg').count()).toBe(5);
+    await screenshot(sheet, 'judge-seat-sheet');
+
     // Joining: a wrong PIN is refused, the right one shows the seat large, waiting.
     const one = await tablet(1);
     await one.page.getByTestId('judge-pin').fill('9999');

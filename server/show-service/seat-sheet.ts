@@ -1,0 +1,72 @@
+import qrcode from 'qrcode-generator';
+import type { EventSummary, SeatView } from '../protocol/show';
+import { escapeHtml } from './bulletin';
+
+/** A QR code as an SVG path (one unit per module, with the quiet zone), drawn on the server. */
+export function qrSvg(text: string, size = 200): string {
+  const qr = qrcode(0, 'M');
+  qr.addData(text);
+  qr.make();
+  const count = qr.getModuleCount();
+  const quiet = 4;
+  let path = '';
+  for (let row = 0; row < count; row += 1) {
+    for (let col = 0; col < count; col += 1) {
+      if (qr.isDark(row, col)) path += `M${col + quiet} ${row + quiet}h1v1h-1z`;
+    }
+  }
+  const side = count + 2 * quiet;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges" role="img" aria-label="席位二维码"><rect width="${side}" height="${side}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
+}
+
+/**
+ * The printable sheet of judges' seats: per seat its number and judge, the join QR code and link,
+ * and the PIN. For the operator only (it opens the seats); cut along the lines and hand out.
+ */
+export function renderSeatSheet(event: EventSummary, seats: readonly SeatView[], origin: string): string {
+  const cards = seats
+    .map((seat) => {
+      const url = `${origin}${seat.joinPath}`;
+      return `<section class="card" data-testid="seat-card" data-seat="${seat.seat}">
+<h2>${seat.seat} 号评委席</h2>
+<p class="name">${escapeHtml(seat.name)}</p>
+${qrSvg(url)}
+<p class="pin">PIN：<b>${escapeHtml(seat.pin)}</b></p>
+<p class="url">${escapeHtml(url)}</p>
+<p class="how">用平板扫码打开，输入 PIN 加入；一个席位只能在一台设备上使用。</p>
+</section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>评委席位卡 · ${escapeHtml(event.title)}</title>
+<link rel="stylesheet" href="/fonts/noto-sans-sc/400.css">
+<link rel="stylesheet" href="/fonts/noto-sans-sc/700.css">
+<style>
+  body { font-family: 'Noto Sans SC', sans-serif; max-width: 900px; margin: 24px auto; color: #111; }
+  h1 { text-align: center; font-size: 24px; margin-bottom: 4px; }
+  .sub { text-align: center; color: #b3261e; margin-top: 0; }
+  .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 0; }
+  .card { border: 1px dashed #777; padding: 16px; text-align: center; break-inside: avoid; }
+  .card h2 { margin: 0; font-size: 26px; }
+  .name { margin: 4px 0 8px; font-size: 20px; font-weight: 700; }
+  .pin { font-size: 22px; margin: 8px 0 4px; }
+  .pin b { letter-spacing: 0.2em; }
+  .url { font-family: monospace; font-size: 11px; word-break: break-all; color: #444; margin: 4px 0; }
+  .how { font-size: 13px; color: #555; margin: 4px 0 0; }
+  button { font: inherit; padding: 4px 16px; }
+  @media print { body { margin: 0 auto; } .noprint { display: none; } }
+</style>
+</head>
+<body>
+<h1>评委席位卡</h1>
+<p class="sub">${escapeHtml(event.title)}${event.rehearsal ? '（演练）' : ''} · 含 PIN，请妥善保管，会后销毁</p>
+<div class="grid">
+${cards}
+</div>
+<p class="noprint"><button onclick="window.print()">打印</button></p>
+</body>
+</html>`;
+}
