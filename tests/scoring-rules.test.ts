@@ -4,7 +4,8 @@ import { loadDemoCounty } from '../server/demo/load-demo';
 import { verifyBundle, type DrawBundle } from '../server/draw/bundle';
 import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE, type ScoringRules } from '../server/protocol/scoring';
 import { DEMO_PLAN } from './helpers/draw-fixture';
-import { loginCookie, testApp } from './helpers/test-app';
+import { loginCookie, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
+import { ShowClient } from './helpers/show-client';
 import { JUDGE_NAMES, ScriptedShow } from './helpers/show-script';
 
 let app: FastifyInstance;
@@ -142,6 +143,61 @@ describe('scoring rules are part of the sealed plan', () => {
       (entry?.payload as { hundredths: number }).hundredths = 10_000;
       expect(verifyBundle(rewritten).checks.find((c) => c.id === 'show-log')?.ok).toBe(false);
     } finally {
+      show.close();
+    }
+  });
+
+  it('flags outliers to the supervisor only, who alone asks for a recheck and corrects after the lock; the bundle keeps both versions', async () => {
+    const plan = { ...DEMO_PLAN, auditees: { mode: 'total' as const, count: 1 }, contactsPerAuditee: 1 };
+    const show = await ScriptedShow.create(app, base, { plan, rollSeconds: 2 });
+    const supervisor = await ShowClient.connect(
+      base,
+      { eventId: show.event.id, role: 'staff' },
+      await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD),
+    );
+    try {
+      await show.open();
+      await show.entropyAndReveal();
+      for (const type of ['drawAuditee', 'presentAuditee', 'startReport', 'endReport', 'drawHouseholds'] as const) {
+        await show.run({ type });
+      }
+      await show.callHouseholds([{ outcome: '属实', satisfaction: '满意' }]);
+      await show.run({ type: 'openJudging' });
+      await show.judgesScore([88, 90, 91, 60, 89]);
+      const revision = show.snapshot.revision;
+      // Seat 4 is 29 points under the median: flagged to the supervisor, never to the operator.
+      expect((await supervisor.until(revision)).rounds[0]?.judging.outliers).toEqual([4]);
+      expect(show.snapshot.rounds[0]?.judging.outliers).toEqual([]);
+
+      const byOperator = await show.staff.send({ type: 'requestRecheck', seat: 4 });
+      expect(byOperator).toMatchObject({ ok: false, error: { code: 'AUTH_FORBIDDEN' } });
+      const asked = await supervisor.send({ type: 'requestRecheck', seat: 4 });
+      expect(asked).toMatchObject({ ok: true });
+      expect((await show.staff.until((asked as { revision: number }).revision)).rounds[0]?.judging.rechecks).toEqual([
+        4,
+      ]);
+
+      await show.run({ type: 'lockJudging' });
+      const reason = '4 号评委复核后口头确认误录，监督员更正';
+      const corrected = await supervisor.send(
+        { type: 'correctScore', seat: 4, items: [86], reason },
+        { revision: show.snapshot.revision },
+      );
+      expect(corrected).toMatchObject({ ok: true });
+      await show.staff.until((corrected as { revision: number }).revision);
+      await show.run({ type: 'revealScores' });
+      // 88 90 91 86 89 → drop 91 and 86 → (88+90+89)/3 = 89.
+      expect(show.round.score?.judges?.finalHundredths).toBe(8900);
+      expect(show.round.judging.corrections).toEqual([{ seat: 4, from: 60, to: 86, reason }]);
+
+      const bundle = JSON.parse(
+        (await app.inject({ method: 'GET', url: `/api/draws/${show.event.drawId}/bundle` })).body,
+      ) as DrawBundle;
+      expect(bundle.show?.rounds[0]?.scores.find((s) => s.seat === 4)).toMatchObject({ hundredths: 8600, versions: 2 });
+      expect(bundle.show?.rounds[0]?.corrections).toEqual([{ seat: 4, from: 6000, to: 8600, reason }]);
+      expect(verifyBundle(bundle).ok).toBe(true);
+    } finally {
+      supervisor.close();
       show.close();
     }
   });

@@ -184,6 +184,21 @@ export const ShowCommandBodySchema = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ type: Type.Literal('take') }, { additionalProperties: false }),
+  /** Supervisor: ask one judge to recheck their score once, before the lock. */
+  Type.Object(
+    { type: Type.Literal('requestRecheck'), seat: Type.Integer({ minimum: 1, maximum: 30 }) },
+    { additionalProperties: false },
+  ),
+  /** Supervisor: correct a seat's score after the lock, with a reason; the old version stays in the log. */
+  Type.Object(
+    {
+      type: Type.Literal('correctScore'),
+      seat: Type.Integer({ minimum: 1, maximum: 30 }),
+      items: Type.Array(Type.Number({ minimum: 0, maximum: 100 }), { minItems: 1, maxItems: 10 }),
+      reason: Type.String({ minLength: 2, maxLength: 200 }),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object({ type: Type.Literal('clearAll') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('setBug'), visible: Type.Boolean() }, { additionalProperties: false }),
 ]);
@@ -203,6 +218,13 @@ export const IRREVERSIBLE_COMMANDS: ReadonlySet<ShowCommandBody['type']> = new S
   'revealScores',
   'close',
 ]);
+
+/** Who may send a command: the operator runs the show; the supervisor also locks entropy, and alone asks for rechecks and corrects scores. */
+export function rolesFor(type: ShowCommandBody['type']): ('operator' | 'supervisor')[] {
+  if (type === 'lockEntropy') return ['operator', 'supervisor'];
+  if (type === 'requestRecheck' || type === 'correctScore') return ['supervisor'];
+  return ['operator'];
+}
 
 /** A command as sent: the revision the sender last saw, and a key that makes retries safe. */
 export const ShowCommandEnvelopeSchema = Type.Object(
@@ -278,6 +300,14 @@ const JudgingViewSchema = Type.Object({
     Type.Array(Type.Object({ seat: Type.Integer(), score: Type.Number(), items: Type.Array(Type.Number()) })),
     Type.Null(),
   ]),
+  /** Seats whose score is far from the panel's median (supervisor only; never on air). */
+  outliers: Type.Array(Type.Integer()),
+  /** Seats the supervisor asked to recheck (a judge sees only whether they were asked). */
+  rechecks: Type.Array(Type.Integer()),
+  /** Corrections after the lock, by the supervisor, with reasons (staff, and everyone after the reveal). */
+  corrections: Type.Array(
+    Type.Object({ seat: Type.Integer(), from: Type.Number(), to: Type.Number(), reason: Type.String() }),
+  ),
   /** A judge's own current score (judges only), total and per criterion. */
   mine: Type.Union([Type.Object({ score: Type.Number(), items: Type.Array(Type.Number()) }), Type.Null()]),
 });

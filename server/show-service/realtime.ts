@@ -14,6 +14,7 @@ import {
   type PresenceEntry,
   type ServerToClientEvents,
   type SocketAuth,
+  rolesFor,
 } from '../protocol/show';
 import type { ShowService } from './show-service';
 
@@ -40,7 +41,7 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-const roomOf = (eventId: string, role: ClientRole) => `${eventId}:${role}`;
+const roomOf = (eventId: string, role: ClientRole | 'supervisor') => `${eventId}:${role}`;
 
 /**
  * socket.io on the app's HTTP server. Every socket names its event and role when it connects:
@@ -102,13 +103,15 @@ export function attachRealtime(
   const presence = new Map<string, Map<string, PresenceEntry>>();
   const publishPresence = (eventId: string) => {
     const entries = [...(presence.get(eventId)?.values() ?? [])];
-    io.to(roomOf(eventId, 'staff')).emit('show:presence', entries);
+    io.to([roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')]).emit('show:presence', entries);
   };
 
   io.on('connection', (socket: ShowSocket) => {
     const { eventId, role } = socket.data;
-    void socket.join(roomOf(eventId, role));
-    socket.emit('show:snapshot', shows.snapshot(eventId, role, socket.data.seat));
+    // Supervisors get their own snapshot: it flags outlying scores, which operators and outputs never see.
+    const supervisor = role === 'staff' && socket.data.staff?.role === 'supervisor';
+    void socket.join(roomOf(eventId, supervisor ? 'supervisor' : role));
+    socket.emit('show:snapshot', shows.snapshot(eventId, role, socket.data.seat, supervisor));
     if (role !== 'public') {
       const entries = presence.get(eventId) ?? new Map<string, PresenceEntry>();
       presence.set(eventId, entries);
@@ -147,7 +150,7 @@ export function attachRealtime(
     });
 
     socket.on('show:sync', (ack) => {
-      if (typeof ack === 'function') ack(shows.snapshot(eventId, role, socket.data.seat));
+      if (typeof ack === 'function') ack(shows.snapshot(eventId, role, socket.data.seat, supervisor));
     });
 
     socket.on('judge:submit', (submission, ack) => {
@@ -182,7 +185,7 @@ export function attachRealtime(
   function runCommand(socket: ShowSocket, envelope: unknown): CommandAck {
     const { eventId, role, staff } = socket.data;
     if (!checkEnvelope.Check(envelope)) return { ok: false, ...new AppError('VALIDATION_FAILED').toBody() };
-    const allowed = envelope.command.type === 'lockEntropy' ? ['operator', 'supervisor'] : ['operator'];
+    const allowed: string[] = rolesFor(envelope.command.type);
     if (role !== 'staff' || !staff || !allowed.includes(staff.role)) {
       const code = role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED';
       log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');
@@ -218,6 +221,10 @@ export function attachRealtime(
       const room = roomOf(eventId, role);
       if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
       io.to(room).emit('show:snapshot', shows.snapshot(eventId, role));
+    }
+    const supervisors = roomOf(eventId, 'supervisor');
+    if ((io.sockets.adapter.rooms.get(supervisors)?.size ?? 0) > 0) {
+      io.to(supervisors).emit('show:snapshot', shows.snapshot(eventId, 'staff', null, true));
     }
     // Each judge gets a snapshot of their own: it carries their score and nobody else's.
     for (const socketId of io.sockets.adapter.rooms.get(roomOf(eventId, 'judge')) ?? []) {

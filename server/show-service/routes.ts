@@ -13,6 +13,8 @@ import {
   SeatViewSchema,
   ShowCommandEnvelopeSchema,
   ShowSnapshotSchema,
+  rolesFor,
+  type ShowCommandBody,
 } from '../protocol/show';
 import type { ShowService } from './show-service';
 import { renderBulletin } from './bulletin';
@@ -131,10 +133,7 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
         schema: { params: EventParams, body: ShowCommandEnvelopeSchema },
         preValidation: async (request) => {
           const body = request.body as { command?: { type?: string } };
-          await requireStaff(
-            auth,
-            body.command?.type === 'lockEntropy' ? ['operator', 'supervisor'] : ['operator'],
-          )(request);
+          await requireStaff(auth, rolesFor((body.command?.type ?? 'open') as ShowCommandBody['type']))(request);
         },
       },
       async (request, reply) => {

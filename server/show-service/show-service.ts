@@ -27,7 +27,7 @@ import type { DrawService } from '../draw-service/draw-service';
 import { rollReel } from '../show/roll-reel';
 import { publishedRounds, type ShowSection } from '../show/show-bundle';
 import type { DrawBundle } from '../draw/bundle';
-import { DEFAULT_SCORING_RULES, scoreRound } from '../scoring/scoring';
+import { DEFAULT_SCORING_RULES, outliers, scoreRound } from '../scoring/scoring';
 import { scopeOf } from './bulletin';
 
 interface EventRow {
@@ -286,7 +286,9 @@ export class ShowService {
     const command = (
       body.type === 'reveal'
         ? { type: 'reveal', at, secret: this.draws.secretOf(show.event.draw_id as string) }
-        : { ...body, at }
+        : body.type === 'correctScore'
+          ? { ...body, at, ...itemsInHundredths(body.items) }
+          : { ...body, at }
     ) as ShowCommand;
     const result = transition(show.state, command);
     if (!result.ok) {
@@ -316,7 +318,7 @@ export class ShowService {
   }
 
   /** The state for a role. Households' names and phones are masked here for all but staff. */
-  snapshot(eventId: string, role: ClientRole, judgeSeat: number | null = null): ShowSnapshot {
+  snapshot(eventId: string, role: ClientRole, judgeSeat: number | null = null, supervisor = false): ShowSnapshot {
     const { event, state, log } = this.load(eventId);
     const settings = JSON.parse(event.settings) as EventSettings;
     const judges = settings.judges ?? [];
@@ -382,7 +384,7 @@ export class ShowService {
               replaced: h.replaced,
             };
           }),
-          judging: this.judgingView(state, round, judges, role, judgeSeat),
+          judging: this.judgingView(state, round, judges, role, judgeSeat, supervisor, settings),
           revealedAt: round.revealedAt,
           score: revealed
             ? scoreRound(
@@ -423,6 +425,8 @@ export class ShowService {
     judges: readonly JudgeSetting[],
     role: ClientRole,
     judgeSeat: number | null,
+    supervisor: boolean,
+    settings: EventSettings,
   ): ShowSnapshot['rounds'][number]['judging'] {
     const recused = new Set(recusedSeats(state, round.auditeeNumber));
     const revealed = round.step === 'scores-revealed' || round.step === 'result';
@@ -443,6 +447,13 @@ export class ShowService {
               items: items.map((v) => v / 100),
             }))
           : null,
+      outliers: supervisor ? outliers(round.scores, settings.plan.scoring ?? DEFAULT_SCORING_RULES) : [],
+      rechecks:
+        role === 'staff' ? round.rechecks : role === 'judge' ? round.rechecks.filter((s) => s === judgeSeat) : [],
+      corrections:
+        role === 'staff' || revealed
+          ? round.corrections.map((c) => ({ seat: c.seat, from: c.from / 100, to: c.to / 100, reason: c.reason }))
+          : [],
       mine: role === 'judge' ? this.ownScore(round, judgeSeat) : null,
     };
   }
@@ -517,10 +528,7 @@ export class ShowService {
 
   /** A judge's score: tied to the round and auditee it was entered for; its id makes retries safe. */
   submitScore(eventId: string, seat: number, submission: JudgeSubmission): CommandAck {
-    // More than two decimals becomes NaN, which the run-of-show refuses with a clear message.
-    const items = submission.items.map((points) =>
-      Math.abs(points * 100 - Math.round(points * 100)) < 1e-6 ? Math.round(points * 100) : Number.NaN,
-    );
+    const { items, hundredths } = itemsInHundredths(submission.items);
     return this.command(
       eventId,
       {
@@ -532,7 +540,7 @@ export class ShowService {
           round: submission.round,
           auditeeNumber: submission.auditeeNumber,
           // Scores travel as hundredths: the log's canonical JSON holds integers only.
-          hundredths: items.reduce((sum, v) => sum + v, 0),
+          hundredths,
           items,
         } as never,
       },
@@ -559,6 +567,15 @@ export class ShowService {
   overlayKeyMatches(eventId: string, key: string | undefined): boolean {
     return key !== undefined && safeEqual(this.row(eventId).overlay_key, key);
   }
+}
+
+/**
+ * Points to hundredths for the log (canonical JSON holds integers only). More than two decimals
+ * becomes NaN, which the run-of-show refuses with a clear message.
+ */
+function itemsInHundredths(points: readonly number[]): { items: number[]; hundredths: number } {
+  const items = points.map((p) => (Math.abs(p * 100 - Math.round(p * 100)) < 1e-6 ? Math.round(p * 100) : Number.NaN));
+  return { items, hundredths: items.reduce((sum, v) => sum + v, 0) };
 }
 
 /** String comparison whose time does not depend on where the strings differ. */

@@ -88,6 +88,8 @@ function commandsFor(state: ShowState): ShowCommand[] {
     { type: 'take', at: T0 },
     { type: 'clearAll', at: T0 },
     { type: 'setBug', at: T0, visible: true },
+    { type: 'requestRecheck', at: T0, seat: 1 },
+    { type: 'correctScore', at: T0, seat: 1, items: [8000], hundredths: 8000, reason: '录入错误' },
     {
       type: 'submitScore',
       at: T0,
@@ -480,5 +482,64 @@ describe('judges’ items under the declared rules', () => {
     expect(submit(judging, undefined, 8850).ok).toBe(true);
     expect(submit(judging, [8855], 8855)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
     expect(submit(judging, [10_050], 10_050)).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
+  });
+});
+
+describe('the supervisor: one recheck before the lock, corrections after it', () => {
+  const all = situations();
+  const judging = all.judging as ShowState;
+  const round = judging.rounds.at(-1) as ShowState['rounds'][number];
+  const scored = run(judging, {
+    type: 'submitScore',
+    at: T0,
+    seat: 1,
+    round: round.index,
+    auditeeNumber: round.auditeeNumber,
+    hundredths: 6000,
+    submissionId: 'low-1',
+  });
+
+  it('asks a judge who has scored to recheck, once', () => {
+    expect(transition(judging, { type: 'requestRecheck', at: T0, seat: 1 })).toMatchObject({
+      ok: false,
+      code: 'SHOW_BAD_VALUE',
+    });
+    const asked = run(scored, { type: 'requestRecheck', at: T0, seat: 1 });
+    expect(current(asked)?.rechecks).toEqual([1]);
+    expect(transition(asked, { type: 'requestRecheck', at: T0, seat: 1 })).toMatchObject({
+      ok: false,
+      code: 'SHOW_BAD_VALUE',
+    });
+    const locked = run(asked, { type: 'lockJudging', at: T0 });
+    expect(transition(locked, { type: 'requestRecheck', at: T0, seat: 1 })).toMatchObject({
+      ok: false,
+      code: 'SHOW_JUDGING_CLOSED',
+    });
+  });
+
+  it('corrects a score after the lock only, with a reason, keeping what it was', () => {
+    const correct = {
+      type: 'correctScore' as const,
+      at: T0 + 5,
+      seat: 1,
+      items: [8000],
+      hundredths: 8000,
+      reason: '评委口头更正，监督员核实',
+    };
+    expect(transition(scored, correct)).toMatchObject({ ok: false, code: 'SHOW_WRONG_STEP' });
+    const locked = run(scored, { type: 'lockJudging', at: T0 });
+    const corrected = run(locked, correct);
+    expect(current(corrected)?.scores).toMatchObject([{ seat: 1, hundredths: 8000, items: [8000] }]);
+    expect(current(corrected)?.corrections).toEqual([
+      { seat: 1, from: 6000, to: 8000, reason: '评委口头更正，监督员核实', at: T0 + 5 },
+    ]);
+    expect(transition(locked, { ...correct, seat: 2 })).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
+    expect(transition(locked, { ...correct, reason: ' ' })).toMatchObject({ ok: false, code: 'SHOW_BAD_VALUE' });
+    expect(transition(locked, { ...correct, items: [10_100], hundredths: 10_100 })).toMatchObject({
+      ok: false,
+      code: 'SHOW_BAD_VALUE',
+    });
+    const revealed = run(corrected, { type: 'revealScores', at: T0 });
+    expect(transition(revealed, correct)).toMatchObject({ ok: false, code: 'SHOW_WRONG_STEP' });
   });
 });

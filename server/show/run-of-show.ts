@@ -57,6 +57,10 @@ export interface RoundState {
   scores: { seat: number; hundredths: number; items: number[]; submissionId: string; at: number }[];
   /** Server time of the reveal: outputs show the seats' scores in turn from then on (see REVEAL_TIMING). */
   revealedAt: number | null;
+  /** Seats the supervisor asked to recheck (once each, before the lock). */
+  rechecks: number[];
+  /** Scores corrected by the supervisor after the lock (hundredths), with the reason. */
+  corrections: { seat: number; from: number; to: number; reason: string; at: number }[];
 }
 
 /** A judge's seat and the auditees the judge must not score (回避). */
@@ -122,6 +126,8 @@ export type ShowCommand =
   | { type: 'take'; at: number }
   | { type: 'clearAll'; at: number }
   | { type: 'setBug'; at: number; visible: boolean }
+  | { type: 'requestRecheck'; at: number; seat: number }
+  | { type: 'correctScore'; at: number; seat: number; items: number[]; hundredths: number; reason: string }
   /** From a judge's tablet: tied to the round and the auditee it was entered for. */
   | {
       type: 'submitScore';
@@ -367,6 +373,8 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
         households: [],
         scores: [],
         revealedAt: null,
+        rechecks: [],
+        corrections: [],
       };
       return {
         ok: true,
@@ -495,6 +503,51 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
       };
       const scores = [...round.scores.filter((s) => s.seat !== command.seat), entry].sort((a, b) => a.seat - b.seat);
       return { ok: true, state: withRound(state, { ...round, scores }), effects: [] };
+    }
+    case 'requestRecheck': {
+      if (!round || round.step !== 'judging')
+        return refuse('SHOW_JUDGING_CLOSED', '只能在评分进行中、锁定之前请评委复核');
+      if (!round.scores.some((s) => s.seat === command.seat))
+        return refuse('SHOW_BAD_VALUE', `${command.seat} 号评委尚未提交评分`);
+      if (round.rechecks.includes(command.seat))
+        return refuse('SHOW_BAD_VALUE', `已请 ${command.seat} 号评委复核过一次`);
+      return {
+        ok: true,
+        state: withRound(state, { ...round, rechecks: [...round.rechecks, command.seat].sort((a, b) => a - b) }),
+        effects: [],
+      };
+    }
+    case 'correctScore': {
+      if (!round || round.step !== 'judging-locked') {
+        return refuse('SHOW_WRONG_STEP', '评分更正只能在锁定之后、公布之前由监督员进行');
+      }
+      const previous = round.scores.find((s) => s.seat === command.seat);
+      if (!previous) return refuse('SHOW_BAD_VALUE', `${command.seat} 号评委本轮没有评分，无从更正`);
+      const invalid = invalidItems(state.draw.plan.scoring ?? DEFAULT_SCORING_RULES, command.items);
+      if (invalid) return refuse('SHOW_BAD_VALUE', invalid);
+      if (command.hundredths !== command.items.reduce((sum, v) => sum + v, 0)) {
+        return refuse('SHOW_BAD_VALUE', '总分与各项之和不符');
+      }
+      if (command.reason.trim().length < 2) return refuse('SHOW_BAD_VALUE', '更正须写明原因');
+      const corrected = { ...previous, hundredths: command.hundredths, items: command.items, at: command.at };
+      return {
+        ok: true,
+        state: withRound(state, {
+          ...round,
+          scores: round.scores.map((s) => (s.seat === command.seat ? corrected : s)),
+          corrections: [
+            ...round.corrections,
+            {
+              seat: command.seat,
+              from: previous.hundredths,
+              to: command.hundredths,
+              reason: command.reason,
+              at: command.at,
+            },
+          ],
+        }),
+        effects: [],
+      };
     }
     case 'close': {
       // A show ends with its secret public, so its bundle can be verified.

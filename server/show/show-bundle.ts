@@ -27,6 +27,8 @@ export interface PublishedRound {
   /** Each seat's final score (hundredths, total and per criterion) and how many versions it had. */
   scores: { seat: number; hundredths: number; items: number[]; versions: number }[];
   households: { number: string; outcome: string | null; satisfaction: string | null; replaced: boolean }[];
+  /** The supervisor's corrections after the lock (hundredths), with reasons; the old versions stay in the log. */
+  corrections: { seat: number; from: number; to: number; reason: string }[];
   /** The result as published; null until the scores were revealed. */
   score: RoundScore | null;
 }
@@ -45,13 +47,15 @@ export function publishedRounds(state: ShowState, log: readonly LogEntry[]): Pub
       seat: s.seat,
       hundredths: s.hundredths,
       items: s.items,
-      versions: log.filter(
-        (e) =>
-          e.type === 'submitScore' &&
-          (e.payload as { seat?: number; round?: number }).seat === s.seat &&
-          (e.payload as { round?: number }).round === round.index,
-      ).length,
+      versions:
+        log.filter(
+          (e) =>
+            e.type === 'submitScore' &&
+            (e.payload as { seat?: number; round?: number }).seat === s.seat &&
+            (e.payload as { round?: number }).round === round.index,
+        ).length + round.corrections.filter((c) => c.seat === s.seat).length,
     })),
+    corrections: round.corrections.map(({ seat, from, to, reason }) => ({ seat, from, to, reason })),
     households: round.households.map((h) => ({
       number: h.number,
       outcome: h.outcome,

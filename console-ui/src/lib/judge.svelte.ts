@@ -117,6 +117,11 @@ export class JudgeTablet {
     return this.round?.judging.seats.find((s) => s.seat === this.seat)?.recused ?? false;
   }
 
+  /** The supervisor asked this seat to recheck its score (once, before the lock). */
+  get recheckAsked(): boolean {
+    return this.round?.judging.rechecks.includes(this.seat) ?? false;
+  }
+
   get mine(): { score: number; items: number[] } | null {
     return this.round?.judging.mine ?? null;
   }
