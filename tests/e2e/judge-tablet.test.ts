@@ -7,6 +7,7 @@ import { launchChromium, screenshot } from '../helpers/browser';
 import { loginCookie, testApp } from '../helpers/test-app';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
 import { ScriptedShow } from '../helpers/show-script';
+import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE } from '../../server/protocol/scoring';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
@@ -28,6 +29,8 @@ beforeAll(async () => {
     eligibility: { ...DEMO_PLAN.eligibility, grid: [['城关街道']] },
     auditees: { mode: 'total' as const, count: 1 },
     contactsPerAuditee: 2,
+    // A rubric: 工作实绩 40, 群众评价 30, 现场答辩 30, in half points.
+    scoring: { ...DEFAULT_SCORING_RULES, criteria: RUBRIC_EXAMPLE },
   };
   const pool = app.services.draws.preview(plan);
   const townCadres = app.services.db
@@ -118,6 +121,7 @@ describe('judges’ tablets', () => {
     await join(two.page, 2);
     const three = await tablet(3, PORTRAIT);
     await join(three.page, 3);
+    await screenshot(three.page, 'judge-waiting-portrait');
     const four = await tablet(4);
     await join(four.page, 4);
     const five = await tablet(5, PORTRAIT);
@@ -133,7 +137,12 @@ describe('judges’ tablets', () => {
 
     // Scoring: every item starts 未评 and blocks submission; recusal shows and n is 4.
     await waitScreen(one.page, 'scoring');
-    expect(await one.page.getByTestId('judge-item-state').allTextContents()).toEqual(['未评']);
+    expect(await one.page.getByTestId('judge-item-state').allTextContents()).toEqual(['未评', '未评', '未评']);
+    expect(await one.page.getByTestId('judge-submit').isDisabled()).toBe(true);
+    // One item scored is not enough: the others are still 未评, not zero.
+    await enter(one.page, [36]);
+    expect(await one.page.getByTestId('judge-item-state').allTextContents()).toEqual(['已评', '未评', '未评']);
+    expect(await one.page.getByTestId('judge-unscored').textContent()).toBe('还有 2 项未评');
     expect(await one.page.getByTestId('judge-submit').isDisabled()).toBe(true);
     expect(await one.page.getByTestId('judge-progress').textContent()).toBe('已提交 0/4');
     expect(await one.page.getByTestId('judge-auditee').textContent()).toContain(show.round.auditee.name);
@@ -141,8 +150,8 @@ describe('judges’ tablets', () => {
     await waitScreen(five.page, 'recused');
     await screenshot(five.page, 'judge-recused-portrait');
 
-    await enter(one.page, [88.5]);
-    expect(await one.page.getByTestId('judge-item-state').allTextContents()).toEqual(['已评']);
+    await enter(one.page, [36, 26.5, 26]);
+    expect(await one.page.getByTestId('judge-item-state').allTextContents()).toEqual(['已评', '已评', '已评']);
     expect(await one.page.getByTestId('judge-total').textContent()).toBe('88.50');
     await screenshot(one.page, 'judge-scoring');
     await one.page.getByTestId('judge-submit').click();
@@ -161,28 +170,33 @@ describe('judges’ tablets', () => {
     // Modify until the lock: the new score replaces the old one.
     await one.page.getByTestId('judge-modify').click();
     await waitScreen(one.page, 'scoring');
-    expect(await one.page.getByTestId('judge-item-value').inputValue()).toBe('88.5');
-    await enter(one.page, [90]);
+    expect(await one.page.getByTestId('judge-item-value').nth(1).inputValue()).toBe('26.5');
+    await enter(one.page, [36, 27, 27]);
     await submit(one.page);
     await waitScreen(one.page, 'submitted');
     expect(await one.page.getByTestId('judge-mine').textContent()).toBe('90.00');
 
     // A reload mid-entry keeps what was typed.
     await waitScreen(two.page, 'scoring');
-    await enter(two.page, [77.7]);
+    await enter(two.page, [30, 24, 23.5]);
     await two.page.reload();
     await waitScreen(two.page, 'scoring');
-    expect(await two.page.getByTestId('judge-item-value').inputValue()).toBe('77.7');
+    expect(
+      await two.page
+        .getByTestId('judge-item-value')
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+    ).toEqual(['30', '24', '23.5']);
     // Never another seat's score before the reveal.
-    expect(await two.page.textContent('body')).not.toContain('90.00');
+    expect(await two.page.textContent('body')).not.toContain('90.00'); // seat 1's total
     await submit(two.page);
     await waitScreen(two.page, 'submitted');
 
     // Offline: score, submit, come back: exactly one submission arrives.
     await waitScreen(three.page, 'scoring');
+    await screenshot(three.page, 'judge-scoring-portrait');
     await three.context.setOffline(true);
     await three.page.waitForSelector('[data-testid="tablet"][data-connection="offline"]', { timeout: 15_000 });
-    await enter(three.page, [85]);
+    await enter(three.page, [34, 25.5, 25.5]);
     await submit(three.page);
     await waitScreen(three.page, 'submitted');
     expect(await three.page.getByTestId('judge-connection').textContent()).toContain('离线');
@@ -192,18 +206,20 @@ describe('judges’ tablets', () => {
     await three.page.waitForSelector('[data-testid="judge-receipt"]', { timeout: 20_000 });
     expect(logged(3)).toHaveLength(1);
     expect(await three.page.getByTestId('judge-connection').textContent()).toBe('已连接');
+    await screenshot(three.page, 'judge-submitted-portrait');
 
     // Seat 4 goes offline, scores, and the panel locks meanwhile: nothing late gets in.
     await waitScreen(four.page, 'scoring');
     await four.context.setOffline(true);
     await four.page.waitForSelector('[data-testid="tablet"][data-connection="offline"]', { timeout: 15_000 });
-    await enter(four.page, [60]);
+    await enter(four.page, [20, 20, 20]);
     await submit(four.page);
     await one.page.waitForFunction(
       () => document.querySelector('[data-testid="judge-progress"]')?.textContent === '已提交 3/4',
     );
     await show.run({ type: 'lockJudging' });
     await waitScreen(one.page, 'locked');
+    await screenshot(one.page, 'judge-locked');
     await four.context.setOffline(false);
     await waitScreen(four.page, 'locked');
     await four.page.waitForSelector('[data-testid="judge-message"]');
@@ -211,7 +227,7 @@ describe('judges’ tablets', () => {
     expect(logged(4)).toHaveLength(0);
     expect(show.snapshot.rounds[0]?.judging.scores?.map((s) => [s.seat, s.score])).toEqual([
       [1, 90],
-      [2, 77.7],
+      [2, 77.5],
       [3, 85],
     ]);
 
