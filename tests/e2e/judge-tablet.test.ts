@@ -59,6 +59,16 @@ async function tablet(seat: number, viewport = LANDSCAPE): Promise<{ page: Page;
   return { page, context };
 }
 
+/** A tablet state in both orientations: landscape 1280×800 and portrait 800×1280. */
+async function both(page: Page, name: string): Promise<void> {
+  const before = page.viewportSize() ?? LANDSCAPE;
+  await page.setViewportSize(LANDSCAPE);
+  await screenshot(page, `${name}-landscape`);
+  await page.setViewportSize(PORTRAIT);
+  await screenshot(page, `${name}-portrait`);
+  await page.setViewportSize(before);
+}
+
 async function join(page: Page, seat: number): Promise<void> {
   await page.getByTestId('judge-pin').fill(`${seat}`.repeat(4));
   await page.getByTestId('judge-join').click();
@@ -106,10 +116,10 @@ describe('judges’ tablets', () => {
     await one.page.getByTestId('judge-pin').fill('9999');
     await one.page.getByTestId('judge-join').click();
     expect(await one.page.getByTestId('judge-join-error').textContent()).toBe('席位链接或 PIN 不正确');
-    await screenshot(one.page, 'judge-join');
+    await both(one.page, 'judge-join');
     await join(one.page, 1);
     expect(await one.page.getByTestId('judge-seat').textContent()).toBe('1 号评委');
-    await screenshot(one.page, 'judge-waiting');
+    await both(one.page, 'judge-waiting');
 
     // One device per seat: another tablet is refused until the operator releases the seat.
     const intruder = await tablet(1);
@@ -121,7 +131,6 @@ describe('judges’ tablets', () => {
     await join(two.page, 2);
     const three = await tablet(3, PORTRAIT);
     await join(three.page, 3);
-    await screenshot(three.page, 'judge-waiting-portrait');
     const four = await tablet(4);
     await join(four.page, 4);
     const five = await tablet(5, PORTRAIT);
@@ -146,18 +155,18 @@ describe('judges’ tablets', () => {
     expect(await one.page.getByTestId('judge-submit').isDisabled()).toBe(true);
     expect(await one.page.getByTestId('judge-progress').textContent()).toBe('已提交 0/4');
     expect(await one.page.getByTestId('judge-auditee').textContent()).toContain(show.round.auditee.name);
-    await screenshot(one.page, 'judge-scoring-unscored');
+    await both(one.page, 'judge-scoring-unscored');
     await waitScreen(five.page, 'recused');
-    await screenshot(five.page, 'judge-recused-portrait');
+    await both(five.page, 'judge-recused');
 
     await enter(one.page, [36, 26.5, 26]);
     expect(await one.page.getByTestId('judge-item-state').allTextContents()).toEqual(['已评', '已评', '已评']);
     expect(await one.page.getByTestId('judge-total').textContent()).toBe('88.50');
-    await screenshot(one.page, 'judge-scoring');
+    await both(one.page, 'judge-scoring');
     await one.page.getByTestId('judge-submit').click();
     await waitScreen(one.page, 'confirm');
     expect(await one.page.getByTestId('judge-confirm-total').textContent()).toBe('88.50');
-    await screenshot(one.page, 'judge-confirm');
+    await both(one.page, 'judge-confirm');
     // 返回修改 goes back with the value kept.
     await one.page.getByTestId('judge-back').click();
     await waitScreen(one.page, 'scoring');
@@ -165,7 +174,7 @@ describe('judges’ tablets', () => {
     await waitScreen(one.page, 'submitted');
     expect(await one.page.getByTestId('judge-mine').textContent()).toBe('88.50');
     expect(await one.page.getByTestId('judge-receipt').textContent()).toMatch(/^回执 [0-9A-F]{8}$/u);
-    await screenshot(one.page, 'judge-submitted');
+    await both(one.page, 'judge-submitted');
 
     // Modify until the lock: the new score replaces the old one.
     await one.page.getByTestId('judge-modify').click();
@@ -193,20 +202,18 @@ describe('judges’ tablets', () => {
 
     // Offline: score, submit, come back: exactly one submission arrives.
     await waitScreen(three.page, 'scoring');
-    await screenshot(three.page, 'judge-scoring-portrait');
     await three.context.setOffline(true);
     await three.page.waitForSelector('[data-testid="tablet"][data-connection="offline"]', { timeout: 15_000 });
     await enter(three.page, [34, 25.5, 25.5]);
     await submit(three.page);
     await waitScreen(three.page, 'submitted');
     expect(await three.page.getByTestId('judge-connection').textContent()).toContain('离线');
-    await screenshot(three.page, 'judge-offline-portrait');
+    await both(three.page, 'judge-offline');
     expect(logged(3)).toHaveLength(0);
     await three.context.setOffline(false);
     await three.page.waitForSelector('[data-testid="judge-receipt"]', { timeout: 20_000 });
     expect(logged(3)).toHaveLength(1);
     expect(await three.page.getByTestId('judge-connection').textContent()).toBe('已连接');
-    await screenshot(three.page, 'judge-submitted-portrait');
 
     // Seat 4 goes offline, scores, and the panel locks meanwhile: nothing late gets in.
     await waitScreen(four.page, 'scoring');
@@ -219,7 +226,7 @@ describe('judges’ tablets', () => {
     );
     await show.run({ type: 'lockJudging' });
     await waitScreen(one.page, 'locked');
-    await screenshot(one.page, 'judge-locked');
+    await both(one.page, 'judge-locked');
     await four.context.setOffline(false);
     await waitScreen(four.page, 'locked');
     await four.page.waitForSelector('[data-testid="judge-message"]');
@@ -236,8 +243,7 @@ describe('judges’ tablets', () => {
     expect(await one.page.getByTestId('judge-announcement').textContent()).toBe(
       '取最接近的两个分数平均，最后得分 87.50',
     );
-    await screenshot(one.page, 'judge-revealed');
-    await screenshot(three.page, 'judge-revealed-portrait');
+    await both(one.page, 'judge-revealed');
     expect(await screenOf(five.page)).toBe('revealed');
   }, 180_000);
 });
