@@ -246,4 +246,51 @@ describe('judges’ tablets', () => {
     await both(one.page, 'judge-revealed');
     expect(await screenOf(five.page)).toBe('revealed');
   }, 180_000);
+
+  it('never scores the next cadre with a score entered for the previous one', async () => {
+    const plan = {
+      ...DEMO_PLAN,
+      auditees: { mode: 'total' as const, count: 2 },
+      contactsPerAuditee: 1,
+    };
+    const second = await ScriptedShow.create(app, base, { plan, rollSeconds: 2, title: '两轮' });
+    try {
+      const context = await browser.newContext({ viewport: LANDSCAPE });
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(second.joinUrl(1));
+      await join(page, 1);
+      await second.open();
+      await second.entropyAndReveal();
+      const throughHouseholds = async () => {
+        for (const type of ['drawAuditee', 'presentAuditee', 'startReport', 'endReport', 'drawHouseholds'] as const) {
+          await second.run({ type });
+        }
+        await second.callHouseholds([{ outcome: '属实', satisfaction: '满意' }]);
+        await second.run({ type: 'openJudging' });
+      };
+      await throughHouseholds();
+      const first = second.round.auditee.number;
+      await waitScreen(page, 'scoring');
+      // Offline, the judge scores round 1; meanwhile the show moves on to round 2's cadre.
+      await context.setOffline(true);
+      await page.waitForSelector('[data-testid="tablet"][data-connection="offline"]', { timeout: 15_000 });
+      await enter(page, [70]);
+      await submit(page);
+      await waitScreen(page, 'submitted');
+      for (const type of ['lockJudging', 'revealScores', 'showResult'] as const) await second.run({ type });
+      await throughHouseholds();
+      expect(second.round.auditee.number).not.toBe(first);
+      await context.setOffline(false);
+      await page.waitForSelector('[data-testid="judge-message"]', { timeout: 20_000 });
+      expect(await page.getByTestId('judge-message').textContent()).toContain('未能提交');
+      // A fresh, empty sheet for the new cadre; nothing was recorded for either round.
+      await waitScreen(page, 'scoring');
+      expect(await page.getByTestId('judge-item-state').allTextContents()).toEqual(['未评']);
+      expect(await page.getByTestId('judge-auditee').textContent()).toContain(second.round.auditee.name);
+      expect(second.snapshot.rounds.map((r) => r.judging.submitted)).toEqual([0, 0]);
+    } finally {
+      second.close();
+    }
+  }, 120_000);
 });
