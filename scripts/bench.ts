@@ -293,14 +293,15 @@ async function benchRestart(): Promise<void> {
 }
 
 // `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
-const SECTIONS = ['broadcast', 'restart', 'judges', 'overlay', 'import', 'draw'] as const;
+const SECTIONS = ['overlay', 'broadcast', 'restart', 'judges', 'import', 'draw'] as const;
 const wanted = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const runs = (section: (typeof SECTIONS)[number]) => wanted.length === 0 || wanted.includes(section);
 try {
+  // The browser's frame timing goes first, before the other sections load the machine.
+  if (runs('overlay')) await benchOverlay(records, work);
   if (runs('broadcast')) await benchBroadcast();
   if (runs('restart')) await benchRestart();
   if (runs('judges')) await benchJudgesLoad(records, work);
-  if (runs('overlay')) await benchOverlay(records, work);
   if (runs('import')) benchImport();
   if (runs('draw')) {
     const db = await benchDemoLoad();
