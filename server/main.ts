@@ -47,7 +47,15 @@ function overlayLines(base: string): string {
   return open
     .map((event) => {
       const url = `${base}${PAGES.overlay.path}?event=${event.id}&key=${encodeURIComponent(app.services.shows.overlayKey(event.id))}`;
-      return `  画面输出 · ${event.rehearsal ? '【演练】' : ''}${event.title}：${url}\n    预览输出：${url}&preview=1\u3000抠像绿底：${url}&bg=green`;
+      const lines = [
+        `  画面输出 · ${event.rehearsal ? '【演练】' : ''}${event.title}：${url}`,
+        `    预览输出：${url}&preview=1\u3000抠像绿底：${url}&bg=green`,
+        `    抽查公告：${base}/events/${event.id}/bulletin`,
+      ];
+      if ((event.settings.judges ?? []).length > 0) {
+        lines.push(`    评委席位卡（二维码与 PIN，操作员登录后打开）：${base}/events/${event.id}/seats/sheet`);
+      }
+      return lines.join('\n');
     })
     .join('\n');
 }
