@@ -17,7 +17,7 @@ import { verifyBundle } from '../server/draw/bundle';
 import { systemClock, systemRandom } from '../server/runtime';
 import { defaultPlan } from '../server/draw/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
-import type { BenchRecord } from './bench/record';
+import { median, type BenchRecord } from './bench/record';
 import { benchOverlay } from './bench/overlay';
 import { benchJudgesLoad } from './bench/judges-load';
 
@@ -36,11 +36,6 @@ function ensureSqliteCli(): string {
     return '/usr/bin/sqlite3';
   }
   throw new Error('需要 sqlite3 命令行：sudo apt-get install -y sqlite3');
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Import of the demo county's CSVs through the real path, against sqlite3's .import of the same files. */

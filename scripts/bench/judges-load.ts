@@ -17,18 +17,12 @@ import type {
   ShowSnapshot,
 } from '../../server/protocol/show';
 import { readLog, SHOW_LOG } from '../../server/store/log-store';
-import type { BenchRecord } from './record';
+import { median, type BenchRecord } from './record';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const JUDGES = 15;
 const ROUNDS = 20;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 /** A small deterministic generator for which tablets drop (no Math.random in benches either). */
 function* dropPattern(): Generator<boolean> {

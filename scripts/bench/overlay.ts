@@ -12,15 +12,9 @@ import { defaultPlan } from '../../server/draw/default-plan';
 import type { ShowCommandBody } from '../../server/protocol/show';
 import { launchChromium } from '../../tests/helpers/browser';
 import { buildIfStale } from '../build-if-stale.mjs';
-import type { BenchRecord } from './record';
+import { median, type BenchRecord } from './record';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 /** The overlay page's own scripts (entry and preloaded chunks), gzipped as a browser would fetch them. */
 function overlayScriptBytes(): number {

@@ -25,9 +25,9 @@ import type { DrawCommand } from '../draw/ceremony';
 import { maskName, maskPhone } from '../privacy';
 import type { DrawService } from '../draw-service/draw-service';
 import { rollReel } from '../show/roll-reel';
-import { publishedRounds, type ShowSection } from '../show/show-bundle';
+import { publishedRounds, roundScore, type ShowSection } from '../show/show-bundle';
 import type { DrawBundle } from '../draw/bundle';
-import { DEFAULT_SCORING_RULES, outliers, scoreRound } from '../scoring/scoring';
+import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
 import { scopeOf } from './bulletin';
 
 interface EventRow {
@@ -353,7 +353,6 @@ export class ShowService {
       scoring: settings.plan.scoring ?? DEFAULT_SCORING_RULES,
       rounds: state.rounds.map((round) => {
         const person = auditee(round.auditeeNumber);
-        const revealed = round.step === 'scores-revealed' || round.step === 'result';
         return {
           index: round.index,
           step: round.step,
@@ -386,18 +385,7 @@ export class ShowService {
           }),
           judging: this.judgingView(state, round, judges, role, judgeSeat, supervisor, settings),
           revealedAt: round.revealedAt,
-          score: revealed
-            ? scoreRound(
-                round.scores,
-                round.households.map((h) => ({
-                  outcome: h.outcome,
-                  satisfaction: h.satisfaction,
-                  replaced: h.replaced !== null,
-                })),
-                settings.plan.scoring ?? DEFAULT_SCORING_RULES,
-                judges.map((j) => j.seat).filter((seat) => !recusedSeats(state, round.auditeeNumber).includes(seat)),
-              )
-            : null,
+          score: roundScore(state, round),
         };
       }),
       logHead: log.at(-1)?.hash ?? '',

@@ -37,9 +37,19 @@ export interface PublishedRound {
 const expectedSeats = (state: ShowState, auditeeNumber: string) =>
   state.judges.map((j) => j.seat).filter((seat) => !recusedSeats(state, auditeeNumber).includes(seat));
 
+/** A round's result by the plan's rules, once its scores are revealed (null before). */
+export function roundScore(state: ShowState, round: ShowState['rounds'][number]): RoundScore | null {
+  if (round.step !== 'scores-revealed' && round.step !== 'result') return null;
+  return scoreRound(
+    round.scores,
+    round.households.map((h) => ({ outcome: h.outcome, satisfaction: h.satisfaction, replaced: h.replaced !== null })),
+    state.draw.plan.scoring ?? DEFAULT_SCORING_RULES,
+    expectedSeats(state, round.auditeeNumber),
+  );
+}
+
 /** Each round as published, computed from the show's state by the plan's scoring rules. */
 export function publishedRounds(state: ShowState, log: readonly LogEntry[]): PublishedRound[] {
-  const rules = state.draw.plan.scoring ?? DEFAULT_SCORING_RULES;
   return state.rounds.map((round) => ({
     index: round.index,
     auditeeNumber: round.auditeeNumber,
@@ -62,19 +72,7 @@ export function publishedRounds(state: ShowState, log: readonly LogEntry[]): Pub
       satisfaction: h.satisfaction,
       replaced: h.replaced !== null,
     })),
-    score:
-      round.step === 'scores-revealed' || round.step === 'result'
-        ? scoreRound(
-            round.scores,
-            round.households.map((h) => ({
-              outcome: h.outcome,
-              satisfaction: h.satisfaction,
-              replaced: h.replaced !== null,
-            })),
-            rules,
-            expectedSeats(state, round.auditeeNumber),
-          )
-        : null,
+    score: roundScore(state, round),
   }));
 }
 
