@@ -213,3 +213,10 @@ export const DrawListItemSchema = Type.Object({
   poolSize: Type.Integer(),
 });
 export type DrawListItem = Static<typeof DrawListItemSchema>;
+
+/** How many auditees a plan draws: its count, or the sum of its quotas (the show's rounds). */
+export function plannedAuditees(plan: DrawPlan): number {
+  return plan.auditees.mode === 'total'
+    ? plan.auditees.count
+    : plan.auditees.quotas.reduce((sum, quota) => sum + quota.count, 0);
+}

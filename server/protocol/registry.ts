@@ -147,3 +147,18 @@ export const AuditeeParamsSchema = Type.Object({
   program: Type.String({ maxLength: 64 }),
   number: Type.String({ maxLength: 64 }),
 });
+
+/** What a plan can filter on in a roster version, with how many auditees each holds. */
+export const RosterFacetsSchema = Type.Object({
+  versionId: Type.Integer(),
+  towns: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      count: Type.Integer(),
+      areas: Type.Array(Type.Object({ name: Type.String(), count: Type.Integer() })),
+    }),
+  ),
+  units: Type.Array(Type.Object({ name: Type.String(), count: Type.Integer() })),
+  industries: Type.Array(Type.Object({ name: Type.String(), count: Type.Integer() })),
+});
+export type RosterFacets = Static<typeof RosterFacetsSchema>;

@@ -86,6 +86,31 @@ export type EventSummary = Static<typeof EventSummarySchema>;
  */
 export const REVEAL_TIMING = { leadMs: 800, perSeatMs: 700, strikeMs: 900, finalMs: 900 } as const;
 
+/** The steps of a round, in order (the run-of-show's state machine moves through them). */
+export const ROUND_STEPS = [
+  'drawing',
+  'presented',
+  'reporting',
+  'reported',
+  'households',
+  'judging',
+  'judging-locked',
+  'scores-revealed',
+  'result',
+] as const;
+export type RoundStep = (typeof ROUND_STEPS)[number];
+export const ROUND_STEP_LABEL: Record<RoundStep, string> = {
+  drawing: '抽取人员',
+  presented: '人员到场',
+  reporting: '述职计时中',
+  reported: '述职结束',
+  households: '电话核实',
+  judging: '评委评分中',
+  'judging-locked': '评分已锁定',
+  'scores-revealed': '已公布评分',
+  result: '本轮结果',
+};
+
 /** The graphics of the broadcast overlay, one per step of the run-of-show. */
 export const GRAPHICS = [
   'opening',
@@ -359,6 +384,8 @@ export const ShowSnapshotSchema = Type.Object({
     planHash: Type.String(),
     poolHash: Type.String(),
     poolSize: Type.Integer(),
+    /** How many auditees the plan draws: the number of rounds of the show. */
+    plannedRounds: Type.Integer(),
     commitment: Type.String(),
     entropy: Type.Union([Type.String(), Type.Null()]),
     secret: Type.Union([Type.String(), Type.Null()]),
@@ -471,3 +498,15 @@ export const SocketAuthSchema = Type.Object(
   { additionalProperties: false },
 );
 export type SocketAuth = Static<typeof SocketAuthSchema>;
+
+/** One accepted command of the show log as the console's event log lists it (staff only). */
+export const EventLogEntrySchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  type: Type.String(),
+  /** What happened, in Chinese. */
+  text: Type.String(),
+  hash: Type.String(),
+});
+export type EventLogEntry = Static<typeof EventLogEntrySchema>;

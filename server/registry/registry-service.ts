@@ -2,6 +2,7 @@ import type { Db } from '../store/db';
 import { AppError } from '../errors';
 import { maskPhone } from '../privacy';
 import type {
+  RosterFacets,
   AuditeeDetail,
   AuditeeSummary,
   ContactSummary,
@@ -53,6 +54,36 @@ export class RegistryService {
     const version = latestVersion(this.db, programCode);
     if (!version) throw new AppError('ROSTER_EMPTY');
     return version;
+  }
+
+  /** The towns (with their 工作片), units and industries of a roster version, with auditee counts. */
+  facets(programCode: string, versionId?: number): RosterFacets {
+    const version = this.version(programCode, versionId);
+    type Row = { name: string; count: number };
+    const grouped = (column: 'unit' | 'industry') =>
+      this.db
+        .prepare(
+          `SELECT ${column} AS name, COUNT(*) AS count FROM auditees WHERE version_id = ? AND ${column} <> '' GROUP BY ${column} ORDER BY count DESC, name`,
+        )
+        .all(version.id) as Row[];
+    const areas = this.db
+      .prepare(
+        'SELECT town, area, COUNT(*) AS count FROM auditees WHERE version_id = ? GROUP BY town, area ORDER BY town, area',
+      )
+      .all(version.id) as { town: string; area: string; count: number }[];
+    const towns = new Map<string, RosterFacets['towns'][number]>();
+    for (const row of areas) {
+      const town = towns.get(row.town) ?? { name: row.town, count: 0, areas: [] };
+      town.count += row.count;
+      if (row.area !== '') town.areas.push({ name: row.area, count: row.count });
+      towns.set(row.town, town);
+    }
+    return {
+      versionId: version.id,
+      towns: [...towns.values()],
+      units: grouped('unit'),
+      industries: grouped('industry'),
+    };
   }
 
   private counts(versionId: number): Map<string, Counts> {

@@ -17,6 +17,7 @@ import {
   GridViewSchema,
   ImportResultSchema,
   ProgramParamsSchema,
+  RosterFacetsSchema,
   ProgramSchema,
   RosterVersionSchema,
   SearchQuerySchema,
@@ -55,6 +56,19 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
         onRequest: staff,
       },
       async (request) => registry.versions(request.params.program),
+    );
+
+    typed.get(
+      '/api/programs/:program/facets',
+      {
+        schema: {
+          params: ProgramParamsSchema,
+          querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+          response: { 200: RosterFacetsSchema },
+        },
+        onRequest: staff,
+      },
+      async (request) => registry.facets(request.params.program, request.query.version),
     );
 
     typed.get(

@@ -87,7 +87,7 @@ export function attachRealtime(
       } else if (role === 'judge') {
         const seat = shows.judgeSeatFor(eventId, key);
         if (seat === null) return refuse('JUDGE_JOIN_INVALID');
-        socket.data = { eventId, role, staff: null, seat, label: label ?? `${seat} 号评委` };
+        socket.data = { eventId, role, staff: null, seat, label: `${seat} 号评委` };
       } else {
         socket.data = { eventId, role, staff: null, seat: null, label: label ?? '公众' };
       }

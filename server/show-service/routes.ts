@@ -7,6 +7,7 @@ import { ERROR_CATALOGUE } from '../protocol/errors';
 import { SESSION_COOKIE } from '../protocol/auth';
 import {
   CreateEventBodySchema,
+  EventLogEntrySchema,
   EventSummarySchema,
   JudgeJoinBodySchema,
   JudgeJoinResultSchema,
@@ -19,6 +20,7 @@ import {
 import type { ShowService } from './show-service';
 import { renderBulletin } from './bulletin';
 import { renderSeatSheet } from './seat-sheet';
+import { renderRecord, resultsCsv, resultsXlsx } from './results-export';
 import { AppError } from '../errors';
 
 const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
@@ -78,6 +80,55 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
       async (request) => {
         const isStaff = auth.resolve(request.cookies[SESSION_COOKIE]) !== undefined;
         return shows.snapshot(request.params.eventId, isStaff ? 'staff' : 'public');
+      },
+    );
+    typed.get(
+      '/api/events/:eventId/log',
+      {
+        schema: {
+          params: EventParams,
+          querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }),
+          response: { 200: Type.Array(EventLogEntrySchema) },
+        },
+        onRequest: staff,
+      },
+      async (request) => shows.logEntries(request.params.eventId, request.query.after ?? 0),
+    );
+    typed.get(
+      '/api/events/:eventId/results.:format',
+      {
+        schema: {
+          params: Type.Object({
+            eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }),
+            format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+          }),
+        },
+        onRequest: staff,
+      },
+      async (request, reply) => {
+        const snapshot = shows.snapshot(request.params.eventId, 'staff');
+        const name = `choucha-results-${request.params.eventId}.${request.params.format}`;
+        reply.header('content-disposition', `attachment; filename="${name}"`);
+        reply.header('cache-control', 'no-store');
+        if (request.params.format === 'csv') {
+          reply.type('text/csv; charset=utf-8');
+          return resultsCsv(snapshot);
+        }
+        reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        return resultsXlsx(snapshot);
+      },
+    );
+    typed.get(
+      '/events/:eventId/record',
+      { schema: { params: EventParams }, onRequest: staff },
+      async (request, reply) => {
+        const event = shows.event(request.params.eventId);
+        if (event.drawId === null) throw new AppError('EVENT_NOT_SEALED');
+        const snapshot = shows.snapshot(event.id, 'staff');
+        const verifyUrl = `${request.protocol}://${request.host}/verify?draw=${snapshot.draw.drawId}`;
+        reply.type('text/html; charset=utf-8');
+        reply.header('cache-control', 'no-store');
+        return renderRecord(event, snapshot, shows.logEntries(event.id), verifyUrl);
       },
     );
     typed.post(

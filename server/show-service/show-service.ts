@@ -8,6 +8,7 @@ import type {
   CreateEventBody,
   EventSettings,
   EventStatus,
+  EventLogEntry,
   EventSummary,
   JudgeJoinBody,
   JudgeSetting,
@@ -29,6 +30,8 @@ import { publishedRounds, roundScore, type ShowSection } from '../show/show-bund
 import type { DrawBundle } from '../draw/bundle';
 import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
 import { scopeOf } from './bulletin';
+import { describeLogEntry } from '../show/log-text';
+import { plannedAuditees } from '../protocol/draw';
 
 interface EventRow {
   id: string;
@@ -317,6 +320,20 @@ export class ShowService {
     return { ok: true, revision: entry.seq, repeated: false };
   }
 
+  /** The show log in words, for staff (the console's event log and the printed record). */
+  logEntries(eventId: string, afterSeq = 0): EventLogEntry[] {
+    return this.load(eventId)
+      .log.filter((entry) => entry.seq > afterSeq)
+      .map((entry) => ({
+        seq: entry.seq,
+        at: entry.at,
+        actor: entry.actor,
+        type: entry.type,
+        text: describeLogEntry(entry.type, entry.payload),
+        hash: entry.hash,
+      }));
+  }
+
   /** The state for a role. Households' names and phones are masked here for all but staff. */
   snapshot(eventId: string, role: ClientRole, judgeSeat: number | null = null, supervisor = false): ShowSnapshot {
     const { event, state, log } = this.load(eventId);
@@ -343,6 +360,7 @@ export class ShowService {
         planHash: state.draw.planHash,
         poolHash: state.draw.poolHash,
         poolSize: state.draw.pool.auditees.length,
+        plannedRounds: plannedAuditees(settings.plan),
         commitment: state.draw.commitment,
         entropy: state.draw.entropy,
         secret: state.draw.secret,

@@ -2,6 +2,7 @@ import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } 
 import { remainingMs, type ReportTimer } from './timer';
 import { DEFAULT_SCORING_RULES, type ScoringRules } from '../protocol/scoring';
 import type { AuditeeReplacementReason, ContactReplacementReason } from '../protocol/draw';
+import { GRAPHICS, GRAPHIC_LABEL, ROUND_STEP_LABEL, type Graphic, type RoundStep } from '../protocol/show';
 
 /**
  * The run-of-show as a pure state machine: `transition(state, command)` gives the next state and
@@ -15,16 +16,7 @@ import type { AuditeeReplacementReason, ContactReplacementReason } from '../prot
  *   judging open → judging locked → scores revealed → result → next round … → closed.
  */
 export type ShowStatus = 'sealed' | 'live' | 'closed';
-export type RoundStep =
-  | 'drawing'
-  | 'presented'
-  | 'reporting'
-  | 'reported'
-  | 'households'
-  | 'judging'
-  | 'judging-locked'
-  | 'scores-revealed'
-  | 'result';
+export type { RoundStep };
 
 export const CALL_STATUSES = ['待呼叫', '呼叫中', '已接通', '未接通'] as const;
 export const OUTCOMES = ['属实', '不符', '未联系上'] as const;
@@ -69,7 +61,6 @@ export interface JudgeSeat {
   recusals: string[];
 }
 
-import { GRAPHICS, GRAPHIC_LABEL, type Graphic } from '../protocol/show';
 export { GRAPHICS, GRAPHIC_LABEL, type Graphic };
 
 /** A graphic of a round (or of the whole show when round is null). */
@@ -207,17 +198,7 @@ const refuse = (code: ShowErrorCode, message: string, drawCode?: string): ShowRe
   ...(drawCode ? { drawCode } : {}),
 });
 
-const STEP_LABEL: Record<RoundStep, string> = {
-  drawing: '抽取人员',
-  presented: '人员到场',
-  reporting: '述职计时中',
-  reported: '述职结束',
-  households: '电话核实',
-  judging: '评委评分中',
-  'judging-locked': '评分已锁定',
-  'scores-revealed': '已公布评分',
-  result: '本轮结果',
-};
+const STEP_LABEL = ROUND_STEP_LABEL;
 
 /** The auditees in the order the show presents them: each stratum's current picks, by position. */
 function presentationQueue(draw: DrawState): string[] {

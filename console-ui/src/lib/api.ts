@@ -46,6 +46,8 @@ export const api = {
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
+  put: <T>(path: string, body: unknown) =>
+    request<T>(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   upload: <T>(path: string, files: readonly File[]) => {
     const form = new FormData();
     for (const file of files) form.append('files', file, file.name);

@@ -1,0 +1,222 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  CommandAck,
+  EventLogEntry,
+  EventSummary,
+  PresenceEntry,
+  SeatView,
+  ServerToClientEvents,
+  ShowCommandBody,
+  ShowSnapshot,
+  SocketAuth,
+} from '../../../server/protocol/show';
+import type { ErrorBody } from '../../../server/protocol/errors';
+import { api, ApiError } from './api';
+
+type DeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface DeskMessage {
+  kind: 'error' | 'info';
+  text: string;
+  code?: string;
+}
+
+const newKey = () => {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+};
+
+/**
+ * The show desk's connection to the server: the staff snapshot (the server owns the state), the
+ * connected outputs and seats, the event log, and sending commands. One command at a time; each
+ * carries the revision the desk shows and a fresh idempotency key, so a resend after a drop is
+ * applied once and an action taken on a stale screen is refused.
+ */
+export class ShowDesk {
+  snapshot = $state<ShowSnapshot | null>(null);
+  event = $state<EventSummary | null>(null);
+  overlayKey = $state('');
+  presence = $state<PresenceEntry[]>([]);
+  seats = $state<SeatView[]>([]);
+  log = $state<EventLogEntry[]>([]);
+  connection = $state<'connecting' | 'connected' | 'offline' | 'refused'>('connecting');
+  /** The command in flight (its type), or null. */
+  pending = $state<string | null>(null);
+  message = $state<DeskMessage | null>(null);
+  /** Local time, ticking, for timers and the roll (server time = local + offset). */
+  now = $state(Date.now());
+  private offset = 0;
+  private socket: DeskSocket | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private loadingLog = false;
+
+  constructor(
+    readonly eventId: string,
+    readonly role: 'operator' | 'supervisor',
+  ) {}
+
+  get serverNow(): number {
+    return this.now + this.offset;
+  }
+
+  get currentRound() {
+    return this.snapshot?.rounds.at(-1) ?? null;
+  }
+
+  async start(): Promise<void> {
+    try {
+      const answer = await api.get<{ event: EventSummary; overlayKey: string }>(`/api/events/${this.eventId}`);
+      this.event = answer.event;
+      this.overlayKey = answer.overlayKey;
+    } catch (error) {
+      this.message = { kind: 'error', text: error instanceof ApiError ? error.message : '无法读取活动' };
+      return;
+    }
+    this.ticker = setInterval(() => (this.now = Date.now()), 200);
+    const auth: SocketAuth = {
+      eventId: this.eventId,
+      role: 'staff',
+      label: `操作台 · ${this.role === 'operator' ? '操作员' : '监督员'}`,
+    };
+    const socket: DeskSocket = io({ auth, transports: ['websocket'] });
+    this.socket = socket;
+    socket.on('connect', () => {
+      this.connection = 'connected';
+    });
+    socket.on('disconnect', () => (this.connection = 'offline'));
+    socket.on('connect_error', (error) => {
+      const body = (error as { data?: ErrorBody }).data;
+      if (body?.error?.code) {
+        this.connection = 'refused';
+        this.message = { kind: 'error', text: body.error.message, code: body.error.code };
+        socket.disconnect();
+      } else this.connection = 'offline';
+    });
+    socket.on('show:snapshot', (snapshot) => this.apply(snapshot));
+    socket.on('show:presence', (entries) => {
+      this.presence = entries;
+      void this.loadSeats();
+    });
+    socket.on('presence:ping', (ack) => ack());
+  }
+
+  stop(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    if (this.ticker) clearInterval(this.ticker);
+  }
+
+  private apply(snapshot: ShowSnapshot): void {
+    const current = this.snapshot;
+    if (current && current.eventId === snapshot.eventId && snapshot.revision < current.revision) return;
+    this.offset = snapshot.serverTime - Date.now();
+    this.snapshot = snapshot;
+    void this.loadLog();
+  }
+
+  private async loadLog(): Promise<void> {
+    if (this.loadingLog) return;
+    this.loadingLog = true;
+    try {
+      for (;;) {
+        const after = this.log.at(-1)?.seq ?? 0;
+        if (after >= (this.snapshot?.revision ?? 0)) break;
+        const entries = await api.get<EventLogEntry[]>(`/api/events/${this.eventId}/log`, { after });
+        if (entries.length === 0) break;
+        this.log = [...this.log, ...entries];
+      }
+    } catch {
+      // The log is informative; the next snapshot tries again.
+    } finally {
+      this.loadingLog = false;
+    }
+  }
+
+  async loadSeats(): Promise<void> {
+    if (this.role !== 'operator' || !this.event?.settings.judges?.length) return;
+    try {
+      this.seats = await api.get<SeatView[]>(`/api/events/${this.eventId}/seats`);
+    } catch {
+      // Shown again on the next presence change.
+    }
+  }
+
+  /**
+   * Sends one command against the revision on screen. Returns whether it was applied. While one
+   * is in flight, others are ignored (a double press sends once).
+   */
+  async send(command: ShowCommandBody): Promise<boolean> {
+    const socket = this.socket;
+    const snapshot = this.snapshot;
+    if (!socket || !snapshot || this.pending !== null) return false;
+    this.pending = command.type;
+    this.message = null;
+    const envelope = { revision: snapshot.revision, idempotencyKey: newKey(), command };
+    try {
+      let ack: CommandAck | null = null;
+      // A lost answer is resent with the same key: the server applies the command once.
+      for (let attempt = 0; attempt < 3 && ack === null; attempt += 1) {
+        try {
+          ack = await socket.timeout(5000).emitWithAck('show:command', envelope);
+        } catch {
+          ack = null;
+        }
+      }
+      if (ack === null) {
+        this.message = { kind: 'error', text: '服务器没有应答，请检查连接后重试', code: 'NETWORK' };
+        return false;
+      }
+      if (!ack.ok) {
+        if (ack.snapshot) this.apply(ack.snapshot);
+        this.message = {
+          kind: 'error',
+          code: ack.error.code,
+          text:
+            ack.error.code === 'SHOW_STALE_REVISION'
+              ? '另一个操作台刚刚更新了状态，本次操作未执行。请核对当前画面后再操作。'
+              : ack.error.message,
+        };
+        return false;
+      }
+      return true;
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  async reloadOutput(socketId: string): Promise<void> {
+    const answer = await this.socket
+      ?.timeout(5000)
+      .emitWithAck('output:reload', { socketId })
+      .catch(() => null);
+    this.message =
+      answer && 'ok' in answer
+        ? { kind: 'info', text: '已通知该输出重新载入' }
+        : { kind: 'error', text: answer && 'error' in answer ? answer.error.message : '重新载入失败' };
+  }
+
+  async releaseSeat(seat: number): Promise<void> {
+    try {
+      await api.post(`/api/events/${this.eventId}/seats/${seat}/release`);
+      this.message = { kind: 'info', text: `${seat} 号席位已释放，可在另一台平板上重新加入` };
+      await this.loadSeats();
+    } catch (error) {
+      this.message = { kind: 'error', text: error instanceof ApiError ? error.message : '释放失败' };
+    }
+  }
+
+  overlayUrl(options: { preview?: boolean; label?: string; bg?: string } = {}): string {
+    const query = {
+      event: this.eventId,
+      key: this.overlayKey,
+      ...(options.preview ? { preview: '1' } : {}),
+      ...(options.bg ? { bg: options.bg } : {}),
+      ...(options.label ? { label: options.label } : {}),
+    };
+    const encoded = Object.entries(query).map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
+    return `/overlay?${encoded.join('&')}`;
+  }
+}

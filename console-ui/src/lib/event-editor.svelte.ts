@@ -1,0 +1,314 @@
+import type { DrawPlan, PoolPreview, StratifyBy } from '../../../server/protocol/draw';
+import { plannedAuditees } from '../../../server/protocol/draw';
+import type { ProgramDto as Program, RosterFacets } from '../../../server/protocol/registry';
+import {
+  DEFAULT_SCORING_RULES,
+  RUBRIC_EXAMPLE,
+  scoringRulesProblems,
+  type ScoringRules,
+} from '../../../server/protocol/scoring';
+import type { CreateEventBody, EventSummary, JudgeSetting } from '../../../server/protocol/show';
+import { api, ApiError } from './api';
+
+type Mode = CreateEventBody['mode'];
+
+/** A judge row as edited (recusals as typed: numbers separated by commas or spaces). */
+export interface JudgeRow {
+  seat: number;
+  name: string;
+  pin: string;
+  recusals: string;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+function randomPin(): string {
+  const bytes = new Uint32Array(1);
+  crypto.getRandomValues(bytes);
+  return String(((bytes[0] ?? 0) % 900_000) + 100_000);
+}
+
+const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/**
+ * The event editor's state: the event's facts, its draw plan, judges and scoring rules as the
+ * operator edits them, the live pool preview, and saving and sealing. The plan sent is exactly
+ * what is shown: what the server hashes at the seal is this object.
+ */
+export class EventEditor {
+  id = $state<string | null>(null);
+  title = $state('');
+  eventDate = $state(today());
+  venue = $state('');
+  mode = $state<Mode>('televised');
+  programCode = $state('cadre-household');
+  reportMinutes = $state(3);
+  rollSeconds = $state(6);
+  plan = $state<DrawPlan>(EventEditor.blankPlan('cadre-household', today()));
+  judges = $state<JudgeRow[]>([]);
+  scoring = $state<ScoringRules>(clone(DEFAULT_SCORING_RULES));
+  avoidText = $state('');
+
+  programs = $state<Program[]>([]);
+  facets = $state<RosterFacets | null>(null);
+  preview = $state<PoolPreview | null>(null);
+  previewError = $state('');
+  previewing = $state(false);
+  saving = $state(false);
+  error = $state('');
+  private previewTimer: ReturnType<typeof setTimeout> | null = null;
+  private previewSeq = 0;
+
+  static blankPlan(programCode: string, eventDate: string): DrawPlan {
+    return {
+      version: 1,
+      programCode,
+      eventDate,
+      eligibility: {
+        grid: [],
+        units: [],
+        industries: [],
+        statuses: ['在岗'],
+        coolDownDays: 0,
+        avoid: [],
+        contactsRequirePhone: true,
+        contactsRequireConsent: true,
+      },
+      auditees: { mode: 'total', count: 3 },
+      contactsPerAuditee: 3,
+      replacementCaps: { auditees: 2, contactsPerAuditee: 3 },
+    };
+  }
+
+  async init(eventId: string | null): Promise<void> {
+    this.programs = await api.get<Program[]>('/api/programs');
+    if (eventId) {
+      const { event } = await api.get<{ event: EventSummary }>(`/api/events/${eventId}`);
+      this.load(event);
+    } else if (this.judges.length === 0) {
+      for (let i = 0; i < 5; i += 1) this.addJudge();
+    }
+    await this.loadFacets();
+    this.schedulePreview(0);
+  }
+
+  load(event: EventSummary): void {
+    this.id = event.id;
+    this.title = event.title;
+    this.eventDate = event.eventDate;
+    this.venue = event.venue;
+    this.mode = event.mode;
+    this.programCode = event.programCode;
+    this.reportMinutes = event.settings.reportMinutes;
+    this.rollSeconds = event.settings.rollSeconds;
+    this.plan = clone(event.settings.plan);
+    this.scoring = clone(event.settings.plan.scoring ?? DEFAULT_SCORING_RULES);
+    this.avoidText = event.settings.plan.eligibility.avoid.map((a) => `${a.number} ${a.reason}`).join('\n');
+    this.judges = (event.settings.judges ?? []).map((j) => ({ ...j, recusals: j.recusals.join(', ') }));
+  }
+
+  async loadFacets(): Promise<void> {
+    try {
+      this.facets = await api.get<RosterFacets>(`/api/programs/${this.programCode}/facets`);
+    } catch (error) {
+      this.facets = null;
+      this.previewError = error instanceof ApiError ? error.message : '无法读取名册';
+    }
+  }
+
+  async setProgram(code: string): Promise<void> {
+    this.programCode = code;
+    this.plan = { ...EventEditor.blankPlan(code, this.eventDate), auditees: this.plan.auditees };
+    await this.loadFacets();
+    this.schedulePreview();
+  }
+
+  // — plan edits —
+  toggleTown(town: string): void {
+    const grid = this.plan.eligibility.grid;
+    const has = grid.some((p) => p.length === 1 && p[0] === town);
+    // Choosing a whole town replaces any of its 工作片 chosen before.
+    this.plan.eligibility.grid = has
+      ? grid.filter((p) => p[0] !== town)
+      : [...grid.filter((p) => p[0] !== town), [town]];
+    this.schedulePreview();
+  }
+  toggleArea(town: string, area: string): void {
+    const grid = this.plan.eligibility.grid;
+    const has = grid.some((p) => p.length === 2 && p[0] === town && p[1] === area);
+    this.plan.eligibility.grid = has
+      ? grid.filter((p) => !(p.length === 2 && p[0] === town && p[1] === area))
+      : [...grid.filter((p) => !(p.length === 1 && p[0] === town)), [town, area]];
+    this.schedulePreview();
+  }
+  townState(town: string): 'all' | 'some' | 'none' {
+    const grid = this.plan.eligibility.grid;
+    if (grid.some((p) => p.length === 1 && p[0] === town)) return 'all';
+    return grid.some((p) => p[0] === town) ? 'some' : 'none';
+  }
+  toggleList(list: 'units' | 'industries' | 'statuses', value: string): void {
+    const current = this.plan.eligibility[list] as string[];
+    const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
+    (this.plan.eligibility[list] as string[]) = next;
+    this.schedulePreview();
+  }
+  setCountMode(mode: 'total' | 'strata', by: StratifyBy = 'town'): void {
+    this.plan.auditees =
+      mode === 'total' ? { mode: 'total', count: plannedAuditees(this.plan) || 3 } : { mode: 'strata', by, quotas: [] };
+    this.schedulePreview();
+  }
+  setCount(count: number): void {
+    this.plan.auditees = { mode: 'total', count: Math.max(1, Math.min(1000, Math.round(count) || 1)) };
+    this.schedulePreview();
+  }
+  setQuota(stratum: string, count: number): void {
+    if (this.plan.auditees.mode !== 'strata') return;
+    const quotas = this.plan.auditees.quotas.filter((q) => q.stratum !== stratum);
+    if (count > 0) quotas.push({ stratum, count });
+    this.plan.auditees.quotas = quotas;
+    this.schedulePreview();
+  }
+  strataChoices(): string[] {
+    if (this.plan.auditees.mode !== 'strata' || !this.facets) return [];
+    const by = this.plan.auditees.by;
+    if (by === 'town') return this.facets.towns.map((t) => t.name);
+    if (by === 'area') return this.facets.towns.flatMap((t) => t.areas.map((a) => a.name));
+    if (by === 'unit') return this.facets.units.map((u) => u.name);
+    return this.facets.industries.map((i) => i.name);
+  }
+
+  /** The avoidance list as typed: one per line, number then reason. */
+  avoidList(): { list: DrawPlan['eligibility']['avoid']; problems: string[] } {
+    const list: DrawPlan['eligibility']['avoid'] = [];
+    const problems: string[] = [];
+    for (const [i, raw] of this.avoidText.split('\n').entries()) {
+      const line = raw.trim();
+      if (!line) continue;
+      const [number, ...rest] = line.split(/[\s,，]+/u);
+      const reason = rest.join(' ').trim();
+      if (!number || !reason) problems.push(`回避名单第 ${i + 1} 行须写「编号 原因」`);
+      else list.push({ number, reason: reason.slice(0, 200) });
+    }
+    return { list, problems };
+  }
+
+  // — judges —
+  addJudge(): void {
+    const seat = Math.max(0, ...this.judges.map((j) => j.seat)) + 1;
+    this.judges.push({ seat, name: `评委${seat}`, pin: randomPin(), recusals: '' });
+  }
+  removeJudge(seat: number): void {
+    this.judges = this.judges.filter((j) => j.seat !== seat);
+  }
+
+  // — scoring —
+  useRubric(rubric: boolean): void {
+    this.scoring.criteria = rubric ? clone(RUBRIC_EXAMPLE) : clone(DEFAULT_SCORING_RULES.criteria);
+  }
+
+  /** Everything wrong with the form that the server would refuse, in Chinese. */
+  problems(): string[] {
+    const problems: string[] = [];
+    if (!this.title.trim()) problems.push('请填写活动名称');
+    if (!/^\d{4}-\d{2}-\d{2}$/u.test(this.eventDate)) problems.push('请填写活动日期');
+    if (this.plan.eligibility.statuses.length === 0) problems.push('至少选择一种人员状态');
+    if (this.plan.auditees.mode === 'strata' && this.plan.auditees.quotas.length === 0)
+      problems.push('分层抽取须至少给一层分配名额');
+    problems.push(...this.avoidList().problems);
+    const seats: number[] = [];
+    for (const judge of this.judges) {
+      if (!judge.name.trim()) problems.push(`${judge.seat} 号评委须填写姓名`);
+      if (!/^[0-9]{4,6}$/u.test(judge.pin)) problems.push(`${judge.seat} 号评委的 PIN 须为 4–6 位数字`);
+      if (seats.includes(judge.seat)) problems.push(`席位 ${judge.seat} 重复`);
+      seats.push(judge.seat);
+    }
+    problems.push(...scoringRulesProblems(this.scoring));
+    return problems;
+  }
+
+  body(): CreateEventBody {
+    const plan: DrawPlan = {
+      ...clone(this.plan),
+      programCode: this.programCode,
+      eventDate: this.eventDate,
+      scoring: clone(this.scoring),
+    };
+    plan.eligibility.avoid = this.avoidList().list;
+    const judges: JudgeSetting[] = this.judges.map((j) => ({
+      seat: j.seat,
+      name: j.name.trim(),
+      pin: j.pin,
+      recusals: j.recusals
+        .split(/[\s,，、]+/u)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }));
+    return {
+      title: this.title.trim(),
+      eventDate: this.eventDate,
+      venue: this.venue.trim(),
+      mode: this.mode,
+      settings: { plan, reportMinutes: this.reportMinutes, rollSeconds: this.rollSeconds, judges },
+    };
+  }
+
+  /** Asks the server for the eligible pool of the plan as it stands, a moment after the last edit. */
+  schedulePreview(delayMs = 250): void {
+    if (this.previewTimer) clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => void this.runPreview(), delayMs);
+  }
+
+  private async runPreview(): Promise<void> {
+    const seq = ++this.previewSeq;
+    this.previewing = true;
+    try {
+      const plan = this.body().settings.plan;
+      const preview = await api.post<PoolPreview>('/api/draws/preview', { plan });
+      if (seq !== this.previewSeq) return;
+      this.preview = preview;
+      this.previewError = '';
+    } catch (error) {
+      if (seq !== this.previewSeq) return;
+      this.previewError = error instanceof ApiError ? error.message : '无法计算名单池';
+    } finally {
+      if (seq === this.previewSeq) this.previewing = false;
+    }
+  }
+
+  async save(): Promise<EventSummary | null> {
+    this.error = '';
+    const problems = this.problems();
+    if (problems.length > 0) {
+      this.error = problems[0] as string;
+      return null;
+    }
+    this.saving = true;
+    try {
+      const body = this.body();
+      const event = this.id
+        ? await api.put<EventSummary>(`/api/events/${this.id}`, body)
+        : await api.post<EventSummary>('/api/events', body);
+      this.id = event.id;
+      return event;
+    } catch (error) {
+      this.error = error instanceof ApiError ? error.message : '保存失败';
+      return null;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  async seal(): Promise<EventSummary | null> {
+    const saved = await this.save();
+    if (!saved) return null;
+    this.saving = true;
+    try {
+      return await api.post<EventSummary>(`/api/events/${saved.id}/seal`);
+    } catch (error) {
+      this.error = error instanceof ApiError ? error.message : '封存失败';
+      return null;
+    } finally {
+      this.saving = false;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { AUDITEE_REPLACEMENT_REASONS, CONTACT_REPLACEMENT_REASONS } from '../protocol/draw';
+import { GRAPHIC_LABEL, type Graphic } from '../protocol/show';
+
+/**
+ * One show-log entry in words, for the console's event log and the printed 抽查记录. Reads the
+ * payload as logged (scores in hundredths); unknown shapes fall back to the command's name, so
+ * an old log still prints.
+ */
+export function describeLogEntry(type: string, payload: unknown): string {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const text = (key: string) => String(p[key] ?? '');
+  const points = (key: string) => (typeof p[key] === 'number' ? ((p[key] as number) / 100).toFixed(2) : '?');
+  const auditeeReason = (code: string) =>
+    AUDITEE_REPLACEMENT_REASONS[code as keyof typeof AUDITEE_REPLACEMENT_REASONS] ?? code;
+  const contactReason = (code: string) =>
+    CONTACT_REPLACEMENT_REASONS[code as keyof typeof CONTACT_REPLACEMENT_REASONS] ?? code;
+  switch (type) {
+    case 'open':
+      return '开始直播';
+    case 'lockEntropy':
+      return `锁定公开随机数 ${text('entropy')}`;
+    case 'reveal':
+      return `公开密钥 ${text('secret')}`;
+    case 'drawAuditee':
+      return '摇号抽取人员';
+    case 'presentAuditee':
+      return '确认人员到场';
+    case 'replaceAuditee':
+      return `人员递补（原因：${auditeeReason(text('reason'))}）`;
+    case 'startReport':
+      return '开始述职计时';
+    case 'pauseReport':
+      return '暂停述职计时';
+    case 'resumeReport':
+      return '继续述职计时';
+    case 'extendReport':
+      return `述职延长 ${text('seconds')} 秒`;
+    case 'endReport':
+      return '结束述职';
+    case 'drawHouseholds':
+      return '抽取核实户';
+    case 'setCallStatus':
+      return `户 ${text('household')}：${text('callStatus')}`;
+    case 'recordOutcome':
+      return `户 ${text('household')}：${text('outcome')}${p.satisfaction ? `，${text('satisfaction')}` : ''}`;
+    case 'replaceHousehold':
+      return `户 ${text('household')} 递补（原因：${contactReason(text('reason'))}）`;
+    case 'openJudging':
+      return '开始评分';
+    case 'lockJudging':
+      return '锁定评分';
+    case 'revealScores':
+      return '公布评分';
+    case 'showResult':
+      return '显示本轮结果';
+    case 'close':
+      return '结束直播';
+    case 'submitScore':
+      return `${text('seat')} 号评委提交评分`;
+    case 'requestRecheck':
+      return `监督员请 ${text('seat')} 号评委复核`;
+    case 'correctScore':
+      return `监督员更正 ${text('seat')} 号评委评分为 ${points('hundredths')}（原因：${text('reason')}）`;
+    case 'cue':
+      return `预览：${GRAPHIC_LABEL[text('graphic') as Graphic] ?? text('graphic')}`;
+    case 'take':
+      return '切换上屏';
+    case 'clearAll':
+      return '紧急清屏（清除所有图文）';
+    case 'setBug':
+      return p.visible ? '显示台标角标' : '隐藏台标角标';
+    default:
+      return type;
+  }
+}

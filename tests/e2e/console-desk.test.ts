@@ -1,0 +1,440 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import ExcelJS from 'exceljs';
+import { loadDemoCounty } from '../../server/demo/load-demo';
+import { verifyBundle } from '../../server/draw/bundle';
+import { readLog, SHOW_LOG } from '../../server/store/log-store';
+import type { SeatView } from '../../server/protocol/show';
+import { launchChromium, screenshot } from '../helpers/browser';
+import { OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from '../helpers/test-app';
+import { DICE } from '../helpers/show-script';
+
+/**
+ * The operator console end to end, in Debian's chromium at 1366×768: an event prepared and sealed
+ * through the editor, then a whole show run from the desk alone, with judges' tablets, an overlay
+ * output and the supervisor's console open beside it.
+ */
+let app: FastifyInstance;
+let close: () => Promise<void>;
+let browser: Browser;
+let base: string;
+const contexts: BrowserContext[] = [];
+const LAPTOP = { width: 1366, height: 768 };
+const PHONE = /(?<![0-9a-f])100\d{8}(?!\d)/u;
+
+let desk: Page;
+let supervisor: Page;
+let overlay: Page;
+let eventId = '';
+const tablets: Page[] = [];
+/** When set, the second console's socket gets nothing from the server (a link that has stalled). */
+let stallSecondConsole = false;
+
+beforeAll(async () => {
+  ({ app, close } = await testApp());
+  await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 300, teachers: 10 });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await close?.();
+});
+
+async function newPage(viewport = LAPTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  return page;
+}
+
+async function login(page: Page, username: string, password: string, hash: string): Promise<void> {
+  await page.goto(`${base}/console${hash}`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Presses and holds a button for longer than the confirmation time, then lets go. */
+async function hold(page: Page, button: Locator, ms = 1300): Promise<void> {
+  await expect.poll(() => button.isEnabled(), { timeout: 10_000 }).toBe(true);
+  const box = await button.boundingBox();
+  if (!box) throw new Error('button not visible');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(ms);
+  await page.mouse.up();
+}
+
+const revisionOf = async (page: Page) => Number(await page.getAttribute('[data-testid="desk"]', 'data-revision'));
+const stepOf = (page: Page) => page.getAttribute('[data-testid="round-panel"]', 'data-step');
+async function waitStep(page: Page, step: string): Promise<void> {
+  try {
+    await page.waitForSelector(`[data-testid="round-panel"][data-step="${step}"]`, { timeout: 15_000 });
+  } catch (error) {
+    await screenshot(page, `failed-wait-${step}`);
+    throw error;
+  }
+}
+const logTypes = () => readLog(app.services.db, SHOW_LOG, eventId).map((entry) => entry.type);
+const nextLabel = (page: Page) => page.getByTestId('next-action').innerText();
+
+async function nextAction(page: Page, label: string): Promise<void> {
+  await expect.poll(() => nextLabel(page), { timeout: 10_000 }).toContain(label);
+  const button = page.getByTestId('next-action');
+  if ((await button.getAttribute('data-state')) === 'hold' || (await button.isDisabled())) {
+    await hold(page, button);
+  } else await button.click();
+}
+
+async function recordAllHouseholds(page: Page): Promise<void> {
+  const pending = page.locator('[data-testid="household-row"][data-state="pending"]');
+  while ((await pending.count()) > 0) {
+    const row = pending.first();
+    const number = await row.getAttribute('data-household');
+    await row.getByTestId('outcome').selectOption('属实');
+    await row.getByTestId('satisfaction').selectOption('满意');
+    await row.getByTestId('record-outcome').click();
+    await page.waitForSelector(`[data-testid="household-row"][data-household="${number}"][data-state="recorded"]`);
+  }
+}
+
+async function judgesScore(scores: number[]): Promise<void> {
+  for (const [i, score] of scores.entries()) {
+    const page = tablets[i] as Page;
+    await page.waitForSelector('[data-testid="tablet"][data-screen="scoring"]', { timeout: 10_000 });
+    await page.getByTestId('judge-item-value').first().fill(String(score));
+    await page.getByTestId('judge-item-value').first().blur();
+    await page.getByTestId('judge-submit').click();
+    await page.getByTestId('judge-confirm-submit').click();
+    await page.waitForSelector('[data-testid="tablet"][data-screen="submitted"]', { timeout: 10_000 });
+  }
+}
+
+describe('operator console: prepare, seal and run a whole show from the desk', () => {
+  it('prepares an event in the editor with the live pool count, then seals it after a typed confirmation', async () => {
+    desk = await newPage();
+    await login(desk, 'operator', OPERATOR_PASSWORD, '#/events');
+    await desk.getByTestId('event-list').waitFor();
+    await desk.getByTestId('new-event').click();
+    await desk.getByTestId('event-editor').waitFor();
+    await expect.poll(() => desk.getByTestId('pool-size').innerText()).toMatch(/^[\d,]+ 人$/u);
+    const county = Number((await desk.getByTestId('pool-size').innerText()).replace(/\D/gu, ''));
+
+    await desk.getByTestId('event-title').fill('示范县干部作风电视抽查（第四季度）');
+    await desk.getByTestId('event-venue').fill('县融媒体中心一号演播厅');
+    await desk.locator('[data-testid="town-option"][data-town="城关街道"]').check();
+    await expect
+      .poll(async () => Number((await desk.getByTestId('pool-size').innerText()).replace(/\D/gu, '')))
+      .toBeLessThan(county);
+    await desk.getByTestId('auditee-count').fill('2');
+    await desk.getByTestId('auditee-count').dispatchEvent('change');
+    await desk.getByTestId('contacts-per-auditee').fill('2');
+    await desk.getByTestId('contacts-per-auditee').dispatchEvent('change');
+    await desk.getByTestId('report-minutes').fill('1');
+    // Three judges: remove seats 4 and 5 of the five offered.
+    await desk.getByTestId('judge-row').nth(4).getByRole('button', { name: '删除' }).click();
+    await desk.getByTestId('judge-row').nth(3).getByRole('button', { name: '删除' }).click();
+    for (const [i, name] of ['王人大', '李政协', '张代表'].entries()) {
+      await desk.getByTestId('judge-name').nth(i).fill(name);
+      await desk
+        .getByTestId('judge-pin')
+        .nth(i)
+        .fill(`${i + 1}`.repeat(4));
+    }
+    await desk.getByTestId('save-event').click();
+    await desk.getByTestId('saved-note').waitFor();
+    // The count shown is the server's pool for the plan as saved.
+    const draftId = (desk.url().match(/#\/events\/([A-Za-z0-9-]+)/u) as RegExpMatchArray)[1] as string;
+    const town = app.services.draws.preview(app.services.shows.event(draftId).settings.plan).poolSize;
+    expect(await desk.getByTestId('pool-size').innerText()).toBe(`${town} 人`);
+    await screenshot(desk, 'console-event-editor');
+
+    await desk.getByTestId('open-seal').click();
+    const confirm = desk.getByTestId('seal-confirm');
+    expect(await confirm.isDisabled()).toBe(true);
+    expect(await desk.getByTestId('seal-pool').innerText()).toBe(`${town} 人`);
+    await desk.getByTestId('seal-confirm-text').fill('封');
+    expect(await confirm.isDisabled()).toBe(true);
+    await desk.getByTestId('seal-confirm-text').fill('封存');
+    await screenshot(desk, 'console-seal-dialog');
+    await confirm.click();
+    await desk.getByTestId('event-page').waitFor();
+    eventId = (desk.url().match(/#\/events\/([A-Za-z0-9-]+)/u) as RegExpMatchArray)[1] as string;
+    expect(await desk.getByTestId('sealed-pool').innerText()).toBe(`${town} 人，本场 2 轮`);
+    const program = await desk.getByTestId('output-url-program').innerText();
+    expect(program).toContain(`/overlay?event=${eventId}&key=`);
+    await screenshot(desk, 'console-event-sealed');
+
+    const event = app.services.shows.event(eventId);
+    expect(event.status).toBe('sealed');
+    expect(event.settings.plan.eligibility.grid).toEqual([['城关街道']]);
+    expect(event.settings.plan.auditees).toEqual({ mode: 'total', count: 2 });
+    expect(event.settings.judges?.map((j) => j.name)).toEqual(['王人大', '李政协', '张代表']);
+
+    const bulletin = await desk.context().request.get(`${base}/events/${eventId}/bulletin`);
+    const snapshot = app.services.shows.snapshot(eventId, 'public');
+    expect(await bulletin.text()).toContain(snapshot.draw.commitment);
+  });
+
+  it('opens the outputs: an overlay, three judges’ tablets and the supervisor’s desk', async () => {
+    const key = (await desk.getByTestId('output-url-program').innerText()).match(/key=([^&\s]+)/u)?.[1] as string;
+    overlay = await newPage({ width: 960, height: 540 });
+    await overlay.goto(`${base}/overlay?event=${eventId}&key=${key}&label=${encodeURIComponent('演播厅大屏')}`);
+    const seats = (await (
+      await desk.context().request.get(`${base}/api/events/${eventId}/seats`)
+    ).json()) as SeatView[];
+    for (const seat of seats) {
+      const page = await newPage({ width: 1280, height: 800 });
+      await page.goto(`${base}${seat.joinPath}`);
+      await page.getByTestId('judge-pin').fill(seat.pin);
+      await page.getByTestId('judge-join').click();
+      await page.waitForSelector('[data-testid="tablet"][data-screen="waiting"]');
+      tablets.push(page);
+    }
+    supervisor = await newPage();
+    await login(supervisor, 'supervisor', SUPERVISOR_PASSWORD, `#/desk/${eventId}`);
+    await supervisor.getByTestId('desk').waitFor();
+
+    await desk.getByTestId('goto-desk').click();
+    await desk.getByTestId('desk').waitFor();
+    await desk.getByTestId('desk-tab-outputs').click();
+    await expect.poll(() => desk.getByTestId('output-row').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
+    const labels = await desk
+      .getByTestId('output-row')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')));
+    expect(labels).toEqual(expect.arrayContaining(['演播厅大屏', '1 号评委', '2 号评委', '3 号评委', '操作台预览']));
+    await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(3);
+    await screenshot(desk, 'console-desk-outputs');
+    await desk.getByTestId('desk-tab-step').click();
+    expect(await supervisor.getByTestId('next-waiting').innerText()).toContain('开始直播');
+  });
+
+  it('a double click on the next step sends it once; an irreversible step ignores clicks and needs a hold', async () => {
+    await screenshot(desk, 'console-desk-sealed');
+    const before = await revisionOf(desk);
+    await desk.getByTestId('next-action').dblclick();
+    await desk.waitForSelector('[data-testid="desk"][data-status="live"]');
+    await desk.waitForTimeout(800);
+    expect(logTypes().filter((t) => t === 'open')).toHaveLength(1);
+    expect(await revisionOf(desk)).toBe(before + 1);
+    expect(logTypes()).toEqual(['open']);
+
+    // The notary's dice, typed digit by digit: checked before it can be locked.
+    await desk.getByTestId('entropy-input').fill('3141 5926');
+    expect(await desk.getByTestId('entropy-check').getAttribute('data-state')).toBe('invalid');
+    expect(await desk.getByTestId('next-action').isDisabled()).toBe(true);
+    await desk.getByTestId('entropy-input').fill(DICE.replace(/(\d{4})/gu, '$1 '));
+    expect(await desk.getByTestId('entropy-check').getAttribute('data-state')).toBe('valid');
+    await screenshot(desk, 'console-desk-entropy');
+    await desk.getByTestId('next-action').dblclick();
+    await desk.getByTestId('next-action-hint').waitFor();
+    await desk.waitForTimeout(500);
+    expect(logTypes()).toEqual(['open']);
+    await hold(desk, desk.getByTestId('next-action'));
+    await desk.getByTestId('entropy-locked').waitFor();
+    expect(await desk.getByTestId('entropy-locked').innerText()).toBe(DICE);
+    expect(logTypes()).toEqual(['open', 'lockEntropy']);
+
+    // The reveal by its hotkey: Space held down.
+    await expect.poll(() => nextLabel(desk)).toContain('公开密钥');
+    await expect.poll(() => desk.getByTestId('next-action').isEnabled()).toBe(true);
+    await desk.keyboard.down(' ');
+    await desk.waitForTimeout(1300);
+    await desk.keyboard.up(' ');
+    await expect.poll(() => logTypes().at(-1)).toBe('reveal');
+  });
+
+  it('draws a cadre, replaces an absent one with a reason, and times the report', async () => {
+    await nextAction(desk, '摇号抽取第 1 名');
+    await waitStep(desk, 'drawing');
+    const first = await desk.getByTestId('auditee-name').innerText();
+    await desk.getByTestId('auditee-reason').selectOption('LEAVE');
+    await hold(desk, desk.getByTestId('replace-auditee'));
+    await desk.getByTestId('replaced-auditees').waitFor();
+    expect(await desk.getByTestId('replaced-auditees').innerText()).toContain('请假');
+    await expect.poll(() => desk.getByTestId('auditee-name').innerText(), { timeout: 10_000 }).not.toContain('摇号中');
+    expect(await desk.getByTestId('auditee-name').innerText()).not.toBe(first);
+    await screenshot(desk, 'console-desk-auditee');
+    await nextAction(desk, '确认人员到场');
+    await waitStep(desk, 'presented');
+    await nextAction(desk, '开始述职计时');
+    await waitStep(desk, 'reporting');
+    await desk.waitForTimeout(700);
+    await desk.keyboard.press('p');
+    await desk.waitForSelector('[data-testid="report-timer"][data-status="paused"]');
+    await desk.getByTestId('timer-extend-30').click();
+    await expect.poll(() => desk.getByTestId('report-remaining').innerText()).toMatch(/^1:(2\d|30)$/u);
+    await desk.keyboard.press('p');
+    await desk.waitForSelector('[data-testid="report-timer"][data-status="running"]');
+    await screenshot(desk, 'console-desk-report');
+  });
+
+  it('reloads the console mid-round onto the exact state, and refuses a stale action from a second console', async () => {
+    const revision = await revisionOf(desk);
+    await desk.reload();
+    await desk.getByTestId('desk').waitFor();
+    await expect.poll(() => revisionOf(desk)).toBe(revision);
+    expect(await stepOf(desk)).toBe('reporting');
+    expect(await desk.getByTestId('report-timer').getAttribute('data-status')).toBe('running');
+    expect(await desk.getByTestId('replaced-auditees').innerText()).toContain('请假');
+
+    const second = await newPage();
+    await second.routeWebSocket(/socket\.io/u, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => server.send(message));
+      server.onMessage((message) => {
+        if (!stallSecondConsole) ws.send(message);
+      });
+    });
+    await login(second, 'operator', OPERATOR_PASSWORD, `#/desk/${eventId}`);
+    await second.getByTestId('desk').waitFor();
+    await expect.poll(() => revisionOf(second)).toBe(revision);
+    stallSecondConsole = true;
+    await nextAction(desk, '结束述职');
+    await waitStep(desk, 'reported');
+    await second.waitForTimeout(300);
+    expect(await stepOf(second)).toBe('reporting');
+    stallSecondConsole = false;
+    const types = logTypes();
+    await second.getByTestId('next-action').click();
+    await second.getByTestId('desk-message').waitFor();
+    expect(await second.getByTestId('desk-message').getAttribute('data-code')).toBe('SHOW_STALE_REVISION');
+    expect(await second.getByTestId('desk-message').innerText()).toContain('另一个操作台');
+    expect(logTypes()).toEqual(types);
+    await expect.poll(() => stepOf(second)).toBe('reported');
+    await second.context().close();
+  });
+
+  it('calls households with their phones on the desk only, and replaces an unreachable one with a reason', async () => {
+    await nextAction(desk, '抽取核实户');
+    await waitStep(desk, 'households');
+    await expect.poll(() => desk.getByTestId('household-row').count()).toBe(2);
+    const phones = await desk.getByTestId('household-phone').allInnerTexts();
+    for (const phone of phones) expect(phone).toMatch(PHONE);
+    const unreachable = desk.getByTestId('household-row').first();
+    const number = (await unreachable.getAttribute('data-household')) as string;
+    await unreachable.getByTestId('call-status').selectOption('未接通');
+    await desk.waitForSelector(`[data-household="${number}"] [data-testid="call-status"]`);
+    await unreachable.getByTestId('household-reason').selectOption('NO_ANSWER');
+    await hold(desk, unreachable.getByTestId('replace-household'));
+    await desk.waitForSelector(`[data-testid="household-row"][data-household="${number}"][data-state="replaced"]`);
+    await expect.poll(() => desk.getByTestId('household-row').count()).toBe(3);
+    expect(await desk.getByTestId('next-blocked').innerText()).toContain('2 户未记录');
+    await screenshot(desk, 'console-desk-households');
+    await recordAllHouseholds(desk);
+    // The household board goes to preview by its hotkey, then on air; the overlay never shows a phone.
+    await desk.keyboard.press('6');
+    await expect.poll(() => desk.getByTestId('preview-cue').innerText()).toContain('入户核实');
+    await desk.keyboard.press('t');
+    await expect.poll(() => desk.getByTestId('program-cue').innerText()).toContain('入户核实');
+    await overlay.waitForSelector('[data-testid="household-board"]');
+    expect(await overlay.locator('body').innerText()).not.toMatch(PHONE);
+    await screenshot(desk, 'console-desk-on-air');
+  });
+
+  it('panic: Esc twice clears every graphic from the air', async () => {
+    await desk.keyboard.press('Escape');
+    expect(await desk.getByTestId('panic').getAttribute('data-state')).toBe('armed');
+    await desk.keyboard.press('Escape');
+    await expect.poll(() => desk.getByTestId('program-cue').innerText()).toBe('无');
+    await overlay.waitForSelector('[data-testid="household-board"]', { state: 'detached' });
+    expect(logTypes().at(-1)).toBe('clearAll');
+  });
+
+  it('runs the judging: tablets submit, the supervisor corrects a score after the lock, the scores are revealed', async () => {
+    await nextAction(desk, '开始评分');
+    await waitStep(desk, 'judging');
+    await judgesScore([86, 88, 60]);
+    await expect.poll(() => desk.getByTestId('judging-count').innerText()).toBe('已提交 3 / 3');
+    await supervisor.locator('[data-testid="judge-seat"][data-seat="3"] [data-testid="outlier-flag"]').waitFor();
+    await screenshot(supervisor, 'console-desk-supervisor-judging');
+    await nextAction(desk, '锁定评分');
+    await waitStep(desk, 'judging-locked');
+    await supervisor.getByTestId('correct-form').waitFor();
+    await supervisor.getByTestId('correct-seat').selectOption('3');
+    await supervisor.getByTestId('correct-item').first().fill('80');
+    await supervisor.getByTestId('correct-reason').fill('评委误触，经本人当场确认为 80 分');
+    await supervisor.getByTestId('correct-submit').click();
+    await desk.getByTestId('corrections').waitFor();
+    expect(await desk.getByTestId('corrections').innerText()).toContain('3 号评分更正：60.00 → 80.00');
+    await nextAction(desk, '公布评分');
+    await waitStep(desk, 'scores-revealed');
+    await desk.getByTestId('round-score').waitFor();
+    await screenshot(desk, 'console-desk-scores');
+    await nextAction(desk, '显示本轮结果');
+    await waitStep(desk, 'result');
+  });
+
+  it('runs the second round and closes the show', async () => {
+    await nextAction(desk, '摇号抽取第 2 名');
+    await waitStep(desk, 'drawing');
+    await nextAction(desk, '确认人员到场');
+    await nextAction(desk, '开始述职计时');
+    await nextAction(desk, '结束述职');
+    await nextAction(desk, '抽取核实户');
+    await waitStep(desk, 'households');
+    await recordAllHouseholds(desk);
+    await nextAction(desk, '开始评分');
+    await waitStep(desk, 'judging');
+    await judgesScore([90, 92, 94]);
+    await expect.poll(() => desk.getByTestId('judging-count').innerText()).toBe('已提交 3 / 3');
+    await nextAction(desk, '锁定评分');
+    await nextAction(desk, '公布评分');
+    await nextAction(desk, '显示本轮结果');
+    await waitStep(desk, 'result');
+    await nextAction(desk, '结束直播');
+    await desk.waitForSelector('[data-testid="desk"][data-status="closed"]');
+    expect(await desk.locator('[data-testid="rundown-close"]').getAttribute('data-state')).toBe('done');
+    await desk.getByTestId('desk-tab-log').click();
+    expect(await desk.getByTestId('log-entry').count()).toBe(logTypes().length);
+    expect(await desk.getByTestId('log-entry').first().innerText()).toContain('结束直播');
+    await screenshot(desk, 'console-desk-closed');
+  });
+
+  it('shows the results with the bundle that verifies, exports them and prints the record', async () => {
+    await desk.getByTestId('goto-results').click();
+    await desk.getByTestId('results').waitFor();
+    expect(await desk.getByTestId('result-row').count()).toBe(2);
+    await screenshot(desk, 'console-results');
+    const request = desk.context().request;
+    const bundleUrl = await desk.getByTestId('bundle-link').getAttribute('href');
+    const bundle = (await (await request.get(`${base}${bundleUrl}`)).json()) as unknown;
+    const report = verifyBundle(bundle);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(JSON.stringify(bundle)).not.toMatch(PHONE);
+
+    const xlsx = await request.get(`${base}${await desk.getByTestId('export-xlsx').getAttribute('href')}`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await xlsx.body()) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('抽查结果') as ExcelJS.Worksheet;
+    expect(sheet.getRow(2).getCell(1).value).toBe('轮次');
+    const snapshot = app.services.shows.snapshot(eventId, 'staff');
+    for (const [i, round] of snapshot.rounds.entries()) {
+      const row = sheet.getRow(3 + i);
+      expect(row.getCell(2).value).toBe(round.auditee.number);
+      expect(row.getCell(17).value).toBe(((round.score?.combinedHundredths ?? 0) / 100).toFixed(2));
+    }
+    expect(String(sheet.getRow(3).getCell(19).value)).toContain('3 号：60.00 → 80.00');
+    const csv = await (await request.get(`${base}${await desk.getByTestId('export-csv').getAttribute('href')}`)).text();
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+
+    const record = await newPage({ width: 1000, height: 1400 });
+    await record.context().addCookies(await desk.context().cookies());
+    await record.goto(`${base}/events/${eventId}/record`);
+    expect(await record.getByTestId('record-title').innerText()).toBe('抽查记录');
+    expect(await record.locator('[data-testid="record-log"] tr').count()).toBe(logTypes().length + 1);
+    const text = await record.locator('body').innerText();
+    expect(text).toContain('人员递补（原因：请假）');
+    expect(text).toContain('递补（原因：未接通）');
+    expect(text).toContain('监督员更正 3 号评委评分为 80.00');
+    expect(text).toContain(snapshot.draw.seed as string);
+    expect(text).not.toMatch(PHONE);
+    await screenshot(record, 'console-record');
+  });
+});
