@@ -50,6 +50,7 @@ function overlayLines(base: string): string {
       const lines = [
         `  画面输出 · ${event.rehearsal ? '【演练】' : ''}${event.title}：${url}`,
         `    预览输出：${url}&preview=1\u3000抠像绿底：${url}&bg=green`,
+        `    导播台：${base}${PAGES.console.path}#/desk/${event.id}`,
         `    抽查公告：${base}/events/${event.id}/bulletin`,
       ];
       if ((event.settings.judges ?? []).length > 0) {
@@ -72,6 +73,7 @@ ${Object.values(PAGES)
   .filter((page) => page !== PAGES.overlay && page !== PAGES.judge)
   .map((page) => `  ${page.title}：${base}${page.path}`)
   .join('\n')}
+  抽查活动（新建、封存、进入导播台）：${base}${PAGES.console.path}#/events
 ${overlayLines(base)}
 
 登录：用户名 operator（操作员）或 supervisor（监督员）

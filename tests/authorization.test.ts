@@ -142,6 +142,11 @@ describe('authorization matrix: every show command × every role', () => {
       ['POST', `/api/events/${event.id}/rehearsal`],
       ['POST', '/api/draws'],
       ['GET', '/api/draws'],
+      ['GET', `/api/events/${event.id}/log`],
+      ['GET', `/api/events/${event.id}/results.csv`],
+      ['GET', `/api/events/${event.id}/results.xlsx`],
+      ['GET', `/events/${event.id}/record`],
+      ['GET', '/api/programs/cadre-household/facets'],
     ] as const) {
       const response = await app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
       expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(401);

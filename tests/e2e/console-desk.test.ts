@@ -177,9 +177,16 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(event.settings.plan.auditees).toEqual({ mode: 'total', count: 2 });
     expect(event.settings.judges?.map((j) => j.name)).toEqual(['王人大', '李政协', '张代表']);
 
-    const bulletin = await desk.context().request.get(`${base}/events/${eventId}/bulletin`);
+    // The printable bulletin from the sealed page's link: the commitment published before the show.
+    const [bulletin] = await Promise.all([
+      desk.context().waitForEvent('page'),
+      desk.getByTestId('bulletin-link').click(),
+    ]);
+    await bulletin.getByTestId('bulletin-title').waitFor();
     const snapshot = app.services.shows.snapshot(eventId, 'public');
-    expect(await bulletin.text()).toContain(snapshot.draw.commitment);
+    expect(await bulletin.locator('body').innerText()).toContain(snapshot.draw.commitment);
+    await screenshot(bulletin, 'console-bulletin');
+    await bulletin.close();
   });
 
   it('opens the outputs: an overlay, three judges’ tablets and the supervisor’s desk', async () => {
@@ -211,6 +218,23 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(labels).toEqual(expect.arrayContaining(['演播厅大屏', '1 号评委', '2 号评委', '3 号评委', '操作台预览']));
     await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(3);
     await screenshot(desk, 'console-desk-outputs');
+
+    // Remote reload of the studio output, from the monitor.
+    const reloaded = overlay.waitForEvent('load');
+    await desk.locator('[data-testid="output-row"][data-label="演播厅大屏"] [data-testid="output-reload"]').click();
+    await reloaded;
+    // Seat 3's tablet fails: the seat is released and another tablet joins it with the same PIN.
+    await desk.locator('[data-testid="seat-row"][data-seat="3"] [data-testid="seat-release"]').click();
+    await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(2);
+    await (tablets.pop() as Page).context().close();
+    const spare = await newPage({ width: 1280, height: 800 });
+    const seat3 = seats.find((s) => s.seat === 3) as SeatView;
+    await spare.goto(`${base}${seat3.joinPath}`);
+    await spare.getByTestId('judge-pin').fill(seat3.pin);
+    await spare.getByTestId('judge-join').click();
+    await spare.waitForSelector('[data-testid="tablet"][data-screen="waiting"]');
+    tablets.push(spare);
+    await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(3);
     await desk.getByTestId('desk-tab-step').click();
     expect(await supervisor.getByTestId('next-waiting').innerText()).toContain('开始直播');
   });
