@@ -15,6 +15,7 @@ export default defineConfig({
         verify: 'console-ui/verify.html',
         overlay: 'overlay/index.html',
         judge: 'console-ui/judge.html',
+        public: 'console-ui/public.html',
       },
     },
   },

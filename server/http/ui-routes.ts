@@ -14,6 +14,11 @@ export const PAGES = {
   verify: { path: '/verify', file: 'console-ui/verify.html', title: '抽取验证（公开）' },
   judge: { path: '/judge', file: 'console-ui/judge.html', title: '评委评分（平板，经席位链接进入）' },
   overlay: { path: '/overlay', file: 'overlay/index.html', title: '画面输出（OBS / vMix / CasparCG）' },
+  public: {
+    path: '/public',
+    file: 'console-ui/public.html',
+    title: '公开信息（公告、直播进程、结果与验证，无需登录）',
+  },
 } as const;
 
 /**

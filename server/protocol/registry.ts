@@ -123,10 +123,28 @@ export const GridViewSchema = Type.Object({
 });
 export type GridView = Static<typeof GridViewSchema>;
 
+/** One closed round in an auditee's audit history (rehearsals never count). */
+export const AuditHistoryEntrySchema = Type.Object({
+  auditedOn: Type.String(),
+  eventId: Type.String(),
+  eventTitle: Type.String(),
+  mode: Type.String(),
+  householdsSampled: Type.Integer(),
+  householdsConfirmed: Type.Integer(),
+  satisfactionRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
+  judgesHundredths: Type.Union([Type.Integer(), Type.Null()]),
+  combinedHundredths: Type.Union([Type.Integer(), Type.Null()]),
+  tier: Type.Union([Type.String(), Type.Null()]),
+  /** Cadres drawn before this one in that round and replaced (递补). */
+  replacedBefore: Type.Integer(),
+});
+export type AuditHistoryEntry = Static<typeof AuditHistoryEntrySchema>;
+
 export const AuditeeDetailSchema = Type.Object({
   version: RosterVersionSchema,
   auditee: AuditeeSummarySchema,
   contacts: Type.Array(ContactSummarySchema),
+  history: Type.Array(AuditHistoryEntrySchema),
 });
 export type AuditeeDetail = Static<typeof AuditeeDetailSchema>;
 

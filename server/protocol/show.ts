@@ -510,3 +510,32 @@ export const EventLogEntrySchema = Type.Object({
   hash: Type.String(),
 });
 export type EventLogEntry = Static<typeof EventLogEntrySchema>;
+
+/** How the public site names auditees: in full, or masked like households (张*三). */
+export const PublicNamesSchema = Type.Union([Type.Literal('full'), Type.Literal('masked')]);
+export type PublicNames = Static<typeof PublicNamesSchema>;
+
+export const CountySettingsSchema = Type.Object(
+  { publicAuditeeNames: PublicNamesSchema },
+  { additionalProperties: false },
+);
+export type CountySettings = Static<typeof CountySettingsSchema>;
+
+/** A sealed, live or closed event as the public site lists it: its announcement, never names. */
+export const PublicEventSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  eventDate: Type.String(),
+  venue: Type.String(),
+  mode: EventModeSchema,
+  status: EventStatusSchema,
+  drawId: Type.String(),
+  scope: Type.String(),
+  poolSize: Type.Integer(),
+  plannedRounds: Type.Integer(),
+  rosterHash: Type.String(),
+  planHash: Type.String(),
+  poolHash: Type.String(),
+  commitment: Type.String(),
+});
+export type PublicEvent = Static<typeof PublicEventSchema>;

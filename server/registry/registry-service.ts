@@ -1,7 +1,9 @@
 import type { Db } from '../store/db';
 import { AppError } from '../errors';
 import { maskPhone } from '../privacy';
+import type { AuditRecord } from '../show/audit-record';
 import type {
+  AuditHistoryEntry,
   RosterFacets,
   AuditeeDetail,
   AuditeeSummary,
@@ -168,7 +170,50 @@ export class RegistryService {
     const contacts = this.db
       .prepare('SELECT * FROM contacts WHERE version_id = ? AND auditee_number = ? ORDER BY number')
       .all(version.id, number) as ContactRow[];
-    return { version, auditee: toAuditeeSummary(row), contacts: contacts.map(toContactSummary) };
+    return {
+      version,
+      auditee: toAuditeeSummary(row),
+      contacts: contacts.map(toContactSummary),
+      history: this.history(programCode, number),
+    };
+  }
+
+  /** An auditee's closed rounds, newest first (written when a show closes; see audit-record.ts). */
+  history(programCode: string, number: string): AuditHistoryEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT h.audited_on AS auditedOn, h.event_id AS eventId, COALESCE(e.title, '') AS eventTitle, h.mode, h.result
+         FROM audit_history h LEFT JOIN events e ON e.id = h.event_id
+         WHERE h.program_code = ? AND h.auditee_number = ? ORDER BY h.audited_on DESC, h.id DESC`,
+      )
+      .all(programCode, number) as {
+      auditedOn: string;
+      eventId: string;
+      eventTitle: string;
+      mode: string;
+      result: string;
+    }[];
+    return rows.map((row) => {
+      let record: Partial<AuditRecord> = {};
+      try {
+        record = JSON.parse(row.result) as Partial<AuditRecord>;
+      } catch {
+        // A history row imported from elsewhere may carry a plain note instead of a record.
+      }
+      return {
+        auditedOn: row.auditedOn,
+        eventId: row.eventId,
+        eventTitle: row.eventTitle,
+        mode: row.mode,
+        householdsSampled: record.households?.sampled ?? 0,
+        householdsConfirmed: record.households?.confirmed ?? 0,
+        satisfactionRateHundredths: record.satisfactionRateHundredths ?? null,
+        judgesHundredths: record.judgesHundredths ?? null,
+        combinedHundredths: record.combinedHundredths ?? null,
+        tier: record.tier ?? null,
+        replacedBefore: record.replacedAuditees?.length ?? 0,
+      };
+    });
   }
 
   search(programCode: string, q: string, versionId?: number): SearchResult {

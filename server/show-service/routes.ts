@@ -6,11 +6,13 @@ import { requireStaff } from '../auth/routes';
 import { ERROR_CATALOGUE } from '../protocol/errors';
 import { SESSION_COOKIE } from '../protocol/auth';
 import {
+  CountySettingsSchema,
   CreateEventBodySchema,
   EventLogEntrySchema,
   EventSummarySchema,
   JudgeJoinBodySchema,
   JudgeJoinResultSchema,
+  PublicEventSchema,
   SeatViewSchema,
   ShowCommandEnvelopeSchema,
   ShowSnapshotSchema,
@@ -81,6 +83,22 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
         const isStaff = auth.resolve(request.cookies[SESSION_COOKIE]) !== undefined;
         return shows.snapshot(request.params.eventId, isStaff ? 'staff' : 'public');
       },
+    );
+    typed.get(
+      '/api/public/events',
+      { schema: { response: { 200: Type.Array(PublicEventSchema) } } },
+      async (_request, reply) => {
+        reply.header('cache-control', 'no-cache');
+        return shows.publicEvents();
+      },
+    );
+    typed.get('/api/settings', { schema: { response: { 200: CountySettingsSchema } }, onRequest: staff }, async () =>
+      shows.settings(),
+    );
+    typed.put(
+      '/api/settings',
+      { schema: { body: CountySettingsSchema, response: { 200: CountySettingsSchema } }, onRequest: operator },
+      async (request) => shows.updateSettings(request.body),
     );
     typed.get(
       '/api/events/:eventId/log',

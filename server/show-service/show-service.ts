@@ -8,8 +8,10 @@ import type {
   CreateEventBody,
   EventSettings,
   EventStatus,
+  CountySettings,
   EventLogEntry,
   EventSummary,
+  PublicEvent,
   JudgeJoinBody,
   JudgeSetting,
   JudgeSubmission,
@@ -31,6 +33,7 @@ import type { DrawBundle } from '../draw/bundle';
 import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
 import { scopeOf } from './bulletin';
 import { describeLogEntry } from '../show/log-text';
+import { auditRecords } from '../show/audit-record';
 import { plannedAuditees } from '../protocol/draw';
 
 interface EventRow {
@@ -207,6 +210,48 @@ export class ShowService {
     );
   }
 
+  /** The public site's list: every sealed, live or closed event that is not a rehearsal. */
+  publicEvents(): PublicEvent[] {
+    return this.listEvents()
+      .filter((event) => event.drawId !== null && !event.rehearsal)
+      .map((event) => {
+        const snapshot = this.snapshot(event.id, 'public');
+        return {
+          id: event.id,
+          title: event.title,
+          eventDate: event.eventDate,
+          venue: event.venue,
+          mode: event.mode,
+          status: event.status,
+          drawId: snapshot.draw.drawId,
+          scope: snapshot.draw.scope,
+          poolSize: snapshot.draw.poolSize,
+          plannedRounds: snapshot.draw.plannedRounds,
+          rosterHash: snapshot.draw.rosterHash,
+          planHash: snapshot.draw.planHash,
+          poolHash: snapshot.draw.poolHash,
+          commitment: snapshot.draw.commitment,
+        };
+      });
+  }
+
+  settings(): CountySettings {
+    const value = this.db.prepare("SELECT value FROM settings WHERE key = 'publicAuditeeNames'").pluck().get() as
+      string | undefined;
+    return { publicAuditeeNames: value === '"masked"' ? 'masked' : 'full' };
+  }
+
+  updateSettings(settings: CountySettings): CountySettings {
+    this.db
+      .prepare(
+        "INSERT INTO settings (key, value) VALUES ('publicAuditeeNames', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      )
+      .run(JSON.stringify(settings.publicAuditeeNames));
+    // Public snapshots change: every open show is broadcast again.
+    for (const event of this.listEvents()) if (event.status === 'live') for (const l of this.listeners) l(event.id);
+    return this.settings();
+  }
+
   event(eventId: string): EventSummary {
     return this.summary(this.row(eventId));
   }
@@ -307,9 +352,24 @@ export class ShowService {
     const drawCommands = result.effects.flatMap((effect) =>
       effect.type === 'draw' ? [effect.command as DrawCommand] : [],
     );
+    // Closing a real show writes each round into its auditee's audit history, with the log entry.
+    const records = command.type === 'close' ? auditRecords(result.state) : [];
     this.db.transaction(() => {
       appendLogRow(this.db, SHOW_LOG, eventId, entry, envelope.idempotencyKey);
       if (drawCommands.length > 0) this.draws.record(show.event.draw_id as string, drawCommands, actor, iso);
+      const history = this.db.prepare(
+        'INSERT INTO audit_history (program_code, auditee_number, audited_on, event_id, mode, result) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      for (const record of records) {
+        history.run(
+          show.event.program_code,
+          record.auditeeNumber,
+          show.event.event_date,
+          eventId,
+          show.event.mode,
+          canonicalJson(record),
+        );
+      }
     })();
     this.loaded.set(eventId, {
       event: show.event,
@@ -341,6 +401,9 @@ export class ShowService {
     const judges = settings.judges ?? [];
     const versionId = state.draw.roster.versionId;
     const staff = role === 'staff';
+    // The public site names auditees as the county decides; the broadcast itself shows them.
+    const maskAuditees = role === 'public' && this.settings().publicAuditeeNames === 'masked';
+    const auditeeName = (name: string) => (maskAuditees ? maskName(name) : name);
     const auditee = (number: string) => this.person('auditees', versionId, number);
     const contact = (auditeeNumber: string, number: string) => this.contact(versionId, auditeeNumber, number);
     return {
@@ -376,15 +439,20 @@ export class ShowService {
           step: round.step,
           auditee: {
             number: round.auditeeNumber,
-            name: person?.name ?? '',
+            name: auditeeName(person?.name ?? ''),
             unit: person?.unit ?? '',
             post: person?.post ?? '',
             gridPath: person ? [person.town, person.area, person.village].filter(Boolean).join(' / ') : '',
           },
-          roll: { ...round.roll, reel: this.reel(eventId, state, round.index, round.auditeeNumber) },
+          roll: {
+            ...round.roll,
+            reel: this.reel(eventId, state, round.index, round.auditeeNumber).map((entry) =>
+              maskAuditees ? { ...entry, name: maskName(entry.name) } : entry,
+            ),
+          },
           replacedAuditees: round.replacedAuditees.map((r) => ({
             number: r.number,
-            name: auditee(r.number)?.name ?? '',
+            name: auditeeName(auditee(r.number)?.name ?? ''),
             reason: r.reason,
           })),
           report: round.report,

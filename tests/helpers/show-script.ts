@@ -35,6 +35,9 @@ export class ScriptedShow {
       reportMinutes?: number;
       /** Auditee numbers each seat must not score (by seat number). */
       recusals?: Record<number, string[]>;
+      eventDate?: string;
+      /** Run a rehearsal copy of the sealed event instead of the event itself. */
+      rehearsal?: boolean;
     } = {},
   ): Promise<ScriptedShow> {
     const cookie = await loginCookie(app);
@@ -55,7 +58,7 @@ export class ScriptedShow {
       headers: { cookie },
       payload: {
         title: options.title ?? '示范县干部作风电视抽查',
-        eventDate: '2026-11-26',
+        eventDate: options.eventDate ?? '2026-11-26',
         venue: '县广播电视台演播厅',
         mode: 'televised',
         settings: {
@@ -67,9 +70,14 @@ export class ScriptedShow {
       },
     });
     if (created.statusCode !== 200) throw new Error(created.body);
-    const id = created.json<EventSummary>().id;
+    let id = created.json<EventSummary>().id;
     const sealed = await app.inject({ method: 'POST', url: `/api/events/${id}/seal`, headers: { cookie } });
     if (sealed.statusCode !== 200) throw new Error(sealed.body);
+    if (options.rehearsal) {
+      const copy = await app.inject({ method: 'POST', url: `/api/events/${id}/rehearsal`, headers: { cookie } });
+      if (copy.statusCode !== 200) throw new Error(copy.body);
+      id = copy.json<EventSummary>().id;
+    }
     const details = (await app.inject({ method: 'GET', url: `/api/events/${id}`, headers: { cookie } })).json<{
       event: EventSummary;
       overlayKey: string;
@@ -171,6 +179,29 @@ export class ScriptedShow {
       if (!ack.ok) throw new Error(`judge ${seat.seat}: ${ack.error.code}`);
       await this.staff.until(ack.revision);
     }
+  }
+
+  /** Opens the show and runs every planned round to its result, then closes it. */
+  async runToClose(scores: number[] = [88, 90, 86, 92, 85]): Promise<void> {
+    await this.open();
+    await this.entropyAndReveal();
+    for (let i = 0; i < this.snapshot.draw.plannedRounds; i += 1) {
+      await this.run({ type: 'drawAuditee' });
+      await this.run({ type: 'presentAuditee' });
+      await this.run({ type: 'startReport' });
+      await this.run({ type: 'endReport' });
+      await this.run({ type: 'drawHouseholds' });
+      await this.callHouseholds([
+        { outcome: '属实', satisfaction: '满意' },
+        { outcome: '属实', satisfaction: '基本满意' },
+      ]);
+      await this.run({ type: 'openJudging' });
+      await this.judgesScore(scores);
+      await this.run({ type: 'lockJudging' });
+      await this.run({ type: 'revealScores' });
+      await this.run({ type: 'showResult' });
+    }
+    await this.run({ type: 'close' });
   }
 
   close(): void {

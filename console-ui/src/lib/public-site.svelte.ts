@@ -1,0 +1,57 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  PublicEvent,
+  ServerToClientEvents,
+  ShowSnapshot,
+  SocketAuth,
+} from '../../../server/protocol/show';
+import { api, ApiError } from './api';
+
+type PublicSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * The public site: the announced events, and one event followed live over the same realtime
+ * protocol as the outputs, as the public role (households masked on the server; auditees named as
+ * the county decides). Nothing here needs a login.
+ */
+export class PublicSite {
+  events = $state<PublicEvent[] | null>(null);
+  snapshot = $state<ShowSnapshot | null>(null);
+  connection = $state<'idle' | 'connecting' | 'connected' | 'offline'>('idle');
+  error = $state('');
+  private socket: PublicSocket | null = null;
+
+  async loadEvents(): Promise<void> {
+    try {
+      this.events = await api.get<PublicEvent[]>('/api/public/events');
+    } catch (error) {
+      this.error = error instanceof ApiError ? error.message : '无法读取活动';
+    }
+  }
+
+  follow(eventId: string): void {
+    this.leave();
+    this.connection = 'connecting';
+    const auth: SocketAuth = { eventId, role: 'public' };
+    const socket: PublicSocket = io({ auth, transports: ['websocket'] });
+    this.socket = socket;
+    socket.on('connect', () => (this.connection = 'connected'));
+    socket.on('disconnect', () => (this.connection = 'offline'));
+    socket.on('connect_error', () => (this.connection = 'offline'));
+    socket.on('show:snapshot', (snapshot) => {
+      if (this.snapshot && this.snapshot.eventId === snapshot.eventId && snapshot.revision < this.snapshot.revision)
+        return;
+      this.snapshot = snapshot;
+    });
+    socket.on('presence:ping', (ack) => ack());
+  }
+
+  leave(): void {
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    this.socket = null;
+    this.snapshot = null;
+    this.connection = 'idle';
+  }
+}

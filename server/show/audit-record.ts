@@ -1,0 +1,54 @@
+import type { ShowState } from './run-of-show';
+import { roundScore } from './show-bundle';
+
+/**
+ * What a closed round leaves in an auditee's audit history (审计档案): the households verified and
+ * their outcomes, satisfaction, the judges' score, the combined score and tier, and who was replaced
+ * before them. Scores in hundredths (integers). Rehearsals never produce these.
+ */
+export interface AuditRecord {
+  auditeeNumber: string;
+  round: number;
+  households: {
+    sampled: number;
+    reached: number;
+    confirmed: number;
+    satisfied: number;
+    outcomes: { number: string; outcome: string | null; satisfaction: string | null }[];
+    replaced: number;
+  };
+  satisfactionRateHundredths: number | null;
+  responseRateHundredths: number | null;
+  judgesHundredths: number | null;
+  combinedHundredths: number | null;
+  tier: string | null;
+  /** Cadres drawn before this one in the same round and replaced, with the reason code. */
+  replacedAuditees: { number: string; reason: string }[];
+}
+
+/** One record per round of a closed show, in round order. */
+export function auditRecords(state: ShowState): AuditRecord[] {
+  if (state.status !== 'closed' || state.rehearsal) return [];
+  return state.rounds.map((round) => {
+    const score = roundScore(state, round);
+    const active = round.households.filter((h) => h.replaced === null);
+    return {
+      auditeeNumber: round.auditeeNumber,
+      round: round.index,
+      households: {
+        sampled: score?.households.sampled ?? active.length,
+        reached: score?.households.reached ?? 0,
+        confirmed: score?.households.confirmed ?? 0,
+        satisfied: score?.households.satisfied ?? 0,
+        outcomes: active.map((h) => ({ number: h.number, outcome: h.outcome, satisfaction: h.satisfaction })),
+        replaced: round.households.length - active.length,
+      },
+      satisfactionRateHundredths: score?.households.satisfactionRateHundredths ?? null,
+      responseRateHundredths: score?.households.responseRateHundredths ?? null,
+      judgesHundredths: score?.judges?.finalHundredths ?? null,
+      combinedHundredths: score?.combinedHundredths ?? null,
+      tier: score?.tier ?? null,
+      replacedAuditees: round.replacedAuditees.map((r) => ({ number: r.number, reason: r.reason })),
+    };
+  });
+}
