@@ -5,6 +5,7 @@ import { defaultPlan } from '../server/draw/default-plan';
 import type { AuditeeDetail } from '../server/protocol/registry';
 import { loginCookie, testApp } from './helpers/test-app';
 import { ScriptedShow } from './helpers/show-script';
+import { verifyBundle } from '../server/draw/bundle';
 
 /**
  * Audit history: every round of a closed show is recorded against its auditee (rehearsals never
@@ -94,6 +95,29 @@ describe('audit history', () => {
     const drawn = second.snapshot.rounds.map((r) => r.auditee.number);
     for (const number of drawn) expect(audited).not.toContain(number);
     expect(historyRows()).toHaveLength(4);
+  });
+
+  it('records a routine check without judges or report, whose bundle verifies', async () => {
+    const check = await run({
+      title: '十一月日常抽查',
+      plan: plan('2026-06-15'),
+      eventDate: '2026-06-15',
+      mode: 'routine',
+    });
+    expect(check.snapshot.judgeSeats).toBe(0);
+    expect(check.snapshot.status).toBe('closed');
+    const rows = historyRows().filter((r) => r.event_id === check.event.id);
+    expect(rows.map((r) => r.mode)).toEqual(['routine', 'routine']);
+    for (const [i, row] of rows.entries()) {
+      const record = JSON.parse(row.result) as { judgesHundredths: unknown; combinedHundredths: number };
+      expect(record.judgesHundredths).toBeNull();
+      // Without judges the round's score is the households' score alone.
+      expect(record.combinedHundredths).toBe(check.snapshot.rounds[i]?.score?.households.scoreHundredths);
+    }
+    expect(historyRows()).toHaveLength(6);
+    const bundle = await app.inject({ method: 'GET', url: `/api/draws/${check.snapshot.draw.drawId}/bundle` });
+    const report = verifyBundle(bundle.json());
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
   it('shows an auditee’s history on the console’s auditee page, newest first', async () => {

@@ -199,6 +199,7 @@ export const ShowCommandBodySchema = Type.Union([
   Type.Object({ type: Type.Literal('lockJudging') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('revealScores') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('showResult') }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('finishRound') }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('close') }, { additionalProperties: false }),
   Type.Object(
     {
@@ -400,6 +401,8 @@ export const ShowSnapshotSchema = Type.Object({
     bug: Type.Boolean(),
   }),
   rounds: Type.Array(RoundViewSchema),
+  /** Judges' seats of the event (0: a check without judges, whose rounds end after the calls). */
+  judgeSeats: Type.Integer(),
   /** How rounds are scored (declared in the plan): criteria for the tablets, rules for everyone. */
   scoring: ScoringRulesSchema,
   logHead: Type.String(),

@@ -432,6 +432,7 @@ export class ShowService {
       },
       air: state.air,
       scoring: settings.plan.scoring ?? DEFAULT_SCORING_RULES,
+      judgeSeats: judges.length,
       rounds: state.rounds.map((round) => {
         const person = auditee(round.auditeeNumber);
         return {

@@ -53,6 +53,8 @@ export function describeLogEntry(type: string, payload: unknown): string {
       return '公布评分';
     case 'showResult':
       return '显示本轮结果';
+    case 'finishRound':
+      return '本轮核实完成';
     case 'close':
       return '结束直播';
     case 'submitScore':

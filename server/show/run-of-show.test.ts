@@ -83,6 +83,7 @@ function commandsFor(state: ShowState): ShowCommand[] {
     { type: 'lockJudging', at: T0 },
     { type: 'revealScores', at: T0 },
     { type: 'showResult', at: T0 },
+    { type: 'finishRound', at: T0 },
     { type: 'close', at: T0 },
     { type: 'cue', at: T0, graphic: 'opening', round: null },
     { type: 'take', at: T0 },
@@ -145,6 +146,39 @@ describe('run-of-show transitions, every command in every situation', () => {
     expect(result.ok).toBe(legal);
     if (!result.ok) expect(result.code).toMatch(/^SHOW_/u);
     expect(JSON.stringify(state)).toBe(before); // the given state is never changed
+  });
+});
+
+describe('a check without judges (日常 / 专项抽查)', () => {
+  const noJudges = () => {
+    const sealed = initialShow(sealedFixture(), { rehearsal: false, reportMinutes: 5, judges: [] });
+    let state = run(sealed, { type: 'open', at: T0 });
+    state = run(state, { type: 'lockEntropy', at: T0, entropy: FIXED_ENTROPY });
+    state = run(state, { type: 'reveal', at: T0, secret: FIXED_SECRET });
+    state = run(state, { type: 'drawAuditee', at: T0 });
+    return run(state, { type: 'presentAuditee', at: T0 });
+  };
+
+  it('draws households straight after the auditee is presented, and ends the round after the calls', () => {
+    let state = run(noJudges(), { type: 'drawHouseholds', at: T0 });
+    expect(transition(state, { type: 'finishRound', at: T0 })).toMatchObject({ ok: false, code: 'SHOW_CALLS_PENDING' });
+    expect(transition(state, { type: 'openJudging', at: T0 })).toMatchObject({ ok: false, code: 'SHOW_WRONG_STEP' });
+    for (const h of current(state)?.households ?? []) {
+      state = run(state, { type: 'recordOutcome', at: T0, household: h.number, outcome: '属实', satisfaction: '满意' });
+    }
+    state = run(state, { type: 'finishRound', at: T0 });
+    expect(current(state)?.step).toBe('result');
+    expect(state.air.program).toEqual({ graphic: 'result', round: 0 });
+    expect(transition(state, { type: 'drawAuditee', at: T0 }).ok).toBe(true);
+  });
+
+  it('is refused in a show with judges, which must score first', () => {
+    const all = situations();
+    expect(transition(all.callsDone as ShowState, { type: 'finishRound', at: T0 })).toMatchObject({
+      ok: false,
+      code: 'SHOW_WRONG_STEP',
+    });
+    expect(transition(all.presented as ShowState, { type: 'drawHouseholds', at: T0 }).ok).toBe(false);
   });
 });
 

@@ -112,6 +112,8 @@ export type ShowCommand =
   | { type: 'lockJudging'; at: number }
   | { type: 'revealScores'; at: number }
   | { type: 'showResult'; at: number }
+  /** A check without judges (日常 / 专项): the round ends when its households are recorded. */
+  | { type: 'finishRound'; at: number }
   | { type: 'close'; at: number }
   | { type: 'cue'; at: number; graphic: Graphic; round: number | null }
   | { type: 'take'; at: number }
@@ -224,6 +226,7 @@ const STEP_GRAPHIC: Partial<Record<ShowCommand['type'], Graphic>> = {
   openJudging: 'judges',
   revealScores: 'judges',
   showResult: 'result',
+  finishRound: 'result',
   close: 'summary',
 };
 
@@ -407,7 +410,8 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
     case 'endReport':
       return timerCommand(state, round, command, needStep);
     case 'drawHouseholds': {
-      const wrong = needStep('reported');
+      // A check without judges may go to the households without a timed report.
+      const wrong = state.judges.length === 0 ? needStep('presented', 'reported') : needStep('reported');
       if (wrong) return wrong;
       const current = round as RoundState;
       const drawCommand: DrawCommand = { type: 'drawContacts', auditeeNumber: current.auditeeNumber };
@@ -425,7 +429,19 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
     case 'recordOutcome':
     case 'replaceHousehold':
       return householdCommand(state, round, command, needStep);
+    case 'finishRound': {
+      if (state.judges.length > 0) return refuse('SHOW_WRONG_STEP', '本场设有评委，须经评分后显示本轮结果');
+      const wrong = needStep('households');
+      if (wrong) return wrong;
+      const current = round as RoundState;
+      const pending = current.households.filter((h) => h.replaced === null && h.outcome === null);
+      if (pending.length > 0) {
+        return refuse('SHOW_CALLS_PENDING', `还有 ${pending.length} 户未完成核实（记录结果或递补后才能结束本轮）`);
+      }
+      return { ok: true, state: withRound(state, { ...current, step: 'result' }), effects: [] };
+    }
     case 'openJudging': {
+      if (state.judges.length === 0) return refuse('SHOW_WRONG_STEP', '本场没有评委，核实完成后直接结束本轮');
       const wrong = needStep('households');
       if (wrong) return wrong;
       const current = round as RoundState;

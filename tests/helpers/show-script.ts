@@ -38,6 +38,8 @@ export class ScriptedShow {
       eventDate?: string;
       /** Run a rehearsal copy of the sealed event instead of the event itself. */
       rehearsal?: boolean;
+      /** A routine or special check: no judges, no report. */
+      mode?: 'televised' | 'special' | 'routine';
     } = {},
   ): Promise<ScriptedShow> {
     const cookie = await loginCookie(app);
@@ -60,12 +62,12 @@ export class ScriptedShow {
         title: options.title ?? '示范县干部作风电视抽查',
         eventDate: options.eventDate ?? '2026-11-26',
         venue: '县广播电视台演播厅',
-        mode: 'televised',
+        mode: options.mode ?? 'televised',
         settings: {
           plan,
           reportMinutes: options.reportMinutes ?? 5,
           rollSeconds: options.rollSeconds ?? 4,
-          judges,
+          judges: (options.mode ?? 'televised') === 'televised' ? judges : [],
         },
       },
     });
@@ -188,6 +190,12 @@ export class ScriptedShow {
     for (let i = 0; i < this.snapshot.draw.plannedRounds; i += 1) {
       await this.run({ type: 'drawAuditee' });
       await this.run({ type: 'presentAuditee' });
+      if (this.snapshot.judgeSeats === 0) {
+        await this.run({ type: 'drawHouseholds' });
+        await this.callHouseholds([{ outcome: '属实', satisfaction: '满意' }]);
+        await this.run({ type: 'finishRound' });
+        continue;
+      }
       await this.run({ type: 'startReport' });
       await this.run({ type: 'endReport' });
       await this.run({ type: 'drawHouseholds' });

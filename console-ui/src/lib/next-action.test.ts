@@ -34,6 +34,7 @@ function snapshot(overrides: Partial<ShowSnapshot> = {}, draw: Partial<ShowSnaps
     air: { program: null, preview: null, bug: false },
     rounds: [],
     scoring: DEFAULT_SCORING_RULES,
+    judgeSeats: 3,
     logHead: HASH,
     ...overrides,
   };
@@ -119,6 +120,19 @@ describe('nextAction', () => {
     ];
     expect(next(snapshot({ rounds: [round('households', { households })] }))?.blocked).toBe('还有 1 户未记录核实结果');
     expect(next(snapshot({ rounds: [round('judging')] }))?.blocked).toBe('还没有评委提交评分');
+  });
+});
+
+describe('a check without judges', () => {
+  it('goes from the auditee to the households, and ends the round when the calls are recorded', () => {
+    const check = (rounds: RoundView[]) => snapshot({ judgeSeats: 0, rounds });
+    expect(next(check([round('presented')]))?.command.type).toBe('drawHouseholds');
+    expect(next(check([round('households')]))).toMatchObject({ command: { type: 'finishRound' }, blocked: null });
+    expect(
+      rundown(check([round('households')]))
+        .filter((i) => i.round === 0)
+        .map((i) => i.label),
+    ).toEqual(['第 1 轮 · 摇号抽取', '第 1 轮 · 人员到场', '第 1 轮 · 电话核实', '第 1 轮 · 本轮结果']);
   });
 });
 

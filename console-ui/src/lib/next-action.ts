@@ -60,14 +60,20 @@ export function nextAction(snapshot: ShowSnapshot, input: { entropy: string; now
         input.now < round.roll.landsAt ? '摇号动画进行中' : null,
       );
     case 'presented':
-      return action({ type: 'startReport' }, '开始述职计时');
+      // A check without judges goes straight to the households (no timed report).
+      return snapshot.judgeSeats === 0
+        ? action({ type: 'drawHouseholds' }, '抽取核实户')
+        : action({ type: 'startReport' }, '开始述职计时');
     case 'reporting':
       return action({ type: 'endReport' }, '结束述职');
     case 'reported':
       return action({ type: 'drawHouseholds' }, '抽取核实户');
     case 'households': {
       const pending = pendingCalls(round);
-      return action({ type: 'openJudging' }, '开始评分', pending > 0 ? `还有 ${pending} 户未记录核实结果` : null);
+      const blocked = pending > 0 ? `还有 ${pending} 户未记录核实结果` : null;
+      return snapshot.judgeSeats === 0
+        ? action({ type: 'finishRound' }, '完成本轮核实', blocked)
+        : action({ type: 'openJudging' }, '开始评分', blocked);
     }
     case 'judging':
       return action({ type: 'lockJudging' }, '锁定评分', round.judging.submitted === 0 ? '还没有评委提交评分' : null);
@@ -121,6 +127,13 @@ export function rundown(snapshot: ShowSnapshot): RundownItem[] {
   items.push({ id: 'entropy', label: '公开随机数', state: mark(entropy, opened && !entropy), round: null });
   items.push({ id: 'reveal', label: '公开密钥', state: mark(revealed, entropy && !revealed), round: null });
   const total = Math.max(snapshot.draw.plannedRounds, snapshot.rounds.length);
+  // A check without judges has no report or judging: draw, present, call, result.
+  const shownSteps =
+    snapshot.judgeSeats === 0
+      ? ROUND_STEPS_SHOWN.filter(
+          (s) => s.step === 'drawing' || s.step === 'presented' || s.step === 'households' || s.step === 'result',
+        )
+      : ROUND_STEPS_SHOWN;
   for (let index = 0; index < total; index += 1) {
     const round = snapshot.rounds[index];
     const at = round ? STEP_ORDER.indexOf(round.step) : -1;
@@ -130,9 +143,9 @@ export function rundown(snapshot: ShowSnapshot): RundownItem[] {
       revealed &&
       index === snapshot.rounds.length &&
       (index === 0 || snapshot.rounds[index - 1]?.step === 'result');
-    for (const shown of ROUND_STEPS_SHOWN) {
+    for (const shown of shownSteps) {
       const position = STEP_ORDER.indexOf(shown.step);
-      const nextShown = ROUND_STEPS_SHOWN[ROUND_STEPS_SHOWN.indexOf(shown) + 1];
+      const nextShown = shownSteps[shownSteps.indexOf(shown) + 1];
       const nextPosition = nextShown ? STEP_ORDER.indexOf(nextShown.step) : STEP_ORDER.length;
       let state: RundownState = 'todo';
       if (finished) state = 'done';
