@@ -1,3 +1,5 @@
+import { ReportService } from './reports/report-service';
+import { reportRoutes } from './reports/routes';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -42,6 +44,7 @@ export interface AppServices {
   registry: RegistryService;
   draws: DrawService;
   shows: ShowService;
+  reports: ReportService;
   clock: Clock;
   random: RandomBytes;
   /** Accounts created with a generated password by this build, to be shown once. */
@@ -67,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registry = new RegistryService(db);
   const draws = new DrawService(db, clock, random);
   const shows = new ShowService(db, draws, clock, random);
+  const reports = new ReportService(db);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
@@ -75,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Unknown fields are refused (VALIDATION_FAILED), never silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  app.decorate('services', { db, auth, registry, draws, shows, clock, random, generatedAccounts });
+  app.decorate('services', { db, auth, registry, draws, shows, reports, clock, random, generatedAccounts });
   const realtime = attachRealtime(app.server, shows, auth, app.log, options.presencePingMs);
   app.addHook('onClose', async () => {
     await realtime.close();
@@ -88,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(registryRoutes({ db, registry, auth, clock, maxUploadBytes }));
   await app.register(drawRoutes(draws, auth, (drawId) => shows.bundle(drawId)));
   await app.register(showRoutes(shows, auth));
+  await app.register(reportRoutes(reports, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   return app;
 }

@@ -33,7 +33,7 @@ import type { DrawBundle } from '../draw/bundle';
 import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
 import { scopeOf } from './bulletin';
 import { describeLogEntry } from '../show/log-text';
-import { auditRecords } from '../show/audit-record';
+import { auditRecords, type Placement } from '../show/audit-record';
 import { plannedAuditees } from '../protocol/draw';
 
 interface EventRow {
@@ -353,7 +353,17 @@ export class ShowService {
       effect.type === 'draw' ? [effect.command as DrawCommand] : [],
     );
     // Closing a real show writes each round into its auditee's audit history, with the log entry.
-    const records = command.type === 'close' ? auditRecords(result.state) : [];
+    const versionId = result.state.draw.roster.versionId;
+    const records =
+      command.type === 'close'
+        ? auditRecords(
+            result.state,
+            (number) =>
+              (this.db
+                .prepare('SELECT town, area, village, unit, industry FROM auditees WHERE version_id = ? AND number = ?')
+                .get(versionId, number) as Placement | undefined) ?? null,
+          )
+        : [];
     this.db.transaction(() => {
       appendLogRow(this.db, SHOW_LOG, eventId, entry, envelope.idempotencyKey);
       if (drawCommands.length > 0) this.draws.record(show.event.draw_id as string, drawCommands, actor, iso);

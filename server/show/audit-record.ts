@@ -9,9 +9,13 @@ import { roundScore } from './show-bundle';
 export interface AuditRecord {
   auditeeNumber: string;
   round: number;
+  /** Where the auditee stood when audited (grid and unit), for reports by 乡镇, 工作片, 村, 单位, 行业. */
+  placement: Placement | null;
   households: {
     sampled: number;
     reached: number;
+    /** Reached households whose satisfaction counts (不了解 does not). */
+    counted: number;
     confirmed: number;
     satisfied: number;
     outcomes: { number: string; outcome: string | null; satisfaction: string | null }[];
@@ -26,8 +30,19 @@ export interface AuditRecord {
   replacedAuditees: { number: string; reason: string }[];
 }
 
-/** One record per round of a closed show, in round order. */
-export function auditRecords(state: ShowState): AuditRecord[] {
+export interface Placement {
+  town: string;
+  area: string;
+  village: string;
+  unit: string;
+  industry: string;
+}
+
+/** One record per round of a closed show, in round order; placement looked up by the caller. */
+export function auditRecords(
+  state: ShowState,
+  placementOf: (auditeeNumber: string) => Placement | null = () => null,
+): AuditRecord[] {
   if (state.status !== 'closed' || state.rehearsal) return [];
   return state.rounds.map((round) => {
     const score = roundScore(state, round);
@@ -35,9 +50,11 @@ export function auditRecords(state: ShowState): AuditRecord[] {
     return {
       auditeeNumber: round.auditeeNumber,
       round: round.index,
+      placement: placementOf(round.auditeeNumber),
       households: {
         sampled: score?.households.sampled ?? active.length,
         reached: score?.households.reached ?? 0,
+        counted: score?.households.counted ?? 0,
         confirmed: score?.households.confirmed ?? 0,
         satisfied: score?.households.satisfied ?? 0,
         outcomes: active.map((h) => ({ number: h.number, outcome: h.outcome, satisfaction: h.satisfaction })),

@@ -1,0 +1,96 @@
+import type { AuditRecord } from '../show/audit-record';
+import type { Report, ReportFigures, ReportQuery } from '../protocol/reports';
+
+/** One row of audit history as the report reads it. */
+export interface HistoryRow {
+  auditedOn: string;
+  mode: string;
+  record: Partial<AuditRecord>;
+}
+
+/** a / b in hundredths of a percent, rounded half up; null when b is 0. */
+export function rate(a: number, b: number): number | null {
+  return b === 0 ? null : Math.floor((a * 10_000 * 2 + b) / (2 * b));
+}
+
+/** The integer mean, rounded half up; null for no values. */
+function mean(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sum = values.reduce((s, v) => s + v, 0);
+  return Math.floor((sum * 2 + values.length) / (2 * values.length));
+}
+
+export function figures(rows: readonly HistoryRow[]): ReportFigures {
+  let households = 0;
+  let reached = 0;
+  let confirmed = 0;
+  let counted = 0;
+  let satisfied = 0;
+  const judges: number[] = [];
+  const combined: number[] = [];
+  const tiers: Record<string, number> = {};
+  for (const { record } of rows) {
+    households += record.households?.sampled ?? 0;
+    reached += record.households?.reached ?? 0;
+    confirmed += record.households?.confirmed ?? 0;
+    counted += record.households?.counted ?? 0;
+    satisfied += record.households?.satisfied ?? 0;
+    if (typeof record.judgesHundredths === 'number') judges.push(record.judgesHundredths);
+    if (typeof record.combinedHundredths === 'number') combined.push(record.combinedHundredths);
+    if (record.tier) tiers[record.tier] = (tiers[record.tier] ?? 0) + 1;
+  }
+  return {
+    audited: rows.length,
+    households,
+    reached,
+    confirmed,
+    counted,
+    satisfied,
+    verifiedRate: rate(confirmed, reached),
+    satisfactionRate: rate(satisfied, counted),
+    responseRate: rate(reached, households),
+    averageJudges: mean(judges),
+    averageCombined: mean(combined),
+    tiers,
+  };
+}
+
+/**
+ * A county report over a period: figures for the whole county, per group (乡镇, 工作片, 村, 单位 or
+ * 行业, as the auditee stood when audited), ranked, and per month. Pure: rows in, figures out.
+ */
+export function buildReport(rows: readonly HistoryRow[], query: ReportQuery): Report {
+  const inPeriod = rows.filter(
+    (row) =>
+      row.auditedOn >= query.from && row.auditedOn <= query.to && (query.mode === undefined || row.mode === query.mode),
+  );
+  const byGroup = new Map<string, HistoryRow[]>();
+  const byMonth = new Map<string, HistoryRow[]>();
+  for (const row of inPeriod) {
+    const name = row.record.placement?.[query.by] || '（未记录）';
+    const group = byGroup.get(name) ?? [];
+    group.push(row);
+    byGroup.set(name, group);
+    const month = row.auditedOn.slice(0, 7);
+    const monthRows = byMonth.get(month) ?? [];
+    monthRows.push(row);
+    byMonth.set(month, monthRows);
+  }
+  const groups = [...byGroup.entries()]
+    .map(([name, groupRows]) => ({ name, ...figures(groupRows) }))
+    .sort(
+      (a, b) =>
+        (b.averageCombined ?? -1) - (a.averageCombined ?? -1) ||
+        (b.satisfactionRate ?? -1) - (a.satisfactionRate ?? -1) ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
+  // Equal scores share a rank (1, 2, 2, 4).
+  const ranked = groups.map((group, i) => {
+    const first = groups.findIndex(
+      (g) => g.averageCombined === group.averageCombined && g.satisfactionRate === group.satisfactionRate,
+    );
+    return { ...group, rank: (first === -1 ? i : first) + 1 };
+  });
+  const months = [...byMonth.keys()].sort().map((month) => ({ month, ...figures(byMonth.get(month) ?? []) }));
+  return { query, total: figures(inPeriod), groups: ranked, months };
+}
