@@ -2,6 +2,8 @@
  * npm run bench: the benchmarks. Prints a table and writes bench-results.json, one record per
  * figure (name, value, unit, and where there is one, the baseline and the ratio to it).
  */
+import { ReportService } from '../server/reports/report-service';
+import { insertHistory } from '../tests/helpers/history-fixture';
 import { execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { Server as SocketServer } from 'socket.io';
@@ -287,8 +289,40 @@ async function benchRestart(): Promise<void> {
   await again.close();
 }
 
+/** The county report over a year of history: 12 monthly checks of 500 rounds and 24 shows of 5. */
+function benchReport(db: Db): void {
+  const versionId = db
+    .prepare("SELECT MAX(id) FROM roster_versions WHERE program_code = 'cadre-household'")
+    .pluck()
+    .get() as number;
+  const rows = insertHistory(db, { versionId, year: 2026, checks: 12, perCheck: 500, shows: 24, perShow: 5 });
+  const reports = new ReportService(db);
+  const query = { program: 'cadre-household', by: 'town' as const, from: '2026-01-01', to: '2026-12-31' };
+  let started = performance.now();
+  const report = reports.report(query);
+  records.push({
+    name: `county report over a year (${rows.toLocaleString('en')} closed rounds), first request`,
+    value: performance.now() - started,
+    unit: 'ms',
+    goal: '< 1 s',
+  });
+  if (report.total.audited !== rows) throw new Error('report lost rows');
+  const times: number[] = [];
+  for (const by of ['village', 'unit', 'industry', 'town', 'area'] as const) {
+    started = performance.now();
+    reports.report({ ...query, by });
+    times.push(performance.now() - started);
+  }
+  records.push({
+    name: 'county report, again (by 村/单位/行业/乡镇/工作片), median',
+    value: median(times),
+    unit: 'ms',
+    goal: '< 1 s',
+  });
+}
+
 // `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
-const SECTIONS = ['overlay', 'broadcast', 'restart', 'judges', 'import', 'draw'] as const;
+const SECTIONS = ['overlay', 'broadcast', 'restart', 'judges', 'import', 'draw', 'report'] as const;
 const wanted = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const runs = (section: (typeof SECTIONS)[number]) => wanted.length === 0 || wanted.includes(section);
 try {
@@ -298,9 +332,10 @@ try {
   if (runs('restart')) await benchRestart();
   if (runs('judges')) await benchJudgesLoad(records, work);
   if (runs('import')) benchImport();
-  if (runs('draw')) {
+  if (runs('draw') || runs('report')) {
     const db = await benchDemoLoad();
-    benchDraw(db);
+    if (runs('draw')) benchDraw(db);
+    if (runs('report')) benchReport(db);
     db.close();
   }
 } finally {

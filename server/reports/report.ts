@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../show/audit-record';
 import type { Report, ReportFigures, ReportQuery } from '../protocol/reports';
+import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
 
 /** One row of audit history as the report reads it. */
 export interface HistoryRow {
@@ -39,6 +40,12 @@ export function figures(rows: readonly HistoryRow[]): ReportFigures {
     if (typeof record.combinedHundredths === 'number') combined.push(record.combinedHundredths);
     if (record.tier) tiers[record.tier] = (tiers[record.tier] ?? 0) + 1;
   }
+  // Tiers best first, as the default rules order them; any other label after, by name.
+  const order = DEFAULT_SCORING_RULES.tiers.map((t) => t.label as string);
+  const rank = (label: string) => (order.includes(label) ? order.indexOf(label) : order.length);
+  const orderedTiers = Object.fromEntries(
+    Object.entries(tiers).sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0)),
+  );
   return {
     audited: rows.length,
     households,
@@ -51,7 +58,7 @@ export function figures(rows: readonly HistoryRow[]): ReportFigures {
     responseRate: rate(reached, households),
     averageJudges: mean(judges),
     averageCombined: mean(combined),
-    tiers,
+    tiers: orderedTiers,
   };
 }
 
