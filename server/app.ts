@@ -1,3 +1,5 @@
+import { FollowupService } from './followups/followup-service';
+import { followupRoutes } from './followups/routes';
 import { ReportService } from './reports/report-service';
 import { reportRoutes } from './reports/routes';
 import { join } from 'node:path';
@@ -45,6 +47,7 @@ export interface AppServices {
   draws: DrawService;
   shows: ShowService;
   reports: ReportService;
+  followups: FollowupService;
   clock: Clock;
   random: RandomBytes;
   /** Accounts created with a generated password by this build, to be shown once. */
@@ -71,6 +74,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const draws = new DrawService(db, clock, random);
   const shows = new ShowService(db, draws, clock, random);
   const reports = new ReportService(db);
+  const followups = new FollowupService(db, shows, clock);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
@@ -79,7 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Unknown fields are refused (VALIDATION_FAILED), never silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  app.decorate('services', { db, auth, registry, draws, shows, reports, clock, random, generatedAccounts });
+  app.decorate('services', { db, auth, registry, draws, shows, reports, followups, clock, random, generatedAccounts });
   const realtime = attachRealtime(app.server, shows, auth, app.log, options.presencePingMs);
   app.addHook('onClose', async () => {
     await realtime.close();
@@ -93,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(drawRoutes(draws, auth, (drawId) => shows.bundle(drawId)));
   await app.register(showRoutes(shows, auth));
   await app.register(reportRoutes(reports, auth));
+  await app.register(followupRoutes(followups, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   return app;
 }

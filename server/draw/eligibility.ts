@@ -119,6 +119,7 @@ export function selectPool(
   const industries = new Set(rule.industries);
   const statuses = new Set<string>(rule.statuses);
   const avoided = new Set(rule.avoid.map((a) => a.number));
+  const only = rule.only ? new Set(rule.only) : null;
   const recentlyAudited = new Set(
     rule.coolDownDays === 0
       ? []
@@ -144,6 +145,7 @@ export function selectPool(
   const pooled: PoolAuditee[] = [];
   for (const auditee of auditees) {
     if (
+      (only !== null && !only.has(auditee.number)) ||
       !matchesGrid(rule.grid, auditee) ||
       (units.size > 0 && !units.has(auditee.unit)) ||
       (industries.size > 0 && !industries.has(auditee.industry))

@@ -42,6 +42,8 @@ export const DrawPlanSchema = Type.Object(
         }),
         contactsRequirePhone: Type.Boolean(),
         contactsRequireConsent: Type.Boolean(),
+        /** Only these auditees (a 回头看 of the cadres that need re-checking); absent = no such limit. */
+        only: Type.Optional(Type.Array(Text(32), { minItems: 1, maxItems: 10_000 })),
       },
       { additionalProperties: false },
     ),

@@ -10,6 +10,7 @@ export const escapeHtml = (text: string) =>
 export function scopeOf(plan: EventSummary['settings']['plan']): string {
   const rule = plan.eligibility;
   const parts = [
+    rule.only ? `回头看：限 ${rule.only.length} 名需复查人员` : '',
     rule.grid.length === 0 ? '全县' : rule.grid.map((path) => path.join(' / ')).join('、'),
     rule.units.length > 0 ? `单位：${rule.units.join('、')}` : '',
     rule.industries.length > 0 ? `行业：${rule.industries.join('、')}` : '',

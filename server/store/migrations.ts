@@ -241,4 +241,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'rectifications',
+    sql: `
+      -- 整改: what an audited cadre must put right after a round below its threshold, who owns it,
+      -- by when, and where it stands. A 回头看 re-checks the cadres with items here.
+      CREATE TABLE rectifications (
+        id INTEGER PRIMARY KEY,
+        program_code TEXT NOT NULL REFERENCES programs(code),
+        auditee_number TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        item TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        deadline TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('待整改', '整改中', '已整改', '已核验')),
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX rectifications_by_auditee ON rectifications(program_code, auditee_number);
+    `,
+  },
 ];
