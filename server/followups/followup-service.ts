@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import type { Clock } from '../runtime';
 import { AppError } from '../errors';
-import type { AuditRecord } from '../show/audit-record';
+import { parseAuditRecord, type AuditRecord } from '../show/audit-record';
 import type { EventSettings, EventSummary } from '../protocol/show';
 import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
 import type {
@@ -79,12 +79,8 @@ export class FollowupService {
     const candidates: FollowupCandidate[] = [];
     for (const row of rows) {
       if (registered.has(`${row.auditeeNumber}|${row.eventId}`)) continue;
-      let record: Partial<AuditRecord> = {};
-      try {
-        record = JSON.parse(row.result) as Partial<AuditRecord>;
-      } catch {
-        continue;
-      }
+      const record = parseAuditRecord(row.result);
+      if (!record) continue;
       const settings = row.settings ? (JSON.parse(row.settings) as EventSettings) : null;
       const tiers = (settings?.plan.scoring ?? DEFAULT_SCORING_RULES).tiers;
       const reasons = FollowupService.reasons(record, tiers.at(-1)?.label ?? '');

@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import { AppError } from '../errors';
 import { maskPhone } from '../privacy';
-import type { AuditRecord } from '../show/audit-record';
+import { parseAuditRecord } from '../show/audit-record';
 import type {
   AuditHistoryEntry,
   RosterFacets,
@@ -194,12 +194,7 @@ export class RegistryService {
       result: string;
     }[];
     return rows.map((row) => {
-      let record: Partial<AuditRecord> = {};
-      try {
-        record = JSON.parse(row.result) as Partial<AuditRecord>;
-      } catch {
-        // A history row imported from elsewhere may carry a plain note instead of a record.
-      }
+      const record = parseAuditRecord(row.result) ?? {};
       return {
         auditedOn: row.auditedOn,
         eventId: row.eventId,

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Db } from '../store/db';
-import type { AuditRecord } from '../show/audit-record';
+import { parseAuditRecord } from '../show/audit-record';
 import { REPORT_DIMENSION_LABEL, type Report, type ReportFigures, type ReportQuery } from '../protocol/reports';
 import { EVENT_MODE_LABEL } from '../protocol/show';
 import { neutraliseFormula } from '../registry/export/csv-writer';
@@ -41,15 +41,12 @@ export class ReportService {
     const raw = this.db
       .prepare('SELECT audited_on AS auditedOn, mode, result FROM audit_history WHERE program_code = ?')
       .all(program) as { auditedOn: string; mode: string; result: string }[];
-    const rows = raw.map((row) => {
-      let record: Partial<AuditRecord> = {};
-      try {
-        record = JSON.parse(row.result) as Partial<AuditRecord>;
-      } catch {
-        // A plain note instead of a record: counted as audited, without figures.
-      }
-      return { auditedOn: row.auditedOn, mode: row.mode, record };
-    });
+    // A plain note instead of a record counts as audited, without figures.
+    const rows = raw.map((row) => ({
+      auditedOn: row.auditedOn,
+      mode: row.mode,
+      record: parseAuditRecord(row.result) ?? {},
+    }));
     this.cache = { key, rows };
     return rows;
   }

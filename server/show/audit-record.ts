@@ -69,3 +69,13 @@ export function auditRecords(
     };
   });
 }
+
+/** A stored history row's record; null when the row carries a plain note instead (e.g. imported). */
+export function parseAuditRecord(text: string): Partial<AuditRecord> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Partial<AuditRecord>) : null;
+  } catch {
+    return null;
+  }
+}
