@@ -78,13 +78,16 @@ export class FollowupService {
     );
     const candidates: FollowupCandidate[] = [];
     for (const row of rows) {
-      if (registered.has(`${row.auditeeNumber}|${row.eventId}`)) continue;
+      // One entry per auditee and event (a registered one, or a repeated history row, is skipped).
+      const key = `${row.auditeeNumber}|${row.eventId}`;
+      if (registered.has(key)) continue;
       const record = parseAuditRecord(row.result);
       if (!record) continue;
       const settings = row.settings ? (JSON.parse(row.settings) as EventSettings) : null;
       const tiers = (settings?.plan.scoring ?? DEFAULT_SCORING_RULES).tiers;
       const reasons = FollowupService.reasons(record, tiers.at(-1)?.label ?? '');
       if (reasons.length === 0) continue;
+      registered.add(key);
       candidates.push({
         auditeeNumber: row.auditeeNumber,
         ...this.person(program, row.auditeeNumber),

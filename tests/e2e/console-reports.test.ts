@@ -7,7 +7,10 @@ import { launchChromium, screenshot } from '../helpers/browser';
 import { OPERATOR_PASSWORD, testApp } from '../helpers/test-app';
 import { insertHistory } from '../helpers/history-fixture';
 
-/** The console's reports: figures, a ranking table and ECharts charts drawn locally, in chromium. */
+/**
+ * The console's reports (figures, a ranking table and ECharts charts drawn locally) and follow-up
+ * (整改 items and a 回头看), in chromium, over a year of history.
+ */
 let app: FastifyInstance;
 let close: () => Promise<void>;
 let browser: Browser;
@@ -69,5 +72,29 @@ describe('console reports', () => {
           to: `${year}-12-31`,
         }).groups[0]?.name,
       );
+  });
+
+  it('registers a rectification for a round below threshold, tracks it, and starts a 回头看 draft', async () => {
+    await page.getByTestId('tab-followups').click();
+    await page.getByTestId('followup-candidate').first().waitFor();
+    const candidates = await page.getByTestId('followup-candidate').count();
+    const first = page.getByTestId('followup-candidate').first();
+    const number = (await first.getAttribute('data-auditee')) as string;
+    await first.getByTestId('followup-open-form').click();
+    await page.getByTestId('followup-item').fill('入户走访不到位，限期补访全部联系户');
+    await page.getByTestId('followup-deadline').fill('2020-01-31');
+    await page.getByTestId('followup-register').click();
+    await page.getByTestId('rectification').first().waitFor();
+    expect(await page.getByTestId('followup-candidate').count()).toBe(candidates - 1);
+    expect(await page.getByTestId('rectification').first().innerText()).toContain(number);
+    await page.getByTestId('overdue').waitFor();
+    await page.getByTestId('rectification-status').first().selectOption('整改中');
+    await page.waitForSelector('[data-testid="rectification"][data-status="整改中"]');
+    await page.getByTestId('rectification').first().scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-followups');
+    await page.getByTestId('recheck-create').click();
+    await page.getByTestId('recheck-scope').waitFor();
+    expect(await page.getByTestId('recheck-scope').innerText()).toContain('只从 1 名需复查人员中抽取');
+    await expect.poll(() => page.getByTestId('pool-size').innerText()).toMatch(/^[01] 人$/u);
   });
 });
