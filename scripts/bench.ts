@@ -256,6 +256,20 @@ async function benchBroadcast(): Promise<void> {
       ...(p === 99 ? { goal: 'p99 ≤ 1.5× bare' } : {}),
     });
   }
+  // The public live page: 2,000 viewers' phones on the same protocol (public role), each step timed
+  // from the command to every viewer's snapshot.
+  const viewers = await run(['show', base, '2000', '10', eventId, cookie]);
+  records.push({
+    name: 'public live page, 2,000 concurrent viewers: step → viewer, p50',
+    value: viewers.p50,
+    unit: 'ms',
+  });
+  records.push({
+    name: 'public live page, 2,000 concurrent viewers: step → viewer, p99',
+    value: viewers.p99,
+    unit: 'ms',
+    goal: 'every viewer within 1 s',
+  });
   await new Promise<void>((resolve) => bare.close(() => resolve()));
   await app.close();
 }
