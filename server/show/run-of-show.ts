@@ -441,7 +441,6 @@ function stepTransition(state: ShowState, command: ShowCommand): ShowResult {
       return { ok: true, state: withRound(state, { ...current, step: 'result' }), effects: [] };
     }
     case 'openJudging': {
-      if (state.judges.length === 0) return refuse('SHOW_WRONG_STEP', '本场没有评委，核实完成后直接结束本轮');
       const wrong = needStep('households');
       if (wrong) return wrong;
       const current = round as RoundState;
