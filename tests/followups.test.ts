@@ -164,6 +164,22 @@ describe('follow-up: 整改 and 回头看', () => {
     expect(history).toEqual(['special']);
   });
 
+  it('prints a 通报 of one event: its rounds only', async () => {
+    const date = '2026-11-26';
+    const url = `/reports/notice?program=cadre-household&by=town&from=${date}&to=${date}&event=${show.event.id}`;
+    const notice = await app.inject({ method: 'GET', url, headers: { cookie } });
+    expect(notice.body).toContain('第四季度电视抽查');
+    expect(notice.body).toContain('本期共抽查 2 人次');
+    const report = app.services.reports.report({
+      program: 'cadre-household',
+      by: 'town',
+      from: '2026-01-01',
+      to: '2026-12-31',
+      event: 'E-other',
+    });
+    expect(report.total.audited).toBe(0);
+  });
+
   it('refuses a 回头看 when nothing is open', async () => {
     const { items } = await list();
     for (const item of items) await post(`/api/followups/${item.id}/status`, { status: '已核验', note: '' });

@@ -20,6 +20,8 @@ export const ReportQuerySchema = Type.Object(
     to: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     /** Only one kind of audit (televised, special, routine); absent = all. */
     mode: Type.Optional(Type.Union([Type.Literal('televised'), Type.Literal('special'), Type.Literal('routine')])),
+    /** Only one event's rounds (the 通报 of an event). */
+    event: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' })),
   },
   { additionalProperties: false },
 );

@@ -39,16 +39,25 @@ export class ReportService {
     const key = `${program}:${String(stamp)}`;
     if (this.cache?.key === key) return this.cache.rows;
     const raw = this.db
-      .prepare('SELECT audited_on AS auditedOn, mode, result FROM audit_history WHERE program_code = ?')
-      .all(program) as { auditedOn: string; mode: string; result: string }[];
+      .prepare(
+        'SELECT audited_on AS auditedOn, mode, event_id AS eventId, result FROM audit_history WHERE program_code = ?',
+      )
+      .all(program) as { auditedOn: string; mode: string; eventId: string; result: string }[];
     // A plain note instead of a record counts as audited, without figures.
     const rows = raw.map((row) => ({
       auditedOn: row.auditedOn,
       mode: row.mode,
+      eventId: row.eventId,
       record: parseAuditRecord(row.result) ?? {},
     }));
     this.cache = { key, rows };
     return rows;
+  }
+
+  private eventTitle(eventId: string): string {
+    return (
+      (this.db.prepare('SELECT title FROM events WHERE id = ?').pluck().get(eventId) as string | undefined) ?? eventId
+    );
   }
 
   report(query: ReportQuery): Report {
@@ -99,7 +108,7 @@ export class ReportService {
 </head>
 <body>
 <h1 data-testid="notice-title">抽查情况通报</h1>
-<p class="sub">${escapeHtml(query.from)} 至 ${escapeHtml(query.to)}${query.mode ? ` · ${EVENT_MODE_LABEL[query.mode]}` : ''}</p>
+<p class="sub">${query.event ? `${escapeHtml(this.eventTitle(query.event))} · ` : ''}${escapeHtml(query.from)} 至 ${escapeHtml(query.to)}${query.mode ? ` · ${EVENT_MODE_LABEL[query.mode]}` : ''}</p>
 <p data-testid="notice-summary">本期共抽查 ${t.audited} 人次，电话核实 ${t.households} 户，联系上 ${t.reached} 户（应答率 ${pct(t.responseRate)}），工作属实率 ${pct(t.verifiedRate)}，群众满意率 ${pct(t.satisfactionRate)}（有效回答 ${t.counted} 户），综合平均分 ${pts(t.averageCombined)}。</p>
 ${weakest.length > 0 ? `<p>按${label}排名靠后的是：${weakest.map((g) => `${escapeHtml(g.name)}（综合平均分 ${pts(g.averageCombined)}，满意率 ${pct(g.satisfactionRate)}）`).join('、')}，请督促整改，并纳入下一期回头看。</p>` : ''}
 <table>

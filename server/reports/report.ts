@@ -6,6 +6,7 @@ import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
 export interface HistoryRow {
   auditedOn: string;
   mode: string;
+  eventId: string;
   record: Partial<AuditRecord>;
 }
 
@@ -69,7 +70,10 @@ export function figures(rows: readonly HistoryRow[]): ReportFigures {
 export function buildReport(rows: readonly HistoryRow[], query: ReportQuery): Report {
   const inPeriod = rows.filter(
     (row) =>
-      row.auditedOn >= query.from && row.auditedOn <= query.to && (query.mode === undefined || row.mode === query.mode),
+      row.auditedOn >= query.from &&
+      row.auditedOn <= query.to &&
+      (query.mode === undefined || row.mode === query.mode) &&
+      (query.event === undefined || row.eventId === query.event),
   );
   const byGroup = new Map<string, HistoryRow[]>();
   const byMonth = new Map<string, HistoryRow[]>();

@@ -445,6 +445,8 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
       expect(row.getCell(17).value).toBe(((round.score?.combinedHundredths ?? 0) / 100).toFixed(2));
     }
     expect(String(sheet.getRow(3).getCell(19).value)).toContain('3 号：60.00 → 80.00');
+    const notice = await request.get(`${base}${await desk.getByTestId('event-notice').getAttribute('href')}`);
+    expect(await notice.text()).toContain('本期共抽查 2 人次');
     const csv = await (await request.get(`${base}${await desk.getByTestId('export-csv').getAttribute('href')}`)).text();
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
 
