@@ -6,20 +6,18 @@ import { EVENT_MODE_LABEL } from '../protocol/show';
 import { neutraliseFormula } from '../registry/export/csv-writer';
 import { escapeHtml } from '../show-service/bulletin';
 import { buildReport, type HistoryRow } from './report';
-
-const pct = (v: number | null) => (v === null ? '—' : `${(v / 100).toFixed(2)}%`);
-const pts = (v: number | null) => (v === null ? '—' : (v / 100).toFixed(2));
+import { formatPercent, formatPoints } from '../scoring/scoring';
 
 /** The columns of a report table, shared by the XLSX export and the printed 通报. */
 function columns(f: ReportFigures): string[] {
   return [
     String(f.audited),
     String(f.households),
-    pct(f.verifiedRate),
-    `${pct(f.satisfactionRate)}（n=${f.counted}）`,
-    pct(f.responseRate),
-    pts(f.averageJudges),
-    pts(f.averageCombined),
+    formatPercent(f.verifiedRate),
+    `${formatPercent(f.satisfactionRate)}（n=${f.counted}）`,
+    formatPercent(f.responseRate),
+    formatPoints(f.averageJudges),
+    formatPoints(f.averageCombined),
     Object.entries(f.tiers)
       .map(([tier, n]) => `${tier} ${n}`)
       .join('，'),
@@ -109,8 +107,8 @@ export class ReportService {
 <body>
 <h1 data-testid="notice-title">抽查情况通报</h1>
 <p class="sub">${query.event ? `${escapeHtml(this.eventTitle(query.event))} · ` : ''}${escapeHtml(query.from)} 至 ${escapeHtml(query.to)}${query.mode ? ` · ${EVENT_MODE_LABEL[query.mode]}` : ''}</p>
-<p data-testid="notice-summary">本期共抽查 ${t.audited} 人次，电话核实 ${t.households} 户，联系上 ${t.reached} 户（应答率 ${pct(t.responseRate)}），工作属实率 ${pct(t.verifiedRate)}，群众满意率 ${pct(t.satisfactionRate)}（有效回答 ${t.counted} 户），综合平均分 ${pts(t.averageCombined)}。</p>
-${weakest.length > 0 ? `<p>按${label}排名靠后的是：${weakest.map((g) => `${escapeHtml(g.name)}（综合平均分 ${pts(g.averageCombined)}，满意率 ${pct(g.satisfactionRate)}）`).join('、')}，请督促整改，并纳入下一期回头看。</p>` : ''}
+<p data-testid="notice-summary">本期共抽查 ${t.audited} 人次，电话核实 ${t.households} 户，联系上 ${t.reached} 户（应答率 ${formatPercent(t.responseRate)}），工作属实率 ${formatPercent(t.verifiedRate)}，群众满意率 ${formatPercent(t.satisfactionRate)}（有效回答 ${t.counted} 户），综合平均分 ${formatPoints(t.averageCombined)}。</p>
+${weakest.length > 0 ? `<p>按${label}排名靠后的是：${weakest.map((g) => `${escapeHtml(g.name)}（综合平均分 ${formatPoints(g.averageCombined)}，满意率 ${formatPercent(g.satisfactionRate)}）`).join('、')}，请督促整改，并纳入下一期回头看。</p>` : ''}
 <table>
 <tr><th>排名</th><th>${label}</th>${HEADERS.map((h) => `<th>${h}</th>`).join('')}</tr>
 ${report.groups

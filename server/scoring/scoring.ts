@@ -34,6 +34,16 @@ export function formatFinal(hundredths: number): string {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 }
 
+/** Points with two decimals for tables and reports; a dash when there is no value. */
+export function formatPoints(hundredths: number | null | undefined): string {
+  return hundredths === null || hundredths === undefined ? '—' : formatFinal(hundredths);
+}
+
+/** A rate in hundredths of a percent (8500 = 85.00%); a dash when there is no value. */
+export function formatPercent(hundredths: number | null | undefined): string {
+  return hundredths === null || hundredths === undefined ? '—' : `${formatFinal(hundredths)}%`;
+}
+
 const CHINESE_COUNT = ['零', '一', '两', '三'];
 
 interface Value {

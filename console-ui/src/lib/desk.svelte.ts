@@ -51,6 +51,8 @@ export class ShowDesk {
   private socket: DeskSocket | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private loadingLog = false;
+  /** The judges' sockets seen in the last presence list, to reload the seats only when they change. */
+  private tablets: string | null = null;
 
   constructor(
     readonly eventId: string,
@@ -97,7 +99,16 @@ export class ShowDesk {
     socket.on('show:snapshot', (snapshot) => this.apply(snapshot));
     socket.on('show:presence', (entries) => {
       this.presence = entries;
-      void this.loadSeats();
+      // Presence is republished after every round-trip measurement; the seats change only when a tablet comes or goes.
+      const tablets = entries
+        .filter((e) => e.role === 'judge')
+        .map((e) => e.socketId)
+        .sort()
+        .join(',');
+      if (tablets !== this.tablets) {
+        this.tablets = tablets;
+        void this.loadSeats();
+      }
     });
     socket.on('presence:ping', (ack) => ack());
   }

@@ -1,6 +1,7 @@
 import { ENTROPY_PATTERN } from '../../../server/protocol/draw';
 import {
   IRREVERSIBLE_COMMANDS,
+  ROUND_STEPS,
   ROUND_STEP_LABEL,
   type RoundView,
   type ShowCommandBody,
@@ -103,17 +104,7 @@ const ROUND_STEPS_SHOWN: { step: RoundView['step']; label: string }[] = [
   { step: 'scores-revealed', label: '公布评分' },
   { step: 'result', label: '本轮结果' },
 ];
-const STEP_ORDER: RoundView['step'][] = [
-  'drawing',
-  'presented',
-  'reporting',
-  'reported',
-  'households',
-  'judging',
-  'judging-locked',
-  'scores-revealed',
-  'result',
-];
+const STEP_ORDER: readonly string[] = ROUND_STEPS;
 
 /** The run-of-show as a list: what is done, where the show is, what is still to come. */
 export function rundown(snapshot: ShowSnapshot): RundownItem[] {
