@@ -8,7 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyBundle, type DrawBundle, type VerificationCheck } from '../server/draw/bundle';
-import { buildPool, poolHash, type EligibilityAuditee, type EligibilityContact } from '../server/draw/eligibility';
+import {
+  buildPool,
+  poolHash,
+  publishedHistory,
+  type EligibilityAuditee,
+  type EligibilityContact,
+} from '../server/draw/eligibility';
 import { openDatabase } from '../server/store/db';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { importRosterFiles } from '../server/registry/import/import-files';
@@ -57,11 +63,7 @@ async function checkRoster(bundle: DrawBundle): Promise<void> {
     const contacts = db
       .prepare('SELECT number, auditee_number AS auditeeNumber, phone, consent FROM contacts WHERE version_id = ?')
       .all(versionId) as EligibilityContact[];
-    // The audit history is not public; the bundle lists whom the cool-down left out.
-    const history = bundle.pool.coolDownExcluded.map((auditeeNumber) => ({
-      auditeeNumber,
-      auditedOn: bundle.plan.eventDate,
-    }));
+    const history = publishedHistory(bundle.plan, bundle.pool);
     const rebuilt = poolHash(buildPool(bundle.plan, auditees, contacts, history).pool);
     checks.push({
       id: 'roster-pool',

@@ -5,7 +5,14 @@ import { defaultPlan } from '../server/draw/default-plan';
 import type { AuditeeDetail } from '../server/protocol/registry';
 import { loginCookie, testApp } from './helpers/test-app';
 import { ScriptedShow } from './helpers/show-script';
-import { verifyBundle } from '../server/draw/bundle';
+import { verifyBundle, type DrawBundle } from '../server/draw/bundle';
+import {
+  buildPool,
+  poolHash,
+  publishedHistory,
+  type EligibilityAuditee,
+  type EligibilityContact,
+} from '../server/draw/eligibility';
 
 /**
  * Audit history: every round of a closed show is recorded against its auditee (rehearsals never
@@ -118,6 +125,97 @@ describe('audit history', () => {
     const bundle = await app.inject({ method: 'GET', url: `/api/draws/${check.snapshot.draw.drawId}/bundle` });
     const report = verifyBundle(bundle.json());
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('samples by declared ratios per risk tier, read from the history, and the roster alone rebuilds the pool', async () => {
+    // Three cadres of the town fell short in a check on 2026-06-20 (not a show of this app: default rules).
+    const shortfall = app.services.db
+      .prepare(
+        `SELECT number FROM auditees WHERE version_id = (SELECT MAX(id) FROM roster_versions
+         WHERE program_code = 'cadre-household') AND town = '城关街道' AND status = '在岗' ORDER BY number LIMIT 3 OFFSET 20`,
+      )
+      .pluck()
+      .all() as string[];
+    const insert = app.services.db.prepare(
+      `INSERT INTO audit_history (program_code, auditee_number, audited_on, event_id, mode, result)
+       VALUES ('cadre-household', ?, '2026-06-20', 'X-202606', 'routine', ?)`,
+    );
+    const failed = { tier: '不合格', households: { sampled: 3, reached: 3, counted: 3, confirmed: 1, satisfied: 0 } };
+    for (const number of shortfall) insert.run(number, JSON.stringify(failed));
+
+    const riskPlan = {
+      ...plan('2026-07-01'),
+      auditees: {
+        mode: 'ratios' as const,
+        by: 'risk' as const,
+        count: 3,
+        ratios: [
+          { stratum: '高风险', percent: 34 },
+          { stratum: '中风险', percent: 33 },
+          { stratum: '低风险', percent: 33 },
+        ],
+      },
+    };
+    const preview = app.services.draws.preview(riskPlan);
+    expect(preview.problem).toBeUndefined();
+    expect(preview.strata.map((s) => [s.stratum, s.quota])).toEqual([
+      ['高风险', 1],
+      ['中风险', 1],
+      ['低风险', 1],
+    ]);
+
+    const check = await run({ title: '七月风险分层抽查', plan: riskPlan, eventDate: '2026-07-01', mode: 'routine' });
+    expect(check.snapshot.rounds).toHaveLength(3);
+    // The bulletin published before the draw states the ratios, the whole quotas and what each tier means.
+    const bulletin = await app.inject({ method: 'GET', url: `/events/${check.event.id}/bulletin` });
+    expect(bulletin.body).toContain('按风险等级比例抽取 3 人（高风险 34%，中风险 33%，低风险 33%）：高风险 1 人');
+    expect(bulletin.body).toContain('中风险：从未被抽查');
+    const response = await app.inject({ method: 'GET', url: `/api/draws/${check.snapshot.draw.drawId}/bundle` });
+    const bundle = response.json<DrawBundle>();
+    expect(verifyBundle(bundle).checks.filter((c) => !c.ok)).toEqual([]);
+
+    // Each pooled cadre's tier, recomputed here from the raw history rows: the latest audit decides.
+    const latest = new Map<string, { on: string; short: boolean }>();
+    // (The history as it stood at sealing: not the rows this check wrote when it closed.)
+    for (const row of historyRows().filter((r) => r.audited_on <= '2026-07-01' && r.event_id !== check.event.id)) {
+      const record = JSON.parse(row.result) as {
+        tier: string | null;
+        households: { reached: number; confirmed: number };
+      };
+      const short = record.tier === '不合格' || record.households.confirmed < record.households.reached;
+      const seen = latest.get(row.auditee_number);
+      if (!seen || row.audited_on > seen.on) latest.set(row.auditee_number, { on: row.audited_on, short });
+      else if (row.audited_on === seen.on && short) seen.short = true;
+    }
+    for (const auditee of bundle.pool.auditees) {
+      const history = latest.get(auditee.number);
+      expect(auditee.stratum, auditee.number).toBe(history ? (history.short ? '高风险' : '低风险') : '中风险');
+    }
+    for (const number of shortfall) {
+      expect(bundle.pool.auditees.find((a) => a.number === number)?.stratum).toBe('高风险');
+    }
+    const stages = bundle.auditeeStages ?? [];
+    expect(stages.map((s) => [s.stratum, s.selections.length])).toEqual([
+      ['高风险', 1],
+      ['中风险', 1],
+      ['低风险', 1],
+    ]);
+    for (const stage of stages) {
+      for (const pick of stage.selections) {
+        expect(bundle.pool.auditees.find((a) => a.number === pick.number)?.stratum).toBe(stage.stratum);
+      }
+    }
+
+    // The history is not public: what the bundle publishes, with the roster rows, gives the same pool.
+    const versionId = bundle.roster.versionId;
+    const auditees = app.services.db
+      .prepare('SELECT number, unit, industry, town, area, village, status FROM auditees WHERE version_id = ?')
+      .all(versionId) as EligibilityAuditee[];
+    const contacts = app.services.db
+      .prepare('SELECT number, auditee_number AS auditeeNumber, phone, consent FROM contacts WHERE version_id = ?')
+      .all(versionId) as EligibilityContact[];
+    const rebuilt = buildPool(bundle.plan, auditees, contacts, publishedHistory(bundle.plan, bundle.pool)).pool;
+    expect(poolHash(rebuilt)).toBe(bundle.poolHash);
   });
 
   it('shows an auditee’s history on the console’s auditee page, newest first', async () => {

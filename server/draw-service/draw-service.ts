@@ -13,6 +13,8 @@ import {
   PlanError,
   selectPool,
   strataOf,
+  stratumSizes,
+  type AuditRecord,
   type EligibilityAuditee,
   type EligibilityContact,
   type Pool,
@@ -22,6 +24,7 @@ import { appendLogRow, DRAW_LOG, readLog } from '../store/log-store';
 import { canonicalJson } from '../draw/canonical-json';
 import { commitmentOf } from '../draw/seed';
 import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
+import { lowestTierOf, parseAuditRecord, shortfalls } from '../show/audit-record';
 import { findProgram } from '../registry/programs';
 
 interface DrawRow {
@@ -72,12 +75,22 @@ export class DrawService {
     return rows;
   }
 
-  private history(programCode: string) {
-    return this.db
+  /** The audit history the plan's cool-down and risk tiers read, each round marked if it fell short. */
+  private history(programCode: string): AuditRecord[] {
+    const rows = this.db
       .prepare(
-        'SELECT auditee_number AS auditeeNumber, audited_on AS auditedOn FROM audit_history WHERE program_code = ?',
+        `SELECT h.auditee_number AS auditeeNumber, h.audited_on AS auditedOn, h.result, e.settings
+         FROM audit_history h LEFT JOIN events e ON e.id = h.event_id WHERE h.program_code = ?`,
       )
-      .all(programCode) as { auditeeNumber: string; auditedOn: string }[];
+      .all(programCode) as { auditeeNumber: string; auditedOn: string; result: string; settings: string | null }[];
+    return rows.map((row) => {
+      const record = parseAuditRecord(row.result);
+      return {
+        auditeeNumber: row.auditeeNumber,
+        auditedOn: row.auditedOn,
+        needsRecheck: record !== null && shortfalls(record, lowestTierOf(row.settings)).length > 0,
+      };
+    });
   }
 
   private version(plan: DrawPlan, rosterVersionId?: number) {
@@ -120,6 +133,7 @@ export class DrawService {
       poolSize: selected.pool.auditees.length,
       excluded: selected.excluded,
       strata,
+      stratumSizes: stratumSizes(selected.pool.auditees),
       contactsShort: selected.contactsShort,
       ...(problem ? { problem } : {}),
     };

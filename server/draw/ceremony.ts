@@ -2,6 +2,7 @@ import {
   AUDITEE_REPLACEMENT_REASONS,
   CONTACT_REPLACEMENT_REASONS,
   ENTROPY_PATTERN,
+  planQuotas,
   type AuditeeReplacementReason,
   type ContactReplacementReason,
   type DrawPlan,
@@ -144,11 +145,7 @@ export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawRe
       if (state.seed === null) return refuse('DRAW_NOT_REVEALED', '须先锁定公开随机数并公开密钥');
       if (state.auditeeStages !== null) return refuse('DRAW_STAGE_EXECUTED', '本轮人员抽取已执行，不能重抽');
       const seed = state.seed;
-      const quotas =
-        state.plan.auditees.mode === 'total'
-          ? [{ stratum: '', count: state.plan.auditees.count }]
-          : state.plan.auditees.quotas;
-      const auditeeStages = quotas.map(({ stratum, count }) => {
+      const auditeeStages = planQuotas(state.plan).map(({ stratum, count }) => {
         const seedHex = stageSeed(seed, 'auditees', stratum);
         const order = stageOrder(
           seedHex,

@@ -1,5 +1,5 @@
 import { scoringRulesProblems } from '../protocol/scoring';
-import type { DrawPlan } from '../protocol/draw';
+import { planQuotas, RISK_TIERS, type DrawPlan, type RiskTier } from '../protocol/draw';
 import { canonicalJson } from './canonical-json';
 import { sortNumbers } from './order';
 import { sha256Hex } from './sha256';
@@ -29,6 +29,8 @@ export interface AuditRecord {
   auditeeNumber: string;
   /** YYYY-MM-DD */
   auditedOn: string;
+  /** The round fell below its threshold (lowest tier, or households reported 不符): high risk. */
+  needsRecheck?: boolean;
 }
 
 export interface PoolAuditee {
@@ -69,9 +71,33 @@ function daysBetween(earlier: string, later: string): number {
   return Math.round((Date.parse(`${later}T00:00:00Z`) - Date.parse(`${earlier}T00:00:00Z`)) / DAY_MS);
 }
 
-export function stratumOf(plan: DrawPlan, auditee: EligibilityAuditee): string {
+/**
+ * Each audited auditee's risk tier on the event date: the latest audit on or before it decides
+ * (高风险 when any audit of that day fell below its threshold, else 低风险). Absent: 中风险.
+ */
+export function riskTiers(history: readonly AuditRecord[], eventDate: string): Map<string, RiskTier> {
+  const latest = new Map<string, { on: string; high: boolean }>();
+  for (const record of history) {
+    if (record.auditedOn > eventDate) continue;
+    const seen = latest.get(record.auditeeNumber);
+    if (!seen || record.auditedOn > seen.on) {
+      latest.set(record.auditeeNumber, { on: record.auditedOn, high: record.needsRecheck === true });
+    } else if (record.auditedOn === seen.on && record.needsRecheck) seen.high = true;
+  }
+  const tiers = new Map<string, RiskTier>();
+  for (const [number, { high }] of latest) tiers.set(number, high ? '高风险' : '低风险');
+  return tiers;
+}
+
+export function stratumOf(
+  plan: DrawPlan,
+  auditee: EligibilityAuditee,
+  risk: ReadonlyMap<string, RiskTier> = new Map(),
+): string {
   if (plan.auditees.mode === 'total') return '';
   switch (plan.auditees.by) {
+    case 'risk':
+      return risk.get(auditee.number) ?? '中风险';
     case 'town':
       return auditee.town;
     case 'area':
@@ -131,6 +157,11 @@ export function selectPool(
           .map((h) => h.auditeeNumber),
   );
 
+  const risk =
+    plan.auditees.mode !== 'total' && plan.auditees.by === 'risk'
+      ? riskTiers(history, plan.eventDate)
+      : new Map<string, RiskTier>();
+
   const contactsByAuditee = new Map<string, string[]>();
   for (const contact of contacts) {
     if (rule.contactsRequirePhone && contact.phone === '') continue;
@@ -168,7 +199,7 @@ export function selectPool(
     }
     pooled.push({
       number: auditee.number,
-      stratum: stratumOf(plan, auditee),
+      stratum: stratumOf(plan, auditee, risk),
       contacts: sortNumbers(contactsByAuditee.get(auditee.number) ?? []),
     });
   }
@@ -181,27 +212,71 @@ export function selectPool(
   };
 }
 
+/** How many pooled auditees each stratum holds, in stratum order. */
+export function stratumSizes(pooled: readonly PoolAuditee[]): { stratum: string; size: number }[] {
+  const sizes = new Map<string, number>();
+  for (const a of pooled) sizes.set(a.stratum, (sizes.get(a.stratum) ?? 0) + 1);
+  return [...sizes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([stratum, size]) => ({ stratum, size }));
+}
+
 /** Stratum sizes against their quotas; refuses quotas the pool cannot fill. */
 export function strataOf(plan: DrawPlan, pooled: readonly PoolAuditee[]): PoolReport['strata'] {
   const sizes = new Map<string, number>();
   for (const a of pooled) sizes.set(a.stratum, (sizes.get(a.stratum) ?? 0) + 1);
-  const quotas = plan.auditees.mode === 'total' ? [{ stratum: '', count: plan.auditees.count }] : plan.auditees.quotas;
+  const auditees = plan.auditees;
+  if (auditees.mode === 'ratios') {
+    const percent = auditees.ratios.reduce((sum, r) => sum + r.percent, 0);
+    if (percent !== 100) throw new PlanError('PLAN_INVALID', `各层比例之和须为 100%，现为 ${percent}%`);
+  }
+  if (auditees.mode !== 'total' && auditees.by === 'risk') {
+    const unknown = planQuotas(plan).find((q) => !(RISK_TIERS as readonly string[]).includes(q.stratum));
+    if (unknown) {
+      throw new PlanError('PLAN_UNKNOWN_STRATUM', `风险等级只有 ${RISK_TIERS.join('、')}，没有「${unknown.stratum}」`);
+    }
+  }
   const seen = new Set<string>();
-  return quotas.map(({ stratum, count }) => {
+  return planQuotas(plan).map(({ stratum, count }) => {
     if (seen.has(stratum)) throw new PlanError('PLAN_INVALID', `分层「${stratum}」重复`);
     seen.add(stratum);
     const size = sizes.get(stratum) ?? 0;
-    if (plan.auditees.mode === 'strata' && size === 0) {
+    // A declared ratio may round to nobody in a tier that is empty; a fixed quota names a real stratum.
+    if (auditees.mode === 'strata' && size === 0) {
       throw new PlanError('PLAN_UNKNOWN_STRATUM', `分层「${stratum}」在抽取范围内没有可抽取的人员`);
     }
     if (count > size) {
       throw new PlanError(
-        plan.auditees.mode === 'total' ? 'PLAN_POOL_TOO_SMALL' : 'PLAN_QUOTA_EXCEEDS_STRATUM',
+        auditees.mode === 'total' ? 'PLAN_POOL_TOO_SMALL' : 'PLAN_QUOTA_EXCEEDS_STRATUM',
         `${stratum ? `分层「${stratum}」` : '抽取范围'}只有 ${size} 人，少于要抽取的 ${count} 人`,
       );
     }
     return { stratum, size, quota: count };
   });
+}
+
+/**
+ * The audit history as far as a bundle publishes it (the history itself is not public): an audit on
+ * the event date for each number the cool-down left out and, for risk strata, one just outside the
+ * cool-down for each pooled auditee with a tier, short of its threshold when 高风险. Rebuilding the
+ * pool from the roster files with it must give the published pool.
+ */
+export function publishedHistory(plan: DrawPlan, pool: Pool): AuditRecord[] {
+  const history: AuditRecord[] = pool.coolDownExcluded.map((auditeeNumber) => ({
+    auditeeNumber,
+    auditedOn: plan.eventDate,
+  }));
+  if (plan.auditees.mode === 'total' || plan.auditees.by !== 'risk') return history;
+  const outsideCoolDown = new Date(Date.parse(`${plan.eventDate}T00:00:00Z`) - plan.eligibility.coolDownDays * DAY_MS)
+    .toISOString()
+    .slice(0, 10);
+  for (const auditee of pool.auditees) {
+    if (auditee.stratum === '中风险') continue;
+    history.push({
+      auditeeNumber: auditee.number,
+      auditedOn: outsideCoolDown,
+      needsRecheck: auditee.stratum === '高风险',
+    });
+  }
+  return history;
 }
 
 export function planHash(plan: DrawPlan): string {

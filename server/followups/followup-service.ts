@@ -1,9 +1,8 @@
 import type { Db } from '../store/db';
 import type { Clock } from '../runtime';
 import { AppError } from '../errors';
-import { parseAuditRecord, type AuditRecord } from '../show/audit-record';
-import type { EventSettings, EventSummary } from '../protocol/show';
-import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
+import { lowestTierOf, parseAuditRecord, shortfalls } from '../show/audit-record';
+import type { EventSummary } from '../protocol/show';
 import type {
   CreateRectificationBody,
   FollowupCandidate,
@@ -47,17 +46,6 @@ export class FollowupService {
     return row ?? { name: '', unit: '' };
   }
 
-  /** Why a round needs rectification (empty: it does not). */
-  static reasons(record: Partial<AuditRecord>, lowestTier: string): string[] {
-    const reasons: string[] = [];
-    if (record.tier === lowestTier) reasons.push(`等次为「${lowestTier}」`);
-    const households = record.households;
-    if (households && households.confirmed < households.reached) {
-      reasons.push(`${households.reached - households.confirmed} 户反映情况不符`);
-    }
-    return reasons;
-  }
-
   list(program: string): Followups {
     const today = this.clock().toISOString().slice(0, 10);
     const rows = this.db
@@ -83,9 +71,7 @@ export class FollowupService {
       if (registered.has(key)) continue;
       const record = parseAuditRecord(row.result);
       if (!record) continue;
-      const settings = row.settings ? (JSON.parse(row.settings) as EventSettings) : null;
-      const tiers = (settings?.plan.scoring ?? DEFAULT_SCORING_RULES).tiers;
-      const reasons = FollowupService.reasons(record, tiers.at(-1)?.label ?? '');
+      const reasons = shortfalls(record, lowestTierOf(row.settings));
       if (reasons.length === 0) continue;
       registered.add(key);
       candidates.push({

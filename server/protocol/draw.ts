@@ -19,8 +19,30 @@ export const StratifyBySchema = Type.Union([
   Type.Literal('area'),
   Type.Literal('unit'),
   Type.Literal('industry'),
+  Type.Literal('risk'),
 ]);
 export type StratifyBy = Static<typeof StratifyBySchema>;
+
+export const STRATIFY_BY_LABEL: Record<StratifyBy, string> = {
+  town: '乡镇',
+  area: '工作片',
+  unit: '单位',
+  industry: '行业',
+  risk: '风险等级',
+};
+
+/**
+ * Risk tiers, read from the audit history at sealing (docs/verification.md, "Risk tiers"): the
+ * latest audit on or before the event date decides. The tier of every pooled auditee is published
+ * in the pool, since the history itself is not public.
+ */
+export const RISK_TIERS = ['高风险', '中风险', '低风险'] as const;
+export type RiskTier = (typeof RISK_TIERS)[number];
+export const RISK_TIER_MEANING: Record<RiskTier, string> = {
+  高风险: '最近一次抽查未达标（最低等次或有住户反映不符）',
+  中风险: '从未被抽查',
+  低风险: '最近一次抽查达标',
+};
 
 export const DrawPlanSchema = Type.Object(
   {
@@ -59,6 +81,22 @@ export const DrawPlanSchema = Type.Object(
           quotas: Type.Array(
             Type.Object(
               { stratum: Text(100), count: Type.Integer({ minimum: 1, maximum: 1000 }) },
+              { additionalProperties: false },
+            ),
+            { minItems: 1, maxItems: 200 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Object(
+        {
+          /** Declared ratios: `count` shared among strata by percent (largest remainder, see planQuotas). */
+          mode: Type.Literal('ratios'),
+          by: StratifyBySchema,
+          count: Type.Integer({ minimum: 1, maximum: 1000 }),
+          ratios: Type.Array(
+            Type.Object(
+              { stratum: Text(100), percent: Type.Integer({ minimum: 1, maximum: 100 }) },
               { additionalProperties: false },
             ),
             { minItems: 1, maxItems: 200 },
@@ -174,6 +212,8 @@ export const PoolPreviewSchema = Type.Object({
     coolDown: Type.Integer(),
   }),
   strata: Type.Array(Type.Object({ stratum: Type.String(), size: Type.Integer(), quota: Type.Integer() })),
+  /** Every stratum of the pool by the plan's `by`, with its size (also when the quotas are not valid yet). */
+  stratumSizes: Type.Array(Type.Object({ stratum: Type.String(), size: Type.Integer() })),
   contactsShort: Type.Integer(),
   problem: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
 });
@@ -216,9 +256,44 @@ export const DrawListItemSchema = Type.Object({
 });
 export type DrawListItem = Static<typeof DrawListItemSchema>;
 
-/** How many auditees a plan draws: its count, or the sum of its quotas (the show's rounds). */
+/**
+ * The quota of each stratum, in the plan's order. Declared ratios become whole numbers by the
+ * largest-remainder method: each stratum gets ⌊count × percent / 100⌋, then the seats left go one
+ * each to the largest remainders, ties to the stratum declared first. Integer arithmetic only.
+ */
+export function planQuotas(plan: DrawPlan): { stratum: string; count: number }[] {
+  const auditees = plan.auditees;
+  if (auditees.mode === 'total') return [{ stratum: '', count: auditees.count }];
+  if (auditees.mode === 'strata') return auditees.quotas.map(({ stratum, count }) => ({ stratum, count }));
+  const shares = auditees.ratios.map(({ stratum, percent }, order) => ({
+    stratum,
+    count: Math.floor((auditees.count * percent) / 100),
+    remainder: (auditees.count * percent) % 100,
+    order,
+  }));
+  let left = auditees.count - shares.reduce((sum, s) => sum + s.count, 0);
+  for (const share of [...shares].sort((a, b) => b.remainder - a.remainder || a.order - b.order)) {
+    if (left <= 0) break;
+    share.count += 1;
+    left -= 1;
+  }
+  return shares.map(({ stratum, count }) => ({ stratum, count }));
+}
+
+/** How many auditees a plan draws: the sum of its quotas (the show's rounds). */
 export function plannedAuditees(plan: DrawPlan): number {
-  return plan.auditees.mode === 'total'
-    ? plan.auditees.count
-    : plan.auditees.quotas.reduce((sum, quota) => sum + quota.count, 0);
+  return planQuotas(plan).reduce((sum, quota) => sum + quota.count, 0);
+}
+
+/** The plan's count in words, for bulletins and summaries. */
+export function describeQuotas(plan: DrawPlan): string {
+  const auditees = plan.auditees;
+  if (auditees.mode === 'total') return `抽取 ${auditees.count} 人`;
+  const by = STRATIFY_BY_LABEL[auditees.by];
+  const quotas = planQuotas(plan)
+    .map((q) => `${q.stratum} ${q.count} 人`)
+    .join('，');
+  if (auditees.mode === 'strata') return `按${by}分层抽取：${quotas}`;
+  const ratios = auditees.ratios.map((r) => `${r.stratum} ${r.percent}%`).join('，');
+  return `按${by}比例抽取 ${auditees.count} 人（${ratios}）：${quotas}`;
 }

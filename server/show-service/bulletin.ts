@@ -1,4 +1,5 @@
 import { EVENT_MODE_LABEL, type EventSummary, type ShowSnapshot } from '../protocol/show';
+import { describeQuotas, RISK_TIERS, RISK_TIER_MEANING } from '../protocol/draw';
 
 export const escapeHtml = (text: string) =>
   text.replace(
@@ -28,10 +29,7 @@ export function scopeOf(plan: EventSummary['settings']['plan']): string {
  */
 export function renderBulletin(event: EventSummary, snapshot: ShowSnapshot, verifyUrl: string): string {
   const plan = event.settings.plan;
-  const count =
-    plan.auditees.mode === 'total'
-      ? `抽取 ${plan.auditees.count} 人`
-      : `分层抽取：${plan.auditees.quotas.map((q) => `${q.stratum} ${q.count} 人`).join('，')}`;
+  const count = describeQuotas(plan);
   const rows: [string, string][] = [
     ['活动', `${event.title}${event.rehearsal ? '（演练，不计入正式记录）' : ''}`],
     ['日期与地点', `${event.eventDate}\u3000${event.venue}`],
@@ -41,6 +39,12 @@ export function renderBulletin(event: EventSummary, snapshot: ShowSnapshot, veri
       '抽取人数',
       `${count}；每人抽取联系对象 ${plan.contactsPerAuditee} 名；递补上限：人员 ${plan.replacementCaps.auditees} 次，每人联系对象 ${plan.replacementCaps.contactsPerAuditee} 次`,
     ],
+    ...(plan.auditees.mode !== 'total' && plan.auditees.by === 'risk'
+      ? ([['风险等级', RISK_TIERS.map((tier) => `${tier}：${RISK_TIER_MEANING[tier]}`).join('；')]] as [
+          string,
+          string,
+        ][])
+      : []),
     ['名单池人数', `${snapshot.draw.poolSize} 人`],
     ['名册哈希（SHA-256）', snapshot.draw.rosterHash],
     ['方案哈希', snapshot.draw.planHash],

@@ -1,3 +1,5 @@
+import type { EventSettings } from '../protocol/show';
+import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
 import type { ShowState } from './run-of-show';
 import { roundScore } from './show-bundle';
 
@@ -78,4 +80,21 @@ export function parseAuditRecord(text: string): Partial<AuditRecord> | null {
   } catch {
     return null;
   }
+}
+
+/** Why a round needs rectification and a 回头看 (empty: it does not). */
+export function shortfalls(record: Partial<AuditRecord>, lowestTier: string): string[] {
+  const reasons: string[] = [];
+  if (record.tier === lowestTier) reasons.push(`等次为「${lowestTier}」`);
+  const households = record.households;
+  if (households && households.confirmed < households.reached) {
+    reasons.push(`${households.reached - households.confirmed} 户反映情况不符`);
+  }
+  return reasons;
+}
+
+/** The lowest tier of an event's scoring rules (its stored settings JSON; absent: the default rules). */
+export function lowestTierOf(settingsJson: string | null): string {
+  const settings = settingsJson ? (JSON.parse(settingsJson) as EventSettings) : null;
+  return (settings?.plan.scoring ?? DEFAULT_SCORING_RULES).tiers.at(-1)?.label ?? '';
 }

@@ -97,4 +97,36 @@ describe('console reports', () => {
     expect(await page.getByTestId('recheck-scope').innerText()).toContain('只从 1 名需复查人员中抽取');
     await expect.poll(() => page.getByTestId('pool-size').innerText()).toMatch(/^[01] 人$/u);
   });
+
+  it('plans a check by declared ratios per risk tier, showing each tier’s pool and whole quota', async () => {
+    await page.goto(`${base}/console#/events/new`);
+    await page.getByTestId('event-title').fill('十二月风险分层专项抽查');
+    await page.getByTestId('count-mode-ratios').check();
+    const setValue = async (testId: string, value: string) => {
+      await page.getByTestId(testId).fill(value);
+      await page.getByTestId(testId).dispatchEvent('change');
+    };
+    await setValue('ratios-count', '10');
+    await setValue('ratio-高风险', '50');
+    await setValue('ratio-中风险', '30');
+    await setValue('ratio-低风险', '10');
+    await expect
+      .poll(() => page.getByTestId('editor-problems').innerText())
+      .toContain('各层比例之和须为 100%，现为 90%');
+    await setValue('ratio-低风险', '20');
+    await expect.poll(() => page.getByTestId('ratio-quota-高风险').innerText()).toBe('5');
+    expect(await page.getByTestId('ratio-quota-中风险').innerText()).toBe('3');
+    expect(await page.getByTestId('ratio-quota-低风险').innerText()).toBe('2');
+    expect(await page.getByTestId('editor-problems').count()).toBe(0);
+    // The pool of each tier, as the server computes it from the history (the year's shortfalls are 高风险).
+    const tierPool = async (row: number) =>
+      Number(/(\d+) 人/u.exec(await page.locator('[data-testid="ratios"] tbody tr').nth(row).innerText())?.[1]);
+    await expect.poll(() => tierPool(0)).toBeGreaterThan(0);
+    // Every pooled cadre is in exactly one tier.
+    const poolSize = Number(/\d+/u.exec(await page.getByTestId('pool-size').innerText())?.[0]);
+    expect((await tierPool(0)) + (await tierPool(1)) + (await tierPool(2))).toBe(poolSize);
+    await expect.poll(() => page.getByTestId('pool-problem').count()).toBe(0);
+    await page.getByTestId('ratios').scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-editor-risk-ratios');
+  });
 });

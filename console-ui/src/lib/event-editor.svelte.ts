@@ -1,5 +1,5 @@
 import type { DrawPlan, PoolPreview, StratifyBy } from '../../../server/protocol/draw';
-import { plannedAuditees } from '../../../server/protocol/draw';
+import { plannedAuditees, RISK_TIERS } from '../../../server/protocol/draw';
 import type { ProgramDto as Program, RosterFacets } from '../../../server/protocol/registry';
 import {
   DEFAULT_SCORING_RULES,
@@ -152,14 +152,35 @@ export class EventEditor {
     (this.plan.eligibility[list] as string[]) = next;
     this.schedulePreview();
   }
-  setCountMode(mode: 'total' | 'strata', by: StratifyBy = 'town'): void {
+  setCountMode(mode: 'total' | 'strata' | 'ratios', by: StratifyBy = 'town'): void {
+    const count = plannedAuditees(this.plan) || 3;
     this.plan.auditees =
-      mode === 'total' ? { mode: 'total', count: plannedAuditees(this.plan) || 3 } : { mode: 'strata', by, quotas: [] };
+      mode === 'total'
+        ? { mode: 'total', count }
+        : mode === 'strata'
+          ? { mode: 'strata', by, quotas: [] }
+          : { mode: 'ratios', by, count, ratios: [] };
     this.schedulePreview();
   }
   setCount(count: number): void {
-    this.plan.auditees = { mode: 'total', count: Math.max(1, Math.min(1000, Math.round(count) || 1)) };
+    const whole = Math.max(1, Math.min(1000, Math.round(count) || 1));
+    if (this.plan.auditees.mode === 'ratios') this.plan.auditees.count = whole;
+    else this.plan.auditees = { mode: 'total', count: whole };
     this.schedulePreview();
+  }
+  /** A stratum's declared share in percent (0 removes it). */
+  setRatio(stratum: string, percent: number): void {
+    if (this.plan.auditees.mode !== 'ratios') return;
+    const whole = Math.max(0, Math.min(100, Math.round(percent) || 0));
+    const ratios = this.plan.auditees.ratios.filter((r) => r.stratum !== stratum);
+    if (whole > 0) ratios.push({ stratum, percent: whole });
+    // Declared order is the tie-break of the rounding: keep the order the strata are offered in.
+    const order = this.strataChoices();
+    this.plan.auditees.ratios = ratios.sort((a, b) => order.indexOf(a.stratum) - order.indexOf(b.stratum));
+    this.schedulePreview();
+  }
+  ratioTotal(): number {
+    return this.plan.auditees.mode === 'ratios' ? this.plan.auditees.ratios.reduce((n, r) => n + r.percent, 0) : 0;
   }
   setQuota(stratum: string, count: number): void {
     if (this.plan.auditees.mode !== 'strata') return;
@@ -169,8 +190,10 @@ export class EventEditor {
     this.schedulePreview();
   }
   strataChoices(): string[] {
-    if (this.plan.auditees.mode !== 'strata' || !this.facets) return [];
+    if (this.plan.auditees.mode === 'total') return [];
     const by = this.plan.auditees.by;
+    if (by === 'risk') return [...RISK_TIERS];
+    if (!this.facets) return [];
     if (by === 'town') return this.facets.towns.map((t) => t.name);
     if (by === 'area') return this.facets.towns.flatMap((t) => t.areas.map((a) => a.name));
     if (by === 'unit') return this.facets.units.map((u) => u.name);
@@ -214,6 +237,8 @@ export class EventEditor {
     if (this.plan.eligibility.statuses.length === 0) problems.push('至少选择一种人员状态');
     if (this.plan.auditees.mode === 'strata' && this.plan.auditees.quotas.length === 0)
       problems.push('分层抽取须至少给一层分配名额');
+    if (this.plan.auditees.mode === 'ratios' && this.ratioTotal() !== 100)
+      problems.push(`各层比例之和须为 100%，现为 ${this.ratioTotal()}%`);
     problems.push(...this.avoidList().problems);
     const seats: number[] = [];
     for (const judge of this.judges) {
