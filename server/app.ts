@@ -14,6 +14,7 @@ import { registryRoutes } from './registry/routes';
 import { AuthService } from './auth/auth-service';
 import { authRoutes } from './auth/routes';
 import { registerErrorHandling } from './http/error-handler';
+import { redactUrl, registerSecurity } from './http/security';
 import { uiRoutes } from './http/ui-routes';
 import { DrawService } from './draw-service/draw-service';
 import { drawRoutes } from './draw-service/routes';
@@ -29,6 +30,8 @@ export interface AppOptions {
   clock?: Clock;
   random?: RandomBytes;
   logger?: boolean;
+  /** Where the log goes when `logger` is on (default stdout); tests read it back. */
+  logStream?: { write: (line: string) => void };
   /** Where the Vite build lives (defaults to dist/ at the repository root). */
   distDir?: string;
   /** Passwords for the operator and supervisor accounts, used only when they are first created. */
@@ -52,6 +55,8 @@ export interface AppServices {
   random: RandomBytes;
   /** Accounts created with a generated password by this build, to be shown once. */
   generatedAccounts: { username: string; role: StaffRole; password: string }[];
+  /** Every HTTP route the app serves (the authorization tests classify each one). */
+  routes: { method: string; url: string }[];
 }
 
 declare module 'fastify' {
@@ -78,18 +83,41 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    logger: options.logger
+      ? {
+          level: 'info',
+          ...(options.logStream ? { stream: options.logStream } : {}),
+          serializers: { req: (request) => ({ method: request.method, url: redactUrl(request.url) }) },
+        }
+      : false,
     bodyLimit: 1024 * 1024,
     // Unknown fields are refused (VALIDATION_FAILED), never silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  app.decorate('services', { db, auth, registry, draws, shows, reports, followups, clock, random, generatedAccounts });
+  const routes: AppServices['routes'] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+  app.decorate('services', {
+    db,
+    auth,
+    registry,
+    draws,
+    shows,
+    reports,
+    followups,
+    clock,
+    random,
+    generatedAccounts,
+    routes,
+  });
   const realtime = attachRealtime(app.server, shows, auth, app.log, options.presencePingMs);
   app.addHook('onClose', async () => {
     await realtime.close();
     db.close();
   });
   registerErrorHandling(app);
+  registerSecurity(app);
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
   await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));

@@ -4,10 +4,11 @@ import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
 import type { SessionUser, StaffRole } from '../protocol/auth';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
+import { FailureLimiter } from './failure-limiter';
 
 export const SESSION_HOURS = 12;
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES = 5;
+export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 const MAX_TRACKED_KEYS = 10_000;
 
 export const DEFAULT_USERS: readonly { username: string; role: StaffRole }[] = [
@@ -19,15 +20,21 @@ const tokenHash = (token: string) => createHash('sha256').update(token).digest('
 
 export class AuthService {
   /** Failed logins per client address and per username, within a sliding window. */
-  private readonly failures = new Map<string, number[]>();
+  private readonly failures: FailureLimiter;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly random: RandomBytes,
     /** How many addresses and usernames the login limiter remembers at most. */
-    private readonly maxTrackedKeys = MAX_TRACKED_KEYS,
-  ) {}
+    maxTrackedKeys = MAX_TRACKED_KEYS,
+  ) {
+    this.failures = new FailureLimiter({
+      maxFailures: MAX_FAILURES,
+      windowMs: FAILURE_WINDOW_MS,
+      maxKeys: maxTrackedKeys,
+    });
+  }
 
   /**
    * Creates the operator and supervisor accounts on first start. A password comes from the
@@ -63,23 +70,17 @@ export class AuthService {
   ): { token: string; user: SessionUser; expiresAt: Date } {
     const now = this.clock().getTime();
     const keys = [`ip:${clientAddress}`, `user:${username}`];
-    for (const key of keys) {
-      const recent = (this.failures.get(key) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-      if (recent.length > 0) this.failures.set(key, recent);
-      else this.failures.delete(key);
-      if (recent.length >= MAX_FAILURES) throw new AppError('AUTH_RATE_LIMITED');
-    }
+    if (this.failures.blocked(keys, now)) throw new AppError('AUTH_RATE_LIMITED');
     const row = this.db
       .prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?')
       .get(username) as { username: string; role: StaffRole; hash: string } | undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not tell.
     const ok = verifyPassword(password, row?.hash ?? dummyHash()) && row !== undefined;
     if (!ok) {
-      for (const key of keys) this.failures.set(key, [...(this.failures.get(key) ?? []), now]);
-      this.forgetOldFailures(now);
+      this.failures.fail(keys, now);
       throw new AppError('AUTH_INVALID_CREDENTIALS');
     }
-    for (const key of keys) this.failures.delete(key);
+    this.failures.succeed(keys);
     const token = this.random(32).toString('base64url');
     const expiresAt = new Date(now + SESSION_HOURS * 3600 * 1000);
     this.db
@@ -91,19 +92,6 @@ export class AuthService {
   /** How many addresses and usernames are being tracked (for tests and monitoring). */
   get trackedFailureKeys(): number {
     return this.failures.size;
-  }
-
-  /** Guesses with ever new usernames or addresses must not grow memory without bound. */
-  private forgetOldFailures(now: number): void {
-    if (this.failures.size <= this.maxTrackedKeys) return;
-    for (const [key, times] of this.failures) {
-      if (times.every((t) => now - t >= FAILURE_WINDOW_MS)) this.failures.delete(key);
-    }
-    // Still too many within the window: forget the earliest keys (Map keeps insertion order).
-    for (const key of this.failures.keys()) {
-      if (this.failures.size <= this.maxTrackedKeys) break;
-      this.failures.delete(key);
-    }
   }
 
   logout(token: string): void {

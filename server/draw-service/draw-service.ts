@@ -223,6 +223,9 @@ export class DrawService {
   /** Runs one ceremony command; accepted commands are logged before they are answered. */
   command(drawId: string, body: DrawCommandBody, actor: string): DrawView {
     const draw = this.load(drawId);
+    // A show's draw moves only with the show, through its log: never around it.
+    if (this.db.prepare('SELECT 1 FROM events WHERE draw_id = ?').get(drawId))
+      throw new AppError('DRAW_OWNED_BY_EVENT');
     // The secret is the server's to reveal: the command carries it only inside the log.
     const command = (body.type === 'reveal' ? { type: 'reveal', secret: draw.row.secret } : body) as DrawCommand;
     const result = applyDrawCommand(draw.state, command);

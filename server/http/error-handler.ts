@@ -14,9 +14,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (fastifyError.validation) {
       return reply.status(400).send(new AppError('VALIDATION_FAILED', { details: fastifyError.validation }).toBody());
     }
-    if (fastifyError.code === 'FST_REQ_FILE_TOO_LARGE' || fastifyError.statusCode === 413) {
+    if (fastifyError.code === 'FST_REQ_FILE_TOO_LARGE') {
       return reply.status(413).send(new AppError('IMPORT_TOO_LARGE').toBody());
     }
+    if (fastifyError.statusCode === 413) return reply.status(413).send(new AppError('REQUEST_TOO_LARGE').toBody());
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
       return reply
         .status(400)

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { PRINT_SCRIPT, PRINT_SCRIPT_PATH } from './print-button';
 
 function fontDir(): string {
   return join(dirname(createRequire(import.meta.url).resolve('@fontsource/noto-sans-sc/400.css')), '..');
@@ -49,6 +50,9 @@ export function uiRoutes(distDir: string) {
       maxAge: '30d',
     });
     app.get('/', async (_request, reply) => reply.redirect(PAGES.console.path));
+    app.get(PRINT_SCRIPT_PATH, async (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'max-age=3600').send(PRINT_SCRIPT),
+    );
     for (const page of Object.values(PAGES)) {
       app.get(page.path, async (_request, reply) => {
         if (!built) {

@@ -1,3 +1,4 @@
+import { PRINT_BUTTON_HTML } from '../http/print-button';
 import ExcelJS from 'exceljs';
 import type { Db } from '../store/db';
 import { parseAuditRecord } from '../show/audit-record';
@@ -124,7 +125,7 @@ ${report.groups
       .join('')}</tr>
 </table>
 <p style="font-size:12px;color:#555">数据来自已结束的抽查（演练不计入），每轮均有公开可验证的抽取记录与验证包。</p>
-<p class="noprint"><button onclick="window.print()">打印</button></p>
+${PRINT_BUTTON_HTML}
 </body>
 </html>`;
   }

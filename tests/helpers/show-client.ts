@@ -27,13 +27,18 @@ export class ShowClient {
     socket.on('output:reload', () => (this.reloads += 1));
   }
 
-  static connect(base: string, auth: SocketAuth, cookie?: string): Promise<ShowClient> {
+  static connect(
+    base: string,
+    auth: SocketAuth,
+    cookie?: string,
+    headers: Record<string, string> = {},
+  ): Promise<ShowClient> {
     const socket: ShowSocket = io(base, {
       auth,
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
-      ...(cookie ? { extraHeaders: { cookie } } : {}),
+      extraHeaders: { ...headers, ...(cookie ? { cookie } : {}) },
     });
     const client = new ShowClient(socket);
     return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { zipBombReason, zipEntries } from './zip-guard';
 import ExcelJS from 'exceljs';
 import { CsvParser, CsvSyntaxError } from './csv-parser';
 import { createDecoder, detectEncoding, looksBinary, type DetectedEncoding } from './text-decoding';
@@ -11,7 +12,7 @@ export interface RawRow {
 
 export class UnreadableFileError extends Error {
   constructor(
-    readonly code: 'NOT_CSV_OR_XLSX' | 'MALFORMED_CSV' | 'MALFORMED_XLSX' | 'LEGACY_XLS',
+    readonly code: 'NOT_CSV_OR_XLSX' | 'MALFORMED_CSV' | 'MALFORMED_XLSX' | 'LEGACY_XLS' | 'XLSX_BOMB',
     message: string,
     readonly row?: number,
   ) {
@@ -114,12 +115,31 @@ export function xlsxCellText(value: ExcelJS.CellValue): string {
   return '';
 }
 
+/** Reads the zip directory from the file's tail and refuses an archive that would unpack too far. */
+function refuseZipBomb(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    // The directory of an XLSX is small; 4 MB of tail holds it for any real workbook.
+    const length = Math.min(size, 4 * 1024 * 1024);
+    const tail = Buffer.alloc(length);
+    readSync(fd, tail, 0, length, size - length);
+    const entries = zipEntries(tail, size);
+    if (entries === null) throw new UnreadableFileError('MALFORMED_XLSX', '无法读取 XLSX 文件：压缩包目录损坏');
+    const reason = zipBombReason(entries);
+    if (reason) throw new UnreadableFileError('XLSX_BOMB', `XLSX 文件疑为压缩炸弹，未解压：${reason}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Reads the first worksheet of an XLSX file with exceljs's streaming reader.
  * Rows are collected (the import itself is synchronous); `maxRows` bounds memory.
  */
 export async function readXlsxRows(path: string, maxRows: number): Promise<RawRow[]> {
   const rows: RawRow[] = [];
+  refuseZipBomb(path);
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
       sharedStrings: 'cache',
