@@ -61,6 +61,11 @@ function overlayLines(base: string): string {
     .join('\n');
 }
 
+// A log that no longer verifies must be seen before the show, not discovered on air.
+for (const problem of app.services.shows.integrityProblems()) {
+  console.error(`⚠ 活动「${problem.title}」（${problem.eventId}）不能使用：${problem.message}`);
+}
+
 await app.listen({ host, port });
 const address = app.server.address();
 const boundPort = typeof address === 'object' && address !== null ? address.port : port;

@@ -20,7 +20,7 @@ import {
   type Pool,
 } from '../draw/eligibility';
 import { appendEntry, type LogEntry } from '../draw/log-chain';
-import { appendLogRow, DRAW_LOG, readLog } from '../store/log-store';
+import { appendLogRow, DRAW_LOG, verifiedLog } from '../store/log-store';
 import { canonicalJson } from '../draw/canonical-json';
 import { commitmentOf } from '../draw/seed';
 import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
@@ -202,14 +202,21 @@ export class DrawService {
     if (cached) return cached;
     const row = this.db.prepare('SELECT * FROM draws WHERE id = ?').get(drawId) as DrawRow | undefined;
     if (!row) throw new AppError('DRAW_NOT_FOUND');
-    const log: LogEntry[] = readLog(this.db, DRAW_LOG, drawId);
+    const log: LogEntry[] = verifiedLog(this.db, DRAW_LOG, drawId, `抽取 ${drawId} `);
     const seal = log[0];
-    if (!seal || seal.type !== 'seal') throw new Error(`draw ${drawId} has no seal entry`);
-    let state = sealedState(
-      seal.payload as ReturnType<typeof sealPayloadOf>,
-      JSON.parse(row.plan) as DrawPlan,
-      JSON.parse(row.pool) as Pool,
-    );
+    if (!seal || seal.type !== 'seal') {
+      throw new AppError('STORE_CORRUPT', { message: `抽取 ${drawId} 的日志缺少封存记录，已停止处理` });
+    }
+    const sealed = seal.payload as ReturnType<typeof sealPayloadOf>;
+    const plan = JSON.parse(row.plan) as DrawPlan;
+    const pool = JSON.parse(row.pool) as Pool;
+    // The frozen plan and pool must still be what the seal hashed.
+    if (planHash(plan) !== sealed.planHash || poolHash(pool) !== sealed.poolHash) {
+      throw new AppError('STORE_CORRUPT', {
+        message: `抽取 ${drawId} 的方案或名单池与封存时的哈希不符，可能被改动，已停止处理`,
+      });
+    }
+    let state = sealedState(sealed, plan, pool);
     for (const entry of log.slice(1)) {
       const result = applyDrawCommand(state, commandOf(entry));
       if (!result.ok) throw new Error(`draw ${drawId} log entry ${entry.seq} does not replay: ${result.message}`);

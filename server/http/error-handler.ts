@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors';
+import { storeFailure } from '../store/store-errors';
 
 /** Maps every failure to the one error shape; unexpected ones are logged and hidden. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler((caught, request, reply) => {
+    const stored = storeFailure(caught);
+    if (stored) request.log.error({ code: stored.code, sqlite: (caught as { code?: string }).code }, 'storage failure');
+    const error = stored ?? caught;
     if (error instanceof AppError) {
       if (error.status === 401 || error.status === 403 || error.status === 429) {
         request.log.warn({ code: error.code, url: request.url }, 'request refused');

@@ -65,6 +65,13 @@ export const ERROR_CATALOGUE = {
   JUDGE_JOIN_RATE_LIMITED: { status: 429, message: '该席位尝试次数过多，请 15 分钟后再试，或请工作人员协助' },
   REQUEST_TOO_LARGE: { status: 413, message: '请求内容过大' },
   JUDGE_SEAT_TAKEN: { status: 409, message: '该席位已在另一台设备上使用；请工作人员先释放席位' },
+  STORE_BUSY: {
+    status: 503,
+    message: '数据库正被其他程序占用（例如打开了数据库文件的工具），本次操作未生效；关闭该程序后重试',
+  },
+  STORE_FULL: { status: 507, message: '磁盘空间已满，本次操作未保存、未生效；请腾出空间后重试' },
+  STORE_IO: { status: 500, message: '写入数据库时发生磁盘错误，本次操作未生效' },
+  STORE_CORRUPT: { status: 500, message: '数据库内容校验失败（可能被改动或损坏），已停止处理' },
   INTERNAL: { status: 500, message: '服务器内部错误' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -56,6 +56,8 @@ export const EventStatusSchema = Type.Union([
   Type.Literal('sealed'),
   Type.Literal('live'),
   Type.Literal('closed'),
+  /** The stored log or frozen draw fails its checks: nothing runs until it is looked at. */
+  Type.Literal('damaged'),
 ]);
 export type EventStatus = Static<typeof EventStatusSchema>;
 export const EVENT_STATUS_LABEL: Record<EventStatus, string> = {
@@ -63,6 +65,7 @@ export const EVENT_STATUS_LABEL: Record<EventStatus, string> = {
   sealed: '已封存',
   live: '直播中',
   closed: '已结束',
+  damaged: '数据校验失败',
 };
 
 export const EventSummarySchema = Type.Object({

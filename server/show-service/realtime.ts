@@ -1,3 +1,4 @@
+import { storeFailure } from '../store/store-errors';
 import { isCrossOrigin } from '../http/security';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -97,6 +98,8 @@ export function attachRealtime(
       shows.revision(eventId); // refuses drafts: only sealed events have a show
     } catch (error) {
       if (error instanceof AppError) return refuse(error.code, error.message);
+      const stored = storeFailure(error);
+      if (stored) return refuse(stored.code);
       return next(error as Error);
     }
     next();
@@ -180,8 +183,10 @@ export function attachRealtime(
     try {
       return run();
     } catch (error) {
-      log.warn({ error: (error as Error).message }, 'command failed');
-      return { ok: false, ...new AppError('INTERNAL').toBody() };
+      if (error instanceof AppError) return { ok: false, ...error.toBody() };
+      const stored = storeFailure(error);
+      log.warn({ error: (error as Error).message, code: stored?.code }, 'command failed');
+      return { ok: false, ...(stored ?? new AppError('INTERNAL')).toBody() };
     }
   }
 

@@ -24,7 +24,7 @@ import type {
 import { initialShow, recusedSeats, transition, type ShowCommand, type ShowState } from '../show/run-of-show';
 import { sha256Hex } from '../draw/sha256';
 import { appendEntry } from '../draw/log-chain';
-import { appendLogRow, readLog, SHOW_LOG, type StoredLogEntry } from '../store/log-store';
+import { appendLogRow, SHOW_LOG, verifiedLog, type StoredLogEntry } from '../store/log-store';
 import { canonicalJson } from '../draw/canonical-json';
 import type { DrawCommand } from '../draw/ceremony';
 import { maskName, maskPhone } from '../privacy';
@@ -107,8 +107,13 @@ export class ShowService {
 
   private status(row: EventRow): EventStatus {
     if (row.draw_id === null) return 'draft';
-    const state = this.load(row.id).state;
-    return state.status === 'sealed' ? 'sealed' : state.status;
+    try {
+      const state = this.load(row.id).state;
+      return state.status === 'sealed' ? 'sealed' : state.status;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'STORE_CORRUPT') return 'damaged';
+      throw error;
+    }
   }
 
   private summary(row: EventRow): EventSummary {
@@ -221,9 +226,10 @@ export class ShowService {
   /** The public site's list: every sealed, live or closed event that is not a rehearsal. */
   publicEvents(): PublicEvent[] {
     return this.listEvents()
-      .filter((event) => event.drawId !== null && !event.rehearsal)
-      .map((event) => {
-        const snapshot = this.snapshot(event.id, 'public');
+      .filter((event) => event.drawId !== null && !event.rehearsal && event.status !== 'damaged')
+      .flatMap((event) => {
+        const snapshot = this.snapshotIfSound(event.id);
+        if (!snapshot) return []; // a damaged log is the operator's alarm, not the public list's failure
         return {
           id: event.id,
           title: event.title,
@@ -241,6 +247,30 @@ export class ShowService {
           commitment: snapshot.draw.commitment,
         };
       });
+  }
+
+  private snapshotIfSound(eventId: string): ShowSnapshot | null {
+    try {
+      return this.snapshot(eventId, 'public');
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'STORE_CORRUPT') return null;
+      throw error;
+    }
+  }
+
+  /** Every sealed event whose stored log or frozen draw fails its checks, with the reason (start-up alarm). */
+  integrityProblems(): { eventId: string; title: string; message: string }[] {
+    const problems: { eventId: string; title: string; message: string }[] = [];
+    for (const event of this.listEvents()) {
+      if (event.drawId === null) continue;
+      try {
+        this.load(event.id);
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'STORE_CORRUPT') throw error;
+        problems.push({ eventId: event.id, title: event.title, message: error.message });
+      }
+    }
+    return problems;
   }
 
   settings(): CountySettings {
@@ -280,7 +310,7 @@ export class ShowService {
       rollSeconds: settings.rollSeconds,
       judges: (settings.judges ?? []).map((j) => ({ seat: j.seat, recusals: j.recusals })),
     });
-    const log = readLog(this.db, SHOW_LOG, eventId);
+    const log = verifiedLog(this.db, SHOW_LOG, eventId, `活动「${event.title}」`);
     for (const entry of log) {
       const result = transition(state, { type: entry.type, ...(entry.payload as object) } as ShowCommand);
       if (!result.ok) throw new Error(`show ${eventId} log entry ${entry.seq} does not replay: ${result.message}`);

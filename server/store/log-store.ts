@@ -1,5 +1,6 @@
 import type { Db } from './db';
-import type { LogEntry } from '../draw/log-chain';
+import { findChainBreak, type LogEntry } from '../draw/log-chain';
+import { AppError } from '../errors';
 import { canonicalJson } from '../draw/canonical-json';
 
 /**
@@ -38,6 +39,29 @@ export function readLog(db: Db, log: LogTable, ownerId: string): StoredLogEntry[
     hash: r.hash,
     idempotencyKey: r.idempotency_key ?? null,
   }));
+}
+
+/**
+ * One owner's entries, refused (STORE_CORRUPT) unless every row parses and the hash chain holds:
+ * a damaged or edited row must stop the show with a clear error, never replay into another state.
+ */
+export function verifiedLog(db: Db, log: LogTable, ownerId: string, what: string): StoredLogEntry[] {
+  let entries: StoredLogEntry[];
+  try {
+    entries = readLog(db, log, ownerId);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new AppError('STORE_CORRUPT', { message: `${what}的日志有一行无法读取（内容损坏），已停止处理` });
+    }
+    throw error;
+  }
+  const broken = findChainBreak(entries);
+  if (broken) {
+    throw new AppError('STORE_CORRUPT', {
+      message: `${what}的日志第 ${broken.seq} 条哈希链校验失败（${broken.problem}），可能被改动或损坏，已停止处理`,
+    });
+  }
+  return entries;
 }
 
 /** Appends an entry already chained by appendEntry; call inside the caller's transaction. */
