@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import ExcelJS from 'exceljs';
 import { loadDemoCounty } from '../../server/demo/load-demo';
@@ -9,6 +9,17 @@ import type { SeatView } from '../../server/protocol/show';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from '../helpers/test-app';
 import { DICE } from '../helpers/show-script';
+import {
+  DeskDriver,
+  hold,
+  nextAction,
+  nextLabel,
+  recordAllHouseholds,
+  revisionOf,
+  scoreOnTablet,
+  stepOf,
+  waitStep,
+} from '../helpers/desk-driver';
 
 /**
  * The operator console end to end, in Debian's chromium at 1366×768: an event prepared and sealed
@@ -19,7 +30,6 @@ let app: FastifyInstance;
 let close: () => Promise<void>;
 let browser: Browser;
 let base: string;
-const contexts: BrowserContext[] = [];
 const LAPTOP = { width: 1366, height: 768 };
 const PHONE = /(?<![0-9a-f])100\d{8}(?!\d)/u;
 
@@ -36,84 +46,22 @@ beforeAll(async () => {
   await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 300, teachers: 10 });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
+  driver = new DeskDriver(browser, base);
 });
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
+  await driver?.close();
   await browser?.close();
   await close?.();
 });
 
-async function newPage(viewport = LAPTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  return page;
-}
-
-async function login(page: Page, username: string, password: string, hash: string): Promise<void> {
-  await page.goto(`${base}/console${hash}`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-}
-
-/** Presses and holds a button for longer than the confirmation time, then lets go. */
-async function hold(page: Page, button: Locator, ms = 1300): Promise<void> {
-  await expect.poll(() => button.isEnabled(), { timeout: 10_000 }).toBe(true);
-  const box = await button.boundingBox();
-  if (!box) throw new Error('button not visible');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.waitForTimeout(ms);
-  await page.mouse.up();
-}
-
-const revisionOf = async (page: Page) => Number(await page.getAttribute('[data-testid="desk"]', 'data-revision'));
-const stepOf = (page: Page) => page.getAttribute('[data-testid="round-panel"]', 'data-step');
-async function waitStep(page: Page, step: string): Promise<void> {
-  try {
-    await page.waitForSelector(`[data-testid="round-panel"][data-step="${step}"]`, { timeout: 15_000 });
-  } catch (error) {
-    await screenshot(page, `failed-wait-${step}`);
-    throw error;
-  }
-}
+let driver: DeskDriver;
+const newPage = (viewport = LAPTOP) => driver.newPage(viewport);
+const login = (page: Page, username: string, password: string, hash: string) =>
+  driver.login(page, username, password, hash);
 const logTypes = () => readLog(app.services.db, SHOW_LOG, eventId).map((entry) => entry.type);
-const nextLabel = (page: Page) => page.getByTestId('next-action').innerText();
-
-async function nextAction(page: Page, label: string): Promise<void> {
-  await expect.poll(() => nextLabel(page), { timeout: 10_000 }).toContain(label);
-  const button = page.getByTestId('next-action');
-  if ((await button.getAttribute('data-state')) === 'hold' || (await button.isDisabled())) {
-    await hold(page, button);
-  } else await button.click();
-}
-
-async function recordAllHouseholds(page: Page): Promise<void> {
-  const pending = page.locator('[data-testid="household-row"][data-state="pending"]');
-  while ((await pending.count()) > 0) {
-    const row = pending.first();
-    const number = await row.getAttribute('data-household');
-    await row.getByTestId('outcome').selectOption('属实');
-    await row.getByTestId('satisfaction').selectOption('满意');
-    await row.getByTestId('record-outcome').click();
-    await page.waitForSelector(`[data-testid="household-row"][data-household="${number}"][data-state="recorded"]`);
-  }
-}
 
 async function judgesScore(scores: number[]): Promise<void> {
-  for (const [i, score] of scores.entries()) {
-    const page = tablets[i] as Page;
-    await page.waitForSelector('[data-testid="tablet"][data-screen="scoring"]', { timeout: 10_000 });
-    await page.getByTestId('judge-item-value').first().fill(String(score));
-    await page.getByTestId('judge-item-value').first().blur();
-    await page.getByTestId('judge-submit').click();
-    await page.getByTestId('judge-confirm-submit').click();
-    await page.waitForSelector('[data-testid="tablet"][data-screen="submitted"]', { timeout: 10_000 });
-  }
+  for (const [i, score] of scores.entries()) await scoreOnTablet(tablets[i] as Page, score);
 }
 
 describe('operator console: prepare, seal and run a whole show from the desk', () => {
