@@ -19,9 +19,10 @@ import { verifyBundle } from '../server/draw/bundle';
 import { systemClock, systemRandom } from '../server/runtime';
 import { defaultPlan } from '../server/draw/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
-import { median, type BenchRecord } from './bench/record';
+import { below, judged, median, type BenchRecord } from './bench/record';
 import { benchOverlay } from './bench/overlay';
 import { benchJudgesLoad } from './bench/judges-load';
+import { benchTable, machine } from './bench/table';
 
 const ROOT = join(import.meta.dirname, '..');
 const records: BenchRecord[] = [];
@@ -91,20 +92,28 @@ function benchImport(): void {
   const floor = median(floors);
   const importSeconds = median(imports.map((r) => r.seconds));
   records.push({ name: `sqlite3 CLI .import, bare tables (${rows})`, value: floor, unit: 's' });
-  records.push({
-    name: `roster import, real path: parse, validate, store, hash (${rows})`,
-    value: importSeconds,
-    unit: 's',
-    baseline: { name: 'sqlite3 .import', value: floor },
-    ratio: importSeconds / floor,
-    goal: '≤ 3× floor and < 10 s',
-  });
-  records.push({
-    name: 'roster import, peak memory of the importing process',
-    value: Math.max(...imports.map((r) => r.peakMb)),
-    unit: 'MB',
-    goal: '< 500 MB',
-  });
+  records.push(
+    judged(
+      {
+        name: `roster import, real path: parse, validate, store, hash (${rows})`,
+        value: importSeconds,
+        unit: 's',
+        baseline: { name: 'sqlite3 .import', value: floor },
+        ratio: importSeconds / floor,
+      },
+      { text: '≤ 3× floor and < 10 s', test: (r) => (r.ratio ?? Infinity) <= 3 && r.value < 10 },
+    ),
+  );
+  records.push(
+    judged(
+      {
+        name: 'roster import, peak memory of the importing process',
+        value: Math.max(...imports.map((r) => r.peakMb)),
+        unit: 'MB',
+      },
+      below(500, '< 500 MB'),
+    ),
+  );
 }
 
 /** First start: generate the demo county in memory and load it through the import path. */
@@ -113,12 +122,16 @@ async function benchDemoLoad(): Promise<Db> {
   ensureBuiltinPrograms(db);
   const started = performance.now();
   await loadDemoCounty(db, { now: new Date().toISOString() });
-  records.push({
-    name: 'first start: generate and load the demo county',
-    value: (performance.now() - started) / 1000,
-    unit: 's',
-    goal: 'seconds, not minutes',
-  });
+  records.push(
+    judged(
+      {
+        name: 'first start: generate and load the demo county',
+        value: (performance.now() - started) / 1000,
+        unit: 's',
+      },
+      below(60, 'seconds, not minutes'),
+    ),
+  );
   return db;
 }
 
@@ -141,12 +154,16 @@ function benchDraw(db: Db): void {
   draws.command(drawId, { type: 'reveal' }, 'bench');
   started = performance.now();
   const view = draws.command(drawId, { type: 'drawAuditees' }, 'bench');
-  records.push({
-    name: `draw 5 of ${pool} cadres: the whole published order, logged`,
-    value: performance.now() - started,
-    unit: 'ms',
-    goal: '< 50 ms',
-  });
+  records.push(
+    judged(
+      {
+        name: `draw 5 of ${pool} cadres: the whole published order, logged`,
+        value: performance.now() - started,
+        unit: 'ms',
+      },
+      below(50, '< 50 ms'),
+    ),
+  );
   for (const s of view.auditeeStages?.[0]?.selections ?? []) {
     draws.command(drawId, { type: 'drawContacts', auditeeNumber: s.number }, 'bench');
   }
@@ -158,12 +175,16 @@ function benchDraw(db: Db): void {
     timings.push(performance.now() - started);
     if (!report.ok) throw new Error('the bench bundle does not verify');
   }
-  records.push({
-    name: `verify a whole-county bundle (${(text.length / 1048576).toFixed(1)} MB JSON)`,
-    value: median(timings) / 1000,
-    unit: 's',
-    goal: '< 2 s',
-  });
+  records.push(
+    judged(
+      {
+        name: `verify a whole-county bundle (${(text.length / 1048576).toFixed(1)} MB JSON)`,
+        value: median(timings) / 1000,
+        unit: 's',
+      },
+      below(2, '< 2 s'),
+    ),
+  );
 }
 
 /** A sealed one-cadre event on the demo county, run up to the report: commands can repeat from here. */
@@ -247,14 +268,16 @@ async function benchBroadcast(): Promise<void> {
     const bareValue = bareStats[`p${p}`];
     const showValue = showStats[`p${p}`];
     records.push({ name: `bare socket.io broadcast to 1,000 clients, p${p}`, value: bareValue, unit: 'ms' });
-    records.push({
+    const record: BenchRecord = {
       name: `show command → snapshot at 1,000 clients, p${p}`,
       value: showValue,
       unit: 'ms',
       baseline: { name: 'bare broadcast', value: bareValue },
       ratio: showValue / bareValue,
-      ...(p === 99 ? { goal: 'p99 ≤ 1.5× bare' } : {}),
-    });
+    };
+    records.push(
+      p === 99 ? judged(record, { text: 'p99 ≤ 1.5× bare', test: (r) => (r.ratio ?? Infinity) <= 1.5 }) : record,
+    );
   }
   // The public live page: 2,000 viewers' phones on the same protocol (public role), each step timed
   // from the command to every viewer's snapshot.
@@ -264,12 +287,16 @@ async function benchBroadcast(): Promise<void> {
     value: viewers.p50,
     unit: 'ms',
   });
-  records.push({
-    name: 'public live page, 2,000 concurrent viewers: step → viewer, p99',
-    value: viewers.p99,
-    unit: 'ms',
-    goal: 'every viewer within 1 s',
-  });
+  records.push(
+    judged(
+      {
+        name: 'public live page, 2,000 concurrent viewers: step → viewer, p99',
+        value: viewers.p99,
+        unit: 'ms',
+      },
+      below(1000, 'every viewer within 1 s'),
+    ),
+  );
   await new Promise<void>((resolve) => bare.close(() => resolve()));
   await app.close();
 }
@@ -294,12 +321,16 @@ async function benchRestart(): Promise<void> {
   const snapshot = again.services.shows.snapshot(eventId, 'public');
   const elapsed = performance.now() - started;
   if (snapshot.revision !== 10_000) throw new Error('restart lost entries');
-  records.push({
-    name: 'restart with a 10,000-entry show log, to the first snapshot',
-    value: elapsed,
-    unit: 'ms',
-    goal: '< 1 s',
-  });
+  records.push(
+    judged(
+      {
+        name: 'restart with a 10,000-entry show log, to the first snapshot',
+        value: elapsed,
+        unit: 'ms',
+      },
+      below(1000, '< 1 s'),
+    ),
+  );
   await again.close();
 }
 
@@ -314,12 +345,16 @@ function benchReport(db: Db): void {
   const query = { program: 'cadre-household', by: 'town' as const, from: '2026-01-01', to: '2026-12-31' };
   let started = performance.now();
   const report = reports.report(query);
-  records.push({
-    name: `county report over a year (${rows.toLocaleString('en')} closed rounds), first request`,
-    value: performance.now() - started,
-    unit: 'ms',
-    goal: '< 1 s',
-  });
+  records.push(
+    judged(
+      {
+        name: `county report over a year (${rows.toLocaleString('en')} closed rounds), first request`,
+        value: performance.now() - started,
+        unit: 'ms',
+      },
+      below(1000, '< 1 s'),
+    ),
+  );
   if (report.total.audited !== rows) throw new Error('report lost rows');
   const times: number[] = [];
   for (const by of ['village', 'unit', 'industry', 'town', 'area'] as const) {
@@ -327,12 +362,16 @@ function benchReport(db: Db): void {
     reports.report({ ...query, by });
     times.push(performance.now() - started);
   }
-  records.push({
-    name: 'county report, again (by 村/单位/行业/乡镇/工作片), median',
-    value: median(times),
-    unit: 'ms',
-    goal: '< 1 s',
-  });
+  records.push(
+    judged(
+      {
+        name: 'county report, again (by 村/单位/行业/乡镇/工作片), median',
+        value: median(times),
+        unit: 'ms',
+      },
+      below(1000, '< 1 s'),
+    ),
+  );
 }
 
 // `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
@@ -356,15 +395,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const format = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
-console.log('\n| benchmark | value | baseline | ratio | goal |\n| --- | ---: | ---: | ---: | --- |');
-for (const r of records) {
-  console.log(
-    `| ${r.name} | ${format(r.value)} ${r.unit} | ${r.baseline ? `${format(r.baseline.value)} ${r.unit} (${r.baseline.name})` : ''} | ${r.ratio ? `${r.ratio.toFixed(2)}×` : ''} | ${r.goal ?? ''} |`,
-  );
-}
-writeFileSync(
-  join(ROOT, 'bench-results.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, records }, null, 2)}\n`,
-);
+const results = { date: new Date().toISOString(), machine: machine(), records };
+console.log(`\n${benchTable(results)}`);
+writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nbench-results.json written');

@@ -17,7 +17,7 @@ import type {
   ShowSnapshot,
 } from '../../server/protocol/show';
 import { readLog, SHOW_LOG } from '../../server/store/log-store';
-import { median, type BenchRecord } from './record';
+import { type BenchRecord, judged, median } from './record';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -191,13 +191,22 @@ export async function benchJudgesLoad(records: BenchRecord[], work: string): Pro
     bySeatRound.set(`${p.round}:${p.seat}`, (bySeatRound.get(`${p.round}:${p.seat}`) ?? 0) + 1);
   }
   const duplicated = [...bySeatRound.values()].reduce((n, c) => n + (c - 1), 0);
-  records.push({
-    name: `judges: ${JUDGES} tablets × ${ROUNDS} rounds at once, ${dropped} dropped right after sending — scores lost`,
-    value: lost,
-    unit: '',
-    goal: '0',
-  });
-  records.push({ name: 'judges: scores recorded twice', value: duplicated, unit: '', goal: '0' });
+  records.push(
+    judged(
+      {
+        name: `judges: ${JUDGES} tablets × ${ROUNDS} rounds at once, ${dropped} dropped right after sending — scores lost`,
+        value: lost,
+        unit: '',
+      },
+      { text: '0', test: (r) => r.value === 0 },
+    ),
+  );
+  records.push(
+    judged(
+      { name: 'judges: scores recorded twice', value: duplicated, unit: '' },
+      { text: '0', test: (r) => r.value === 0 },
+    ),
+  );
   records.push({
     name: 'judges: 15 press 提交 at once (some dropping) → operator sees 15/15, median',
     value: median(delays),

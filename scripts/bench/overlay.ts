@@ -12,7 +12,7 @@ import { defaultPlan } from '../../server/draw/default-plan';
 import type { ShowCommandBody } from '../../server/protocol/show';
 import { launchChromium } from '../../tests/helpers/browser';
 import { buildIfStale } from '../build-if-stale.mjs';
-import { median, type BenchRecord } from './record';
+import { below, type BenchRecord, judged, median } from './record';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -28,12 +28,16 @@ function overlayScriptBytes(): number {
 
 export async function benchOverlay(records: BenchRecord[], work: string): Promise<void> {
   buildIfStale({ quiet: true });
-  records.push({
-    name: 'overlay JS (entry and chunks), gzipped',
-    value: overlayScriptBytes() / 1024,
-    unit: 'KB',
-    goal: '< 100 KB',
-  });
+  records.push(
+    judged(
+      {
+        name: 'overlay JS (entry and chunks), gzipped',
+        value: overlayScriptBytes() / 1024,
+        unit: 'KB',
+      },
+      below(100, '< 100 KB'),
+    ),
+  );
 
   const app = await buildApp({ dbPath: join(work, 'overlay.db') });
   await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
@@ -106,24 +110,32 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
       });
     })`);
     const intervals = frames.stamps.slice(1).map((t, i) => t - (frames.stamps[i] as number));
-    records.push({
-      name: `roll frame interval, median (${intervals.length} frames)`,
-      value: median(intervals),
-      unit: 'ms',
-      goal: '≤ 20 ms (50 fps)',
-    });
+    records.push(
+      judged(
+        {
+          name: `roll frame interval, median (${intervals.length} frames)`,
+          value: median(intervals),
+          unit: 'ms',
+        },
+        { text: '≤ 20 ms (50 fps)', test: (r) => r.value <= 20 },
+      ),
+    );
     records.push({ name: 'roll frame interval, worst', value: Math.max(...intervals), unit: 'ms' });
     records.push({
       name: 'frames dropped during the roll (interval over 25 ms, at the display rate of 60 Hz)',
       value: intervals.filter((v) => v > 25).length,
       unit: `of ${intervals.length}`,
     });
-    records.push({
-      name: 'long tasks over 50 ms during the roll',
-      value: frames.longTasks.filter((d) => d > 50).length,
-      unit: '',
-      goal: '0',
-    });
+    records.push(
+      judged(
+        {
+          name: 'long tasks over 50 ms during the roll',
+          value: frames.longTasks.filter((d) => d > 50).length,
+          unit: '',
+        },
+        { text: '0', test: (r) => r.value === 0 },
+      ),
+    );
 
     // Reload while a graphic is on air: navigation start to the current graphic drawn.
     const reloads: number[] = [];
@@ -136,12 +148,16 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
         ),
       );
     }
-    records.push({
-      name: 'reload to the current graphic (median of 7)',
-      value: median(reloads),
-      unit: 'ms',
-      goal: '< 500 ms',
-    });
+    records.push(
+      judged(
+        {
+          name: 'reload to the current graphic (median of 7)',
+          value: median(reloads),
+          unit: 'ms',
+        },
+        below(500, '< 500 ms'),
+      ),
+    );
 
     // Memory: graphic changes through the real protocol, each drawn before the next.
     run({ type: 'presentAuditee' });
@@ -168,14 +184,18 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
     const early = await heapAfter(10, done);
     const late = await heapAfter(1000, done);
     records.push({ name: 'overlay JS heap after 10 graphic changes', value: early.heap, unit: 'MB' });
-    records.push({
-      name: 'overlay JS heap after 1,000 graphic changes',
-      value: late.heap,
-      unit: 'MB',
-      baseline: { name: 'after 10', value: early.heap },
-      ratio: late.heap / early.heap,
-      goal: 'no growth beyond noise',
-    });
+    records.push(
+      judged(
+        {
+          name: 'overlay JS heap after 1,000 graphic changes',
+          value: late.heap,
+          unit: 'MB',
+          baseline: { name: 'after 10', value: early.heap },
+          ratio: late.heap / early.heap,
+        },
+        { text: 'no growth beyond noise (≤ 1.25×)', test: (r) => (r.ratio ?? Infinity) <= 1.25 },
+      ),
+    );
     const later = await heapAfter(2000, done);
     records.push({
       name: 'overlay JS heap after 2,000 graphic changes',

@@ -6,6 +6,21 @@ export interface BenchRecord {
   baseline?: { name: string; value: number };
   ratio?: number;
   goal?: string;
+  /** Whether the figure meets its goal, judged when it was measured. */
+  met?: boolean;
+}
+
+/** A goal in words, and the test of a measured record against it. */
+export interface Goal {
+  text: string;
+  test: (record: BenchRecord) => boolean;
+}
+
+export const below = (limit: number, text: string): Goal => ({ text, test: (r) => r.value < limit });
+
+/** A record with its goal and whether it was met. */
+export function judged(record: BenchRecord, goal: Goal): BenchRecord {
+  return { ...record, goal: goal.text, met: goal.test(record) };
 }
 
 /** The middle value (the mean of the two middle ones for an even count). */
