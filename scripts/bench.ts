@@ -246,7 +246,7 @@ async function benchBroadcast(): Promise<void> {
   // The servers live in this process, so the measuring clients run in a child process, spawned
   // asynchronously (a synchronous spawn would block the servers' event loop).
   const run = (args: string[]) =>
-    new Promise<{ p50: number; p99: number }>((resolve, reject) => {
+    new Promise<{ p50: number; p99: number; missed: number }>((resolve, reject) => {
       const child = spawn(
         process.execPath,
         ['--import', 'tsx', join(ROOT, 'scripts', 'bench', 'broadcast-clients.ts'), ...args],
@@ -258,7 +258,7 @@ async function benchBroadcast(): Promise<void> {
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       child.on('close', (code) =>
         code === 0
-          ? resolve(JSON.parse(out.trim().split('\n').pop() as string) as { p50: number; p99: number })
+          ? resolve(JSON.parse(out.trim().split('\n').pop() as string) as { p50: number; p99: number; missed: number })
           : reject(new Error(err)),
       );
     });
@@ -295,6 +295,16 @@ async function benchBroadcast(): Promise<void> {
         unit: 'ms',
       },
       below(1000, 'every viewer within 1 s'),
+    ),
+  );
+  records.push(
+    judged(
+      {
+        name: 'steps that never reached a connected client (1,000 and 2,000 clients)',
+        value: showStats.missed + viewers.missed,
+        unit: '',
+      },
+      { text: '0', test: (r) => r.value === 0 },
     ),
   );
   await new Promise<void>((resolve) => bare.close(() => resolve()));

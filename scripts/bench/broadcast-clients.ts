@@ -2,7 +2,8 @@
  * Bench helper, run in a process of its own: opens N socket.io clients and measures how long a
  * change takes to reach all of them. Mode `show`: a staff socket sends a show command and every
  * public client waits for the snapshot with the new revision. Mode `bare`: a plain socket.io
- * server broadcasts a payload of the same size. Prints {"p50", "p99", "samples"} in ms.
+ * server broadcasts a payload of the same size. Prints {"p50", "p99", "samples"} in ms, and
+ * "missed": arrivals that did not come within 15 s (a client dropped).
  * Usage: tsx broadcast-clients.ts MODE BASE COUNT ROUNDS [EVENT_ID COOKIE]
  */
 import { randomUUID } from 'node:crypto';
@@ -50,19 +51,29 @@ const sender =
 let revision = 0;
 if (mode === 'show') {
   sender.on('show:snapshot', (s: { revision: number }) => (revision = Math.max(revision, s.revision)));
-  await new Promise((r) => setTimeout(r, 200));
+  // The current revision, asked for (a fixed wait is not enough on a loaded machine).
+  const current = (await sender.timeout(30_000).emitWithAck('show:sync')) as { revision: number };
+  revision = Math.max(revision, current.revision);
 }
 
 const latencies: number[] = [];
+/** Arrivals that never came (a client dropped under load): counted, never waited for forever. */
+let missed = 0;
+const ARRIVAL_TIMEOUT_MS = 15_000;
 for (let round = 0; round < rounds; round += 1) {
   const event = mode === 'show' ? 'show:snapshot' : 'bench:payload';
   const target = revision + 1;
   const arrivals = clients.map(
     (socket) =>
-      new Promise<number>((resolve) => {
+      new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => {
+          socket.off(event, handler);
+          resolve(null);
+        }, ARRIVAL_TIMEOUT_MS);
         const handler = (payload: { revision?: number }) => {
           if (mode === 'show' && (payload.revision ?? 0) < target) return;
           socket.off(event, handler);
+          clearTimeout(timer);
           resolve(performance.now());
         };
         socket.on(event, handler);
@@ -73,12 +84,21 @@ for (let round = 0; round < rounds; round += 1) {
     sender.emit(
       'show:command',
       { revision, idempotencyKey: randomUUID().replace(/-/gu, ''), command: { type: 'extendReport', seconds: 1 } },
-      () => undefined,
+      (ack: { ok: boolean; error?: { code: string; message: string } }) => {
+        // A refused command would leave every client waiting: say why and stop.
+        if (!ack.ok) {
+          process.stderr.write(`command refused: ${ack.error?.code} ${ack.error?.message}\n`);
+          process.exit(1);
+        }
+      },
     );
   } else {
     sender.emit('bench:trigger');
   }
-  for (const at of await Promise.all(arrivals)) latencies.push(at - sent);
+  for (const at of await Promise.all(arrivals)) {
+    if (at === null) missed += 1;
+    else latencies.push(at - sent);
+  }
   revision = target;
   await new Promise((r) => setTimeout(r, 50));
 }
@@ -86,6 +106,6 @@ const sorted = [...latencies].sort((a, b) => a - b);
 const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 for (const socket of [...clients, sender]) socket.disconnect();
 // Exit only once the line is written: stdout to a pipe is asynchronous.
-process.stdout.write(`${JSON.stringify({ p50: at(50), p99: at(99), samples: sorted.length })}\n`, () =>
+process.stdout.write(`${JSON.stringify({ p50: at(50), p99: at(99), samples: sorted.length, missed })}\n`, () =>
   process.exit(0),
 );

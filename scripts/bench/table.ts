@@ -25,7 +25,7 @@ export function benchTable({ date, machine, records }: BenchResults): string {
   ];
   for (const r of records) {
     // Baselines that have their own row are shown beside the figure compared with them.
-    if (records.some((other) => other !== r && other.baseline?.value === r.value && other.baseline.name)) continue;
+    if (r.goal === undefined && records.some((other) => other !== r && other.baseline?.value === r.value)) continue;
     const baseline = r.baseline ? `${format(r.baseline.value)} ${r.unit} (${r.baseline.name})` : '';
     const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}×`;
     const met = r.met === undefined ? '' : r.met ? '✓' : '✗ not met';
