@@ -10,7 +10,7 @@
  *
  * `npm test` runs a short campaign through the same code (tests/chaos.test.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,8 +28,8 @@ import type { RandomBytes } from '../server/runtime';
 import type { CommandAck, JudgeSubmission, ShowCommandBody, ShowSnapshot } from '../server/protocol/show';
 import { nextAction, pendingCalls } from '../console-ui/src/lib/next-action';
 import { ShowClient } from '../tests/helpers/show-client';
+import { startMain } from '../tests/helpers/server-process';
 
-const ROOT = join(import.meta.dirname, '..');
 const PASSWORD = 'chaos-operator-pass';
 const DICE = '31415926535897932384626433';
 const SEATS = 5;
@@ -142,32 +142,15 @@ class ServerProcess {
 
   async start(): Promise<number> {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', CHOUCHA_DB: this.dbPath, CHOUCHA_DEMO: '0', CHOUCHA_LOG: '0' },
-    });
-    this.child = child;
-    let output = '';
-    this.base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-      child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-      child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
-      child.stdout?.on('data', (c: Buffer) => {
-        output += c.toString();
-        const match = /操作台：(http:\/\/127\.0\.0\.1:\d+)\/console/u.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1] as string);
-        }
-      });
-    });
+    const server = await startMain({ PORT: '0', CHOUCHA_DB: this.dbPath, CHOUCHA_DEMO: '0', CHOUCHA_LOG: '0' }, 60_000);
+    this.child = server.child;
+    this.base = server.base;
     return performance.now() - started;
   }
 
   async kill(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
-    child.removeAllListeners('exit');
     await new Promise((resolve) => {
       child.once('exit', resolve);
       child.kill('SIGKILL');

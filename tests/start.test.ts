@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/roster-fixture';
+import { startMain, type StartedServer } from './helpers/server-process';
 
-const ROOT = join(import.meta.dirname, '..');
 const dir = tempDir('choucha-start-');
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -13,26 +13,10 @@ afterAll(() => {
 });
 
 /** Runs server/main.ts as `npm start` does and waits until it prints its URLs. */
-async function start(): Promise<{ output: string; base: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', CHOUCHA_DB: join(dir, 'choucha.db') },
-  });
-  children.push(child);
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /操作台：(http:\/\/127\.0\.0\.1:\d+)\/console/u.exec(output);
-      if (match && output.includes('Ctrl+C')) {
-        clearTimeout(timer);
-        resolve({ output, base: match[1] as string, child });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
+async function start(): Promise<StartedServer> {
+  const started = await startMain({ PORT: '0', CHOUCHA_DB: join(dir, 'choucha.db') });
+  children.push(started.child);
+  return started;
 }
 
 async function stop(child: ChildProcess): Promise<void> {

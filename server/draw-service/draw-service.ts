@@ -3,6 +3,7 @@ import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
 import type { DrawCommandBody, DrawListItem, DrawPlan, DrawView, PoolPreview, SealDrawBody } from '../protocol/draw';
+import { stratifiesByRisk } from '../protocol/draw';
 import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw/ceremony';
 import { buildBundle, commandOf, countReplacements, sealedState, sealPayloadOf, type DrawBundle } from '../draw/bundle';
 import {
@@ -75,20 +76,43 @@ export class DrawService {
     return rows;
   }
 
-  /** The audit history the plan's cool-down and risk tiers read, each round marked if it fell short. */
-  private history(programCode: string): AuditRecord[] {
+  /**
+   * The audit history a plan reads: dates for the cool-down and, only when its strata are risk
+   * tiers, whether each round fell short (every stored result parsed, once per event's rules).
+   */
+  private history(plan: DrawPlan): AuditRecord[] {
+    if (!stratifiesByRisk(plan)) {
+      return this.db
+        .prepare(
+          'SELECT auditee_number AS auditeeNumber, audited_on AS auditedOn FROM audit_history WHERE program_code = ?',
+        )
+        .all(plan.programCode) as AuditRecord[];
+    }
     const rows = this.db
       .prepare(
-        `SELECT h.auditee_number AS auditeeNumber, h.audited_on AS auditedOn, h.result, e.settings
+        `SELECT h.auditee_number AS auditeeNumber, h.audited_on AS auditedOn, h.event_id AS eventId, h.result,
+                e.settings
          FROM audit_history h LEFT JOIN events e ON e.id = h.event_id WHERE h.program_code = ?`,
       )
-      .all(programCode) as { auditeeNumber: string; auditedOn: string; result: string; settings: string | null }[];
+      .all(plan.programCode) as {
+      auditeeNumber: string;
+      auditedOn: string;
+      eventId: string;
+      result: string;
+      settings: string | null;
+    }[];
+    const lowestTiers = new Map<string, string>();
     return rows.map((row) => {
+      let lowest = lowestTiers.get(row.eventId);
+      if (lowest === undefined) {
+        lowest = lowestTierOf(row.settings);
+        lowestTiers.set(row.eventId, lowest);
+      }
       const record = parseAuditRecord(row.result);
       return {
         auditeeNumber: row.auditeeNumber,
         auditedOn: row.auditedOn,
-        needsRecheck: record !== null && shortfalls(record, lowestTierOf(row.settings)).length > 0,
+        needsRecheck: record !== null && shortfalls(record, lowest).length > 0,
       };
     });
   }
@@ -106,7 +130,7 @@ export class DrawService {
   private pool(plan: DrawPlan, versionId: number) {
     const { auditees, contacts } = this.rosterRows(versionId);
     try {
-      return buildPool(plan, auditees, contacts, this.history(plan.programCode));
+      return buildPool(plan, auditees, contacts, this.history(plan));
     } catch (error) {
       if (error instanceof PlanError) throw new AppError(error.code, { message: error.message });
       throw error;
@@ -117,7 +141,7 @@ export class DrawService {
   preview(plan: DrawPlan, rosterVersionId?: number): PoolPreview {
     const version = this.version(plan, rosterVersionId);
     const { auditees, contacts } = this.rosterRows(version.id);
-    const selected = selectPool(plan, auditees, contacts, this.history(plan.programCode));
+    const selected = selectPool(plan, auditees, contacts, this.history(plan));
     let strata: PoolPreview['strata'] = [];
     let problem: PoolPreview['problem'];
     try {

@@ -1,5 +1,5 @@
 import { scoringRulesProblems } from '../protocol/scoring';
-import { planQuotas, RISK_TIERS, type DrawPlan, type RiskTier } from '../protocol/draw';
+import { planQuotas, RISK_TIERS, stratifiesByRisk, type DrawPlan, type RiskTier } from '../protocol/draw';
 import { canonicalJson } from './canonical-json';
 import { sortNumbers } from './order';
 import { sha256Hex } from './sha256';
@@ -157,10 +157,7 @@ export function selectPool(
           .map((h) => h.auditeeNumber),
   );
 
-  const risk =
-    plan.auditees.mode !== 'total' && plan.auditees.by === 'risk'
-      ? riskTiers(history, plan.eventDate)
-      : new Map<string, RiskTier>();
+  const risk = stratifiesByRisk(plan) ? riskTiers(history, plan.eventDate) : new Map<string, RiskTier>();
 
   const contactsByAuditee = new Map<string, string[]>();
   for (const contact of contacts) {
@@ -214,21 +211,26 @@ export function selectPool(
 
 /** How many pooled auditees each stratum holds, in stratum order. */
 export function stratumSizes(pooled: readonly PoolAuditee[]): { stratum: string; size: number }[] {
+  return [...countStrata(pooled)]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([stratum, size]) => ({ stratum, size }));
+}
+
+function countStrata(pooled: readonly PoolAuditee[]): Map<string, number> {
   const sizes = new Map<string, number>();
   for (const a of pooled) sizes.set(a.stratum, (sizes.get(a.stratum) ?? 0) + 1);
-  return [...sizes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([stratum, size]) => ({ stratum, size }));
+  return sizes;
 }
 
 /** Stratum sizes against their quotas; refuses quotas the pool cannot fill. */
 export function strataOf(plan: DrawPlan, pooled: readonly PoolAuditee[]): PoolReport['strata'] {
-  const sizes = new Map<string, number>();
-  for (const a of pooled) sizes.set(a.stratum, (sizes.get(a.stratum) ?? 0) + 1);
+  const sizes = countStrata(pooled);
   const auditees = plan.auditees;
   if (auditees.mode === 'ratios') {
     const percent = auditees.ratios.reduce((sum, r) => sum + r.percent, 0);
     if (percent !== 100) throw new PlanError('PLAN_INVALID', `各层比例之和须为 100%，现为 ${percent}%`);
   }
-  if (auditees.mode !== 'total' && auditees.by === 'risk') {
+  if (stratifiesByRisk(plan)) {
     const unknown = planQuotas(plan).find((q) => !(RISK_TIERS as readonly string[]).includes(q.stratum));
     if (unknown) {
       throw new PlanError('PLAN_UNKNOWN_STRATUM', `风险等级只有 ${RISK_TIERS.join('、')}，没有「${unknown.stratum}」`);
@@ -264,7 +266,7 @@ export function publishedHistory(plan: DrawPlan, pool: Pool): AuditRecord[] {
     auditeeNumber,
     auditedOn: plan.eventDate,
   }));
-  if (plan.auditees.mode === 'total' || plan.auditees.by !== 'risk') return history;
+  if (!stratifiesByRisk(plan)) return history;
   const outsideCoolDown = new Date(Date.parse(`${plan.eventDate}T00:00:00Z`) - plan.eligibility.coolDownDays * DAY_MS)
     .toISOString()
     .slice(0, 10);

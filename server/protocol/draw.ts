@@ -280,6 +280,11 @@ export function planQuotas(plan: DrawPlan): { stratum: string; count: number }[]
   return shares.map(({ stratum, count }) => ({ stratum, count }));
 }
 
+/** Whether the plan's strata are risk tiers (read from the audit history at sealing). */
+export function stratifiesByRisk(plan: DrawPlan): boolean {
+  return plan.auditees.mode !== 'total' && plan.auditees.by === 'risk';
+}
+
 /** How many auditees a plan draws: the sum of its quotas (the show's rounds). */
 export function plannedAuditees(plan: DrawPlan): number {
   return planQuotas(plan).reduce((sum, quota) => sum + quota.count, 0);

@@ -1,6 +1,6 @@
 import { PRINT_BUTTON_HTML } from '../http/print-button';
 import { EVENT_MODE_LABEL, type EventSummary, type ShowSnapshot } from '../protocol/show';
-import { describeQuotas, RISK_TIERS, RISK_TIER_MEANING } from '../protocol/draw';
+import { describeQuotas, RISK_TIERS, RISK_TIER_MEANING, stratifiesByRisk } from '../protocol/draw';
 
 export const escapeHtml = (text: string) =>
   text.replace(
@@ -40,7 +40,7 @@ export function renderBulletin(event: EventSummary, snapshot: ShowSnapshot, veri
       '抽取人数',
       `${count}；每人抽取联系对象 ${plan.contactsPerAuditee} 名；递补上限：人员 ${plan.replacementCaps.auditees} 次，每人联系对象 ${plan.replacementCaps.contactsPerAuditee} 次`,
     ],
-    ...(plan.auditees.mode !== 'total' && plan.auditees.by === 'risk'
+    ...(stratifiesByRisk(plan)
       ? ([['风险等级', RISK_TIERS.map((tier) => `${tier}：${RISK_TIER_MEANING[tier]}`).join('；')]] as [
           string,
           string,

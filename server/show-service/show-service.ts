@@ -107,13 +107,9 @@ export class ShowService {
 
   private status(row: EventRow): EventStatus {
     if (row.draw_id === null) return 'draft';
-    try {
-      const state = this.load(row.id).state;
-      return state.status === 'sealed' ? 'sealed' : state.status;
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'STORE_CORRUPT') return 'damaged';
-      throw error;
-    }
+    const loaded = this.loadOrDamage(row.id);
+    if (loaded instanceof AppError) return 'damaged';
+    return loaded.state.status === 'sealed' ? 'sealed' : loaded.state.status;
   }
 
   private summary(row: EventRow): EventSummary {
@@ -227,9 +223,8 @@ export class ShowService {
   publicEvents(): PublicEvent[] {
     return this.listEvents()
       .filter((event) => event.drawId !== null && !event.rehearsal && event.status !== 'damaged')
-      .flatMap((event) => {
-        const snapshot = this.snapshotIfSound(event.id);
-        if (!snapshot) return []; // a damaged log is the operator's alarm, not the public list's failure
+      .map((event) => {
+        const snapshot = this.snapshot(event.id, 'public');
         return {
           id: event.id,
           title: event.title,
@@ -249,28 +244,22 @@ export class ShowService {
       });
   }
 
-  private snapshotIfSound(eventId: string): ShowSnapshot | null {
-    try {
-      return this.snapshot(eventId, 'public');
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'STORE_CORRUPT') return null;
-      throw error;
-    }
-  }
-
   /** Every sealed event whose stored log or frozen draw fails its checks, with the reason (start-up alarm). */
   integrityProblems(): { eventId: string; title: string; message: string }[] {
-    const problems: { eventId: string; title: string; message: string }[] = [];
-    for (const event of this.listEvents()) {
-      if (event.drawId === null) continue;
-      try {
-        this.load(event.id);
-      } catch (error) {
-        if (!(error instanceof AppError) || error.code !== 'STORE_CORRUPT') throw error;
-        problems.push({ eventId: event.id, title: event.title, message: error.message });
-      }
+    return this.listEvents().flatMap((event) => {
+      const damage = event.status === 'damaged' ? this.loadOrDamage(event.id) : null;
+      return damage instanceof AppError ? [{ eventId: event.id, title: event.title, message: damage.message }] : [];
+    });
+  }
+
+  /** The loaded show, or the STORE_CORRUPT error that keeps it from loading (a damaged log or draw). */
+  private loadOrDamage(eventId: string): LoadedShow | AppError {
+    try {
+      return this.load(eventId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'STORE_CORRUPT') return error;
+      throw error;
     }
-    return problems;
   }
 
   settings(): CountySettings {

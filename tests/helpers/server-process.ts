@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface StartedServer {
+  child: ChildProcess;
+  /** The console's base URL, as printed. */
+  base: string;
+  /** Everything printed up to the end of the start banner. */
+  output: string;
+}
+
+/** Runs server/main.ts as `npm start` does, with the given environment, until it has printed its banner. */
+export function startMain(env: Record<string, string>, timeoutMs = 90_000): Promise<StartedServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
+    const exited = (code: number | null) => reject(new Error(`server exited with ${code}:\n${output}`));
+    child.once('exit', exited);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /操作台：(http:\/\/127\.0\.0\.1:\d+)\/console/u.exec(output);
+      if (match && output.includes('Ctrl+C')) {
+        clearTimeout(timer);
+        child.off('exit', exited);
+        resolve({ child, base: match[1] as string, output });
+      }
+    });
+  });
+}
