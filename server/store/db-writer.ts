@@ -1,13 +1,9 @@
 import { Worker } from 'node:worker_threads';
 
-/**
- * The INSERT for insertLines: the batch arrives as a JSON array of rows, each an array of the
- * columns' values in order; `leading` columns take bound parameters (e.g. the version id).
- */
-export function jsonInsert(table: string, leading: readonly string[], columns: readonly string[]): string {
-  const values = columns.map((_column, i) => `value->>${i}`);
-  return `INSERT INTO ${table} (${[...leading, ...columns].join(', ')})
-    SELECT ${[...leading.map(() => '?'), ...values].join(', ')} FROM json_each(?)`;
+/** Where insertLines stores rows: a table and its columns, the prefix's columns first. */
+export interface InsertTarget {
+  table: string;
+  columns: readonly string[];
 }
 
 /** An error raised by SQLite in the writer thread, with its message and SQLite code. */
@@ -96,13 +92,13 @@ export class DbWriter {
 
   /**
    * Stores rows without waiting. `lines` holds one row per line: fields joined by U+001F, each
-   * line ended by LF (fields hold no control characters). `sql` is an INSERT … SELECT reading
-   * the rows from `json_each(?)` (see jsonInsert); `prefix` binds its leading parameters.
+   * line ended by LF (fields hold no control characters). Each row is stored as `prefix`'s
+   * values followed by the line's fields, into `target`'s columns in order.
    */
-  insertLines(sql: string, prefix: unknown[], lines: string): void {
+  insertLines(target: InsertTarget, prefix: readonly unknown[], lines: string): void {
     if (lines === '' || this.failure) return;
     const id = this.nextId++;
-    this.worker.postMessage({ op: 'insertRows', sql, prefix, payload: lines, id });
+    this.worker.postMessage({ op: 'insertRows', ...target, prefix, payload: lines, id });
   }
 
   /** Waits until every message sent so far is handled; throws the first error. */

@@ -1,5 +1,5 @@
 import type { Db } from '../../store/db';
-import { DbWriter, jsonInsert } from '../../store/db-writer';
+import { DbWriter, type InsertTarget } from '../../store/db-writer';
 import type { ImportProblem, ImportResult, RosterVersionDto } from '../../protocol/registry';
 import {
   cleanConsent,
@@ -351,7 +351,7 @@ class RowBatcher {
   private lines: string[] = [];
   constructor(
     private readonly writer: DbWriter,
-    private readonly sql: string,
+    private readonly target: InsertTarget,
     private readonly prefix: unknown[],
     private readonly onBatch: (lines: string) => void,
     private readonly size = 2_000,
@@ -364,7 +364,7 @@ class RowBatcher {
   flush(): void {
     const text = this.lines.join('');
     this.lines = [];
-    this.writer.insertLines(this.sql, this.prefix, text);
+    this.writer.insertLines(this.target, this.prefix, text);
     this.onBatch(text);
   }
 }
@@ -623,7 +623,7 @@ function importAuditees(
   const reader = new RowReader(file, file.mapping.columns as Map<F, number>, problems);
   const insert = new RowBatcher(
     writer,
-    jsonInsert('auditees', ['version_id'], AUDITEE_COLUMNS_SQL.split(', ')),
+    { table: 'auditees', columns: ['version_id', ...AUDITEE_COLUMNS_SQL.split(', ')] },
     [versionId],
     (lines) => streamingHash.auditeeLines(lines),
   );
@@ -688,7 +688,7 @@ function importContacts(
   const reader = new RowReader(file, file.mapping.columns as Map<F, number>, problems);
   const insert = new RowBatcher(
     writer,
-    jsonInsert('contacts', ['version_id'], CONTACT_COLUMNS_SQL.split(', ')),
+    { table: 'contacts', columns: ['version_id', ...CONTACT_COLUMNS_SQL.split(', ')] },
     [versionId],
     (lines) => streamingHash.contactLines(lines),
   );
