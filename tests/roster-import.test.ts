@@ -226,6 +226,25 @@ describe('roster import refuses bad input, says where, and writes nothing', () =
       message: /编号 00001 重复（首次出现在第 2 行）/u,
     },
     {
+      // Sorted files are checked without a lookup table until the first row out of order.
+      name: 'a number repeated on the next row of a sorted file',
+      files: withHouseholds((r) => r.splice(2, 0, [...(r[1] as string[])])),
+      code: 'DUPLICATE_NUMBER',
+      row: 4,
+      column: '户编号',
+      message: /重复（首次出现在第 3 行）/u,
+    },
+    {
+      name: 'a number repeated after the rows went out of order',
+      files: withHouseholds((r) => {
+        r.reverse();
+        r.push([...(r[3] as string[])]);
+      }),
+      code: 'DUPLICATE_NUMBER',
+      column: '户编号',
+      message: /重复（首次出现在第 5 行）/u,
+    },
+    {
       name: 'a household whose cadre does not exist',
       files: withHouseholds((r) => ((r[3] as string[])[6] = '99999')),
       code: 'DANGLING_AUDITEE',
@@ -256,6 +275,22 @@ describe('roster import refuses bad input, says where, and writes nothing', () =
       row: 2,
       column: '村',
       message: /网格中没有「城关街道 \/ 东片 \/ 不存在村」/u,
+    },
+    {
+      name: 'an unknown 工作片',
+      files: withHouseholds((r) => ((r[4] as string[])[3] = '不存在片')),
+      code: 'UNKNOWN_GRID_UNIT',
+      row: 6,
+      column: '工作片',
+      message: /网格中没有「城关街道 \/ 不存在片」/u,
+    },
+    {
+      name: 'an unknown 乡镇',
+      files: withHouseholds((r) => ((r[4] as string[])[2] = '不存在镇')),
+      code: 'UNKNOWN_GRID_UNIT',
+      row: 6,
+      column: '乡镇',
+      message: /网格中没有「不存在镇」/u,
     },
     {
       name: 'an over-long cell',
