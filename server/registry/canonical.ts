@@ -62,14 +62,19 @@ export class RosterHasher {
     this.write(canonicalLine(['program', programCode]));
   }
 
+  private pendingLength = 0;
+
+  /** Lines are hashed in pieces of about 64K characters, as they come, not all at the end. */
   private write(line: string): void {
     this.pending.push(line);
-    if (this.pending.length >= 2048) this.flush();
+    this.pendingLength += line.length;
+    if (this.pendingLength >= 65_536) this.flush();
   }
 
   private flush(): void {
     this.hash.update(this.pending.join(''), 'utf8');
     this.pending = [];
+    this.pendingLength = 0;
   }
 
   beginAuditees(): void {

@@ -24,6 +24,8 @@ export class UnreadableFileError extends Error {
 export type SpreadsheetFormat = 'csv' | 'xlsx';
 
 export const CHUNK_BYTES = 1 << 20;
+/** Decoded text goes to the parser in pieces this long, so only a few hundred parsed rows are alive at once. */
+export const PARSE_SLICE = 1 << 14;
 
 /** Tells CSV from XLSX by content, not by name: a zip is XLSX, an OLE file is the old .xls. */
 export function sniffFormat(head: Uint8Array): SpreadsheetFormat {
@@ -42,9 +44,12 @@ export function* csvRows(chunks: Iterable<Buffer>, detected: DetectedEncoding): 
   let first = true;
   try {
     for (const chunk of chunks) {
-      parser.push(decoder.write(first ? chunk.subarray(detected.bomLength) : chunk));
+      const text = decoder.write(first ? chunk.subarray(detected.bomLength) : chunk);
       first = false;
-      yield* ready.splice(0);
+      for (let at = 0; at < text.length; at += PARSE_SLICE) {
+        parser.push(at === 0 && text.length <= PARSE_SLICE ? text : text.slice(at, at + PARSE_SLICE));
+        yield* ready.splice(0);
+      }
     }
     parser.push(decoder.end());
     parser.end();
