@@ -75,6 +75,7 @@ function insertLines({ table, columns, prefix, payload }) {
   let rows = 0;
   for (let start = 0; start < payload.length;) {
     const end = payload.indexOf('\n', start);
+    if (end < 0) throw new Error('insertRows: the last line has no LF');
     let at = rows * width;
     const rowEnd = at + width;
     for (const value of prefix) params[at++] = value;

@@ -104,6 +104,8 @@ export class DbWriter {
   /** Waits until every message sent so far is handled; throws the first error. */
   async flush(): Promise<void> {
     await this.call({ op: 'exec', sql: 'SELECT 1' });
+    // An insertLines error arrives before this answer but has no waiter of its own.
+    if (this.failure) throw this.failure;
   }
 
   async close(): Promise<void> {
