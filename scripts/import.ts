@@ -9,6 +9,10 @@ import { ensureBuiltinPrograms, findProgram, listPrograms, DEFAULT_PROGRAM } fro
 import { importRosterFiles } from '../server/registry/import/import-files';
 import { ImportRejectedError } from '../server/registry/import/roster-import';
 import { REPO_ROOT } from '../server/app';
+import { AppError } from '../server/errors';
+import { DrawService } from '../server/draw-service/draw-service';
+import { ShowService } from '../server/show-service/show-service';
+import { systemClock, systemRandom } from '../server/runtime';
 
 const args = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -31,6 +35,14 @@ if (!program) {
       .map((p) => `${p.code}（${p.name}）`)
       .join('、')}`,
   );
+  process.exit(2);
+}
+try {
+  // The same rule as the console's upload: this process would hold the write lock while a show is on air.
+  new ShowService(db, new DrawService(db, systemClock, systemRandom), systemClock, systemRandom).refuseImportOnAir();
+} catch (error) {
+  if (!(error instanceof AppError)) throw error;
+  console.error(`未导入：${error.message}。[${error.code}]`);
   process.exit(2);
 }
 try {

@@ -121,7 +121,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
   await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));
-  await app.register(registryRoutes({ db, registry, auth, clock, maxUploadBytes }));
+  await app.register(
+    registryRoutes({ db, registry, auth, clock, maxUploadBytes, refuseImportNow: () => shows.refuseImportOnAir() }),
+  );
   await app.register(drawRoutes(draws, auth, (drawId) => shows.bundle(drawId)));
   await app.register(showRoutes(shows, auth));
   await app.register(reportRoutes(reports, auth));

@@ -19,6 +19,10 @@ export const ERROR_CATALOGUE = {
   IMPORT_INVALID: { status: 422, message: '导入文件有错误，未导入任何数据' },
   IMPORT_NO_FILES: { status: 400, message: '请选择要导入的文件' },
   IMPORT_TOO_LARGE: { status: 413, message: '文件超过大小上限' },
+  IMPORT_DURING_LIVE_SHOW: {
+    status: 409,
+    message: '电视抽查正在直播：导入名册时服务器会停顿一两秒，画面和评分也会停顿，请在直播结束后再导入',
+  },
   PLAN_INVALID: { status: 422, message: '抽取方案不符合要求' },
   PLAN_UNKNOWN_STRATUM: { status: 422, message: '方案中的分层在抽取范围内没有人员' },
   PLAN_QUOTA_EXCEEDS_STRATUM: { status: 422, message: '分层名额超过该层可抽取人数' },

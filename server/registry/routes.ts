@@ -35,9 +35,11 @@ export interface RegistryRouteOptions {
   auth: AuthService;
   clock: Clock;
   maxUploadBytes: number;
+  /** Throws when an import must wait (a televised show on air). */
+  refuseImportNow: () => void;
 }
 
-export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: RegistryRouteOptions) {
+export function registryRoutes({ db, registry, auth, clock, maxUploadBytes, refuseImportNow }: RegistryRouteOptions) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
     const staff = requireStaff(auth);
@@ -137,6 +139,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes }: Re
       { schema: { params: ProgramParamsSchema, response: { 200: ImportResultSchema } }, onRequest: operator },
       async (request) => {
         const program = registry.program(request.params.program);
+        refuseImportNow();
         if (!request.isMultipart()) throw new AppError('IMPORT_NO_FILES');
         const dir = mkdtempSync(join(tmpdir(), 'choucha-import-'));
         try {

@@ -5,6 +5,7 @@ import { loadDemoCounty } from '../../server/demo/load-demo';
 import { CADRE_HEADER, csvBytes } from '../helpers/roster-fixture';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { OPERATOR_PASSWORD, testApp } from '../helpers/test-app';
+import { ScriptedShow } from '../helpers/show-script';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
@@ -129,5 +130,31 @@ describe('operator console: registry', () => {
     await page.getByTestId('search-results').waitFor();
     expect(await page.getByTestId('search-auditee').first().textContent()).toContain('<img src=x onerror=alert(1)>');
     expect(dialogs).toEqual([]);
+  });
+
+  it('refuses an import while a televised show is on air, saying why, and takes it once the show is closed', async () => {
+    const onAir = await ScriptedShow.create(app, base, { title: '作风建设电视抽查（第四期）', rollSeconds: 2 });
+    try {
+      await onAir.open();
+      const versions = app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get();
+      const file = await cadreCsvWith((rows) => ((rows[2] as string[])[10] = '出差'));
+      await page.getByTestId('tab-import').click();
+      await page
+        .getByTestId('import-files')
+        .setInputFiles({ name: '干部名单-直播中.csv', mimeType: 'text/csv', buffer: file });
+      await page.getByTestId('import-submit').click();
+      await page.getByTestId('import-error').waitFor();
+      expect(await page.getByTestId('import-error').textContent()).toContain('「作风建设电视抽查（第四期）」正在直播');
+      await screenshot(page, 'console-import-on-air');
+      expect(app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(versions);
+
+      await onAir.entropyAndReveal();
+      await onAir.run({ type: 'close' });
+      await page.getByTestId('import-submit').click();
+      await page.getByTestId('import-result').waitFor();
+      expect(await page.getByTestId('import-result').getAttribute('data-state')).toBe('created');
+    } finally {
+      onAir.close();
+    }
   });
 });
