@@ -5,7 +5,13 @@ import { openDatabase, type Db } from '../server/store/db';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { importRosterFiles } from '../server/registry/import/import-files';
 import { ImportRejectedError } from '../server/registry/import/roster-import';
-import { rosterHash, type AuditeeRow, type ContactRow } from '../server/registry/canonical';
+import {
+  AUDITEE_FIELDS,
+  CONTACT_FIELDS,
+  rosterHash,
+  type AuditeeRow,
+  type ContactRow,
+} from '../server/registry/canonical';
 import { listVersions, verifyRosterVersion } from '../server/registry/roster-repository';
 import { csvCell } from '../server/registry/export/csv-writer';
 import {
@@ -450,5 +456,35 @@ describe('roster versions are immutable', () => {
     expect(check.ok).toBe(false);
     expect(check.actual.contactCount).toBe(21);
     expect(check.actual.hash).not.toBe(result.version?.hash);
+  });
+
+  it('a change to any field of any row, made behind the triggers’ back, is caught by recomputing the hash', async () => {
+    const result = await importFixture();
+    const id = result.version?.id as number;
+    // What an outsider with the database file could do: drop the guards, then edit.
+    for (const trigger of ['auditees_no_update', 'contacts_no_update']) db.exec(`DROP TRIGGER ${trigger}`);
+    const edits: [string, string, string][] = [
+      ...AUDITEE_FIELDS.map((field): [string, string, string] => ['auditees', field, "number = '00002'"]),
+      ...CONTACT_FIELDS.map((field): [string, string, string] => [
+        'contacts',
+        field === 'auditeeNumber' ? 'auditee_number' : field,
+        "number = '10002'",
+      ]),
+    ];
+    expect(edits).toHaveLength(19);
+    for (const [table, column, where] of edits) {
+      const original = db.prepare(`SELECT ${column} FROM ${table} WHERE ${where}`).pluck().get() as string;
+      // Checked columns get another allowed value; any other field gets one more character.
+      const allowed = { consent: ['同意', '未知'], status: ['在岗', '离岗'] }[column];
+      const changed = allowed ? (allowed.find((v) => v !== original) as string) : `${original}改`;
+      db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${where}`).run(changed);
+      expect(verifyRosterVersion(db, PROGRAM, id).ok, `${table}.${column}`).toBe(false);
+      const restoreWhere = column === 'number' ? 'number = ?' : where;
+      db.prepare(`UPDATE ${table} SET ${column} = ? WHERE ${restoreWhere}`).run(
+        original,
+        ...(column === 'number' ? [changed] : []),
+      );
+      expect(verifyRosterVersion(db, PROGRAM, id).ok).toBe(true);
+    }
   });
 });

@@ -10,7 +10,6 @@ import {
   buildPool,
   checkScoringRules,
   planHash,
-  poolHash,
   PlanError,
   selectPool,
   strataOf,
@@ -22,6 +21,7 @@ import {
 } from '../draw/eligibility';
 import { appendEntry, type LogEntry } from '../draw/log-chain';
 import { appendLogRow, DRAW_LOG, verifiedLog } from '../store/log-store';
+import { createHash } from 'node:crypto';
 import { canonicalJson } from '../draw/canonical-json';
 import { commitmentOf } from '../draw/seed';
 import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
@@ -50,6 +50,11 @@ interface LoadedDraw {
  * Every accepted command is appended to the draw's hash-chained log in the same transaction
  * that makes it visible; the state is always the fold of that log.
  */
+/** SHA-256 of a text's UTF-8, as the engine's sha256Hex gives it, at native speed. */
+function sha256OfText(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 export class DrawService {
   /** Roster rows per immutable version, for previews and sealing. */
   private readonly rowsCache = new Map<number, { auditees: EligibilityAuditee[]; contacts: EligibilityContact[] }>();
@@ -172,6 +177,9 @@ export class DrawService {
     if (!verifyRosterVersion(this.db, body.plan.programCode, version.id).ok)
       throw new AppError('ROSTER_VERSION_TAMPERED');
     const report = this.pool(body.plan, version.id);
+    // The frozen pool's text is built once, stored, and hashed as stored: poolHash(pool) is the
+    // SHA-256 of exactly this text (node:crypto here, the engine's portable one in verifiers).
+    const poolJson = canonicalJson(report.pool);
     const secret = this.random(32).toString('hex');
     const drawId = `D${this.clock().toISOString().slice(0, 10).replace(/-/gu, '')}-${this.random(4).toString('hex')}`;
     const state = sealedState(
@@ -185,7 +193,7 @@ export class DrawService {
           contactCount: version.contactCount,
         },
         planHash: planHash(body.plan),
-        poolHash: poolHash(report.pool),
+        poolHash: sha256OfText(poolJson),
         commitment: commitmentOf(secret),
       },
       body.plan,
@@ -205,7 +213,7 @@ export class DrawService {
           version.id,
           body.title,
           canonicalJson(body.plan),
-          canonicalJson(report.pool),
+          poolJson,
           secret,
           now,
           actor,
@@ -235,7 +243,7 @@ export class DrawService {
     const plan = JSON.parse(row.plan) as DrawPlan;
     const pool = JSON.parse(row.pool) as Pool;
     // The frozen plan and pool must still be what the seal hashed.
-    if (planHash(plan) !== sealed.planHash || poolHash(pool) !== sealed.poolHash) {
+    if (planHash(plan) !== sealed.planHash || sha256OfText(row.pool) !== sealed.poolHash) {
       throw new AppError('STORE_CORRUPT', {
         message: `抽取 ${drawId} 的方案或名单池与封存时的哈希不符，可能被改动，已停止处理`,
       });

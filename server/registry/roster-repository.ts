@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import type { RosterVersionDto } from '../protocol/registry';
-import { AUDITEE_FIELDS, CONTACT_FIELDS, RosterHasher } from './canonical';
+import { AUDITEE_FIELDS, CONTACT_FIELDS, FIELD_SEPARATOR, ROW_TERMINATOR, RosterHasher } from './canonical';
 
 interface VersionRow {
   id: number;
@@ -64,15 +64,42 @@ if (CONTACT_COLUMNS_SQL.replace('auditee_number', 'auditeeNumber').split(', ').j
   throw new Error('contact column order differs from the canonical order');
 }
 
+/**
+ * A row's canonical line (see canonicalLine), built by SQLite: one string per row reaches
+ * JavaScript instead of an array of eight or eleven, which makes re-hashing a county roster
+ * (at every seal) about a third faster.
+ */
+function canonicalLineSql(columns: string): string {
+  return `${columns.split(', ').join(' || char(31) || ')} || char(10)`;
+}
+if (FIELD_SEPARATOR !== String.fromCharCode(31) || ROW_TERMINATOR !== String.fromCharCode(10)) {
+  throw new Error('canonicalLineSql no longer matches canonicalLine');
+}
+export const AUDITEE_LINE_SQL = canonicalLineSql(AUDITEE_COLUMNS_SQL);
+export const CONTACT_LINE_SQL = canonicalLineSql(CONTACT_COLUMNS_SQL);
+
+/** Joins lines into pieces of a few thousand, so the hasher is fed in large updates. */
+function inPieces(lines: Iterable<unknown>, feed: (text: string) => void): void {
+  let pending: string[] = [];
+  for (const line of lines) {
+    pending.push(line as string);
+    if (pending.length === 2048) {
+      feed(pending.join(''));
+      pending = [];
+    }
+  }
+  if (pending.length > 0) feed(pending.join(''));
+}
+
 /** Recomputes a version's canonical hash from its stored rows, streaming in number order. */
 export function computeVersionHash(db: Db, programCode: string, versionId: number): ReturnType<RosterHasher['digest']> {
   const hasher = new RosterHasher(programCode);
   hasher.beginAuditees();
-  const auditees = db.prepare(`SELECT ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ? ORDER BY number`).raw();
-  for (const row of auditees.iterate(versionId)) hasher.auditee(row as string[]);
+  const auditees = db.prepare(`SELECT ${AUDITEE_LINE_SQL} FROM auditees WHERE version_id = ? ORDER BY number`);
+  inPieces(auditees.pluck().iterate(versionId), (text) => hasher.auditeeLines(text));
   hasher.beginContacts();
-  const contacts = db.prepare(`SELECT ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ? ORDER BY number`).raw();
-  for (const row of contacts.iterate(versionId)) hasher.contact(row as string[]);
+  const contacts = db.prepare(`SELECT ${CONTACT_LINE_SQL} FROM contacts WHERE version_id = ? ORDER BY number`);
+  inPieces(contacts.pluck().iterate(versionId), (text) => hasher.contactLines(text));
   return hasher.digest();
 }
 

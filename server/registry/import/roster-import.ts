@@ -14,7 +14,14 @@ import {
 } from '../normalize';
 import { canonicalLine, FIELD_SEPARATOR as US, RosterHasher } from '../canonical';
 import { findProgram, type Program } from '../programs';
-import { AUDITEE_COLUMNS_SQL, CONTACT_COLUMNS_SQL, getVersion, latestVersion } from '../roster-repository';
+import {
+  AUDITEE_COLUMNS_SQL,
+  AUDITEE_LINE_SQL,
+  CONTACT_COLUMNS_SQL,
+  CONTACT_LINE_SQL,
+  getVersion,
+  latestVersion,
+} from '../roster-repository';
 import {
   recogniseHeader,
   REQUIRED_FIELDS,
@@ -330,16 +337,16 @@ async function hashStoredVersion(
   const hasher = new RosterHasher(programCode);
   hasher.beginAuditees();
   const auditees = await writer.raw(
-    `SELECT ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ? ORDER BY number`,
+    `SELECT ${AUDITEE_LINE_SQL} FROM auditees WHERE version_id = ? ORDER BY number`,
     versionId,
   );
-  for (const row of auditees) hasher.auditee(row as string[]);
+  hasher.auditeeLines(auditees.map((row) => row[0] as string).join(''));
   hasher.beginContacts();
   const contacts = await writer.raw(
-    `SELECT ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ? ORDER BY number`,
+    `SELECT ${CONTACT_LINE_SQL} FROM contacts WHERE version_id = ? ORDER BY number`,
     versionId,
   );
-  for (const row of contacts) hasher.contact(row as string[]);
+  hasher.contactLines(contacts.map((row) => row[0] as string).join(''));
   return hasher.digest();
 }
 
