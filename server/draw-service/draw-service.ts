@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
@@ -21,7 +22,6 @@ import {
 } from '../draw/eligibility';
 import { appendEntry, type LogEntry } from '../draw/log-chain';
 import { appendLogRow, DRAW_LOG, verifiedLog } from '../store/log-store';
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../draw/canonical-json';
 import { commitmentOf } from '../draw/seed';
 import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
@@ -45,16 +45,16 @@ interface LoadedDraw {
   log: LogEntry[];
 }
 
-/**
- * Seals draws and runs their ceremony: the thin layer between the pure draw engine and SQLite.
- * Every accepted command is appended to the draw's hash-chained log in the same transaction
- * that makes it visible; the state is always the fold of that log.
- */
 /** SHA-256 of a text's UTF-8, as the engine's sha256Hex gives it, at native speed. */
 function sha256OfText(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/**
+ * Seals draws and runs their ceremony: the thin layer between the pure draw engine and SQLite.
+ * Every accepted command is appended to the draw's hash-chained log in the same transaction
+ * that makes it visible; the state is always the fold of that log.
+ */
 export class DrawService {
   /** Roster rows per immutable version, for previews and sealing. */
   private readonly rowsCache = new Map<number, { auditees: EligibilityAuditee[]; contacts: EligibilityContact[] }>();
