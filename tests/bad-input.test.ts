@@ -42,6 +42,17 @@ beforeAll(async () => {
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   cookie = await loginCookie(app);
   show = await ScriptedShow.create(app, base, { rollSeconds: 2 });
+});
+
+let onAir = false;
+/**
+ * Takes the show on air, up to the judging, for the HTTP and socket cases. The import cases run
+ * before it: a roster import is refused whole while a televised show is on air
+ * (IMPORT_DURING_LIVE_SHOW, tests/import-on-air.test.ts), which would hide every other refusal.
+ */
+async function showOnAirAtJudging(): Promise<void> {
+  if (onAir) return;
+  onAir = true;
   await show.open();
   await show.run({ type: 'lockEntropy', entropy: DICE });
   await show.run({ type: 'reveal' });
@@ -52,7 +63,7 @@ beforeAll(async () => {
   await show.run({ type: 'drawHouseholds' });
   await show.callHouseholds([{ outcome: '属实', satisfaction: '满意' }]);
   await show.run({ type: 'openJudging' });
-});
+}
 afterAll(async () => {
   show?.staff.close();
   await close?.();
@@ -204,6 +215,7 @@ describe('hostile and broken import files', () => {
 });
 
 describe('hostile and broken HTTP bodies', () => {
+  beforeAll(showOnAirAtJudging);
   const json = (payload: unknown) => JSON.stringify(payload);
   const validEvent = {
     title: '坏输入测试',
@@ -433,6 +445,7 @@ describe('hostile and broken HTTP bodies', () => {
 });
 
 describe('hostile and broken socket payloads', () => {
+  beforeAll(showOnAirAtJudging);
   const key = () => randomUUID().replace(/-/gu, '');
   const send = (client: ShowClient, payload: unknown) =>
     client.socket.timeout(5000).emitWithAck('show:command', payload as never) as Promise<CommandAck>;
