@@ -141,6 +141,23 @@ describe('roster import round trips', () => {
     expect(result.version?.hash).toBe(expectedHash());
   });
 
+  it.each([
+    ['cadres in order, households not', false, true],
+    ['households in order, cadres not', true, false],
+  ])('gives the same hash with %s', async (_name, shuffleCadres, shuffleHouseholds) => {
+    // Rows out of order are hashed after sorting in memory, section by section.
+    const cadres = cadreRows();
+    const households = householdRows();
+    const reversed = <T>(rows: T[]) => [...rows].reverse();
+    const result = await importFiles({
+      'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS),
+      'cadres.csv': csvBytes(CADRE_HEADER, shuffleCadres ? reversed(cadres) : cadres),
+      'households.csv': csvBytes(HOUSEHOLD_HEADER, shuffleHouseholds ? reversed(households) : households),
+    });
+    expect(result.version?.hash).toBe(expectedHash());
+    expect(verifyRosterVersion(db, PROGRAM, result.version?.id as number).ok).toBe(true);
+  });
+
   it('keeps leading zeros and 20-digit numbers exact', async () => {
     await importFixture();
     const numbers = db.prepare('SELECT number FROM auditees ORDER BY number').pluck().all();

@@ -94,50 +94,93 @@ function shown(value: string): string {
 const PATH_SEPARATOR = '\u001f';
 
 /**
- * Hashes rows as they are imported when they arrive sorted by number (the common case for
- * exported rosters), saving a second pass; any disorder or carried-over part switches it off
- * and the hash is computed from the stored rows instead.
+ * The canonical hash of the rows this import brings. Exported rosters usually come sorted by
+ * number: their lines are hashed as they arrive. Every line is also kept, so a file out of order
+ * is hashed after sorting its lines in memory (reading 300,000 rows back from SQLite in number
+ * order took 2 s). Only a part carried over from the previous version is hashed from the stored
+ * rows instead (result() is then undefined).
  */
-class StreamingRosterHash {
-  private readonly hasher: RosterHasher;
-  private active = true;
+class ImportRosterHash {
+  private readonly streamed: RosterHasher;
+  private streaming = true;
+  private complete = true;
+  private section: 'auditees' | 'contacts' = 'auditees';
   private previous = '';
-  constructor(programCode: string) {
-    this.hasher = new RosterHasher(programCode);
+  private readonly kept = { auditees: [] as string[], contacts: [] as string[] };
+  private readonly sorted = { auditees: true, contacts: true };
+
+  constructor(private readonly programCode: string) {
+    this.streamed = new RosterHasher(programCode);
   }
-  stop(): void {
-    this.active = false;
+
+  /** One part comes from the previous version: hash the stored rows instead. */
+  carriedOver(): void {
+    this.complete = false;
+    this.streaming = false;
   }
-  /** Numbers are ASCII (NUMBER_PATTERN), so JS string order is the UTF-8 byte order. */
-  private inOrder(number: string): boolean {
-    if (number <= this.previous) this.active = false;
-    this.previous = number;
-    return this.active;
-  }
+
   beginAuditees(): void {
-    if (this.active) this.hasher.beginAuditees();
+    this.begin('auditees');
   }
-  /** Checks each auditee's number is in order; the lines themselves come in batches. */
-  auditee(number: string): void {
-    this.inOrder(number);
-  }
-  auditeeLines(lines: string): void {
-    if (this.active) this.hasher.auditeeLines(lines);
-  }
+
   beginContacts(): void {
+    this.begin('contacts');
+  }
+
+  private begin(section: 'auditees' | 'contacts'): void {
+    this.section = section;
     this.previous = '';
-    if (this.active) this.hasher.beginContacts();
+    if (!this.streaming) return;
+    if (section === 'auditees') this.streamed.beginAuditees();
+    else this.streamed.beginContacts();
   }
-  contact(number: string): void {
-    this.inOrder(number);
+
+  /** Each accepted row's number, in file order. Numbers are ASCII: JS order is UTF-8 byte order. */
+  row(number: string): void {
+    if (number <= this.previous) {
+      this.sorted[this.section] = false;
+      this.streaming = false;
+    }
+    this.previous = number;
   }
-  contactLines(lines: string): void {
-    if (this.active) this.hasher.contactLines(lines);
+
+  /** A batch of accepted rows as canonical lines. */
+  lines(text: string): void {
+    if (!this.complete) return;
+    this.kept[this.section].push(text);
+    if (!this.streaming) return;
+    if (this.section === 'auditees') this.streamed.auditeeLines(text);
+    else this.streamed.contactLines(text);
   }
+
   result(): ReturnType<RosterHasher['digest']> | undefined {
-    return this.active ? this.hasher.digest() : undefined;
+    if (!this.complete) return undefined;
+    if (this.streaming) return this.streamed.digest();
+    const hasher = new RosterHasher(this.programCode);
+    hasher.beginAuditees();
+    inNumberOrder(this.kept.auditees, this.sorted.auditees, (text) => hasher.auditeeLines(text));
+    hasher.beginContacts();
+    inNumberOrder(this.kept.contacts, this.sorted.contacts, (text) => hasher.contactLines(text));
+    return hasher.digest();
   }
 }
+
+/**
+ * Feeds canonical lines in number order. Each line starts with its number and U+001F, which sorts
+ * below every character a number may hold, so whole lines sort as their numbers do (numbers are
+ * unique here: repeats are refused before this runs).
+ */
+function inNumberOrder(texts: readonly string[], sorted: boolean, feed: (text: string) => void): void {
+  if (sorted) {
+    for (const text of texts) feed(text);
+    return;
+  }
+  const lines = texts.join('').split('\n');
+  lines.pop(); // after the last LF
+  lines.sort();
+  for (let at = 0; at < lines.length; at += 2048) feed(`${lines.slice(at, at + 2048).join('\n')}\n`);
+}
+
 function gridPath(town: string, area?: string, village?: string): string {
   if (area === undefined) return town;
   return village === undefined ? town + PATH_SEPARATOR + area : town + PATH_SEPARATOR + area + PATH_SEPARATOR + village;
@@ -260,11 +303,11 @@ async function importRosterPart(
     JSON.stringify(sources.map((s) => s.fileName)),
   );
 
-  const streamingHash = new StreamingRosterHash(program.code);
-  if (!auditeeFile || !contactFile) streamingHash.stop();
+  const rosterHash = new ImportRosterHash(program.code);
+  if (!auditeeFile || !contactFile) rosterHash.carriedOver();
   let auditeeNumbers: Set<string>;
   if (auditeeFile) {
-    auditeeNumbers = importAuditees(writer, versionId, auditeeFile, places, problems, maxRows, streamingHash);
+    auditeeNumbers = importAuditees(writer, versionId, auditeeFile, places, problems, maxRows, rosterHash);
   } else if (previous) {
     await writer.run(
       `INSERT INTO auditees (version_id, ${AUDITEE_COLUMNS_SQL}) SELECT ?, ${AUDITEE_COLUMNS_SQL} FROM auditees WHERE version_id = ?`,
@@ -278,7 +321,7 @@ async function importRosterPart(
     auditeeNumbers = new Set();
   }
   if (contactFile) {
-    importContacts(writer, versionId, contactFile, places, auditeeNumbers, program, problems, maxRows, streamingHash);
+    importContacts(writer, versionId, contactFile, places, auditeeNumbers, program, problems, maxRows, rosterHash);
   } else if (previous) {
     await writer.run(
       `INSERT INTO contacts (version_id, ${CONTACT_COLUMNS_SQL}) SELECT ?, ${CONTACT_COLUMNS_SQL} FROM contacts WHERE version_id = ?`,
@@ -316,7 +359,7 @@ async function importRosterPart(
   await writer.flush();
   if (problems.any) throw new ImportRejectedError(problems.items, problems.total);
 
-  const computed = streamingHash.result() ?? (await hashStoredVersion(writer, program.code, versionId));
+  const computed = rosterHash.result() ?? (await hashStoredVersion(writer, program.code, versionId));
   if (previous && previous.hash === computed.hash) return { unchanged: true, version: previous };
   await writer.run(
     'UPDATE roster_versions SET hash = ?, auditee_count = ?, contact_count = ? WHERE id = ?',
@@ -681,7 +724,7 @@ function importAuditees(
   places: GridPlaces,
   problems: ProblemList,
   maxRows: number,
-  streamingHash: StreamingRosterHash,
+  rosterHash: ImportRosterHash,
 ): Set<string> {
   type F =
     'number' | 'name' | 'gender' | 'unit' | 'industry' | 'post' | 'town' | 'area' | 'village' | 'phone' | 'status';
@@ -690,10 +733,10 @@ function importAuditees(
     writer,
     { table: 'auditees', columns: ['version_id', ...AUDITEE_COLUMNS_SQL.split(', ')] },
     [versionId],
-    (lines) => streamingHash.auditeeLines(lines),
+    (lines) => rosterHash.lines(lines),
   );
   const seen = new FirstRows();
-  streamingHash.beginAuditees();
+  rosterHash.beginAuditees();
   for (const row of dataRows(file, problems, maxRows)) {
     reader.row = row;
     const before = problems.total;
@@ -727,7 +770,7 @@ function importAuditees(
       }
     }
     if (problems.total !== before || problems.any) continue;
-    streamingHash.auditee(number);
+    rosterHash.row(number);
     insert.add(
       canonicalLine([number, name, gender ?? '', unit, industry, post, town, area, village, phone, status as string]),
     );
@@ -745,7 +788,7 @@ function importContacts(
   program: Program,
   problems: ProblemList,
   maxRows: number,
-  streamingHash: StreamingRosterHash,
+  rosterHash: ImportRosterHash,
 ): void {
   type F = 'number' | 'name' | 'town' | 'area' | 'village' | 'phone' | 'auditeeNumber' | 'consent';
   const reader = new RowReader(file, file.mapping.columns as Map<F, number>, problems);
@@ -753,11 +796,11 @@ function importContacts(
     writer,
     { table: 'contacts', columns: ['version_id', ...CONTACT_COLUMNS_SQL.split(', ')] },
     [versionId],
-    (lines) => streamingHash.contactLines(lines),
+    (lines) => rosterHash.lines(lines),
   );
   const seen = new FirstRows();
   let knownAuditee = '';
-  streamingHash.beginContacts();
+  rosterHash.beginContacts();
   for (const row of dataRows(file, problems, maxRows)) {
     reader.row = row;
     const before = problems.total;
@@ -797,7 +840,7 @@ function importContacts(
       }
     }
     if (problems.total !== before || problems.any) continue;
-    streamingHash.contact(number);
+    rosterHash.row(number);
     // The canonical line, written out: this loop runs once per contact (300,000 in the demo).
     insert.add(
       number +
