@@ -78,28 +78,15 @@ if (FIELD_SEPARATOR !== String.fromCharCode(31) || ROW_TERMINATOR !== String.fro
 export const AUDITEE_LINE_SQL = canonicalLineSql(AUDITEE_COLUMNS_SQL);
 export const CONTACT_LINE_SQL = canonicalLineSql(CONTACT_COLUMNS_SQL);
 
-/** Joins lines into pieces of a few thousand, so the hasher is fed in large updates. */
-function inPieces(lines: Iterable<unknown>, feed: (text: string) => void): void {
-  let pending: string[] = [];
-  for (const line of lines) {
-    pending.push(line as string);
-    if (pending.length === 2048) {
-      feed(pending.join(''));
-      pending = [];
-    }
-  }
-  if (pending.length > 0) feed(pending.join(''));
-}
-
 /** Recomputes a version's canonical hash from its stored rows, streaming in number order. */
 export function computeVersionHash(db: Db, programCode: string, versionId: number): ReturnType<RosterHasher['digest']> {
   const hasher = new RosterHasher(programCode);
   hasher.beginAuditees();
   const auditees = db.prepare(`SELECT ${AUDITEE_LINE_SQL} FROM auditees WHERE version_id = ? ORDER BY number`);
-  inPieces(auditees.pluck().iterate(versionId), (text) => hasher.auditeeLines(text));
+  for (const line of auditees.pluck().iterate(versionId)) hasher.auditeeLines(line as string);
   hasher.beginContacts();
   const contacts = db.prepare(`SELECT ${CONTACT_LINE_SQL} FROM contacts WHERE version_id = ? ORDER BY number`);
-  inPieces(contacts.pluck().iterate(versionId), (text) => hasher.contactLines(text));
+  for (const line of contacts.pluck().iterate(versionId)) hasher.contactLines(line as string);
   return hasher.digest();
 }
 

@@ -220,16 +220,12 @@ export class ShowService {
   }
 
   /**
-   * Televised events on air now (rehearsals too: they run on the same outputs). A roster import
-   * holds the database's write lock for a second or more, which would stall every step of these.
+   * Refuses a roster import while a televised show (rehearsals too: they use the same outputs) is
+   * on air: an import holds the database's write lock for a second or more, which would stall
+   * every step of the show.
    */
-  liveBroadcasts(): EventSummary[] {
-    return this.listEvents().filter((event) => event.status === 'live' && event.mode === 'televised');
-  }
-
-  /** Refuses a roster import while a televised show is on air (see liveBroadcasts). */
   refuseImportOnAir(): void {
-    const [onAir] = this.liveBroadcasts();
+    const onAir = this.listEvents().find((event) => event.status === 'live' && event.mode === 'televised');
     if (onAir === undefined) return;
     throw new AppError('IMPORT_DURING_LIVE_SHOW', {
       message: `「${onAir.title}」正在直播：导入名册时服务器会停顿一两秒，画面和评分也会停顿，请在直播结束后再导入`,

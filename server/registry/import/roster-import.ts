@@ -94,18 +94,16 @@ function shown(value: string): string {
 const PATH_SEPARATOR = '\u001f';
 
 /**
- * The canonical hash of the rows this import brings. Exported rosters usually come sorted by
- * number: their lines are hashed as they arrive. Every line is also kept, so a file out of order
- * is hashed after sorting its lines in memory (reading 300,000 rows back from SQLite in number
- * order took 2 s). Only a part carried over from the previous version is hashed from the stored
- * rows instead (result() is then undefined).
+ * The canonical hash of the rows this import brings. Their lines are hashed as they arrive and
+ * also kept: exported rosters usually come sorted by number, and then that hash is the result; a
+ * file out of order (FirstRows tells) is hashed again after sorting its lines in memory (reading
+ * 300,000 rows back from SQLite in number order took 2 s). Only a part carried over from the
+ * previous version is hashed from the stored rows instead (result() is then undefined).
  */
 class ImportRosterHash {
   private readonly streamed: RosterHasher;
-  private streaming = true;
   private complete = true;
   private section: 'auditees' | 'contacts' = 'auditees';
-  private previous = '';
   private readonly kept = { auditees: [] as string[], contacts: [] as string[] };
   private readonly sorted = { auditees: true, contacts: true };
 
@@ -116,46 +114,34 @@ class ImportRosterHash {
   /** One part comes from the previous version: hash the stored rows instead. */
   carriedOver(): void {
     this.complete = false;
-    this.streaming = false;
   }
 
   beginAuditees(): void {
-    this.begin('auditees');
+    this.section = 'auditees';
+    if (this.complete) this.streamed.beginAuditees();
   }
 
   beginContacts(): void {
-    this.begin('contacts');
-  }
-
-  private begin(section: 'auditees' | 'contacts'): void {
-    this.section = section;
-    this.previous = '';
-    if (!this.streaming) return;
-    if (section === 'auditees') this.streamed.beginAuditees();
-    else this.streamed.beginContacts();
-  }
-
-  /** Each accepted row's number, in file order. Numbers are ASCII: JS order is UTF-8 byte order. */
-  row(number: string): void {
-    if (number <= this.previous) {
-      this.sorted[this.section] = false;
-      this.streaming = false;
-    }
-    this.previous = number;
+    this.section = 'contacts';
+    if (this.complete) this.streamed.beginContacts();
   }
 
   /** A batch of accepted rows as canonical lines. */
   lines(text: string): void {
     if (!this.complete) return;
     this.kept[this.section].push(text);
-    if (!this.streaming) return;
     if (this.section === 'auditees') this.streamed.auditeeLines(text);
     else this.streamed.contactLines(text);
   }
 
+  /** Whether the section's rows came in number order (FirstRows.inNumberOrder). */
+  endSection(inNumberOrder: boolean): void {
+    this.sorted[this.section] = inNumberOrder;
+  }
+
   result(): ReturnType<RosterHasher['digest']> | undefined {
     if (!this.complete) return undefined;
-    if (this.streaming) return this.streamed.digest();
+    if (this.sorted.auditees && this.sorted.contacts) return this.streamed.digest();
     const hasher = new RosterHasher(this.programCode);
     hasher.beginAuditees();
     inNumberOrder(this.kept.auditees, this.sorted.auditees, (text) => hasher.auditeeLines(text));
@@ -168,7 +154,8 @@ class ImportRosterHash {
 /**
  * Feeds canonical lines in number order. Each line starts with its number and U+001F, which sorts
  * below every character a number may hold, so whole lines sort as their numbers do (numbers are
- * unique here: repeats are refused before this runs).
+ * unique here: repeats are refused before this runs). Fed in pieces: one joined copy of a county's
+ * lines would add tens of megabytes to the peak.
  */
 function inNumberOrder(texts: readonly string[], sorted: boolean, feed: (text: string) => void): void {
   if (sorted) {
@@ -712,6 +699,11 @@ class FirstRows {
     return first;
   }
 
+  /** True while every number so far came after the one before it. */
+  get inNumberOrder(): boolean {
+    return this.byNumber === undefined;
+  }
+
   numbers(): Iterable<string> {
     return this.byNumber?.keys() ?? this.sortedNumbers;
   }
@@ -770,12 +762,12 @@ function importAuditees(
       }
     }
     if (problems.total !== before || problems.any) continue;
-    rosterHash.row(number);
     insert.add(
       canonicalLine([number, name, gender ?? '', unit, industry, post, town, area, village, phone, status as string]),
     );
   }
   insert.flush();
+  rosterHash.endSection(seen.inNumberOrder);
   return new Set(seen.numbers());
 }
 
@@ -840,7 +832,6 @@ function importContacts(
       }
     }
     if (problems.total !== before || problems.any) continue;
-    rosterHash.row(number);
     // The canonical line, written out: this loop runs once per contact (300,000 in the demo).
     insert.add(
       number +
@@ -862,4 +853,5 @@ function importContacts(
     );
   }
   insert.flush();
+  rosterHash.endSection(seen.inNumberOrder);
 }
