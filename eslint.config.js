@@ -21,7 +21,12 @@ export default tseslint.config(
   },
   {
     // The draw engine and the show's state machine must stay pure and reproducible.
-    files: ['server/draw/**/*.ts', 'server/show/**/*.ts'],
+    files: [
+      'server/draw-engine/**/*.ts',
+      'server/run-of-show/**/*.ts',
+      'server/scoring/**/*.ts',
+      'server/verify/**/*.ts',
+    ],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-properties': [

@@ -5,11 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../server/store/db';
-import { DrawService } from '../server/draw-service/draw-service';
+import { DrawService } from '../server/draws/draw-service';
 import { systemClock, systemRandom } from '../server/runtime';
 import { REPO_ROOT } from '../server/app';
 import { AppError } from '../server/errors';
-import { ShowService } from '../server/show-service/show-service';
+import { ShowService } from '../server/live/show-service';
 
 const args = process.argv.slice(2);
 function option(name: string): string | undefined {

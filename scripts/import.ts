@@ -10,8 +10,8 @@ import { importRosterFiles } from '../server/registry/import/import-files';
 import { ImportRejectedError } from '../server/registry/import/roster-import';
 import { REPO_ROOT } from '../server/app';
 import { AppError } from '../server/errors';
-import { DrawService } from '../server/draw-service/draw-service';
-import { ShowService } from '../server/show-service/show-service';
+import { DrawService } from '../server/draws/draw-service';
+import { ShowService } from '../server/live/show-service';
 import { systemClock, systemRandom } from '../server/runtime';
 
 const args = process.argv.slice(2);

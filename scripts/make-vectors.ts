@@ -6,14 +6,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalJson } from '../server/draw/canonical-json';
-import { commitmentOf, deriveSeed, stageSeed } from '../server/draw/seed';
-import { seededSource, stageOrder } from '../server/draw/order';
-import { sha256Hex } from '../server/draw/sha256';
-import { applyDrawCommand, activeSelections, type DrawCommand } from '../server/draw/ceremony';
-import { buildBundle, sealPayloadOf } from '../server/draw/bundle';
-import { appendEntry, type LogEntry } from '../server/draw/log-chain';
-import { basePlan, FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../server/draw/test-fixtures';
+import { canonicalJson } from '../server/draw-engine/canonical-json';
+import { commitmentOf, deriveSeed, stageSeed } from '../server/draw-engine/seed';
+import { seededSource, stageOrder } from '../server/draw-engine/order';
+import { sha256Hex } from '../server/draw-engine/sha256';
+import { applyDrawCommand, activeSelections, type DrawCommand } from '../server/draw-engine/ceremony';
+import { buildBundle, sealPayloadOf } from '../server/verify/bundle';
+import { appendEntry, type LogEntry } from '../server/draw-engine/log-chain';
+import { basePlan, FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../server/draw-engine/test-fixtures';
 
 const seedInputs = {
   drawId: 'D20261126-0001',

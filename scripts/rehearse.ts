@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { buildApp, REPO_ROOT } from '../server/app';
 import { loadDemoCounty } from '../server/demo/load-demo';
-import { verifyBundle } from '../server/draw/bundle';
-import { defaultPlan } from '../server/draw/default-plan';
+import { verifyBundle } from '../server/verify/bundle';
+import { defaultPlan } from '../server/draw-engine/default-plan';
 import type {
   ClientToServerEvents,
   CommandAck,

@@ -7,14 +7,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyBundle, type DrawBundle, type VerificationCheck } from '../server/draw/bundle';
+import { verifyBundle, type DrawBundle, type VerificationCheck } from '../server/verify/bundle';
 import {
   buildPool,
   poolHash,
   publishedHistory,
   type EligibilityAuditee,
   type EligibilityContact,
-} from '../server/draw/eligibility';
+} from '../server/draw-engine/eligibility';
 import { openDatabase } from '../server/store/db';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { importRosterFiles } from '../server/registry/import/import-files';

@@ -16,11 +16,11 @@ import { authRoutes } from './auth/routes';
 import { registerErrorHandling } from './http/error-handler';
 import { redactUrl, registerSecurity } from './http/security';
 import { uiRoutes } from './http/ui-routes';
-import { DrawService } from './draw-service/draw-service';
-import { drawRoutes } from './draw-service/routes';
-import { ShowService } from './show-service/show-service';
-import { showRoutes } from './show-service/routes';
-import { attachRealtime } from './show-service/realtime';
+import { DrawService } from './draws/draw-service';
+import { drawRoutes } from './draws/routes';
+import { ShowService } from './live/show-service';
+import { showRoutes } from './live/routes';
+import { attachRealtime } from './live/realtime';
 import type { StaffRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
 

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
-import { defaultPlan } from '../server/draw/default-plan';
+import { defaultPlan } from '../server/draw-engine/default-plan';
 import type { AuditeeDetail } from '../server/protocol/registry';
 import { loginCookie, testApp } from './helpers/test-app';
 import { ScriptedShow } from './helpers/show-script';
-import { verifyBundle, type DrawBundle } from '../server/draw/bundle';
+import { verifyBundle, type DrawBundle } from '../server/verify/bundle';
 import {
   buildPool,
   poolHash,
   publishedHistory,
   type EligibilityAuditee,
   type EligibilityContact,
-} from '../server/draw/eligibility';
+} from '../server/draw-engine/eligibility';
 
 /**
  * Audit history: every round of a closed show is recorded against its auditee (rehearsals never

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
-import { findChainBreak } from '../server/draw/log-chain';
+import { findChainBreak } from '../server/draw-engine/log-chain';
 import { readLog, SHOW_LOG } from '../server/store/log-store';
 import type { ErrorBody } from '../server/protocol/errors';
 import type { ImportRejection } from '../server/protocol/registry';

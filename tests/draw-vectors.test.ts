@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../server/draw/canonical-json';
-import { commitmentOf, deriveSeed, stageSeed } from '../server/draw/seed';
-import { seededSource, stageOrder } from '../server/draw/order';
-import { sha256Hex } from '../server/draw/sha256';
-import { verifyBundle } from '../server/draw/bundle';
+import { canonicalJson } from '../server/draw-engine/canonical-json';
+import { commitmentOf, deriveSeed, stageSeed } from '../server/draw-engine/seed';
+import { seededSource, stageOrder } from '../server/draw-engine/order';
+import { sha256Hex } from '../server/draw-engine/sha256';
+import { verifyBundle } from '../server/verify/bundle';
 
 const ROOT = join(import.meta.dirname, '..');
 const VECTORS = join(ROOT, 'tests', 'vectors', 'draw-v1.json');

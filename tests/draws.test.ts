@@ -7,8 +7,8 @@ import { buildApp } from '../server/app';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import type { ErrorBody } from '../server/protocol/errors';
 import type { DrawPlan, DrawView, PoolPreview } from '../server/protocol/draw';
-import type { DrawBundle } from '../server/draw/bundle';
-import { verifyBundle } from '../server/draw/bundle';
+import type { DrawBundle } from '../server/verify/bundle';
+import { verifyBundle } from '../server/verify/bundle';
 import { generateDemoCounty } from '../server/demo/demo-county';
 import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
-import { defaultPlan } from '../server/draw/default-plan';
-import { verifyBundle } from '../server/draw/bundle';
+import { defaultPlan } from '../server/draw-engine/default-plan';
+import { verifyBundle } from '../server/verify/bundle';
 import type { Followups } from '../server/protocol/followups';
 import type { EventSummary, ShowCommandBody } from '../server/protocol/show';
 import { loginCookie, testApp } from './helpers/test-app';

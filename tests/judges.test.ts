@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
-import { verifyBundle } from '../server/draw/bundle';
+import { verifyBundle } from '../server/verify/bundle';
 import type { EventSummary, SeatView, ShowCommandBody } from '../server/protocol/show';
 import { DEMO_PLAN } from './helpers/draw-fixture';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
-import { qrSvg } from '../server/show-service/seat-sheet';
+import { qrSvg } from '../server/print/seat-sheet';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;

@@ -5,7 +5,7 @@ import { loadDemoCounty } from '../server/demo/load-demo';
 import type { Report } from '../server/protocol/reports';
 import { loginCookie, testApp } from './helpers/test-app';
 import { insertHistory } from './helpers/history-fixture';
-import { defaultPlan } from '../server/draw/default-plan';
+import { defaultPlan } from '../server/draw-engine/default-plan';
 
 /**
  * Reports over the audit history, checked against figures recomputed here from the raw rows with

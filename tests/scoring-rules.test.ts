@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
-import { verifyBundle, type DrawBundle } from '../server/draw/bundle';
+import { verifyBundle, type DrawBundle } from '../server/verify/bundle';
 import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE, type ScoringRules } from '../server/protocol/scoring';
 import { DEMO_PLAN } from './helpers/draw-fixture';
 import { loginCookie, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';

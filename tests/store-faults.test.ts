@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app';
 import { loadDemoCounty } from '../server/demo/load-demo';
-import { findChainBreak } from '../server/draw/log-chain';
+import { findChainBreak } from '../server/draw-engine/log-chain';
 import { readLog, SHOW_LOG } from '../server/store/log-store';
 import type { ErrorBody } from '../server/protocol/errors';
 import { ScriptedShow } from './helpers/show-script';

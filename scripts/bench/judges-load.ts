@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { buildApp } from '../../server/app';
 import { loadDemoCounty } from '../../server/demo/load-demo';
-import { defaultPlan } from '../../server/draw/default-plan';
+import { defaultPlan } from '../../server/draw-engine/default-plan';
 import type {
   ClientToServerEvents,
   CommandAck,

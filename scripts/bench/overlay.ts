@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildApp } from '../../server/app';
 import { loadDemoCounty } from '../../server/demo/load-demo';
-import { defaultPlan } from '../../server/draw/default-plan';
+import { defaultPlan } from '../../server/draw-engine/default-plan';
 import type { ShowCommandBody } from '../../server/protocol/show';
 import { launchChromium } from '../../tests/helpers/browser';
 import { buildIfStale } from '../build-if-stale.mjs';

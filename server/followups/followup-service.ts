@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import type { Clock } from '../runtime';
 import { AppError } from '../errors';
-import { lowestTierOf, parseAuditRecord, shortfalls } from '../show/audit-record';
+import { lowestTierOf, parseAuditRecord, shortfalls } from '../run-of-show/audit-record';
 import type { EventSummary } from '../protocol/show';
 import type {
   CreateRectificationBody,
@@ -11,7 +11,7 @@ import type {
   Rectification,
   UpdateRectificationBody,
 } from '../protocol/followups';
-import type { ShowService } from '../show-service/show-service';
+import type { ShowService } from '../live/show-service';
 
 interface HistoryJoin {
   auditeeNumber: string;

@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import { AppError } from '../errors';
 import { maskPhone } from '../privacy';
-import { parseAuditRecord } from '../show/audit-record';
+import { parseAuditRecord } from '../run-of-show/audit-record';
 import type {
   AuditHistoryEntry,
   RosterFacets,

@@ -1,11 +1,11 @@
 import { PRINT_BUTTON_HTML } from '../http/print-button';
 import ExcelJS from 'exceljs';
 import type { Db } from '../store/db';
-import { parseAuditRecord } from '../show/audit-record';
+import { parseAuditRecord } from '../run-of-show/audit-record';
 import { REPORT_DIMENSION_LABEL, type Report, type ReportFigures, type ReportQuery } from '../protocol/reports';
 import { EVENT_MODE_LABEL } from '../protocol/show';
 import { neutraliseFormula } from '../registry/export/csv-writer';
-import { escapeHtml } from '../show-service/bulletin';
+import { escapeHtml } from '../print/bulletin';
 import { buildReport, type HistoryRow } from './report';
 import { formatPercent, formatPoints } from '../scoring/scoring';
 

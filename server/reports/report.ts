@@ -1,4 +1,4 @@
-import type { AuditRecord } from '../show/audit-record';
+import type { AuditRecord } from '../run-of-show/audit-record';
 import type { Report, ReportFigures, ReportQuery } from '../protocol/reports';
 import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
 

@@ -1,7 +1,7 @@
 import type { Db } from './db';
-import { findChainBreak, type LogEntry } from '../draw/log-chain';
+import { findChainBreak, type LogEntry } from '../draw-engine/log-chain';
 import { AppError } from '../errors';
-import { canonicalJson } from '../draw/canonical-json';
+import { canonicalJson } from '../draw-engine/canonical-json';
 
 /**
  * The two hash-chained logs share one row format (docs/verification.md §7): the draw's log,

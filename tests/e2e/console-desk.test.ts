@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import ExcelJS from 'exceljs';
 import { loadDemoCounty } from '../../server/demo/load-demo';
-import { verifyBundle } from '../../server/draw/bundle';
+import { verifyBundle } from '../../server/verify/bundle';
 import { readLog, SHOW_LOG } from '../../server/store/log-store';
 import type { SeatView } from '../../server/protocol/show';
 import { launchChromium, screenshot } from '../helpers/browser';

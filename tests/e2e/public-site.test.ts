@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../../server/demo/load-demo';
-import { defaultPlan } from '../../server/draw/default-plan';
+import { defaultPlan } from '../../server/draw-engine/default-plan';
 import type { PublicEvent } from '../../server/protocol/show';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { loginCookie, testApp } from '../helpers/test-app';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../../server/demo/load-demo';
-import { defaultPlan } from '../../server/draw/default-plan';
+import { defaultPlan } from '../../server/draw-engine/default-plan';
 import { GRAPHICS, type EventSummary, type SeatView, type ShowSnapshot } from '../../server/protocol/show';
 import { launchChromium, SCREENSHOT_DIR, screenshot } from '../helpers/browser';
 import { DeskDriver, hold, nextAction, recordAllHouseholds, scoreOnTablet, waitStep } from '../helpers/desk-driver';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DrawPlan } from '../../server/protocol/draw';
-import { defaultPlan } from '../../server/draw/default-plan';
+import { defaultPlan } from '../../server/draw-engine/default-plan';
 
 export const DEMO_PLAN: DrawPlan = defaultPlan('2026-11-26');
 

@@ -1,8 +1,8 @@
 import seedrandom from 'seedrandom';
 import type { Db } from '../../server/store/db';
-import type { AuditRecord } from '../../server/show/audit-record';
-import { canonicalJson } from '../../server/draw/canonical-json';
-import { sha256Hex } from '../../server/draw/sha256';
+import type { AuditRecord } from '../../server/run-of-show/audit-record';
+import { canonicalJson } from '../../server/draw-engine/canonical-json';
+import { sha256Hex } from '../../server/draw-engine/sha256';
 
 /**
  * A year of audit history for a roster version, as closed rounds would write it: `checks` monthly

@@ -1,4 +1,4 @@
-import { hexToBytes, sha256Hex, utf8 } from './sha256';
+import { hexToBytes, sha256Hex, utf8 } from '../draw-engine/sha256';
 
 /**
  * Commitment, seed and stage seeds (docs/verification.md, "Seeds").

@@ -1,7 +1,7 @@
 import { PRINT_BUTTON_HTML } from '../http/print-button';
 import qrcode from 'qrcode-generator';
 import type { EventSummary, SeatView } from '../protocol/show';
-import { escapeHtml } from './bulletin';
+import { escapeHtml } from '../print/bulletin';
 
 /** A QR code as an SVG path (one unit per module, with the quiet zone), drawn on the server. */
 export function qrSvg(text: string, size = 200): string {

@@ -5,8 +5,15 @@ import { AppError } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
 import type { DrawCommandBody, DrawListItem, DrawPlan, DrawView, PoolPreview, SealDrawBody } from '../protocol/draw';
 import { stratifiesByRisk } from '../protocol/draw';
-import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw/ceremony';
-import { buildBundle, commandOf, countReplacements, sealedState, sealPayloadOf, type DrawBundle } from '../draw/bundle';
+import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
+import {
+  buildBundle,
+  commandOf,
+  countReplacements,
+  sealedState,
+  sealPayloadOf,
+  type DrawBundle,
+} from '../verify/bundle';
 import {
   buildPool,
   checkScoringRules,
@@ -19,13 +26,13 @@ import {
   type EligibilityAuditee,
   type EligibilityContact,
   type Pool,
-} from '../draw/eligibility';
-import { appendEntry, type LogEntry } from '../draw/log-chain';
+} from '../draw-engine/eligibility';
+import { appendEntry, type LogEntry } from '../draw-engine/log-chain';
 import { appendLogRow, DRAW_LOG, verifiedLog } from '../store/log-store';
-import { canonicalJson } from '../draw/canonical-json';
-import { commitmentOf } from '../draw/seed';
+import { canonicalJson } from '../draw-engine/canonical-json';
+import { commitmentOf } from '../draw-engine/seed';
 import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
-import { lowestTierOf, parseAuditRecord, shortfalls } from '../show/audit-record';
+import { lowestTierOf, parseAuditRecord, shortfalls } from '../run-of-show/audit-record';
 import { findProgram } from '../registry/programs';
 
 interface DrawRow {

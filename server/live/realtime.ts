@@ -18,7 +18,7 @@ import {
   type SocketAuth,
   rolesFor,
 } from '../protocol/show';
-import type { ShowService } from './show-service';
+import type { ShowService } from '../live/show-service';
 
 const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { describeQuotas, planQuotas, plannedAuditees, type DrawPlan } from '../protocol/draw';
-import { applyDrawCommand, type DrawCommand, type DrawState } from './ceremony';
-import { buildPool, PlanError, poolHash, publishedHistory, riskTiers, type AuditRecord } from './eligibility';
-import { buildBundle, sealedState, verifyBundle } from './bundle';
-import { appendEntry, type LogEntry } from './log-chain';
-import { planHash } from './eligibility';
-import { commitmentOf } from './seed';
-import { basePlan, FIXED_ENTROPY, FIXED_SECRET, syntheticRoster } from './test-fixtures';
+import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
+import {
+  buildPool,
+  PlanError,
+  poolHash,
+  publishedHistory,
+  riskTiers,
+  type AuditRecord,
+} from '../draw-engine/eligibility';
+import { buildBundle, sealedState, verifyBundle } from '../verify/bundle';
+import { appendEntry, type LogEntry } from '../draw-engine/log-chain';
+import { planHash } from '../draw-engine/eligibility';
+import { commitmentOf } from '../draw-engine/seed';
+import { basePlan, FIXED_ENTROPY, FIXED_SECRET, syntheticRoster } from '../draw-engine/test-fixtures';
 
 const ratios = (count: number, percents: number[], by: 'risk' | 'town' = 'risk'): DrawPlan =>
   basePlan({

@@ -19,10 +19,10 @@ import {
   rolesFor,
   type ShowCommandBody,
 } from '../protocol/show';
-import type { ShowService } from './show-service';
-import { renderBulletin } from './bulletin';
-import { renderSeatSheet } from './seat-sheet';
-import { renderRecord, resultsCsv, resultsXlsx } from './results-export';
+import type { ShowService } from '../live/show-service';
+import { renderBulletin } from '../print/bulletin';
+import { renderSeatSheet } from '../print/seat-sheet';
+import { renderRecord, resultsCsv, resultsXlsx } from '../live/results-export';
 import { AppError } from '../errors';
 
 const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });

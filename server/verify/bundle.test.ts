@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from './ceremony';
-import { buildBundle, sealPayloadOf, verifyBundle, type DrawBundle } from './bundle';
-import { appendEntry, type LogEntry } from './log-chain';
-import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from './test-fixtures';
+import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
+import { buildBundle, sealPayloadOf, verifyBundle, type DrawBundle } from '../verify/bundle';
+import { appendEntry, type LogEntry } from '../draw-engine/log-chain';
+import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw-engine/test-fixtures';
 
 /** A complete draw: sealed, entropy, reveal, 3 auditees with one replaced, households with replacements. */
 function completedDraw(): { state: DrawState; log: LogEntry[] } {

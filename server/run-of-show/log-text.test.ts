@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeLogEntry } from './log-text';
+import { describeLogEntry } from '../run-of-show/log-text';
 
 describe('describeLogEntry', () => {
   it('says what each kind of entry did, with its reason and values', () => {

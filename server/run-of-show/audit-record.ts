@@ -1,7 +1,7 @@
 import type { EventSettings } from '../protocol/show';
 import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
-import type { ShowState } from './run-of-show';
-import { roundScore } from './show-bundle';
+import type { ShowState } from '../run-of-show/run-of-show';
+import { roundScore } from './round-score';
 
 /**
  * What a closed round leaves in an auditee's audit history (审计档案): the households verified and

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from './sha256';
-import { seededSource, stageOrder, uniformBelow } from './order';
+import { sha256Hex } from '../draw-engine/sha256';
+import { seededSource, stageOrder, uniformBelow } from '../draw-engine/order';
 
 const seedOf = (label: string) => sha256Hex(label);
 

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../draw/sha256';
+import { sha256Hex } from '../draw-engine/sha256';
 
 /** How many pool entries the lottery roll shows before it lands. */
 export const REEL_LENGTH = 36;

@@ -11,8 +11,8 @@ import {
   PoolPreviewSchema,
   SealDrawBodySchema,
 } from '../protocol/draw';
-import type { DrawBundle } from '../draw/bundle';
-import type { DrawService } from './draw-service';
+import type { DrawBundle } from '../verify/bundle';
+import type { DrawService } from '../draws/draw-service';
 
 const DrawParams = Type.Object({ drawId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
 

@@ -1,5 +1,5 @@
-import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw/ceremony';
-import { remainingMs, type ReportTimer } from './timer';
+import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
+import { remainingMs, type ReportTimer } from '../run-of-show/timer';
 import { DEFAULT_SCORING_RULES, type ScoringRules } from '../protocol/scoring';
 import type { AuditeeReplacementReason, ContactReplacementReason } from '../protocol/draw';
 import { GRAPHICS, GRAPHIC_LABEL, ROUND_STEP_LABEL, type Graphic, type RoundStep } from '../protocol/show';

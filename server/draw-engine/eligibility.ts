@@ -1,8 +1,8 @@
 import { scoringRulesProblems } from '../protocol/scoring';
 import { planQuotas, RISK_TIERS, stratifiesByRisk, type DrawPlan, type RiskTier } from '../protocol/draw';
-import { canonicalJson } from './canonical-json';
-import { sortNumbers } from './order';
-import { sha256Hex } from './sha256';
+import { canonicalJson } from '../draw-engine/canonical-json';
+import { sortNumbers } from '../draw-engine/order';
+import { sha256Hex } from '../draw-engine/sha256';
 
 /**
  * Applies a plan's eligibility rule to a roster version and freezes the pool

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hexToBytes, sha256Hex } from './sha256';
+import { hexToBytes, sha256Hex } from '../draw-engine/sha256';
 
 describe('sha256Hex', () => {
   it('matches the FIPS 180-4 examples', () => {

@@ -1,9 +1,9 @@
-import type { DrawState } from '../draw/ceremony';
-import { canonicalJson } from '../draw/canonical-json';
-import { findChainBreak, type LogEntry } from '../draw/log-chain';
-import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
-import { scoreRound, type RoundScore } from '../scoring/scoring';
-import { initialShow, recusedSeats, transition, type JudgeSeat, type ShowCommand, type ShowState } from './run-of-show';
+import type { DrawState } from '../draw-engine/ceremony';
+import { canonicalJson } from '../draw-engine/canonical-json';
+import { findChainBreak, type LogEntry } from '../draw-engine/log-chain';
+import type { RoundScore } from '../scoring/scoring';
+import { roundScore } from '../run-of-show/round-score';
+import { initialShow, transition, type JudgeSeat, type ShowCommand, type ShowState } from '../run-of-show/run-of-show';
 
 /**
  * The show's part of a verification bundle: its hash-chained log (every command, each judge's
@@ -31,21 +31,6 @@ export interface PublishedRound {
   corrections: { seat: number; from: number; to: number; reason: string }[];
   /** The result as published; null until the scores were revealed. */
   score: RoundScore | null;
-}
-
-/** Seats that should score a round (declared, not recused). */
-const expectedSeats = (state: ShowState, auditeeNumber: string) =>
-  state.judges.map((j) => j.seat).filter((seat) => !recusedSeats(state, auditeeNumber).includes(seat));
-
-/** A round's result by the plan's rules, once its scores are revealed (null before). */
-export function roundScore(state: ShowState, round: ShowState['rounds'][number]): RoundScore | null {
-  if (round.step !== 'scores-revealed' && round.step !== 'result') return null;
-  return scoreRound(
-    round.scores,
-    round.households.map((h) => ({ outcome: h.outcome, satisfaction: h.satisfaction, replaced: h.replaced !== null })),
-    state.draw.plan.scoring ?? DEFAULT_SCORING_RULES,
-    expectedSeats(state, round.auditeeNumber),
-  );
 }
 
 /** Each round as published, computed from the show's state by the plan's scoring rules. */

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { HEX64 } from './seed';
+import { HEX64 } from '../draw-engine/seed';
 
 /**
  * The published order of a stage: a seeded Fisher–Yates shuffle of the stage's numbers,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rollReel } from './roll-reel';
+import { rollReel } from '../run-of-show/roll-reel';
 
 const pool = Array.from({ length: 500 }, (_, i) => `G${String(i).padStart(4, '0')}`);
 

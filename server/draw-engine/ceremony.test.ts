@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from './ceremony';
+import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
 import {
   AUDITEE_REPLACEMENT_REASONS,
   CONTACT_REPLACEMENT_REASONS,
   type AuditeeReplacementReason,
   type ContactReplacementReason,
 } from '../protocol/draw';
-import { buildPool } from './eligibility';
-import { stageOrder } from './order';
-import { stageSeed } from './seed';
-import { basePlan, FIXED_ENTROPY, FIXED_SECRET, sealedFixture, syntheticRoster } from './test-fixtures';
+import { buildPool } from '../draw-engine/eligibility';
+import { stageOrder } from '../draw-engine/order';
+import { stageSeed } from '../draw-engine/seed';
+import { basePlan, FIXED_ENTROPY, FIXED_SECRET, sealedFixture, syntheticRoster } from '../draw-engine/test-fixtures';
 
 function run(state: DrawState, ...commands: DrawCommand[]): DrawState {
   return commands.reduce((current, command) => {

@@ -1,9 +1,15 @@
 import type { DrawPlan } from '../protocol/draw';
-import { defaultPlan } from './default-plan';
-import { buildPool, planHash, poolHash, type EligibilityAuditee, type EligibilityContact } from './eligibility';
-import type { DrawState } from './ceremony';
-import { sealedState } from './bundle';
-import { commitmentOf } from './seed';
+import { defaultPlan } from '../draw-engine/default-plan';
+import {
+  buildPool,
+  planHash,
+  poolHash,
+  type EligibilityAuditee,
+  type EligibilityContact,
+} from '../draw-engine/eligibility';
+import type { DrawState } from '../draw-engine/ceremony';
+import { sealedState } from '../verify/bundle';
+import { commitmentOf } from '../draw-engine/seed';
 
 /** A small synthetic county for draw tests: 3 towns, 60 auditees, 12 contacts each. */
 export function syntheticRoster(): { auditees: EligibilityAuditee[]; contacts: EligibilityContact[] } {

@@ -1,6 +1,6 @@
-import { canonicalJson } from './canonical-json';
-import { lengthPrefixed } from './seed';
-import { sha256Hex } from './sha256';
+import { canonicalJson } from '../draw-engine/canonical-json';
+import { lengthPrefixed } from '../draw-engine/seed';
+import { sha256Hex } from '../draw-engine/sha256';
 
 /**
  * The draw's append-only log as a hash chain: each entry's hash covers its content and the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw/test-fixtures';
-import { applyDrawCommand } from '../draw/ceremony';
+import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw-engine/test-fixtures';
+import { applyDrawCommand } from '../draw-engine/ceremony';
 import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE } from '../protocol/scoring';
 import {
   IRREVERSIBLE_COMMANDS,
@@ -10,7 +10,7 @@ import {
   transition,
   type ShowCommand,
   type ShowState,
-} from './run-of-show';
+} from '../run-of-show/run-of-show';
 
 const T0 = 1_800_000_000_000;
 

@@ -7,9 +7,9 @@ import {
   type ContactReplacementReason,
   type DrawPlan,
 } from '../protocol/draw';
-import type { Pool } from './eligibility';
-import { stageOrder } from './order';
-import { commitmentOf, deriveSeed, stageSeed } from './seed';
+import type { Pool } from '../draw-engine/eligibility';
+import { stageOrder } from '../draw-engine/order';
+import { commitmentOf, deriveSeed, stageSeed } from '../draw-engine/seed';
 
 /**
  * The draw ceremony as a pure state machine: sealed → public entropy locked → secret revealed

@@ -21,21 +21,22 @@ import type {
   ShowCommandEnvelope,
   ShowSnapshot,
 } from '../protocol/show';
-import { initialShow, recusedSeats, transition, type ShowCommand, type ShowState } from '../show/run-of-show';
-import { sha256Hex } from '../draw/sha256';
-import { appendEntry } from '../draw/log-chain';
+import { initialShow, recusedSeats, transition, type ShowCommand, type ShowState } from '../run-of-show/run-of-show';
+import { sha256Hex } from '../draw-engine/sha256';
+import { appendEntry } from '../draw-engine/log-chain';
 import { appendLogRow, SHOW_LOG, verifiedLog, type StoredLogEntry } from '../store/log-store';
-import { canonicalJson } from '../draw/canonical-json';
-import type { DrawCommand } from '../draw/ceremony';
+import { canonicalJson } from '../draw-engine/canonical-json';
+import type { DrawCommand } from '../draw-engine/ceremony';
 import { maskName, maskPhone } from '../privacy';
-import type { DrawService } from '../draw-service/draw-service';
-import { rollReel } from '../show/roll-reel';
-import { publishedRounds, roundScore, type ShowSection } from '../show/show-bundle';
-import type { DrawBundle } from '../draw/bundle';
+import type { DrawService } from '../draws/draw-service';
+import { rollReel } from '../run-of-show/roll-reel';
+import { publishedRounds, type ShowSection } from '../verify/show-section';
+import { roundScore } from '../run-of-show/round-score';
+import type { DrawBundle } from '../verify/bundle';
 import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
-import { scopeOf } from './bulletin';
-import { describeLogEntry } from '../show/log-text';
-import { auditRecords, type Placement } from '../show/audit-record';
+import { scopeOf } from '../print/bulletin';
+import { describeLogEntry } from '../run-of-show/log-text';
+import { auditRecords, type Placement } from '../run-of-show/audit-record';
 import { plannedAuditees } from '../protocol/draw';
 
 interface EventRow {

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { AUDITEE_REPLACEMENT_REASONS } from '../protocol/draw';
 import type { EventLogEntry, ShowSnapshot } from '../protocol/show';
 import { csvLine, neutraliseFormula, UTF8_BOM } from '../registry/export/csv-writer';
-import { escapeHtml } from './bulletin';
+import { escapeHtml } from '../print/bulletin';
 import { EVENT_MODE_LABEL, type EventSummary } from '../protocol/show';
 
 const points = (hundredths: number | null | undefined) =>

@@ -1,11 +1,17 @@
 import type { DrawPlan } from '../protocol/draw';
-import { applyDrawCommand, type AuditeeStage, type ContactStage, type DrawCommand, type DrawState } from './ceremony';
-import { canonicalJson } from './canonical-json';
-import { planHash, poolHash, strataOf, type Pool } from './eligibility';
-import { findChainBreak, type LogEntry } from './log-chain';
-import { verifyShowSection, type ShowSection } from '../show/show-bundle';
-import { stageOrder } from './order';
-import { commitmentOf, deriveSeed, stageSeed } from './seed';
+import {
+  applyDrawCommand,
+  type AuditeeStage,
+  type ContactStage,
+  type DrawCommand,
+  type DrawState,
+} from '../draw-engine/ceremony';
+import { canonicalJson } from '../draw-engine/canonical-json';
+import { planHash, poolHash, strataOf, type Pool } from '../draw-engine/eligibility';
+import { findChainBreak, type LogEntry } from '../draw-engine/log-chain';
+import { verifyShowSection, type ShowSection } from '../verify/show-section';
+import { stageOrder } from '../draw-engine/order';
+import { commitmentOf, deriveSeed, stageSeed } from '../draw-engine/seed';
 
 /**
  * The verification bundle: everything needed to re-check a draw offline, numbers and hashes
