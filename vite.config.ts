@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { uiAliases } from './ui-aliases';
 
 /** One build for every browser page: each UI is an HTML entry; assets get hashed names. */
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [svelte({ configFile: `${import.meta.dirname}/svelte.config.js` })],
+  resolve: { alias: uiAliases },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

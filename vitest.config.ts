@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { uiAliases } from './ui-aliases';
 
 /** Tests run in Node: unit tests beside the code, integration and browser tests in tests/. */
 export default defineConfig({
+  resolve: { alias: uiAliases },
   test: {
     include: [
       'server/**/*.test.ts',

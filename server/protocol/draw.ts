@@ -1,17 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ScoringRulesSchema } from './scoring';
+import { AuditeeStatusSchema as StatusSchema } from './registry';
 
 /**
  * The draw contract: the plan declared before any randomness exists, the reason codes of
  * replacements, and the shapes the draw API answers with. The plan is hashed (RFC 8785
  * canonical JSON, see docs/verification.md), so every field here is part of the promise.
  */
-const StatusSchema = Type.Union([
-  Type.Literal('在岗'),
-  Type.Literal('请假'),
-  Type.Literal('出差'),
-  Type.Literal('离岗'),
-]);
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
 export const StratifyBySchema = Type.Union([

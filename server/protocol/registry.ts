@@ -1,4 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { literalUnion } from './literal-union';
+
+/** An auditee's status in the roster; the plan's eligibility filters on it. */
+export const AUDITEE_STATUSES = ['在岗', '请假', '出差', '离岗'] as const;
+export type AuditeeStatus = (typeof AUDITEE_STATUSES)[number];
+export const AuditeeStatusSchema = literalUnion(AUDITEE_STATUSES);
 
 /**
  * HTTP contract of the registry: programs, roster versions, grid browsing, search, import.

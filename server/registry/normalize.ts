@@ -1,3 +1,4 @@
+import type { AuditeeStatus } from '../protocol/registry';
 /**
  * Pure cell normalisation for roster imports. Spreadsheets come with full-width digits,
  * stray spaces, +86 prefixes and mixed forms of the same word; the registry stores one form.
@@ -73,9 +74,6 @@ function aliasMap<T>(entries: Record<string, T>): Map<string, T> {
 }
 
 const PLAIN_MOBILE = /^1\d{10}$/u;
-
-export const AUDITEE_STATUSES = ['在岗', '请假', '出差', '离岗'] as const;
-export type AuditeeStatus = (typeof AUDITEE_STATUSES)[number];
 
 const STATUS_ALIASES = aliasMap<AuditeeStatus>({
   '': '在岗',

@@ -1,4 +1,4 @@
-import { isErrorBody, type ErrorCode } from '../../../server/protocol/errors';
+import { isErrorBody, type ErrorCode } from '$protocol/errors';
 
 /** A refusal from the server, with its catalogue code and Chinese message. */
 export class ApiError extends Error {

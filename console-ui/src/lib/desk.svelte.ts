@@ -10,8 +10,8 @@ import type {
   ShowCommandBody,
   ShowSnapshot,
   SocketAuth,
-} from '../../../server/protocol/show';
-import type { ErrorBody } from '../../../server/protocol/errors';
+} from '$protocol/show';
+import type { ErrorBody } from '$protocol/errors';
 import { api, ApiError } from './api';
 
 type DeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

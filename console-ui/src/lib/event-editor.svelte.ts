@@ -1,13 +1,8 @@
-import type { DrawPlan, PoolPreview, StratifyBy } from '../../../server/protocol/draw';
-import { plannedAuditees, RISK_TIERS } from '../../../server/protocol/draw';
-import type { ProgramDto as Program, RosterFacets } from '../../../server/protocol/registry';
-import {
-  DEFAULT_SCORING_RULES,
-  RUBRIC_EXAMPLE,
-  scoringRulesProblems,
-  type ScoringRules,
-} from '../../../server/protocol/scoring';
-import type { CreateEventBody, EventSummary, JudgeSetting } from '../../../server/protocol/show';
+import type { DrawPlan, PoolPreview, StratifyBy } from '$protocol/draw';
+import { plannedAuditees, RISK_TIERS } from '$protocol/draw';
+import type { ProgramDto as Program, RosterFacets } from '$protocol/registry';
+import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE, scoringRulesProblems, type ScoringRules } from '$protocol/scoring';
+import type { CreateEventBody, EventSummary, JudgeSetting } from '$protocol/show';
 import { api, ApiError } from './api';
 
 type Mode = CreateEventBody['mode'];

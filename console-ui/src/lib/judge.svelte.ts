@@ -1,13 +1,13 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ErrorBody } from '../../../server/protocol/errors';
+import type { ErrorBody } from '$protocol/errors';
 import type {
   ClientToServerEvents,
   JudgeSubmission,
   RoundView,
   ServerToClientEvents,
   ShowSnapshot,
-} from '../../../server/protocol/show';
-import type { Criterion } from '../../../server/protocol/scoring';
+} from '$protocol/show';
+import type { Criterion } from '$protocol/scoring';
 import { api, ApiError } from './api';
 
 type JudgeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

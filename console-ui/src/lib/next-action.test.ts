@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextAction, rundown } from './next-action';
-import type { RoundView, ShowSnapshot } from '../../../server/protocol/show';
-import { DEFAULT_SCORING_RULES } from '../../../server/protocol/scoring';
+import type { RoundView, ShowSnapshot } from '$protocol/show';
+import { DEFAULT_SCORING_RULES } from '$protocol/scoring';
 
 const HASH = 'a'.repeat(64);
 

@@ -1,4 +1,4 @@
-import { ENTROPY_PATTERN } from '../../../server/protocol/draw';
+import { ENTROPY_PATTERN } from '$protocol/draw';
 import {
   IRREVERSIBLE_COMMANDS,
   ROUND_STEPS,
@@ -6,7 +6,7 @@ import {
   type RoundView,
   type ShowCommandBody,
   type ShowSnapshot,
-} from '../../../server/protocol/show';
+} from '$protocol/show';
 
 /** The desk's one large button: what the show needs next, and why it may not be ready. */
 export interface NextAction {

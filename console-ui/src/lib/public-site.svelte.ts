@@ -1,11 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  PublicEvent,
-  ServerToClientEvents,
-  ShowSnapshot,
-  SocketAuth,
-} from '../../../server/protocol/show';
+import type { ClientToServerEvents, PublicEvent, ServerToClientEvents, ShowSnapshot, SocketAuth } from '$protocol/show';
 import { api, ApiError } from './api';
 
 type PublicSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -7,7 +7,7 @@ import type {
   ProgramDto,
   RosterVersionDto,
   SearchResult,
-} from '../../../server/protocol/registry';
+} from '$protocol/registry';
 import { api, ApiError } from './api';
 
 const message = (error: unknown) => (error instanceof ApiError ? error.message : '操作失败');

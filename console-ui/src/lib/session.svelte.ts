@@ -1,4 +1,4 @@
-import type { SessionUser } from '../../../server/protocol/auth';
+import type { SessionUser } from '$protocol/auth';
 import { api, ApiError } from './api';
 
 /** Who is logged in at this console. */

@@ -1,4 +1,4 @@
-import { verifyBundle, type DrawBundle, type VerificationReport } from '../../../server/verify/bundle';
+import { verifyBundle, type DrawBundle, type VerificationReport } from '$core/verify/bundle';
 
 /**
  * The public verification page's state. The bundle is checked here, in the browser, by the same

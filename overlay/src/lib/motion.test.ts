@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatClock, percent, revealFrame, rollFrame, ROLL_TURNS, shortHash } from './motion';
-import { REVEAL_TIMING } from '../../../server/protocol/show';
+import { REVEAL_TIMING } from '$protocol/show';
 
 describe('the roll', () => {
   const L = 36;

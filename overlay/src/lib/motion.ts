@@ -1,4 +1,4 @@
-import { REVEAL_TIMING } from '../../../server/protocol/show';
+import { REVEAL_TIMING } from '$protocol/show';
 
 /**
  * Motion as pure functions of server time: an output that reloads, or a second output, computes

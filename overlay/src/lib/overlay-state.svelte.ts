@@ -1,13 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { tick } from 'svelte';
-import type {
-  ClientToServerEvents,
-  RoundView,
-  ServerToClientEvents,
-  ShowSnapshot,
-  SocketAuth,
-} from '../../../server/protocol/show';
-import type { ErrorBody } from '../../../server/protocol/errors';
+import type { ClientToServerEvents, RoundView, ServerToClientEvents, ShowSnapshot, SocketAuth } from '$protocol/show';
+import type { ErrorBody } from '$protocol/errors';
 import { ServerClock } from './server-clock';
 import { parseTemplateData, type TemplateData } from './template-data';
 import { OVERLAY_LABEL_TEXT } from './label-text';
