@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privateHouseholdNames } from './helpers/private-names';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import { verifyBundle } from '../server/verify/bundle';
@@ -225,7 +226,7 @@ describe('judges on tablets', () => {
     await step({ type: 'close' });
     expect(verifyBundle(app.services.shows.bundle(desk.latest.draw.drawId)).ok).toBe(true);
     // The public saw every household masked: no full phone, no full name, in any message.
-    const fullNames = desk.latest.rounds.flatMap((r) => r.households.map((h) => h.name));
+    const fullNames = privateHouseholdNames(desk.latest);
     const publicTraffic = JSON.stringify(viewer.snapshots);
     expect(publicTraffic).not.toMatch(/(?<![0-9a-f])100\d{8}(?!\d)/u);
     for (const name of fullNames) expect(publicTraffic.includes(`"${name}"`)).toBe(false);

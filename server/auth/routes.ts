@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../errors';
-import { LoginBodySchema, SESSION_COOKIE, SessionUserSchema, type SessionUser, type StaffRole } from '../protocol/auth';
+import {
+  LoginBodySchema,
+  SESSION_COOKIE,
+  SessionUserSchema,
+  STAFF_ROLES,
+  type SessionUser,
+  type StaffRole,
+} from '../protocol/auth';
 import { SESSION_HOURS, type AuthService } from './auth-service';
 
 declare module 'fastify' {
@@ -11,7 +18,7 @@ declare module 'fastify' {
 }
 
 /** A request hook that admits only logged-in staff of the given roles (before any body is read). */
-export function requireStaff(auth: AuthService, roles: readonly StaffRole[] = ['operator', 'supervisor']) {
+export function requireStaff(auth: AuthService, roles: readonly StaffRole[] = STAFF_ROLES) {
   return async (request: FastifyRequest): Promise<void> => {
     const user = auth.resolve(request.cookies[SESSION_COOKIE]);
     if (!user) throw new AppError('AUTH_REQUIRED');

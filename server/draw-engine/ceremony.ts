@@ -18,12 +18,15 @@ import { commitmentOf, deriveSeed, stageSeed } from '../draw-engine/seed';
  * `applyDrawCommand(state, command)` returns the next state or a typed refusal; it never
  * changes the state it is given.
  */
+/** Why a pick was replaced: an auditee's reason code, or a contact's. */
+export type ReplacementReason = AuditeeReplacementReason | ContactReplacementReason;
+
 export interface Selection {
   number: string;
   /** Index in the stage's published order. */
   position: number;
   /** Set when this pick was replaced by the next alternate. */
-  replaced?: { reason: string; by: string | null };
+  replaced?: { reason: ReplacementReason; by: string | null };
 }
 
 export interface AuditeeStage {
@@ -97,7 +100,7 @@ function replaceIn(
   selections: readonly Selection[],
   order: readonly string[],
   number: string,
-  reason: string,
+  reason: ReplacementReason,
 ): { ok: true; selections: Selection[] } | { ok: false; code: DrawErrorCode; message: string } {
   const index = selections.findIndex((s) => s.number === number && !s.replaced);
   if (index < 0) return { ok: false, code: 'DRAW_NOT_SELECTED', message: `编号 ${number} 不是当前抽中的对象` };

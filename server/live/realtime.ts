@@ -193,7 +193,7 @@ export function attachRealtime(
   function runCommand(socket: ShowSocket, envelope: unknown): CommandAck {
     const { eventId, role, staff } = socket.data;
     if (!checkEnvelope.Check(envelope)) return { ok: false, ...new AppError('VALIDATION_FAILED').toBody() };
-    const allowed: string[] = rolesFor(envelope.command.type);
+    const allowed: readonly string[] = rolesFor(envelope.command.type);
     if (role !== 'staff' || !staff || !allowed.includes(staff.role)) {
       const code = role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED';
       log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');

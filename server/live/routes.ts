@@ -17,7 +17,6 @@ import {
   ShowCommandEnvelopeSchema,
   ShowSnapshotSchema,
   rolesFor,
-  type ShowCommandBody,
 } from '../protocol/show';
 import type { ShowService } from '../live/show-service';
 import { renderBulletin } from '../print/bulletin';
@@ -200,12 +199,11 @@ export function showRoutes(shows: ShowService, auth: AuthService) {
       '/api/events/:eventId/commands',
       {
         schema: { params: EventParams, body: ShowCommandEnvelopeSchema },
-        preValidation: async (request) => {
-          const body = request.body as { command?: { type?: string } };
-          await requireStaff(auth, rolesFor((body.command?.type ?? 'open') as ShowCommandBody['type']))(request);
-        },
+        // Any staff session before the body is read; the command's own roles once it is valid.
+        preValidation: requireStaff(auth),
       },
       async (request, reply) => {
+        await requireStaff(auth, rolesFor(request.body.command.type))(request);
         const ack = shows.command(request.params.eventId, request.body, request.staff?.username ?? 'operator');
         if (!ack.ok) reply.status(ERROR_CATALOGUE[ack.error.code].status);
         return ack;

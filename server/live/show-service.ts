@@ -38,6 +38,8 @@ import { scopeOf } from '../print/bulletin';
 import { describeLogEntry } from '../run-of-show/log-text';
 import { auditRecords, type Placement } from '../run-of-show/audit-record';
 import { plannedAuditees } from '../protocol/draw';
+import { judgeScoreCommand, toCoreCommand } from './core-commands';
+import { loggedCommand } from '../run-of-show/logged-command';
 
 interface EventRow {
   id: string;
@@ -53,10 +55,13 @@ interface EventRow {
   overlay_key: string;
 }
 
+/** A stored log entry with the command it records (parsed once, when the show is loaded). */
+type ShowLogEntry = StoredLogEntry & { command: ShowCommand };
+
 interface LoadedShow {
   event: EventRow;
   state: ShowState;
-  log: StoredLogEntry[];
+  log: ShowLogEntry[];
 }
 
 interface PersonRow {
@@ -313,11 +318,14 @@ export class ShowService {
       rollSeconds: settings.rollSeconds,
       judges: (settings.judges ?? []).map((j) => ({ seat: j.seat, recusals: j.recusals })),
     });
-    const log = verifiedLog(this.db, SHOW_LOG, eventId, `活动「${event.title}」`);
-    for (const entry of log) {
-      const result = transition(state, { type: entry.type, ...(entry.payload as object) } as ShowCommand);
+    const log: ShowLogEntry[] = [];
+    for (const entry of verifiedLog(this.db, SHOW_LOG, eventId, `活动「${event.title}」`)) {
+      const command = loggedCommand(entry);
+      if (command === null) throw new Error(`show ${eventId} log entry ${entry.seq} is not a show command`);
+      const result = transition(state, command);
       if (!result.ok) throw new Error(`show ${eventId} log entry ${entry.seq} does not replay: ${result.message}`);
       state = result.state;
+      log.push({ ...entry, command });
     }
     const loaded = { event, state, log };
     this.loaded.set(eventId, loaded);
@@ -335,7 +343,7 @@ export class ShowService {
     if (eventId === undefined) return bundle;
     const { event, state, log } = this.load(eventId);
     const settings = JSON.parse(event.settings) as EventSettings;
-    const entries = log.map(({ idempotencyKey: _key, ...entry }) => entry);
+    const entries = log.map(({ idempotencyKey: _key, command: _command, ...entry }) => entry);
     const show: ShowSection = {
       eventId,
       rehearsal: event.rehearsal === 1,
@@ -364,21 +372,25 @@ export class ShowService {
    */
   command(eventId: string, envelope: ShowCommandEnvelope, actor: string): CommandAck {
     const show = this.load(eventId);
+    const at = this.clock().getTime();
+    const secret = () => this.draws.secretOf(show.event.draw_id as string);
+    return this.apply(eventId, toCoreCommand(envelope.command, { at, secret }), envelope, actor);
+  }
+
+  /** Checks a command against the state machine, logs it, then answers and broadcasts. */
+  private apply(
+    eventId: string,
+    command: ShowCommand,
+    envelope: { revision: number; idempotencyKey: string },
+    actor: string,
+  ): CommandAck {
+    const show = this.load(eventId);
     const earlier = show.log.find((entry) => entry.idempotencyKey === envelope.idempotencyKey);
     if (earlier) return { ok: true, revision: earlier.seq, repeated: true };
     if (envelope.revision !== show.log.length) {
       return { ok: false, ...new AppError('SHOW_STALE_REVISION').toBody(), snapshot: this.snapshot(eventId, 'staff') };
     }
-    const at = this.clock().getTime();
-    const body = envelope.command;
-    // The secret is the server's: the reveal command picks it up here and logs it (it is public from then on).
-    const command = (
-      body.type === 'reveal'
-        ? { type: 'reveal', at, secret: this.draws.secretOf(show.event.draw_id as string) }
-        : body.type === 'correctScore'
-          ? { ...body, at, ...itemsInHundredths(body.items) }
-          : { ...body, at }
-    ) as ShowCommand;
+    const at = command.at;
     const result = transition(show.state, command);
     if (!result.ok) {
       const error = new AppError(result.code as ErrorCode, {
@@ -425,7 +437,7 @@ export class ShowService {
     this.loaded.set(eventId, {
       event: show.event,
       state: result.state,
-      log: [...show.log, { ...entry, idempotencyKey: envelope.idempotencyKey }],
+      log: [...show.log, { ...entry, idempotencyKey: envelope.idempotencyKey, command }],
     });
     for (const listener of this.listeners) listener(eventId);
     return { ok: true, revision: entry.seq, repeated: false };
@@ -439,7 +451,7 @@ export class ShowService {
         seq: entry.seq,
         at: entry.at,
         actor: entry.actor,
-        type: entry.type,
+        type: entry.command.type,
         text: describeLogEntry(entry.type, entry.payload),
         hash: entry.hash,
       }));
@@ -661,22 +673,10 @@ export class ShowService {
 
   /** A judge's score: tied to the round and auditee it was entered for; its id makes retries safe. */
   submitScore(eventId: string, seat: number, submission: JudgeSubmission): CommandAck {
-    const { items, hundredths } = itemsInHundredths(submission.items);
-    return this.command(
+    return this.apply(
       eventId,
-      {
-        revision: this.revision(eventId),
-        idempotencyKey: submission.submissionId,
-        command: {
-          type: 'submitScore',
-          seat,
-          round: submission.round,
-          auditeeNumber: submission.auditeeNumber,
-          // Scores travel as hundredths: the log's canonical JSON holds integers only.
-          hundredths,
-          items,
-        } as never,
-      },
+      judgeScoreCommand(seat, submission, this.clock().getTime()),
+      { revision: this.revision(eventId), idempotencyKey: submission.submissionId },
       `judge:${seat}`,
     );
   }
@@ -700,15 +700,6 @@ export class ShowService {
   overlayKeyMatches(eventId: string, key: string | undefined): boolean {
     return key !== undefined && safeEqual(this.row(eventId).overlay_key, key);
   }
-}
-
-/**
- * Points to hundredths for the log (canonical JSON holds integers only). More than two decimals
- * becomes NaN, which the run-of-show refuses with a clear message.
- */
-function itemsInHundredths(points: readonly number[]): { items: number[]; hundredths: number } {
-  const items = points.map((p) => (Math.abs(p * 100 - Math.round(p * 100)) < 1e-6 ? Math.round(p * 100) : Number.NaN));
-  return { items, hundredths: items.reduce((sum, v) => sum + v, 0) };
 }
 
 /** String comparison whose time does not depend on where the strings differ. */

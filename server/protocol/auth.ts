@@ -1,7 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { literalUnion } from './literal-union';
 
-export const RoleSchema = Type.Union([Type.Literal('operator'), Type.Literal('supervisor')]);
-export type StaffRole = Static<typeof RoleSchema>;
+/** Staff accounts: the operator runs the show; the supervisor (notary) witnesses, checks and corrects. */
+export const STAFF_ROLES = ['operator', 'supervisor'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export const RoleSchema = literalUnion(STAFF_ROLES);
 
 export const ROLE_LABEL: Record<StaffRole, string> = { operator: '导播/操作员', supervisor: '监督员' };
 

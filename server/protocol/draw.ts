@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ScoringRulesSchema } from './scoring';
+import { literalUnion } from './literal-union';
 import { AuditeeStatusSchema as StatusSchema } from './registry';
 
 /**
@@ -115,29 +116,36 @@ export const DrawPlanSchema = Type.Object(
 );
 export type DrawPlan = Static<typeof DrawPlanSchema>;
 
-export const AUDITEE_REPLACEMENT_REASONS = {
+/** Why a drawn auditee is replaced by the next alternate (递补), by code, with its label. */
+export const AUDITEE_REPLACEMENT_REASON_CODES = ['LEAVE', 'TRIP', 'RECUSAL', 'OTHER'] as const;
+export type AuditeeReplacementReason = (typeof AUDITEE_REPLACEMENT_REASON_CODES)[number];
+export const AuditeeReasonSchema = literalUnion(AUDITEE_REPLACEMENT_REASON_CODES);
+export const AUDITEE_REPLACEMENT_REASONS: Record<AuditeeReplacementReason, string> = {
   LEAVE: '请假',
   TRIP: '出差',
   RECUSAL: '回避',
   OTHER: '其他',
-} as const;
-export const CONTACT_REPLACEMENT_REASONS = {
+};
+
+/** Why a drawn household is replaced by the next alternate, by code, with its label. */
+export const CONTACT_REPLACEMENT_REASON_CODES = [
+  'NO_ANSWER',
+  'REFUSED',
+  'WRONG_NUMBER',
+  'NO_CONSENT',
+  'RECUSAL',
+  'OTHER',
+] as const;
+export type ContactReplacementReason = (typeof CONTACT_REPLACEMENT_REASON_CODES)[number];
+export const ContactReasonSchema = literalUnion(CONTACT_REPLACEMENT_REASON_CODES);
+export const CONTACT_REPLACEMENT_REASONS: Record<ContactReplacementReason, string> = {
   NO_ANSWER: '未接通',
   REFUSED: '拒绝',
   WRONG_NUMBER: '号码错误',
   NO_CONSENT: '不同意上镜',
   RECUSAL: '回避',
   OTHER: '其他',
-} as const;
-export type AuditeeReplacementReason = keyof typeof AUDITEE_REPLACEMENT_REASONS;
-export type ContactReplacementReason = keyof typeof CONTACT_REPLACEMENT_REASONS;
-
-export const AuditeeReasonSchema = Type.Union(
-  Object.keys(AUDITEE_REPLACEMENT_REASONS).map((code) => Type.Literal(code)) as [ReturnType<typeof Type.Literal>],
-);
-export const ContactReasonSchema = Type.Union(
-  Object.keys(CONTACT_REPLACEMENT_REASONS).map((code) => Type.Literal(code)) as [ReturnType<typeof Type.Literal>],
-);
+};
 
 /** Public entropy: digits rolled on air (dice, balls), at least 20 of them. */
 export const ENTROPY_PATTERN = /^[0-9]{20,200}$/u;
@@ -145,21 +153,26 @@ export const ENTROPY_PATTERN = /^[0-9]{20,200}$/u;
 const SelectionSchema = Type.Object({
   number: Type.String(),
   position: Type.Integer(),
-  replaced: Type.Optional(Type.Object({ reason: Type.String(), by: Type.Union([Type.String(), Type.Null()]) })),
+  replaced: Type.Optional(
+    Type.Object({
+      reason: Type.Union([AuditeeReasonSchema, ContactReasonSchema]),
+      by: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });
 
 /** What anyone may see of a draw: numbers and hashes, never names or phones. */
+/** Where a sealed draw stands: sealed, entropy locked, secret revealed, drawing under way. */
+export const DRAW_STATUSES = ['sealed', 'entropy-locked', 'revealed', 'drawing'] as const;
+export type DrawStatus = (typeof DRAW_STATUSES)[number];
+const DrawStatusSchema = literalUnion(DRAW_STATUSES);
+
 export const DrawViewSchema = Type.Object({
   drawId: Type.String(),
   title: Type.String(),
   programCode: Type.String(),
   createdAt: Type.String(),
-  status: Type.Union([
-    Type.Literal('sealed'),
-    Type.Literal('entropy-locked'),
-    Type.Literal('revealed'),
-    Type.Literal('drawing'),
-  ]),
+  status: DrawStatusSchema,
   roster: Type.Object({
     versionId: Type.Integer(),
     hash: Type.String(),
@@ -246,7 +259,7 @@ export const DrawListItemSchema = Type.Object({
   title: Type.String(),
   programCode: Type.String(),
   createdAt: Type.String(),
-  status: Type.String(),
+  status: DrawStatusSchema,
   poolSize: Type.Integer(),
 });
 export type DrawListItem = Static<typeof DrawListItemSchema>;

@@ -16,3 +16,8 @@ export function literalUnion<const T extends readonly [string, ...string[]]>(
     options,
   ) as TUnion<Literals<T>>;
 }
+
+/** The member of a value list a string names (a `<select>`'s value, a query parameter), or undefined. */
+export function listValue<const T extends readonly string[]>(list: T, value: string): T[number] | undefined {
+  return list.find((member) => member === value);
+}

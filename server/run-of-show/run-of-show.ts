@@ -2,7 +2,21 @@ import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } 
 import { remainingMs, type ReportTimer } from '../run-of-show/timer';
 import { DEFAULT_SCORING_RULES, type ScoringRules } from '../protocol/scoring';
 import type { AuditeeReplacementReason, ContactReplacementReason } from '../protocol/draw';
-import { GRAPHICS, GRAPHIC_LABEL, ROUND_STEP_LABEL, type Graphic, type RoundStep } from '../protocol/show';
+import {
+  CALL_STATUSES,
+  GRAPHICS,
+  GRAPHIC_LABEL,
+  OUTCOMES,
+  ROUND_STEP_LABEL,
+  SATISFACTION,
+  UNREACHED,
+  type CallStatus,
+  type Graphic,
+  type Outcome,
+  type RoundStep,
+  type Satisfaction,
+} from '../protocol/round';
+import type { LoggedShowCommand } from '../protocol/show-commands';
 
 /**
  * The run-of-show as a pure state machine: `transition(state, command)` gives the next state and
@@ -17,13 +31,6 @@ import { GRAPHICS, GRAPHIC_LABEL, ROUND_STEP_LABEL, type Graphic, type RoundStep
  */
 export type ShowStatus = 'sealed' | 'live' | 'closed';
 export type { RoundStep };
-
-export const CALL_STATUSES = ['待呼叫', '呼叫中', '已接通', '未接通'] as const;
-export const OUTCOMES = ['属实', '不符', '未联系上'] as const;
-export const SATISFACTION = ['满意', '基本满意', '不满意', '不了解'] as const;
-export type CallStatus = (typeof CALL_STATUSES)[number];
-export type Outcome = (typeof OUTCOMES)[number];
-export type Satisfaction = (typeof SATISFACTION)[number];
 
 export interface HouseholdCall {
   number: string;
@@ -61,7 +68,7 @@ export interface JudgeSeat {
   recusals: string[];
 }
 
-export { GRAPHICS, GRAPHIC_LABEL, type Graphic };
+export { GRAPHICS, GRAPHIC_LABEL, type CallStatus, type Graphic, type Outcome, type Satisfaction };
 
 /** A graphic of a round (or of the whole show when round is null). */
 export interface GraphicCue {
@@ -92,47 +99,8 @@ export interface ShowState {
   closedAt: number | null;
 }
 
-export type ShowCommand =
-  | { type: 'open'; at: number }
-  | { type: 'lockEntropy'; at: number; entropy: string }
-  | { type: 'reveal'; at: number; secret: string }
-  | { type: 'drawAuditee'; at: number }
-  | { type: 'presentAuditee'; at: number }
-  | { type: 'replaceAuditee'; at: number; reason: AuditeeReplacementReason }
-  | { type: 'startReport'; at: number }
-  | { type: 'pauseReport'; at: number }
-  | { type: 'resumeReport'; at: number }
-  | { type: 'extendReport'; at: number; seconds: number }
-  | { type: 'endReport'; at: number }
-  | { type: 'drawHouseholds'; at: number }
-  | { type: 'setCallStatus'; at: number; household: string; callStatus: CallStatus }
-  | { type: 'recordOutcome'; at: number; household: string; outcome: Outcome; satisfaction: Satisfaction | null }
-  | { type: 'replaceHousehold'; at: number; household: string; reason: ContactReplacementReason }
-  | { type: 'openJudging'; at: number }
-  | { type: 'lockJudging'; at: number }
-  | { type: 'revealScores'; at: number }
-  | { type: 'showResult'; at: number }
-  /** A check without judges (日常 / 专项): the round ends when its households are recorded. */
-  | { type: 'finishRound'; at: number }
-  | { type: 'close'; at: number }
-  | { type: 'cue'; at: number; graphic: Graphic; round: number | null }
-  | { type: 'take'; at: number }
-  | { type: 'clearAll'; at: number }
-  | { type: 'setBug'; at: number; visible: boolean }
-  | { type: 'requestRecheck'; at: number; seat: number }
-  | { type: 'correctScore'; at: number; seat: number; items: number[]; hundredths: number; reason: string }
-  /** From a judge's tablet: tied to the round and the auditee it was entered for. */
-  | {
-      type: 'submitScore';
-      at: number;
-      seat: number;
-      round: number;
-      auditeeNumber: string;
-      hundredths: number;
-      /** Per criterion, in hundredths (logs written before rubrics have none: one item, the total). */
-      items?: number[];
-      submissionId: string;
-    };
+/** A command as the run-of-show applies it and the show log records it (declared in the protocol). */
+export type ShowCommand = LoggedShowCommand;
 
 export type ShowErrorCode =
   | 'SHOW_NOT_LIVE'
@@ -165,7 +133,7 @@ export type ShowResult =
   | { ok: false; code: ShowErrorCode; message: string; drawCode?: string };
 
 /** Commands that cannot be undone: declared in the protocol, so UIs ask for a deliberate confirmation. */
-export { IRREVERSIBLE_COMMANDS } from '../protocol/show';
+export { IRREVERSIBLE_COMMANDS } from '../protocol/show-commands';
 export { remainingMs, type ReportTimer };
 
 /** The roll starts a moment after the command, so every output has it before it begins. */
@@ -662,13 +630,13 @@ function householdCommand(
       if (command.satisfaction !== null && !SATISFACTION.includes(command.satisfaction)) {
         return refuse('SHOW_BAD_VALUE', '满意度无效');
       }
-      if (command.outcome !== '未联系上' && command.satisfaction === null) {
+      if (command.outcome !== UNREACHED && command.satisfaction === null) {
         return refuse('SHOW_BAD_VALUE', '已联系上的户须记录满意度');
       }
       return update({
         ...call,
         outcome: command.outcome,
-        satisfaction: command.outcome === '未联系上' ? null : command.satisfaction,
+        satisfaction: command.outcome === UNREACHED ? null : command.satisfaction,
       });
     }
     case 'replaceHousehold': {

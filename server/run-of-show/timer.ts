@@ -1,7 +1,9 @@
+import type { ReportStatus } from '../protocol/round';
+
 /** The report timer, in server time; shared by the run-of-show and every output. */
 export interface ReportTimer {
   durationMs: number;
-  status: 'idle' | 'running' | 'paused' | 'finished';
+  status: ReportStatus;
   /** Server time the current run started, while running. */
   runningSince: number | null;
   /** Time already spent in earlier runs. */

@@ -3,7 +3,8 @@ import { canonicalJson } from '../draw-engine/canonical-json';
 import { findChainBreak, type LogEntry } from '../draw-engine/log-chain';
 import type { RoundScore } from '../scoring/scoring';
 import { roundScore } from '../run-of-show/round-score';
-import { initialShow, transition, type JudgeSeat, type ShowCommand, type ShowState } from '../run-of-show/run-of-show';
+import { loggedCommand } from '../run-of-show/logged-command';
+import { initialShow, transition, type JudgeSeat, type ShowState } from '../run-of-show/run-of-show';
 
 /**
  * The show's part of a verification bundle: its hash-chained log (every command, each judge's
@@ -84,7 +85,12 @@ export function verifyShowSection(section: ShowSection, sealed: DrawState, check
   });
   let replayProblem = '';
   for (const entry of section.log) {
-    const result = transition(state, { type: entry.type, ...(entry.payload as object) } as ShowCommand);
+    const command = loggedCommand(entry);
+    if (command === null) {
+      replayProblem = `第 ${entry.seq} 条（${entry.type}）不是直播日志规定的命令格式`;
+      break;
+    }
+    const result = transition(state, command);
     if (!result.ok) {
       replayProblem = `第 ${entry.seq} 条（${entry.type}）不能重放：${result.message}`;
       break;

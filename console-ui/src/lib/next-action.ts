@@ -152,5 +152,5 @@ export function rundown(snapshot: ShowSnapshot): RundownItem[] {
 
 /** The step of a round in words. */
 export function stepLabel(round: RoundView): string {
-  return ROUND_STEP_LABEL[round.step as keyof typeof ROUND_STEP_LABEL] ?? round.step;
+  return ROUND_STEP_LABEL[round.step];
 }

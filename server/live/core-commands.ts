@@ -1,0 +1,42 @@
+import type { JudgeSubmission } from '../protocol/judges';
+import type { ShowCommandBody } from '../protocol/show-commands';
+import type { ShowCommand } from '../run-of-show/run-of-show';
+
+/**
+ * A console's command as the run-of-show applies it and the log records it: the server's time
+ * added, the reveal given the server's secret, points turned into hundredths. The one place where
+ * the two shapes meet; a new command that differs between them does not compile until handled here.
+ */
+export function toCoreCommand(body: ShowCommandBody, context: { at: number; secret: () => string }): ShowCommand {
+  switch (body.type) {
+    case 'reveal':
+      // The secret is the server's: the reveal picks it up here and logs it (it is public from then on).
+      return { type: 'reveal', at: context.at, secret: context.secret() };
+    case 'correctScore':
+      return { ...body, at: context.at, ...inHundredths(body.items) };
+    default:
+      return { ...body, at: context.at };
+  }
+}
+
+/** A judge's score as the run-of-show applies it: tied to the round and auditee it was entered for. */
+export function judgeScoreCommand(seat: number, submission: JudgeSubmission, at: number): ShowCommand {
+  return {
+    type: 'submitScore',
+    at,
+    seat,
+    round: submission.round,
+    auditeeNumber: submission.auditeeNumber,
+    submissionId: submission.submissionId,
+    ...inHundredths(submission.items),
+  };
+}
+
+/**
+ * Points to hundredths for the log (canonical JSON holds integers only). More than two decimals
+ * becomes NaN, which the run-of-show refuses with a clear message.
+ */
+function inHundredths(points: readonly number[]): { items: number[]; hundredths: number } {
+  const items = points.map((p) => (Math.abs(p * 100 - Math.round(p * 100)) < 1e-6 ? Math.round(p * 100) : Number.NaN));
+  return { items, hundredths: items.reduce((sum, v) => sum + v, 0) };
+}

@@ -1,0 +1,110 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DrawPlanSchema } from './draw';
+import { literalUnion } from './literal-union';
+
+/**
+ * Events (抽查活动): how they are declared (mode, plan, timings, judges), where they stand, the
+ * county's settings for the public site, and what the public site lists of each.
+ */
+/** How an audit runs: a televised show, a monthly special check, a daily routine check. */
+export const EVENT_MODES = ['televised', 'special', 'routine'] as const;
+export type EventMode = (typeof EVENT_MODES)[number];
+export const EventModeSchema = literalUnion(EVENT_MODES);
+export const EVENT_MODE_LABEL: Record<EventMode, string> = {
+  televised: '电视集中抽查',
+  special: '专项抽查',
+  routine: '日常抽查',
+};
+
+export const JudgeSettingSchema = Type.Object(
+  {
+    seat: Type.Integer({ minimum: 1, maximum: 30 }),
+    name: Type.String({ minLength: 1, maxLength: 32 }),
+    /** 4–6 digits, printed on the seat's join sheet. */
+    pin: Type.String({ pattern: '^[0-9]{4,6}$' }),
+    /** Auditee numbers this judge must not score (回避). */
+    recusals: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type JudgeSetting = Static<typeof JudgeSettingSchema>;
+
+export const EventSettingsSchema = Type.Object(
+  {
+    plan: DrawPlanSchema,
+    reportMinutes: Type.Integer({ minimum: 1, maximum: 30 }),
+    rollSeconds: Type.Integer({ minimum: 2, maximum: 20 }),
+    judges: Type.Optional(Type.Array(JudgeSettingSchema, { maxItems: 30 })),
+  },
+  { additionalProperties: false },
+);
+export type EventSettings = Static<typeof EventSettingsSchema>;
+
+export const CreateEventBodySchema = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 100 }),
+    eventDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    venue: Type.String({ maxLength: 100 }),
+    mode: EventModeSchema,
+    settings: EventSettingsSchema,
+  },
+  { additionalProperties: false },
+);
+export type CreateEventBody = Static<typeof CreateEventBodySchema>;
+
+/** Where an event stands; `damaged`: its stored log or frozen draw fails its checks, nothing runs until it is looked at. */
+export const EVENT_STATUSES = ['draft', 'sealed', 'live', 'closed', 'damaged'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+export const EventStatusSchema = literalUnion(EVENT_STATUSES);
+export const EVENT_STATUS_LABEL: Record<EventStatus, string> = {
+  draft: '草稿',
+  sealed: '已封存',
+  live: '直播中',
+  closed: '已结束',
+  damaged: '数据校验失败',
+};
+
+export const EventSummarySchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  eventDate: Type.String(),
+  venue: Type.String(),
+  mode: EventModeSchema,
+  programCode: Type.String(),
+  rehearsal: Type.Boolean(),
+  rehearsalOf: Type.Union([Type.String(), Type.Null()]),
+  status: EventStatusSchema,
+  drawId: Type.Union([Type.String(), Type.Null()]),
+  settings: EventSettingsSchema,
+});
+export type EventSummary = Static<typeof EventSummarySchema>;
+
+/** How the public site names auditees: in full, or masked like households (张*三). */
+export const PUBLIC_NAMES = ['full', 'masked'] as const;
+export type PublicNames = (typeof PUBLIC_NAMES)[number];
+export const PublicNamesSchema = literalUnion(PUBLIC_NAMES);
+
+export const CountySettingsSchema = Type.Object(
+  { publicAuditeeNames: PublicNamesSchema },
+  { additionalProperties: false },
+);
+export type CountySettings = Static<typeof CountySettingsSchema>;
+
+/** A sealed, live or closed event as the public site lists it: its announcement, never names. */
+export const PublicEventSchema = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  eventDate: Type.String(),
+  venue: Type.String(),
+  mode: EventModeSchema,
+  status: EventStatusSchema,
+  drawId: Type.String(),
+  scope: Type.String(),
+  poolSize: Type.Integer(),
+  plannedRounds: Type.Integer(),
+  rosterHash: Type.String(),
+  planHash: Type.String(),
+  poolHash: Type.String(),
+  commitment: Type.String(),
+});
+export type PublicEvent = Static<typeof PublicEventSchema>;

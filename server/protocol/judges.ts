@@ -1,0 +1,41 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Judges' seats: joining a seat with its link and PIN, the seat sheet, and a judge's score as sent. */
+export const JudgeSubmissionSchema = Type.Object(
+  {
+    submissionId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    round: Type.Integer({ minimum: 0 }),
+    auditeeNumber: Type.String({ maxLength: 32 }),
+    /** Points per criterion of the event's rules, in their order (a single overall score: one item). */
+    items: Type.Array(Type.Number({ minimum: 0, maximum: 100 }), { minItems: 1, maxItems: 10 }),
+  },
+  { additionalProperties: false },
+);
+export type JudgeSubmission = Static<typeof JudgeSubmissionSchema>;
+
+export const JudgeJoinBodySchema = Type.Object(
+  {
+    eventId: Type.String({ maxLength: 40 }),
+    seat: Type.Integer({ minimum: 1, maximum: 30 }),
+    token: Type.String({ maxLength: 64 }),
+    pin: Type.String({ maxLength: 6 }),
+    deviceId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  },
+  { additionalProperties: false },
+);
+export type JudgeJoinBody = Static<typeof JudgeJoinBodySchema>;
+
+export const JudgeJoinResultSchema = Type.Object({
+  judgeKey: Type.String(),
+  seat: Type.Integer(),
+  name: Type.String(),
+});
+
+export const SeatViewSchema = Type.Object({
+  seat: Type.Integer(),
+  name: Type.String(),
+  pin: Type.String(),
+  joinPath: Type.String(),
+  joined: Type.Boolean(),
+});
+export type SeatView = Static<typeof SeatViewSchema>;

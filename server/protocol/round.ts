@@ -1,0 +1,94 @@
+import { literalUnion } from './literal-union';
+
+/**
+ * The values a round of the show moves through, each declared once: the state machine, the
+ * snapshot, the log, the desk, the tablets and the outputs all take them from here.
+ */
+
+/** The steps of a round, in order (the run-of-show's state machine moves through them). */
+export const ROUND_STEPS = [
+  'drawing',
+  'presented',
+  'reporting',
+  'reported',
+  'households',
+  'judging',
+  'judging-locked',
+  'scores-revealed',
+  'result',
+] as const;
+export type RoundStep = (typeof ROUND_STEPS)[number];
+export const RoundStepSchema = literalUnion(ROUND_STEPS);
+export const ROUND_STEP_LABEL: Record<RoundStep, string> = {
+  drawing: '抽取人员',
+  presented: '人员到场',
+  reporting: '述职计时中',
+  reported: '述职结束',
+  households: '电话核实',
+  judging: '评委评分中',
+  'judging-locked': '评分已锁定',
+  'scores-revealed': '已公布评分',
+  result: '本轮结果',
+};
+
+/** The report timer's states. */
+export const REPORT_STATUSES = ['idle', 'running', 'paused', 'finished'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+export const ReportStatusSchema = literalUnion(REPORT_STATUSES);
+
+/** A verification call, as the call operator marks it. */
+export const CALL_STATUSES = ['待呼叫', '呼叫中', '已接通', '未接通'] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+export const CallStatusSchema = literalUnion(CALL_STATUSES);
+
+/** What the call found: the cadre's work confirmed, contradicted, or nobody reached. */
+export const OUTCOMES = ['属实', '不符', '未联系上'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const OutcomeSchema = literalUnion(OUTCOMES);
+/** The outcome meaning nobody answered: it carries no satisfaction. */
+export const UNREACHED: Outcome = '未联系上';
+
+/** The household's satisfaction answer (不了解 is not counted in the rate). */
+export const SATISFACTION = ['满意', '基本满意', '不满意', '不了解'] as const;
+export type Satisfaction = (typeof SATISFACTION)[number];
+export const SatisfactionSchema = literalUnion(SATISFACTION);
+
+/** The graphics of the broadcast overlay, one per step of the run-of-show. */
+export const GRAPHICS = [
+  'opening',
+  'entropy',
+  'roll',
+  'auditee',
+  'countdown',
+  'households',
+  'judges',
+  'result',
+  'summary',
+] as const;
+export type Graphic = (typeof GRAPHICS)[number];
+export const GraphicSchema = literalUnion(GRAPHICS);
+export const GRAPHIC_LABEL: Record<Graphic, string> = {
+  opening: '开场卡',
+  entropy: '公开随机数',
+  roll: '摇号',
+  auditee: '人员字幕条',
+  countdown: '述职倒计时',
+  households: '入户核实',
+  judges: '评委评分',
+  result: '本轮结果',
+  summary: '本场汇总',
+};
+/** Graphics of the whole show; every other graphic belongs to a round. */
+export const SHOW_GRAPHICS: readonly Graphic[] = ['opening', 'entropy', 'summary'];
+export const isRoundGraphic = (graphic: Graphic): boolean => !SHOW_GRAPHICS.includes(graphic);
+
+/**
+ * The judges' reveal, in server time from the reveal: each seat's score appears in turn, then the
+ * highest and lowest are struck through, then the final score. Every output shows the same moment.
+ */
+export const REVEAL_TIMING = { leadMs: 800, perSeatMs: 700, strikeMs: 900, finalMs: 900 } as const;
+
+/** Who a socket is: staff (operator or supervisor), a broadcast output, a judge's tablet, the public. */
+export const CLIENT_ROLES = ['staff', 'overlay', 'public', 'judge'] as const;
+export type ClientRole = (typeof CLIENT_ROLES)[number];
+export const ClientRoleSchema = literalUnion(CLIENT_ROLES);

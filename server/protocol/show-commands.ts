@@ -1,0 +1,224 @@
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
+import { STAFF_ROLES, type StaffRole } from './auth';
+import { AuditeeReasonSchema, ContactReasonSchema } from './draw';
+import { CallStatusSchema, GraphicSchema, OutcomeSchema, SatisfactionSchema } from './round';
+
+/**
+ * The commands of the show, declared once: what a console sends (`ShowCommandBodySchema`), and
+ * what the show log records and the run-of-show applies (`LoggedShowCommandSchema`: the same
+ * commands with the server's time, the revealed secret, scores in hundredths, and judges' scores).
+ * Bundles publish the log, so the logged shapes are part of the verifiable format.
+ */
+const closed = { additionalProperties: false } as const;
+const command = <const T extends string, P extends TProperties = Record<never, never>>(type: T, properties?: P) =>
+  Type.Object({ type: Type.Literal(type), ...(properties ?? ({} as P)) }, closed);
+
+const Seat = Type.Integer({ minimum: 1, maximum: 30 });
+const HouseholdNumber = Type.String({ maxLength: 32 });
+/** Judges enter points (0–100, two decimals at most); the log keeps hundredths. */
+const Points = Type.Array(Type.Number({ minimum: 0, maximum: 100 }), { minItems: 1, maxItems: 10 });
+
+const Open = command('open');
+const LockEntropy = command('lockEntropy', { entropy: Type.String({ maxLength: 400 }) });
+const Reveal = command('reveal');
+const DrawAuditee = command('drawAuditee');
+const PresentAuditee = command('presentAuditee');
+const ReplaceAuditee = command('replaceAuditee', { reason: AuditeeReasonSchema });
+const StartReport = command('startReport');
+const PauseReport = command('pauseReport');
+const ResumeReport = command('resumeReport');
+const ExtendReport = command('extendReport', { seconds: Type.Integer({ minimum: 1, maximum: 600 }) });
+const EndReport = command('endReport');
+const DrawHouseholds = command('drawHouseholds');
+const SetCallStatus = command('setCallStatus', { household: HouseholdNumber, callStatus: CallStatusSchema });
+const RecordOutcome = command('recordOutcome', {
+  household: HouseholdNumber,
+  outcome: OutcomeSchema,
+  satisfaction: Type.Union([SatisfactionSchema, Type.Null()]),
+});
+const ReplaceHousehold = command('replaceHousehold', { household: HouseholdNumber, reason: ContactReasonSchema });
+const OpenJudging = command('openJudging');
+const LockJudging = command('lockJudging');
+const RevealScores = command('revealScores');
+const ShowResult = command('showResult');
+/** A check without judges (日常 / 专项): the round ends when its households are recorded. */
+const FinishRound = command('finishRound');
+const Close = command('close');
+const Cue = command('cue', {
+  graphic: GraphicSchema,
+  round: Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()]),
+});
+const Take = command('take');
+/** Supervisor: ask one judge to recheck their score once, before the lock. */
+const RequestRecheck = command('requestRecheck', { seat: Seat });
+/** Supervisor: correct a seat's score after the lock, with a reason; the old version stays in the log. */
+const CorrectScore = command('correctScore', {
+  seat: Seat,
+  items: Points,
+  reason: Type.String({ minLength: 2, maxLength: 200 }),
+});
+const ClearAll = command('clearAll');
+const SetBug = command('setBug', { visible: Type.Boolean() });
+
+/** Operators' commands; the server adds the time. */
+export const ShowCommandBodySchema = Type.Union([
+  Open,
+  LockEntropy,
+  Reveal,
+  DrawAuditee,
+  PresentAuditee,
+  ReplaceAuditee,
+  StartReport,
+  PauseReport,
+  ResumeReport,
+  ExtendReport,
+  EndReport,
+  DrawHouseholds,
+  SetCallStatus,
+  RecordOutcome,
+  ReplaceHousehold,
+  OpenJudging,
+  LockJudging,
+  RevealScores,
+  ShowResult,
+  FinishRound,
+  Close,
+  Cue,
+  Take,
+  RequestRecheck,
+  CorrectScore,
+  ClearAll,
+  SetBug,
+]);
+export type ShowCommandBody = Static<typeof ShowCommandBodySchema>;
+export type ShowCommandType = ShowCommandBody['type'];
+export const SHOW_COMMAND_TYPES: readonly ShowCommandType[] = ShowCommandBodySchema.anyOf.map(
+  (member) => member.properties.type.const,
+);
+
+/**
+ * Commands that cannot be undone (draws, reveals, closing): UIs must ask for a deliberate
+ * confirmation (hold or type-to-confirm) before sending them, never act on a single click.
+ */
+export const IRREVERSIBLE_COMMANDS: ReadonlySet<ShowCommandType> = new Set<ShowCommandType>([
+  'lockEntropy',
+  'reveal',
+  'drawAuditee',
+  'replaceAuditee',
+  'drawHouseholds',
+  'replaceHousehold',
+  'revealScores',
+  'close',
+]);
+
+/** What each step of the show is called on the desk's button and in the rundown. */
+export const COMMAND_LABEL: Record<ShowCommandType, string> = {
+  open: '开始直播',
+  lockEntropy: '锁定公开随机数',
+  reveal: '公开密钥',
+  drawAuditee: '摇号抽取',
+  presentAuditee: '确认人员到场',
+  replaceAuditee: '递补人员',
+  startReport: '开始述职计时',
+  pauseReport: '暂停计时',
+  resumeReport: '继续计时',
+  extendReport: '延长述职',
+  endReport: '结束述职',
+  drawHouseholds: '抽取核实户',
+  setCallStatus: '呼叫状态',
+  recordOutcome: '记录核实结果',
+  replaceHousehold: '递补核实户',
+  openJudging: '开始评分',
+  lockJudging: '锁定评分',
+  revealScores: '公布评分',
+  showResult: '显示本轮结果',
+  finishRound: '完成本轮核实',
+  close: '结束直播',
+  cue: '预览画面',
+  take: '切换上屏',
+  requestRecheck: '请评委复核',
+  correctScore: '更正评分',
+  clearAll: '清空画面',
+  setBug: '角标',
+};
+
+/** Who may send a command: the operator runs the show; the supervisor also locks entropy, and alone asks for rechecks and corrects scores. */
+export function rolesFor(type: ShowCommandType): readonly StaffRole[] {
+  if (type === 'lockEntropy') return STAFF_ROLES;
+  if (type === 'requestRecheck' || type === 'correctScore') return ['supervisor'];
+  return ['operator'];
+}
+
+/** A command as sent: the revision the sender last saw, and a key that makes retries safe. */
+export const ShowCommandEnvelopeSchema = Type.Object(
+  {
+    revision: Type.Integer({ minimum: 0 }),
+    idempotencyKey: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    command: ShowCommandBodySchema,
+  },
+  closed,
+);
+export type ShowCommandEnvelope = Static<typeof ShowCommandEnvelopeSchema>;
+
+/** A command as logged: the body's fields and the server's time (ms). Old logs may carry more fields. */
+const timed = <T extends TObject>(body: T, extra: TProperties = {}) =>
+  Type.Composite([body, Type.Object({ at: Type.Number(), ...extra })]);
+const Hundredths = Type.Integer();
+
+/** From a judge's tablet: tied to the round and the auditee it was entered for. */
+const SubmitScore = Type.Object({
+  type: Type.Literal('submitScore'),
+  at: Type.Number(),
+  seat: Type.Integer(),
+  round: Type.Integer(),
+  auditeeNumber: Type.String(),
+  hundredths: Hundredths,
+  /** Per criterion, in hundredths (logs written before rubrics have none: one item, the total). */
+  items: Type.Optional(Type.Array(Hundredths)),
+  submissionId: Type.String(),
+});
+
+/** Every command the run-of-show applies, as the show log records it (bundles publish it). */
+export const LoggedShowCommandSchema = Type.Union([
+  timed(Open),
+  timed(LockEntropy),
+  Type.Object({ type: Type.Literal('reveal'), at: Type.Number(), secret: Type.String() }),
+  timed(DrawAuditee),
+  timed(PresentAuditee),
+  timed(ReplaceAuditee),
+  timed(StartReport),
+  timed(PauseReport),
+  timed(ResumeReport),
+  timed(ExtendReport),
+  timed(EndReport),
+  timed(DrawHouseholds),
+  timed(SetCallStatus),
+  timed(RecordOutcome),
+  timed(ReplaceHousehold),
+  timed(OpenJudging),
+  timed(LockJudging),
+  timed(RevealScores),
+  timed(ShowResult),
+  timed(FinishRound),
+  timed(Close),
+  timed(Cue),
+  timed(Take),
+  timed(RequestRecheck),
+  Type.Object({
+    type: Type.Literal('correctScore'),
+    at: Type.Number(),
+    seat: Type.Integer(),
+    /** Per criterion and in total, in hundredths. */
+    items: Type.Array(Hundredths),
+    hundredths: Hundredths,
+    reason: Type.String(),
+  }),
+  timed(ClearAll),
+  timed(SetBug),
+  SubmitScore,
+]);
+export type LoggedShowCommand = Static<typeof LoggedShowCommandSchema>;
+export type LoggedCommandType = LoggedShowCommand['type'];
+export const LoggedCommandTypeSchema = Type.Union(
+  LoggedShowCommandSchema.anyOf.map((member) => member.properties.type),
+);

@@ -1,0 +1,59 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { ErrorBody } from './errors';
+import type { JudgeSubmission } from './judges';
+import { ClientRoleSchema, type ClientRole } from './round';
+import type { ShowCommandEnvelope } from './show-commands';
+import type { ShowSnapshot } from './show-views';
+
+/** The socket contract: what each side emits, the answer to a command, and a socket's credentials. */
+/** The answer to a command, over HTTP and socket acks alike. */
+export type CommandAck =
+  { ok: true; revision: number; repeated: boolean } | (ErrorBody & { ok: false; snapshot?: ShowSnapshot });
+
+/** One connected output or desk, as the operator's monitor shows it. */
+export interface PresenceEntry {
+  socketId: string;
+  role: ClientRole;
+  label: string;
+  connectedAt: number;
+  /** Round-trip time of the last ping, in ms; null until measured. */
+  rttMs: number | null;
+}
+
+export interface ServerToClientEvents {
+  /** The whole state for the client's role; sent on connect, after every change, and on request. */
+  'show:snapshot': (snapshot: ShowSnapshot) => void;
+  /** To staff: every connected output and desk of the event. */
+  'show:presence': (entries: PresenceEntry[]) => void;
+  /** Measures the round trip; the client answers at once. */
+  'presence:ping': (ack: () => void) => void;
+  /** The operator asked this output to reload itself. */
+  'output:reload': () => void;
+}
+
+export interface ClientToServerEvents {
+  'show:command': (envelope: ShowCommandEnvelope, ack: (answer: CommandAck) => void) => void;
+  /** Asks for a fresh snapshot, e.g. after noticing a gap in revisions. */
+  'show:sync': (ack: (snapshot: ShowSnapshot) => void) => void;
+  /** A judge's score for the round and auditee it was entered for; the id makes retries safe. */
+  'judge:submit': (submission: JudgeSubmission, ack: (answer: CommandAck) => void) => void;
+  /** The server's clock, so outputs schedule the roll and the countdown in server time. */
+  'clock:sync': (ack: (serverTime: number) => void) => void;
+  /** Operator only: ask one connected output to reload. */
+  'output:reload': (target: { socketId: string }, ack: (answer: { ok: true } | ErrorBody) => void) => void;
+}
+
+/** What a socket says about itself when it connects (socket.io `auth`). */
+export const SocketAuthSchema = Type.Object(
+  {
+    eventId: Type.String({ maxLength: 64 }),
+    role: ClientRoleSchema,
+    key: Type.Optional(Type.String({ maxLength: 128 })),
+    label: Type.Optional(Type.String({ maxLength: 64 })),
+    /** Added by the socket.io client when it reconnects after a drop (connection state recovery). */
+    pid: Type.Optional(Type.String({ maxLength: 128 })),
+    offset: Type.Optional(Type.String({ maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+export type SocketAuth = Static<typeof SocketAuthSchema>;

@@ -1,0 +1,180 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { AuditeeReasonSchema, ContactReasonSchema } from './draw';
+import { EventModeSchema, EventStatusSchema } from './events';
+import {
+  CallStatusSchema,
+  ClientRoleSchema,
+  GraphicSchema,
+  OutcomeSchema,
+  ReportStatusSchema,
+  RoundStepSchema,
+  SatisfactionSchema,
+} from './round';
+import { ScoringRulesSchema } from './scoring';
+import { LoggedCommandTypeSchema } from './show-commands';
+
+/** The snapshot: everything a client renders, for its role, at one revision. */
+const GraphicCueSchema = Type.Object({
+  graphic: GraphicSchema,
+  round: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+});
+
+const HouseholdViewSchema = Type.Object({
+  number: Type.String(),
+  /** Masked (张*三) for everyone but staff. */
+  name: Type.String(),
+  village: Type.String(),
+  /** Masked (138****1234) for everyone but staff. */
+  phone: Type.String(),
+  callStatus: CallStatusSchema,
+  outcome: Type.Union([OutcomeSchema, Type.Null()]),
+  satisfaction: Type.Union([SatisfactionSchema, Type.Null()]),
+  replaced: Type.Union([
+    Type.Object({ reason: ContactReasonSchema, by: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+});
+
+const AuditeeViewSchema = Type.Object({
+  number: Type.String(),
+  name: Type.String(),
+  unit: Type.String(),
+  post: Type.String(),
+  gridPath: Type.String(),
+});
+
+/** The scoring of a round, computed on the server by the scoring rules (see server/scoring). */
+const RoundScoreViewSchema = Type.Object({
+  judges: Type.Union([
+    Type.Object({
+      counted: Type.Array(Type.Integer()),
+      droppedHigh: Type.Array(Type.Integer()),
+      droppedLow: Type.Array(Type.Integer()),
+      method: Type.String(),
+      finalHundredths: Type.Integer(),
+      announcement: Type.String(),
+    }),
+    Type.Null(),
+  ]),
+  households: Type.Object({
+    sampled: Type.Integer(),
+    reached: Type.Integer(),
+    counted: Type.Integer(),
+    satisfied: Type.Integer(),
+    confirmed: Type.Integer(),
+    satisfactionRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
+    responseRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
+    scoreHundredths: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  combinedHundredths: Type.Union([Type.Integer(), Type.Null()]),
+  tier: Type.Union([Type.String(), Type.Null()]),
+});
+export type RoundScoreView = Static<typeof RoundScoreViewSchema>;
+
+/** Judging of a round as a role may see it: scores only for staff, and for all after the reveal. */
+const JudgingViewSchema = Type.Object({
+  seats: Type.Array(
+    Type.Object({ seat: Type.Integer(), name: Type.String(), recused: Type.Boolean(), submitted: Type.Boolean() }),
+  ),
+  submitted: Type.Integer(),
+  expected: Type.Integer(),
+  scores: Type.Union([
+    Type.Array(Type.Object({ seat: Type.Integer(), score: Type.Number(), items: Type.Array(Type.Number()) })),
+    Type.Null(),
+  ]),
+  /** Seats whose score is far from the panel's median (supervisor only; never on air). */
+  outliers: Type.Array(Type.Integer()),
+  /** Seats the supervisor asked to recheck (a judge sees only whether they were asked). */
+  rechecks: Type.Array(Type.Integer()),
+  /** Corrections after the lock, by the supervisor, with reasons (staff, and everyone after the reveal). */
+  corrections: Type.Array(
+    Type.Object({ seat: Type.Integer(), from: Type.Number(), to: Type.Number(), reason: Type.String() }),
+  ),
+  /** A judge's own current score (judges only), total and per criterion. */
+  mine: Type.Union([Type.Object({ score: Type.Number(), items: Type.Array(Type.Number()) }), Type.Null()]),
+});
+
+export const RoundViewSchema = Type.Object({
+  index: Type.Integer(),
+  step: RoundStepSchema,
+  auditee: AuditeeViewSchema,
+  /**
+   * The roll, scheduled in server time. The reel is a sample of the real pool, fixed by the draw,
+   * ending on the drawn auditee: every output shows the same frame at the same moment.
+   */
+  roll: Type.Object({
+    startsAt: Type.Number(),
+    landsAt: Type.Number(),
+    reel: Type.Array(Type.Object({ number: Type.String(), name: Type.String() })),
+  }),
+  replacedAuditees: Type.Array(
+    Type.Object({ number: Type.String(), name: Type.String(), reason: AuditeeReasonSchema }),
+  ),
+  report: Type.Object({
+    durationMs: Type.Number(),
+    status: ReportStatusSchema,
+    runningSince: Type.Union([Type.Number(), Type.Null()]),
+    elapsedMs: Type.Number(),
+  }),
+  households: Type.Array(HouseholdViewSchema),
+  judging: JudgingViewSchema,
+  /** Server time the scores were revealed; outputs show them in turn from then (REVEAL_TIMING). */
+  revealedAt: Type.Union([Type.Number(), Type.Null()]),
+  /** Computed from the published scores once they are revealed (null before). */
+  score: Type.Union([RoundScoreViewSchema, Type.Null()]),
+});
+export type RoundView = Static<typeof RoundViewSchema>;
+
+/** Everything a client renders, for its role, at one revision. */
+export const ShowSnapshotSchema = Type.Object({
+  eventId: Type.String(),
+  title: Type.String(),
+  eventDate: Type.String(),
+  venue: Type.String(),
+  mode: EventModeSchema,
+  rehearsal: Type.Boolean(),
+  status: EventStatusSchema,
+  revision: Type.Integer(),
+  serverTime: Type.Number(),
+  role: ClientRoleSchema,
+  draw: Type.Object({
+    drawId: Type.String(),
+    rosterHash: Type.String(),
+    planHash: Type.String(),
+    poolHash: Type.String(),
+    poolSize: Type.Integer(),
+    /** How many auditees the plan draws: the number of rounds of the show. */
+    plannedRounds: Type.Integer(),
+    commitment: Type.String(),
+    entropy: Type.Union([Type.String(), Type.Null()]),
+    secret: Type.Union([Type.String(), Type.Null()]),
+    seed: Type.Union([Type.String(), Type.Null()]),
+    /** The plan's scope in words (which part of the county, units, industries). */
+    scope: Type.String(),
+  }),
+  /** What the outputs show: program (on air), preview (cued) and the event bug. */
+  air: Type.Object({
+    program: Type.Union([GraphicCueSchema, Type.Null()]),
+    preview: Type.Union([GraphicCueSchema, Type.Null()]),
+    bug: Type.Boolean(),
+  }),
+  rounds: Type.Array(RoundViewSchema),
+  /** Judges' seats of the event (0: a check without judges, whose rounds end after the calls). */
+  judgeSeats: Type.Integer(),
+  /** How rounds are scored (declared in the plan): criteria for the tablets, rules for everyone. */
+  scoring: ScoringRulesSchema,
+  logHead: Type.String(),
+});
+export type ShowSnapshot = Static<typeof ShowSnapshotSchema>;
+
+/** One accepted command of the show log as the console's event log lists it (staff only). */
+export const EventLogEntrySchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  type: LoggedCommandTypeSchema,
+  /** What happened, in Chinese. */
+  text: Type.String(),
+  hash: Type.String(),
+});
+export type EventLogEntry = Static<typeof EventLogEntrySchema>;
