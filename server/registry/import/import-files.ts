@@ -2,7 +2,9 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Db } from '../../store/db';
 import type { ImportResult } from '../../protocol/registry';
-import { importRoster, ImportRejectedError, type ImportOptions, type ImportSource } from './roster-import';
+import { ImportRejectedError } from './import-problems';
+import type { ImportSource } from './opened-files';
+import { DEFAULT_MAX_ROWS_PER_FILE, importRoster, type ImportOptions } from './roster-import';
 import {
   CHUNK_BYTES,
   csvRows,
@@ -14,7 +16,6 @@ import {
   sniffFormat,
   UnreadableFileError,
 } from './row-sources';
-import { DEFAULT_MAX_ROWS_PER_FILE } from './roster-import';
 
 export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 
