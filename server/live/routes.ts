@@ -21,7 +21,8 @@ import {
 import type { ShowService } from '../live/show-service';
 import { renderBulletin } from '../print/bulletin';
 import { renderSeatSheet } from '../print/seat-sheet';
-import { renderRecord, resultsCsv, resultsXlsx } from '../live/results-export';
+import { resultsCsv, resultsXlsx } from '../live/results-export';
+import { renderRecord } from '../print/record';
 import { AppError } from '../errors';
 
 const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });

@@ -34,7 +34,7 @@ import { publishedRounds, type ShowSection } from '../verify/show-section';
 import { roundScore } from '../run-of-show/round-score';
 import type { DrawBundle } from '../verify/bundle';
 import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
-import { scopeOf } from '../print/bulletin';
+import { scopeOf } from '../protocol/draw';
 import { describeLogEntry } from '../run-of-show/log-text';
 import { auditRecords, type Placement } from '../run-of-show/audit-record';
 import { plannedAuditees } from '../protocol/draw';

@@ -1,7 +1,6 @@
-import { PRINT_BUTTON_HTML } from '../http/print-button';
 import qrcode from 'qrcode-generator';
 import type { EventSummary, SeatView } from '../protocol/show';
-import { escapeHtml } from '../print/bulletin';
+import { markup, printPage, trusted } from './layout';
 
 /** A QR code as an SVG path (one unit per module, with the quiet zone), drawn on the server. */
 export function qrSvg(text: string, size = 200): string {
@@ -20,35 +19,8 @@ export function qrSvg(text: string, size = 200): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges" role="img" aria-label="席位二维码"><rect width="${side}" height="${side}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
 }
 
-/**
- * The printable sheet of judges' seats: per seat its number and judge, the join QR code and link,
- * and the PIN. For the operator only (it opens the seats); cut along the lines and hand out.
- */
-export function renderSeatSheet(event: EventSummary, seats: readonly SeatView[], origin: string): string {
-  const cards = seats
-    .map((seat) => {
-      const url = `${origin}${seat.joinPath}`;
-      return `<section class="card" data-testid="seat-card" data-seat="${seat.seat}">
-<h2>${seat.seat} 号评委席</h2>
-<p class="name">${escapeHtml(seat.name)}</p>
-${qrSvg(url)}
-<p class="pin">PIN：<b>${escapeHtml(seat.pin)}</b></p>
-<p class="url">${escapeHtml(url)}</p>
-<p class="how">用平板扫码打开，输入 PIN 加入；一个席位只能在一台设备上使用。</p>
-</section>`;
-    })
-    .join('\n');
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<title>评委席位卡 · ${escapeHtml(event.title)}</title>
-<link rel="stylesheet" href="/fonts/noto-sans-sc/400.css">
-<link rel="stylesheet" href="/fonts/noto-sans-sc/700.css">
-<style>
-  body { font-family: 'Noto Sans SC', sans-serif; max-width: 900px; margin: 24px auto; color: #111; }
-  h1 { text-align: center; font-size: 24px; margin-bottom: 4px; }
-  .sub { text-align: center; color: #b3261e; margin-top: 0; }
+const SEAT_SHEET_CSS = `  body { line-height: normal; }
+  .sub { color: #b3261e; }
   .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 0; }
   .card { border: 1px dashed #777; padding: 16px; text-align: center; break-inside: avoid; }
   .card h2 { margin: 0; font-size: 26px; }
@@ -57,17 +29,32 @@ ${qrSvg(url)}
   .pin b { letter-spacing: 0.2em; }
   .url { font-family: monospace; font-size: 11px; word-break: break-all; color: #444; margin: 4px 0; }
   .how { font-size: 13px; color: #555; margin: 4px 0 0; }
-  button { font: inherit; padding: 4px 16px; }
-  @media print { body { margin: 0 auto; } .noprint { display: none; } }
-</style>
-</head>
-<body>
-<h1>评委席位卡</h1>
-<p class="sub">${escapeHtml(event.title)}${event.rehearsal ? '（演练）' : ''} · 含 PIN，请妥善保管，会后销毁</p>
-<div class="grid">
-${cards}
-</div>
-${PRINT_BUTTON_HTML}
-</body>
-</html>`;
+`;
+
+/**
+ * The printable sheet of judges' seats: per seat its number and judge, the join QR code and link,
+ * and the PIN. For the operator only (it opens the seats); cut along the lines and hand out.
+ */
+export function renderSeatSheet(event: EventSummary, seats: readonly SeatView[], origin: string): string {
+  const cards = seats.map((seat) => {
+    const url = `${origin}${seat.joinPath}`;
+    return markup`<section class="card" data-testid="seat-card" data-seat="${seat.seat}">
+<h2>${seat.seat} 号评委席</h2>
+<p class="name">${seat.name}</p>
+${trusted(qrSvg(url))}
+<p class="pin">PIN：<b>${seat.pin}</b></p>
+<p class="url">${url}</p>
+<p class="how">用平板扫码打开，输入 PIN 加入；一个席位只能在一台设备上使用。</p>
+</section>
+`;
+  });
+  return printPage({
+    title: `评委席位卡 · ${event.title}`,
+    heading: '评委席位卡',
+    sub: `${event.title}${event.rehearsal ? '（演练）' : ''} · 含 PIN，请妥善保管，会后销毁`,
+    testId: 'seat-sheet',
+    css: SEAT_SHEET_CSS,
+    body: markup`<div class="grid">
+${cards}</div>`,
+  });
 }

@@ -310,3 +310,18 @@ export function describeQuotas(plan: DrawPlan): string {
   const ratios = auditees.ratios.map((r) => `${r.stratum} ${r.percent}%`).join('，');
   return `按${by}比例抽取 ${auditees.count} 人（${ratios}）：${quotas}`;
 }
+
+/** A plan's scope in words: which part of the county, which units and industries (the bulletin, the snapshot). */
+export function scopeOf(plan: DrawPlan): string {
+  const rule = plan.eligibility;
+  const parts = [
+    rule.only ? `回头看：限 ${rule.only.length} 名需复查人员` : '',
+    rule.grid.length === 0 ? '全县' : rule.grid.map((path) => path.join(' / ')).join('、'),
+    rule.units.length > 0 ? `单位：${rule.units.join('、')}` : '',
+    rule.industries.length > 0 ? `行业：${rule.industries.join('、')}` : '',
+    `人员状态：${rule.statuses.join('、')}`,
+    rule.coolDownDays > 0 ? `近 ${rule.coolDownDays} 天内已被抽查的不再抽取` : '',
+    rule.avoid.length > 0 ? `回避 ${rule.avoid.length} 人` : '',
+  ];
+  return parts.filter(Boolean).join('；');
+}
