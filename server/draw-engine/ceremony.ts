@@ -114,10 +114,33 @@ function replaceIn(
   return { ok: true, selections: updated };
 }
 
+/**
+ * Why the ceremony would refuse a step in this state, whatever its arguments (null: the step is
+ * open). The ceremony checks these first; the run-of-show asks them to say which steps are next.
+ */
+export function drawStepRefusal(
+  state: DrawState,
+  type: 'lockEntropy' | 'reveal' | 'drawAuditees',
+): Extract<DrawResult, { ok: false }> | null {
+  switch (type) {
+    case 'lockEntropy':
+      return state.entropy !== null ? fail('DRAW_ENTROPY_LOCKED', '公开随机数已锁定，不能更改') : null;
+    case 'reveal':
+      if (state.secret !== null) return fail('DRAW_ALREADY_REVEALED', '密钥已公开');
+      return state.entropy === null ? fail('DRAW_ENTROPY_MISSING', '须先锁定公开随机数，才能公开密钥') : null;
+    case 'drawAuditees':
+      if (state.seed === null) return fail('DRAW_NOT_REVEALED', '须先锁定公开随机数并公开密钥');
+      return state.auditeeStages !== null ? fail('DRAW_STAGE_EXECUTED', '本轮人员抽取已执行，不能重抽') : null;
+  }
+}
+
+const fail = (code: DrawErrorCode, message: string) => ({ ok: false, code, message }) as const;
+
 export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawResult {
   switch (command.type) {
     case 'lockEntropy': {
-      if (state.entropy !== null) return refuse('DRAW_ENTROPY_LOCKED', '公开随机数已锁定，不能更改');
+      const refused = drawStepRefusal(state, 'lockEntropy');
+      if (refused) return refused;
       const entropy = command.entropy.replace(/\s+/gu, '');
       if (!ENTROPY_PATTERN.test(entropy)) {
         return refuse('DRAW_ENTROPY_INVALID', '公开随机数须为 20 至 200 位数字（如现场掷骰结果）');
@@ -125,8 +148,9 @@ export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawRe
       return { ok: true, state: { ...state, entropy } };
     }
     case 'reveal': {
-      if (state.secret !== null) return refuse('DRAW_ALREADY_REVEALED', '密钥已公开');
-      if (state.entropy === null) return refuse('DRAW_ENTROPY_MISSING', '须先锁定公开随机数，才能公开密钥');
+      const refused = drawStepRefusal(state, 'reveal');
+      if (refused) return refused;
+      const entropy = state.entropy ?? ''; // locked: drawStepRefusal checked it
       let commitment: string;
       try {
         commitment = commitmentOf(command.secret);
@@ -140,14 +164,14 @@ export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawRe
         planHash: state.planHash,
         poolHash: state.poolHash,
         secret: command.secret,
-        entropy: state.entropy,
+        entropy,
       });
       return { ok: true, state: { ...state, secret: command.secret, seed } };
     }
     case 'drawAuditees': {
-      if (state.seed === null) return refuse('DRAW_NOT_REVEALED', '须先锁定公开随机数并公开密钥');
-      if (state.auditeeStages !== null) return refuse('DRAW_STAGE_EXECUTED', '本轮人员抽取已执行，不能重抽');
-      const seed = state.seed;
+      const refused = drawStepRefusal(state, 'drawAuditees');
+      if (refused) return refused;
+      const seed = state.seed ?? ''; // derived: drawStepRefusal checked it
       const auditeeStages = planQuotas(state.plan).map(({ stratum, count }) => {
         const seedHex = stageSeed(seed, 'auditees', stratum);
         const order = stageOrder(

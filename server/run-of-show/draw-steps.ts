@@ -1,0 +1,119 @@
+import { applyDrawCommand, type DrawCommand } from '../draw-engine/ceremony';
+import {
+  nextAuditee,
+  refuse,
+  withRound,
+  type HouseholdCall,
+  type RoundState,
+  type ShowCommand,
+  type ShowEffect,
+  type ShowResult,
+  type ShowState,
+} from './show-state';
+
+/** The roll starts a moment after the command, so every output has it before it begins. */
+export const ROLL_LEAD_MS = 800;
+
+/**
+ * The steps that run the draw engine's ceremony: the entropy, the reveal, drawing and replacing
+ * auditees, drawing the households. Each logs the ceremony's command as a `draw` effect.
+ */
+export function entropyOrReveal(
+  state: ShowState,
+  command: Extract<ShowCommand, { type: 'lockEntropy' | 'reveal' }>,
+): ShowResult {
+  const drawCommand: DrawCommand =
+    command.type === 'lockEntropy'
+      ? { type: 'lockEntropy', entropy: command.entropy }
+      : { type: 'reveal', secret: command.secret };
+  const result = applyDrawCommand(state.draw, drawCommand);
+  if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+  return { ok: true, state: { ...state, draw: result.state }, effects: [{ type: 'draw', command: drawCommand }] };
+}
+
+const rollFrom = (state: ShowState, at: number) => ({
+  startsAt: at + ROLL_LEAD_MS,
+  landsAt: at + ROLL_LEAD_MS + state.rollMs,
+});
+
+export function drawAuditee(state: ShowState, at: number): ShowResult {
+  let drawState = state.draw;
+  const drawEffects: ShowEffect[] = [];
+  if (drawState.auditeeStages === null) {
+    // The first round executes the auditee stage once; later rounds present its next picks.
+    const result = applyDrawCommand(drawState, { type: 'drawAuditees' });
+    if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+    drawState = result.state;
+    drawEffects.push({ type: 'draw', command: { type: 'drawAuditees' } });
+  }
+  const next = nextAuditee(state, drawState);
+  if (next === undefined) return refuse('SHOW_NO_MORE_AUDITEES', '方案规定的人员已全部抽取完毕');
+  const roll = rollFrom(state, at);
+  const newRound: RoundState = {
+    index: state.rounds.length,
+    auditeeNumber: next,
+    step: 'drawing',
+    roll,
+    replacedAuditees: [],
+    report: { durationMs: state.reportMs, status: 'idle', runningSince: null, elapsedMs: 0 },
+    households: [],
+    scores: [],
+    revealedAt: null,
+    rechecks: [],
+    corrections: [],
+  };
+  return {
+    ok: true,
+    state: { ...state, draw: drawState, rounds: [...state.rounds, newRound] },
+    effects: [...drawEffects, { type: 'rollCue', round: newRound.index, auditeeNumber: next, ...roll }],
+  };
+}
+
+export function replaceAuditee(
+  state: ShowState,
+  current: RoundState,
+  command: Extract<ShowCommand, { type: 'replaceAuditee' }>,
+): ShowResult {
+  const drawCommand: DrawCommand = { type: 'replaceAuditee', number: current.auditeeNumber, reason: command.reason };
+  const result = applyDrawCommand(state.draw, drawCommand);
+  if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+  const replaced = result.state.auditeeStages
+    ?.flatMap((stage) => stage.selections)
+    .find((selection) => selection.number === current.auditeeNumber)?.replaced;
+  // The ceremony refuses a replacement without an alternate, so a successful one names who comes in.
+  if (!replaced?.by) return refuse('SHOW_DRAW_REFUSED', '已没有可递补的候补对象', 'DRAW_NO_ALTERNATE');
+  const by = replaced.by;
+  const roll = rollFrom(state, command.at);
+  const replacedRound: RoundState = {
+    ...current,
+    auditeeNumber: by,
+    step: 'drawing',
+    roll,
+    replacedAuditees: [...current.replacedAuditees, { number: current.auditeeNumber, reason: command.reason }],
+  };
+  return {
+    ok: true,
+    state: withRound({ ...state, draw: result.state }, replacedRound),
+    effects: [
+      { type: 'draw', command: drawCommand },
+      { type: 'rollCue', round: current.index, auditeeNumber: by, ...roll },
+    ],
+  };
+}
+
+export function freshCall(number: string): HouseholdCall {
+  return { number, callStatus: '待呼叫', outcome: null, satisfaction: null, replaced: null };
+}
+
+export function drawHouseholds(state: ShowState, current: RoundState): ShowResult {
+  const drawCommand: DrawCommand = { type: 'drawContacts', auditeeNumber: current.auditeeNumber };
+  const result = applyDrawCommand(state.draw, drawCommand);
+  if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+  const stage = result.state.contactStages.find((s) => s.auditeeNumber === current.auditeeNumber);
+  const households = (stage?.selections ?? []).map((s) => freshCall(s.number));
+  return {
+    ok: true,
+    state: withRound({ ...state, draw: result.state }, { ...current, step: 'households', households }),
+    effects: [{ type: 'draw', command: drawCommand }],
+  };
+}

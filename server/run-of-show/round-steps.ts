@@ -1,0 +1,119 @@
+import { applyDrawCommand, type DrawCommand } from '../draw-engine/ceremony';
+import { CALL_STATUSES, OUTCOMES, SATISFACTION, UNREACHED, type RoundStep } from '../protocol/round';
+import { freshCall } from './draw-steps';
+import {
+  refuse,
+  withRound,
+  type HouseholdCall,
+  type RoundState,
+  type ShowCommand,
+  type ShowResult,
+  type ShowState,
+} from './show-state';
+import type { ReportTimer } from './timer';
+
+/** The report timer's steps, in server time (the step's own checks; the step rules ran first). */
+export function reportStep(
+  state: ShowState,
+  current: RoundState,
+  command: Extract<
+    ShowCommand,
+    { type: 'startReport' | 'resumeReport' | 'pauseReport' | 'extendReport' | 'endReport' }
+  >,
+): ShowResult {
+  const timer = current.report;
+  let next: ReportTimer;
+  let step: RoundStep = 'reporting';
+  switch (command.type) {
+    case 'startReport':
+    case 'resumeReport':
+      next = { ...timer, status: 'running', runningSince: command.at };
+      break;
+    case 'pauseReport':
+      next = {
+        ...timer,
+        status: 'paused',
+        runningSince: null,
+        elapsedMs: timer.elapsedMs + (command.at - (timer.runningSince ?? command.at)),
+      };
+      break;
+    case 'extendReport':
+      if (!Number.isInteger(command.seconds) || command.seconds < 1 || command.seconds > 600) {
+        return refuse('SHOW_BAD_VALUE', '延长时间须为 1 至 600 秒');
+      }
+      next = { ...timer, durationMs: timer.durationMs + command.seconds * 1000 };
+      break;
+    case 'endReport':
+      next = {
+        ...timer,
+        status: 'finished',
+        runningSince: null,
+        elapsedMs: timer.elapsedMs + (timer.status === 'running' ? command.at - (timer.runningSince ?? command.at) : 0),
+      };
+      step = 'reported';
+      break;
+  }
+  return {
+    ok: true,
+    state: withRound(state, { ...current, step, report: next }),
+    effects: [{ type: 'timer', round: current.index, timer: next }],
+  };
+}
+
+/** A verification call: its status, its outcome and satisfaction, or its replacement by the next alternate. */
+export function householdStep(
+  state: ShowState,
+  current: RoundState,
+  command: Extract<ShowCommand, { type: 'setCallStatus' | 'recordOutcome' | 'replaceHousehold' }>,
+): ShowResult {
+  const call = current.households.find((h) => h.number === command.household && h.replaced === null);
+  if (!call) return refuse('SHOW_UNKNOWN_HOUSEHOLD', `户 ${command.household} 不是本轮当前核实的对象`);
+  const update = (changed: HouseholdCall, extra: HouseholdCall[] = []): ShowResult => ({
+    ok: true,
+    state: withRound(state, {
+      ...current,
+      households: [...current.households.map((h) => (h === call ? changed : h)), ...extra],
+    }),
+    effects: [],
+  });
+  switch (command.type) {
+    case 'setCallStatus':
+      if (!CALL_STATUSES.includes(command.callStatus)) return refuse('SHOW_BAD_VALUE', '呼叫状态无效');
+      return update({ ...call, callStatus: command.callStatus });
+    case 'recordOutcome': {
+      if (!OUTCOMES.includes(command.outcome)) return refuse('SHOW_BAD_VALUE', '核实结果无效');
+      if (command.satisfaction !== null && !SATISFACTION.includes(command.satisfaction)) {
+        return refuse('SHOW_BAD_VALUE', '满意度无效');
+      }
+      if (command.outcome !== UNREACHED && command.satisfaction === null) {
+        return refuse('SHOW_BAD_VALUE', '已联系上的户须记录满意度');
+      }
+      return update({
+        ...call,
+        outcome: command.outcome,
+        satisfaction: command.outcome === UNREACHED ? null : command.satisfaction,
+      });
+    }
+    case 'replaceHousehold': {
+      const drawCommand: DrawCommand = {
+        type: 'replaceContact',
+        auditeeNumber: current.auditeeNumber,
+        contactNumber: call.number,
+        reason: command.reason,
+      };
+      const result = applyDrawCommand(state.draw, drawCommand);
+      if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+      const stage = result.state.contactStages.find((s) => s.auditeeNumber === current.auditeeNumber);
+      const by = stage?.selections.find((s) => s.number === call.number)?.replaced?.by ?? null;
+      const replaced = { ...call, replaced: { reason: command.reason, by } };
+      const changed = update(replaced, by ? [freshCall(by)] : []);
+      return changed.ok
+        ? {
+            ok: true,
+            state: { ...changed.state, draw: result.state },
+            effects: [{ type: 'draw', command: drawCommand }],
+          }
+        : changed;
+    }
+  }
+}
