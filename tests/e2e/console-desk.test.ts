@@ -104,6 +104,13 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     await screenshot(desk, 'console-event-editor');
 
     await desk.getByTestId('open-seal').click();
+    // A modal <dialog>: the focus goes to the field to type in, Esc closes it and the focus comes back.
+    const focused = () => desk.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    expect(await focused()).toBe('seal-confirm-text');
+    await desk.keyboard.press('Escape');
+    await desk.getByTestId('seal-dialog').waitFor({ state: 'hidden' });
+    expect(await focused()).toBe('open-seal');
+    await desk.getByTestId('open-seal').click();
     const confirm = desk.getByTestId('seal-confirm');
     expect(await confirm.isDisabled()).toBe(true);
     expect(await desk.getByTestId('seal-pool').innerText()).toBe(`${town} 人`);
