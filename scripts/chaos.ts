@@ -26,7 +26,7 @@ import { findChainBreak } from '../server/draw-engine/log-chain';
 import { readLog, SHOW_LOG } from '../server/store/log-store';
 import type { RandomBytes } from '../server/runtime';
 import type { CommandAck, JudgeSubmission, ShowCommandBody, ShowSnapshot } from '../server/protocol/show';
-import { nextAction, pendingCalls } from '../console-ui/src/lib/next-action';
+import { nextAction } from '../console-ui/src/lib/next-action';
 import { ShowClient } from '../tests/helpers/show-client';
 import { startMain } from '../tests/helpers/server-process';
 
@@ -94,7 +94,7 @@ type Step =
 /** What the show needs next, decided from the staff snapshot alone (the same inputs in every run). */
 function nextStep(snapshot: ShowSnapshot): Step | null {
   const round = snapshot.rounds.at(-1);
-  if (round?.step === 'households' && pendingCalls(round) > 0) {
+  if (round?.step === 'households') {
     const household = round.households.find((h) => h.replaced === null && h.outcome === null);
     if (household) {
       // The first household of the first round does not answer and is replaced; the rest answer.

@@ -40,6 +40,7 @@ import { auditRecords, type Placement } from '../run-of-show/audit-record';
 import { plannedAuditees } from '../protocol/draw';
 import { judgeScoreCommand, toCoreCommand } from './core-commands';
 import { loggedCommand } from '../run-of-show/logged-command';
+import { outlook } from '../run-of-show/outlook';
 
 interface EventRow {
   id: string;
@@ -539,6 +540,7 @@ export class ShowService {
         };
       }),
       logHead: log.at(-1)?.hash ?? '',
+      outlook: staff ? outlook(state) : null,
     };
   }
 

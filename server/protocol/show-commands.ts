@@ -95,6 +95,7 @@ export type ShowCommandType = ShowCommandBody['type'];
 export const SHOW_COMMAND_TYPES: readonly ShowCommandType[] = ShowCommandBodySchema.anyOf.map(
   (member) => member.properties.type.const,
 );
+export const ShowCommandTypeSchema = Type.Union(ShowCommandBodySchema.anyOf.map((member) => member.properties.type));
 
 /**
  * Commands that cannot be undone (draws, reveals, closing): UIs must ask for a deliberate

@@ -10,6 +10,7 @@ import {
   RoundStepSchema,
   SatisfactionSchema,
 } from './round';
+import { OutlookSchema } from './outlook';
 import { ScoringRulesSchema } from './scoring';
 import { LoggedCommandTypeSchema } from './show-commands';
 
@@ -164,6 +165,8 @@ export const ShowSnapshotSchema = Type.Object({
   /** How rounds are scored (declared in the plan): criteria for the tablets, rules for everyone. */
   scoring: ScoringRulesSchema,
   logHead: Type.String(),
+  /** What comes next, as the run-of-show says (staff only: the desk renders it). */
+  outlook: Type.Union([OutlookSchema, Type.Null()]),
 });
 export type ShowSnapshot = Static<typeof ShowSnapshotSchema>;
 

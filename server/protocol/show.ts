@@ -7,5 +7,6 @@ export * from './events';
 export * from './round';
 export * from './show-commands';
 export * from './show-views';
+export * from './outlook';
 export * from './judges';
 export * from './show-socket';
