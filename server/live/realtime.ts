@@ -18,7 +18,9 @@ import {
   type SocketAuth,
   rolesFor,
 } from '../protocol/show';
-import type { ShowService } from '../live/show-service';
+import type { ShowRunner } from './show-runner';
+import type { EventService } from '../events/event-service';
+import type { SeatService } from '../judges/seat-service';
 
 const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
@@ -54,7 +56,7 @@ export const PING_INTERVAL_MS = 5000;
 
 export function attachRealtime(
   server: HttpServer,
-  shows: ShowService,
+  { shows, events, seats }: { shows: ShowRunner; events: EventService; seats: SeatService },
   auth: AuthService,
   log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
   pingIntervalMs = PING_INTERVAL_MS,
@@ -80,16 +82,16 @@ export function attachRealtime(
     if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
     const { eventId, role, key, label } = authData as SocketAuth;
     try {
-      shows.event(eventId);
+      events.event(eventId);
       if (role === 'staff') {
         const staff = auth.resolve(cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE));
         if (!staff) return refuse('AUTH_REQUIRED');
         socket.data = { eventId, role, staff, seat: null, label: label ?? staff.username };
       } else if (role === 'overlay') {
-        if (!shows.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
+        if (!events.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
         socket.data = { eventId, role, staff: null, seat: null, label: label ?? '输出' };
       } else if (role === 'judge') {
-        const seat = shows.judgeSeatFor(eventId, key);
+        const seat = seats.judgeSeatFor(eventId, key);
         if (seat === null) return refuse('JUDGE_JOIN_INVALID');
         socket.data = { eventId, role, staff: null, seat, label: `${seat} 号评委` };
       } else {
