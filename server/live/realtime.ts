@@ -2,6 +2,7 @@ import { storeFailure } from '../store/store-errors';
 import { isCrossOrigin } from '../http/security';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { fastifyCookie } from '@fastify/cookie';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { AuthService } from '../auth/auth-service';
 import { AppError } from '../errors';
@@ -37,12 +38,9 @@ interface SocketData {
 
 type ShowSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
-  }
-  return undefined;
+/** The session cookie of a socket's handshake, parsed as the HTTP routes parse it (the app registers the plugin first). */
+function sessionCookie(header: string | undefined): string | undefined {
+  return fastifyCookie.parse(header ?? '')[SESSION_COOKIE];
 }
 
 const roomOf = (eventId: string, role: ClientRole | 'supervisor') => `${eventId}:${role}`;
@@ -84,7 +82,7 @@ export function attachRealtime(
     try {
       events.event(eventId);
       if (role === 'staff') {
-        const staff = auth.resolve(cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE));
+        const staff = auth.resolve(sessionCookie(socket.handshake.headers.cookie));
         if (!staff) return refuse('AUTH_REQUIRED');
         socket.data = { eventId, role, staff, seat: null, label: label ?? staff.username };
       } else if (role === 'overlay') {
