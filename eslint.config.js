@@ -11,7 +11,20 @@ import globals from 'globals';
  */
 const PURE_ENGINES = ['draw-engine', 'run-of-show', 'scoring', 'verify'];
 const PURE_FOLDERS = [...PURE_ENGINES, 'protocol'];
-const SERVICE_FOLDERS = ['draws', 'live', 'registry', 'reports', 'followups', 'auth', 'http', 'store', 'print', 'demo'];
+const SERVICE_FOLDERS = [
+  'draws',
+  'events',
+  'judges',
+  'live',
+  'registry',
+  'reports',
+  'followups',
+  'auth',
+  'http',
+  'store',
+  'print',
+  'demo',
+];
 const EDGE_FILES = ['app', 'main', 'runtime'];
 const NODE_IO = ['fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'worker_threads', 'os', 'path'];
 const NODE_AMBIENT = ['process', 'crypto'];

@@ -193,17 +193,17 @@ async function reportingShow(
   title: string,
 ): Promise<{ eventId: string; revision: number }> {
   await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
-  const shows = app.services.shows;
+  const { events, shows } = app.services;
   const plan = defaultPlan(new Date().toISOString().slice(0, 10), {
     auditees: { mode: 'total', count: 1 },
     contactsPerAuditee: 3,
   });
   const settings = { plan, reportMinutes: 5, rollSeconds: 4 };
-  const draft = shows.createEvent(
+  const draft = events.createEvent(
     { title, eventDate: plan.eventDate, venue: '', mode: 'televised', settings },
     'bench',
   );
-  const eventId = shows.sealEvent(draft.id, 'bench').id;
+  const eventId = events.sealEvent(draft.id, 'bench').id;
   let revision = 0;
   for (const command of [
     { type: 'open' },

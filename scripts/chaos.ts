@@ -55,8 +55,8 @@ async function prepare(dbPath: string, seed: string): Promise<string> {
   });
   try {
     await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
-    const shows = app.services.shows;
-    const event = shows.createEvent(
+    const events = app.services.events;
+    const event = events.createEvent(
       {
         title: '故障演练：干部作风电视抽查',
         eventDate: '2026-11-26',
@@ -81,7 +81,7 @@ async function prepare(dbPath: string, seed: string): Promise<string> {
       },
       'operator',
     );
-    return shows.sealEvent(event.id, 'operator').id;
+    return events.sealEvent(event.id, 'operator').id;
   } finally {
     await app.close();
   }

@@ -9,7 +9,8 @@ import { DrawService } from '../server/draws/draw-service';
 import { systemClock, systemRandom } from '../server/runtime';
 import { REPO_ROOT } from '../server/app';
 import { AppError } from '../server/errors';
-import { ShowService } from '../server/live/show-service';
+import { ShowRunner } from '../server/live/show-runner';
+import { EventRepository } from '../server/events/event-repository';
 
 const args = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -26,8 +27,8 @@ if (!drawId) {
 const db = openDatabase(dbPath);
 try {
   const draws = new DrawService(db, systemClock, systemRandom);
-  // Through the show service: a draw that ran as a show carries the show's log and results.
-  const bundle = new ShowService(db, draws, systemClock, systemRandom).bundle(drawId);
+  // Through the show runner: a draw that ran as a show carries the show's log and results.
+  const bundle = new ShowRunner(db, new EventRepository(db), draws, systemClock).bundle(drawId);
   const path = out ?? join(process.cwd(), `choucha-bundle-${drawId}.json`);
   writeFileSync(path, `${JSON.stringify(bundle, null, 1)}\n`);
   console.log(path);

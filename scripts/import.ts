@@ -11,7 +11,7 @@ import { ImportRejectedError } from '../server/registry/import/roster-import';
 import { REPO_ROOT } from '../server/app';
 import { AppError } from '../server/errors';
 import { DrawService } from '../server/draws/draw-service';
-import { ShowService } from '../server/live/show-service';
+import { buildEventServices } from '../server/events/event-services';
 import { systemClock, systemRandom } from '../server/runtime';
 
 const args = process.argv.slice(2);
@@ -39,7 +39,8 @@ if (!program) {
 }
 try {
   // The same rule as the console's upload: this process would hold the write lock while a show is on air.
-  new ShowService(db, new DrawService(db, systemClock, systemRandom), systemClock, systemRandom).refuseImportOnAir();
+  const draws = new DrawService(db, systemClock, systemRandom);
+  buildEventServices(db, draws, systemClock, systemRandom).events.refuseImportOnAir();
 } catch (error) {
   if (!(error instanceof AppError)) throw error;
   console.error(`未导入：${error.message}。[${error.code}]`);

@@ -18,7 +18,12 @@ import { redactUrl, registerSecurity } from './http/security';
 import { uiRoutes } from './http/ui-routes';
 import { DrawService } from './draws/draw-service';
 import { drawRoutes } from './draws/routes';
-import { ShowService } from './live/show-service';
+import type { EventService } from './events/event-service';
+import { buildEventServices } from './events/event-services';
+import { eventRoutes } from './events/routes';
+import type { SeatService } from './judges/seat-service';
+import { seatRoutes } from './judges/routes';
+import type { ShowRunner } from './live/show-runner';
 import { showRoutes } from './live/routes';
 import { attachRealtime } from './live/realtime';
 import type { StaffRole } from './protocol/auth';
@@ -48,7 +53,10 @@ export interface AppServices {
   auth: AuthService;
   registry: RegistryService;
   draws: DrawService;
-  shows: ShowService;
+  events: EventService;
+  /** The live shows of sealed events (commands, snapshots, logs, bundles). */
+  shows: ShowRunner;
+  seats: SeatService;
   reports: ReportService;
   followups: FollowupService;
   clock: Clock;
@@ -77,9 +85,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const generatedAccounts = auth.ensureUsers(options.initialPasswords ?? {});
   const registry = new RegistryService(db);
   const draws = new DrawService(db, clock, random);
-  const shows = new ShowService(db, draws, clock, random);
+  const { events, shows, seats } = buildEventServices(db, draws, clock, random);
   const reports = new ReportService(db);
-  const followups = new FollowupService(db, shows, clock);
+  const followups = new FollowupService(db, events, clock);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
@@ -103,7 +111,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     auth,
     registry,
     draws,
+    events,
     shows,
+    seats,
     reports,
     followups,
     clock,
@@ -111,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     generatedAccounts,
     routes,
   });
-  const realtime = attachRealtime(app.server, shows, auth, app.log, options.presencePingMs);
+  const realtime = attachRealtime(app.server, { shows, events, seats }, auth, app.log, options.presencePingMs);
   app.addHook('onClose', async () => {
     await realtime.close();
     db.close();
@@ -122,10 +132,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
   await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));
   await app.register(
-    registryRoutes({ db, registry, auth, clock, maxUploadBytes, refuseImportNow: () => shows.refuseImportOnAir() }),
+    registryRoutes({ db, registry, auth, clock, maxUploadBytes, refuseImportNow: () => events.refuseImportOnAir() }),
   );
   await app.register(drawRoutes(draws, auth, (drawId) => shows.bundle(drawId)));
-  await app.register(showRoutes(shows, auth));
+  await app.register(eventRoutes(events, auth));
+  await app.register(showRoutes(shows, events, auth));
+  await app.register(seatRoutes(seats, events, auth));
   await app.register(reportRoutes(reports, auth));
   await app.register(followupRoutes(followups, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));

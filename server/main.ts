@@ -40,13 +40,13 @@ if (registryIsEmpty(db) && process.env.CHOUCHA_DEMO !== '0') {
 
 /** Each open (sealed or live) event's output URLs with their read-only key, for OBS / vMix / CasparCG. */
 function overlayLines(base: string): string {
-  const open = app.services.shows.listEvents().filter((e) => e.status === 'sealed' || e.status === 'live');
+  const open = app.services.events.listEvents().filter((e) => e.status === 'sealed' || e.status === 'live');
   if (open.length === 0) {
     return `  ${PAGES.overlay.title}：活动封存后可用，地址带只读密钥（${base}${PAGES.overlay.path}?event=…&key=…）`;
   }
   return open
     .map((event) => {
-      const url = `${base}${PAGES.overlay.path}?event=${event.id}&key=${encodeURIComponent(app.services.shows.overlayKey(event.id))}`;
+      const url = `${base}${PAGES.overlay.path}?event=${event.id}&key=${encodeURIComponent(app.services.events.overlayKey(event.id))}`;
       const lines = [
         `  画面输出 · ${event.rehearsal ? '【演练】' : ''}${event.title}：${url}`,
         `    预览输出：${url}&preview=1\u3000抠像绿底：${url}&bg=green`,
@@ -62,7 +62,7 @@ function overlayLines(base: string): string {
 }
 
 // A log that no longer verifies must be seen before the show, not discovered on air.
-for (const problem of app.services.shows.integrityProblems()) {
+for (const problem of app.services.events.integrityProblems()) {
   console.error(`⚠ 活动「${problem.title}」（${problem.eventId}）不能使用：${problem.message}`);
 }
 

@@ -45,9 +45,9 @@ const sockets: Partial<Record<Role, ShowClient>> = {};
 beforeAll(async () => {
   ({ app, close } = await testApp());
   await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
-  const shows = app.services.shows;
-  event = shows.sealEvent(
-    shows.createEvent(
+  const { events, seats } = app.services;
+  event = events.sealEvent(
+    events.createEvent(
       {
         title: '权限测试',
         eventDate: '2026-11-26',
@@ -72,11 +72,11 @@ beforeAll(async () => {
   sockets.overlay = await ShowClient.connect(base, {
     eventId: event.id,
     role: 'overlay',
-    key: shows.overlayKey(event.id),
+    key: events.overlayKey(event.id),
   });
   sockets.public = await ShowClient.connect(base, { eventId: event.id, role: 'public' });
-  const token = new URLSearchParams(shows.seats(event.id)[0]?.joinPath.split('?')[1]).get('token') as string;
-  const { judgeKey } = shows.joinSeat({ eventId: event.id, seat: 1, token, pin: '1234', deviceId: 'matrix-tablet-1' });
+  const token = new URLSearchParams(seats.seats(event.id)[0]?.joinPath.split('?')[1]).get('token') as string;
+  const { judgeKey } = seats.joinSeat({ eventId: event.id, seat: 1, token, pin: '1234', deviceId: 'matrix-tablet-1' });
   sockets.judge = await ShowClient.connect(base, { eventId: event.id, role: 'judge', key: judgeKey });
 });
 

@@ -161,7 +161,7 @@ const serverReach: RefusedCase[] = [
   },
   {
     what: 'a service through $core',
-    code: "import { ShowService } from '$core/live/show-service';\nexport { ShowService };\n",
+    code: "import { ShowRunner } from '$core/live/show-runner';\nexport { ShowRunner };\n",
     ruleId: 'no-restricted-imports',
     reason: /browser-safe pure cores/,
   },

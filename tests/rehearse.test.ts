@@ -51,7 +51,7 @@ describe('npm run rehearse', () => {
     const verified = await run('verify.ts', [bundlePath], {});
     expect(verified.code, verified.stdout).toBe(0);
 
-    const events = app.services.shows.listEvents();
+    const events = app.services.events.listEvents();
     expect(events.filter((e) => e.status !== 'draft').every((e) => e.rehearsal)).toBe(true);
     expect(events.find((e) => e.rehearsal)?.status).toBe('closed');
     expect(app.services.db.prepare('SELECT COUNT(*) FROM audit_history').pluck().get()).toBe(0);

@@ -145,7 +145,7 @@ describe('storage faults', () => {
 
     app = await build();
     base = await app.listen({ host: '127.0.0.1', port: 0 });
-    expect(app.services.shows.integrityProblems()).toEqual([
+    expect(app.services.events.integrityProblems()).toEqual([
       expect.objectContaining({ eventId, message: expect.stringContaining(`第 ${target} 条哈希链校验失败`) }),
     ]);
     const snapshot = await app.inject({ method: 'GET', url: `/api/events/${eventId}/snapshot` });
@@ -165,8 +165,8 @@ describe('storage faults', () => {
     const damaged = digest();
     await app.close();
     app = await build();
-    expect(app.services.shows.integrityProblems()[0]?.message).toMatch(/无法读取/u);
-    expect(app.services.shows.listEvents().find((e) => e.id === eventId)?.status).toBe('damaged');
+    expect(app.services.events.integrityProblems()[0]?.message).toMatch(/无法读取/u);
+    expect(app.services.events.listEvents().find((e) => e.id === eventId)?.status).toBe('damaged');
     expect(digest()).toBe(damaged);
 
     // A frozen pool edited after sealing (a cadre slipped out of the draw) is caught by its hash.

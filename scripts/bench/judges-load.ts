@@ -39,7 +39,7 @@ export async function benchJudgesLoad(records: BenchRecord[], work: string): Pro
   const password = 'bench-operator-pass';
   const app = await buildApp({ dbPath: join(work, 'judges.db'), initialPasswords: { operator: password } });
   await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
-  const shows = app.services.shows;
+  const { events, shows } = app.services;
   const plan = defaultPlan(new Date().toISOString().slice(0, 10), {
     auditees: { mode: 'total', count: ROUNDS },
     contactsPerAuditee: 1,
@@ -51,7 +51,7 @@ export async function benchJudgesLoad(records: BenchRecord[], work: string): Pro
     pin: String(1000 + i),
     recusals: [],
   }));
-  const draft = shows.createEvent(
+  const draft = events.createEvent(
     {
       title: '评委压力测试',
       eventDate: plan.eventDate,
@@ -61,7 +61,7 @@ export async function benchJudgesLoad(records: BenchRecord[], work: string): Pro
     },
     'bench',
   );
-  const eventId = shows.sealEvent(draft.id, 'bench').id;
+  const eventId = events.sealEvent(draft.id, 'bench').id;
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
@@ -117,7 +117,7 @@ export async function benchJudgesLoad(records: BenchRecord[], work: string): Pro
       .prepare('SELECT token FROM judge_seats WHERE event_id = ? AND seat = ?')
       .pluck()
       .get(eventId, judge.seat) as string;
-    const { judgeKey } = shows.joinSeat({
+    const { judgeKey } = app.services.seats.joinSeat({
       eventId,
       seat: judge.seat,
       token,

@@ -41,12 +41,12 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
 
   const app = await buildApp({ dbPath: join(work, 'overlay.db') });
   await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
-  const shows = app.services.shows;
+  const { events, shows } = app.services;
   const plan = defaultPlan(new Date().toISOString().slice(0, 10), {
     auditees: { mode: 'total', count: 1 },
     contactsPerAuditee: 3,
   });
-  const draft = shows.createEvent(
+  const draft = events.createEvent(
     {
       title: '画面基准测试',
       eventDate: plan.eventDate,
@@ -56,7 +56,7 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
     },
     'bench',
   );
-  const eventId = shows.sealEvent(draft.id, 'bench').id;
+  const eventId = events.sealEvent(draft.id, 'bench').id;
   let revision = 0;
   let key = 0;
   const run = (command: ShowCommandBody) => {
@@ -66,7 +66,7 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
     return ack.revision;
   };
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `${base}/overlay?event=${eventId}&key=${encodeURIComponent(shows.overlayKey(eventId))}`;
+  const url = `${base}/overlay?event=${eventId}&key=${encodeURIComponent(events.overlayKey(eventId))}`;
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });

@@ -24,7 +24,7 @@ const DrawParams = Type.Object({ drawId: Type.String({ pattern: '^[A-Za-z0-9-]{1
 export function drawRoutes(
   draws: DrawService,
   auth: AuthService,
-  /** The bundle with the show's part when the draw ran as a show (see ShowService.bundle). */
+  /** The bundle with the show's part when the draw ran as a show (see ShowRunner.bundle). */
   bundleOf: (drawId: string) => DrawBundle = (drawId) => draws.bundle(drawId),
 ) {
   return async (app: FastifyInstance): Promise<void> => {

@@ -11,7 +11,7 @@ import type {
   Rectification,
   UpdateRectificationBody,
 } from '../protocol/followups';
-import type { ShowService } from '../live/show-service';
+import type { EventService } from '../events/event-service';
 
 interface HistoryJoin {
   auditeeNumber: string;
@@ -32,7 +32,7 @@ const OPEN = ['待整改', '整改中', '已整改'];
 export class FollowupService {
   constructor(
     private readonly db: Db,
-    private readonly shows: ShowService,
+    private readonly events: EventService,
     private readonly clock: Clock,
   ) {}
 
@@ -168,7 +168,7 @@ export class FollowupService {
       .pluck()
       .all(body.program, ...OPEN) as string[];
     if (open.length === 0) throw new AppError('RECHECK_NOTHING_OPEN');
-    return this.shows.createEvent(
+    return this.events.createEvent(
       {
         title: body.title,
         eventDate: body.eventDate,

@@ -2,6 +2,7 @@ import { storeFailure } from '../store/store-errors';
 import { isCrossOrigin } from '../http/security';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { fastifyCookie } from '@fastify/cookie';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { AuthService } from '../auth/auth-service';
 import { AppError } from '../errors';
@@ -18,7 +19,9 @@ import {
   type SocketAuth,
   rolesFor,
 } from '../protocol/show';
-import type { ShowService } from '../live/show-service';
+import type { ShowRunner } from './show-runner';
+import type { EventService } from '../events/event-service';
+import type { SeatService } from '../judges/seat-service';
 
 const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
@@ -35,12 +38,9 @@ interface SocketData {
 
 type ShowSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
-  }
-  return undefined;
+/** The session cookie of a socket's handshake, parsed as the HTTP routes parse it (the app registers the plugin first). */
+function sessionCookie(header: string | undefined): string | undefined {
+  return fastifyCookie.parse(header ?? '')[SESSION_COOKIE];
 }
 
 const roomOf = (eventId: string, role: ClientRole | 'supervisor') => `${eventId}:${role}`;
@@ -54,7 +54,7 @@ export const PING_INTERVAL_MS = 5000;
 
 export function attachRealtime(
   server: HttpServer,
-  shows: ShowService,
+  { shows, events, seats }: { shows: ShowRunner; events: EventService; seats: SeatService },
   auth: AuthService,
   log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
   pingIntervalMs = PING_INTERVAL_MS,
@@ -80,16 +80,16 @@ export function attachRealtime(
     if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
     const { eventId, role, key, label } = authData as SocketAuth;
     try {
-      shows.event(eventId);
+      events.event(eventId);
       if (role === 'staff') {
-        const staff = auth.resolve(cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE));
+        const staff = auth.resolve(sessionCookie(socket.handshake.headers.cookie));
         if (!staff) return refuse('AUTH_REQUIRED');
         socket.data = { eventId, role, staff, seat: null, label: label ?? staff.username };
       } else if (role === 'overlay') {
-        if (!shows.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
+        if (!events.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
         socket.data = { eventId, role, staff: null, seat: null, label: label ?? '输出' };
       } else if (role === 'judge') {
-        const seat = shows.judgeSeatFor(eventId, key);
+        const seat = seats.judgeSeatFor(eventId, key);
         if (seat === null) return refuse('JUDGE_JOIN_INVALID');
         socket.data = { eventId, role, staff: null, seat, label: `${seat} 号评委` };
       } else {

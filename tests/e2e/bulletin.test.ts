@@ -24,8 +24,8 @@ afterAll(async () => {
 
 describe('the printable 抽查公告', () => {
   it('shows what was frozen and the commitment, in the shipped font, with signature lines', async () => {
-    const shows = app.services.shows;
-    const draft = shows.createEvent(
+    const { events, shows } = app.services;
+    const draft = events.createEvent(
       {
         title: '示范县干部作风电视抽查 <script>alert(1)</script>',
         eventDate: '2026-11-26',
@@ -42,7 +42,7 @@ describe('the printable 抽查公告', () => {
       },
       'operator',
     );
-    const event = shows.sealEvent(draft.id, 'operator');
+    const event = events.sealEvent(draft.id, 'operator');
     const snapshot = shows.snapshot(event.id, 'public');
     const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });
     const dialogs: string[] = [];
@@ -62,7 +62,7 @@ describe('the printable 抽查公告', () => {
     expect(dialogs).toEqual([]);
     await screenshot(page, 'bulletin');
 
-    const rehearsal = shows.rehearse(draft.id, 'operator');
+    const rehearsal = events.rehearse(draft.id, 'operator');
     await page.goto(`${base}/events/${rehearsal.id}/bulletin`);
     expect(await page.getByTestId('bulletin-rehearsal').textContent()).toContain('演练');
     await page.close();

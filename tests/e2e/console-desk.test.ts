@@ -99,7 +99,7 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     await desk.getByTestId('saved-note').waitFor();
     // The count shown is the server's pool for the plan as saved.
     const draftId = (desk.url().match(/#\/events\/([A-Za-z0-9-]+)/u) as RegExpMatchArray)[1] as string;
-    const town = app.services.draws.preview(app.services.shows.event(draftId).settings.plan).poolSize;
+    const town = app.services.draws.preview(app.services.events.event(draftId).settings.plan).poolSize;
     expect(await desk.getByTestId('pool-size').innerText()).toBe(`${town} 人`);
     await screenshot(desk, 'console-event-editor');
 
@@ -126,7 +126,7 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(program).toContain(`/overlay?event=${eventId}&key=`);
     await screenshot(desk, 'console-event-sealed');
 
-    const event = app.services.shows.event(eventId);
+    const event = app.services.events.event(eventId);
     expect(event.status).toBe('sealed');
     expect(event.settings.plan.eligibility.grid).toEqual([['城关街道']]);
     expect(event.settings.plan.auditees).toEqual({ mode: 'total', count: 2 });

@@ -26,7 +26,9 @@ describe('outputs preload every glyph of their labels', () => {
   it('lists every non-ASCII character of the overlay sources and the labels they show', () => {
     const files = [
       ...sources(join(root, 'overlay', 'src')),
-      join(root, 'server', 'protocol', 'show.ts'),
+      // The protocol's labels the outputs show: a round's values and graphics, events' modes, the draw's words.
+      join(root, 'server', 'protocol', 'round.ts'),
+      join(root, 'server', 'protocol', 'events.ts'),
       join(root, 'server', 'protocol', 'draw.ts'),
       join(root, 'server', 'scoring', 'scoring.ts'),
     ];

@@ -1,0 +1,78 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AuthService } from '../auth/auth-service';
+import { requireStaff } from '../auth/routes';
+import { CountySettingsSchema, CreateEventBodySchema, EventSummarySchema, PublicEventSchema } from '../protocol/events';
+import type { EventService } from './event-service';
+
+/** An event id in a URL (the event, show and seat routes share it). */
+export const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
+
+/** Event routes: operators declare, seal and rehearse events; the public site lists the sealed ones. */
+export function eventRoutes(events: EventService, auth: AuthService) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+    const staff = requireStaff(auth);
+    const operator = requireStaff(auth, ['operator']);
+
+    typed.post(
+      '/api/events',
+      { schema: { body: CreateEventBodySchema, response: { 200: EventSummarySchema } }, onRequest: operator },
+      async (request) => events.createEvent(request.body, request.staff?.username ?? 'operator'),
+    );
+    typed.put(
+      '/api/events/:eventId',
+      {
+        schema: { params: EventParams, body: CreateEventBodySchema, response: { 200: EventSummarySchema } },
+        onRequest: operator,
+      },
+      async (request) => events.updateEvent(request.params.eventId, request.body),
+    );
+    typed.get(
+      '/api/events',
+      { schema: { response: { 200: Type.Array(EventSummarySchema) } }, onRequest: staff },
+      async () => events.listEvents(),
+    );
+    typed.get(
+      '/api/events/:eventId',
+      {
+        schema: {
+          params: EventParams,
+          response: { 200: Type.Object({ event: EventSummarySchema, overlayKey: Type.String() }) },
+        },
+        onRequest: staff,
+      },
+      async (request) => ({
+        event: events.event(request.params.eventId),
+        overlayKey: events.overlayKey(request.params.eventId),
+      }),
+    );
+    typed.post(
+      '/api/events/:eventId/seal',
+      { schema: { params: EventParams, response: { 200: EventSummarySchema } }, onRequest: operator },
+      async (request) => events.sealEvent(request.params.eventId, request.staff?.username ?? 'operator'),
+    );
+    typed.post(
+      '/api/events/:eventId/rehearsal',
+      { schema: { params: EventParams, response: { 200: EventSummarySchema } }, onRequest: operator },
+      async (request) => events.rehearse(request.params.eventId, request.staff?.username ?? 'operator'),
+    );
+    typed.get(
+      '/api/public/events',
+      { schema: { response: { 200: Type.Array(PublicEventSchema) } } },
+      async (_request, reply) => {
+        reply.header('cache-control', 'no-cache');
+        return events.publicEvents();
+      },
+    );
+    typed.get('/api/settings', { schema: { response: { 200: CountySettingsSchema } }, onRequest: staff }, async () =>
+      events.settings(),
+    );
+    typed.put(
+      '/api/settings',
+      { schema: { body: CountySettingsSchema, response: { 200: CountySettingsSchema } }, onRequest: operator },
+      async (request) => events.updateSettings(request.body),
+    );
+  };
+}

@@ -1,0 +1,207 @@
+import type { ClientRole } from '../protocol/round';
+import { outlook } from './outlook';
+import type { EventMode, EventSettings, JudgeSetting, PublicNames } from '../protocol/events';
+import type { ShowSnapshot } from '../protocol/show-views';
+import { plannedAuditees } from '../protocol/draw';
+import { recusedSeats, type ShowState } from './run-of-show';
+import { roundScore } from './round-score';
+import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
+import { maskName, maskPhone } from '../privacy';
+
+/** What a snapshot shows of its event (fixed once the event is sealed). */
+export interface SnapshotEvent {
+  id: string;
+  title: string;
+  eventDate: string;
+  venue: string;
+  mode: EventMode;
+  rehearsal: boolean;
+  settings: EventSettings;
+  /** The plan's scope in words, as the bulletin words it. */
+  scope: string;
+}
+
+/** An auditee of the draw's roster version, as the snapshot names and places them. */
+export interface AuditeeFacts {
+  name: string;
+  unit?: string;
+  post?: string;
+  town: string;
+  area: string;
+  village: string;
+}
+
+/** A household (contact) of an auditee, as staff reach it by phone. */
+export interface ContactFacts {
+  name: string;
+  village: string;
+  phone?: string;
+}
+
+export interface ReelEntry {
+  number: string;
+  name: string;
+}
+
+/** The people of the draw's roster version, looked up by number (the caller may read a store). */
+export interface PeopleLookup {
+  auditee: (number: string) => AuditeeFacts | undefined;
+  /** Contacts are keyed by their auditee first, so the lookup names both. */
+  contact: (auditeeNumber: string, number: string) => ContactFacts | undefined;
+  /** A round's roll reel with unmasked names, fixed by the draw (see roll-reel). */
+  reel: (round: number, drawn: string) => readonly ReelEntry[];
+}
+
+/** Who the snapshot is for. */
+export interface SnapshotViewer {
+  role: ClientRole;
+  /** A judge's own seat (judges only). */
+  judgeSeat: number | null;
+  /** A supervisor also sees which scores are outliers. */
+  supervisor: boolean;
+  /** How the county names auditees on the public site. */
+  publicAuditeeNames: PublicNames;
+}
+
+/** Where the show's log stands, and the server's time, at this snapshot. */
+export interface SnapshotMoment {
+  revision: number;
+  logHead: string;
+  serverTime: number;
+}
+
+type Round = ShowState['rounds'][number];
+type JudgingView = ShowSnapshot['rounds'][number]['judging'];
+
+/**
+ * The state as one role sees it. All masking happens here: households' names and phones for
+ * everyone but staff; auditees' names on the public site when the county says so (the broadcast
+ * itself shows them); judges' scores for nobody but staff before the reveal.
+ */
+export function projectSnapshot(
+  state: ShowState,
+  event: SnapshotEvent,
+  people: PeopleLookup,
+  viewer: SnapshotViewer,
+  moment: SnapshotMoment,
+): ShowSnapshot {
+  const { settings } = event;
+  const judges = settings.judges ?? [];
+  const staff = viewer.role === 'staff';
+  const maskAuditees = viewer.role === 'public' && viewer.publicAuditeeNames === 'masked';
+  const auditeeName = (name: string) => (maskAuditees ? maskName(name) : name);
+  return {
+    eventId: event.id,
+    title: event.title,
+    eventDate: event.eventDate,
+    venue: event.venue,
+    mode: event.mode,
+    rehearsal: event.rehearsal,
+    status: state.status === 'sealed' ? 'sealed' : state.status,
+    revision: moment.revision,
+    serverTime: moment.serverTime,
+    role: viewer.role,
+    draw: {
+      drawId: state.draw.drawId,
+      rosterHash: state.draw.roster.hash,
+      planHash: state.draw.planHash,
+      poolHash: state.draw.poolHash,
+      poolSize: state.draw.pool.auditees.length,
+      plannedRounds: plannedAuditees(settings.plan),
+      commitment: state.draw.commitment,
+      entropy: state.draw.entropy,
+      secret: state.draw.secret,
+      seed: state.draw.seed,
+      scope: event.scope,
+    },
+    air: state.air,
+    scoring: settings.plan.scoring ?? DEFAULT_SCORING_RULES,
+    judgeSeats: judges.length,
+    rounds: state.rounds.map((round) => {
+      const person = people.auditee(round.auditeeNumber);
+      return {
+        index: round.index,
+        step: round.step,
+        auditee: {
+          number: round.auditeeNumber,
+          name: auditeeName(person?.name ?? ''),
+          unit: person?.unit ?? '',
+          post: person?.post ?? '',
+          gridPath: person ? [person.town, person.area, person.village].filter(Boolean).join(' / ') : '',
+        },
+        roll: {
+          ...round.roll,
+          reel: people
+            .reel(round.index, round.auditeeNumber)
+            .map((entry) => (maskAuditees ? { ...entry, name: maskName(entry.name) } : entry)),
+        },
+        replacedAuditees: round.replacedAuditees.map((r) => ({
+          number: r.number,
+          name: auditeeName(people.auditee(r.number)?.name ?? ''),
+          reason: r.reason,
+        })),
+        report: round.report,
+        households: round.households.map((h) => {
+          const row = people.contact(round.auditeeNumber, h.number);
+          return {
+            number: h.number,
+            name: staff ? (row?.name ?? '') : maskName(row?.name ?? ''),
+            village: row?.village ?? '',
+            phone: staff ? (row?.phone ?? '') : maskPhone(row?.phone ?? ''),
+            callStatus: h.callStatus,
+            outcome: h.outcome,
+            satisfaction: h.satisfaction,
+            replaced: h.replaced,
+          };
+        }),
+        judging: judgingView(state, round, judges, viewer, settings),
+        revealedAt: round.revealedAt,
+        score: roundScore(state, round),
+      };
+    }),
+    logHead: moment.logHead,
+    outlook: staff ? outlook(state) : null,
+  };
+}
+
+/** Who has submitted, and the scores only where the role may see them (never another judge's before the reveal). */
+function judgingView(
+  state: ShowState,
+  round: Round,
+  judges: readonly JudgeSetting[],
+  { role, judgeSeat, supervisor }: SnapshotViewer,
+  settings: EventSettings,
+): JudgingView {
+  const recused = new Set(recusedSeats(state, round.auditeeNumber));
+  const revealed = round.step === 'scores-revealed' || round.step === 'result';
+  return {
+    seats: judges.map((j) => ({
+      seat: j.seat,
+      name: j.name,
+      recused: recused.has(j.seat),
+      submitted: round.scores.some((s) => s.seat === j.seat),
+    })),
+    submitted: round.scores.length,
+    expected: judges.filter((j) => !recused.has(j.seat)).length,
+    scores:
+      role === 'staff' || revealed
+        ? round.scores.map(({ seat, hundredths, items }) => ({
+            seat,
+            score: hundredths / 100,
+            items: items.map((v) => v / 100),
+          }))
+        : null,
+    outliers: supervisor ? outliers(round.scores, settings.plan.scoring ?? DEFAULT_SCORING_RULES) : [],
+    rechecks: role === 'staff' ? round.rechecks : role === 'judge' ? round.rechecks.filter((s) => s === judgeSeat) : [],
+    corrections:
+      role === 'staff' || revealed
+        ? round.corrections.map((c) => ({ seat: c.seat, from: c.from / 100, to: c.to / 100, reason: c.reason }))
+        : [],
+    mine: role === 'judge' ? ownScore(round, judgeSeat) : null,
+  };
+}
+
+function ownScore(round: Round, seat: number | null): { score: number; items: number[] } | null {
+  const own = round.scores.find((s) => s.seat === seat);
+  return own ? { score: own.hundredths / 100, items: own.items.map((v) => v / 100) } : null;
+}
