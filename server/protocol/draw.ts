@@ -10,13 +10,9 @@ import { AuditeeStatusSchema as StatusSchema } from './registry';
  */
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 
-export const StratifyBySchema = Type.Union([
-  Type.Literal('town'),
-  Type.Literal('area'),
-  Type.Literal('unit'),
-  Type.Literal('industry'),
-  Type.Literal('risk'),
-]);
+/** What a stratified plan divides the pool by. */
+export const STRATIFY_BY = ['town', 'area', 'unit', 'industry', 'risk'] as const;
+export const StratifyBySchema = literalUnion(STRATIFY_BY);
 export type StratifyBy = Static<typeof StratifyBySchema>;
 
 export const STRATIFY_BY_LABEL: Record<StratifyBy, string> = {

@@ -1,20 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DrawPlanSchema } from './draw';
 import { literalUnion } from './literal-union';
+import { EventModeSchema } from './modes';
 
 /**
  * Events (抽查活动): how they are declared (mode, plan, timings, judges), where they stand, the
  * county's settings for the public site, and what the public site lists of each.
  */
-/** How an audit runs: a televised show, a monthly special check, a daily routine check. */
-export const EVENT_MODES = ['televised', 'special', 'routine'] as const;
-export type EventMode = (typeof EVENT_MODES)[number];
-export const EventModeSchema = literalUnion(EVENT_MODES);
-export const EVENT_MODE_LABEL: Record<EventMode, string> = {
-  televised: '电视集中抽查',
-  special: '专项抽查',
-  routine: '日常抽查',
-};
+export { EVENT_MODES, EVENT_MODE_LABEL, EventModeSchema, type EventMode } from './modes';
 
 export const JudgeSettingSchema = Type.Object(
   {
@@ -62,6 +55,12 @@ export const EVENT_STATUS_LABEL: Record<EventStatus, string> = {
   live: '直播中',
   closed: '已结束',
   damaged: '数据校验失败',
+};
+/** How the public site names the statuses it lists (drafts and damaged events are never public). */
+export const PUBLIC_STATUS_LABEL: Record<EventStatus, string> = {
+  ...EVENT_STATUS_LABEL,
+  sealed: '已公告，待进行',
+  live: '正在进行',
 };
 
 export const EventSummarySchema = Type.Object({

@@ -1,9 +1,10 @@
+import { literalUnion } from './literal-union';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** Where a rectification (整改) stands; 已核验 once a 回头看 or an inspector has confirmed it. */
 export const RECTIFICATION_STATUSES = ['待整改', '整改中', '已整改', '已核验'] as const;
 export type RectificationStatus = (typeof RECTIFICATION_STATUSES)[number];
-const StatusSchema = Type.Union(RECTIFICATION_STATUSES.map((s) => Type.Literal(s)));
+const StatusSchema = literalUnion(RECTIFICATION_STATUSES);
 const Date = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 /** A closed round below its threshold (lowest tier, or work reported 不符) with no rectification yet. */

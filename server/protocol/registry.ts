@@ -1,10 +1,27 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { literalUnion } from './literal-union';
+import { EventModeSchema } from './modes';
 
 /** An auditee's status in the roster; the plan's eligibility filters on it. */
 export const AUDITEE_STATUSES = ['在岗', '请假', '出差', '离岗'] as const;
 export type AuditeeStatus = (typeof AUDITEE_STATUSES)[number];
 export const AuditeeStatusSchema = literalUnion(AUDITEE_STATUSES);
+/** At work: the status a plan draws from unless told otherwise. */
+export const ON_DUTY: AuditeeStatus = '在岗';
+
+/** Whether a contact agreed to be called on air (a plan may draw only those who did). */
+export const CONSENT_VALUES = ['同意', '不同意', '未知'] as const;
+export type Consent = (typeof CONSENT_VALUES)[number];
+const ConsentSchema = literalUnion(CONSENT_VALUES);
+
+/** An auditee's gender as the roster gives it ('' when the roster leaves it out). */
+export const GENDERS = ['男', '女', ''] as const;
+export type Gender = (typeof GENDERS)[number];
+const GenderSchema = literalUnion(GENDERS);
+
+/** What a roster file holds, told by its header. */
+export const FILE_KINDS = ['grid', 'auditees', 'contacts'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
 
 /**
  * HTTP contract of the registry: programs, roster versions, grid browsing, search, import.
@@ -49,14 +66,17 @@ export const ImportRejectionSchema = Type.Object({
 });
 export type ImportRejection = Static<typeof ImportRejectionSchema>;
 
+export const IMPORT_OUTCOMES = ['created', 'unchanged', 'grid-updated'] as const;
+
 export const ImportResultSchema = Type.Object({
   /** created: a new version; unchanged: identical to the latest; grid-updated: only the grid. */
-  status: Type.Union([Type.Literal('created'), Type.Literal('unchanged'), Type.Literal('grid-updated')]),
+  status: literalUnion(IMPORT_OUTCOMES),
   version: Type.Optional(RosterVersionSchema),
   files: Type.Array(
     Type.Object({
       name: Type.String(),
-      kind: Type.String(),
+      kind: literalUnion(FILE_KINDS),
+      /** How the file was read, as shown (e.g. UTF-8, GB18030, XLSX). */
       encoding: Type.String(),
       rows: Type.Integer(),
       ignoredColumns: Type.Array(Type.String()),
@@ -65,12 +85,8 @@ export const ImportResultSchema = Type.Object({
 });
 export type ImportResult = Static<typeof ImportResultSchema>;
 
-export const GridLevelSchema = Type.Union([
-  Type.Literal('county'),
-  Type.Literal('town'),
-  Type.Literal('area'),
-  Type.Literal('village'),
-]);
+export const GRID_LEVELS = ['county', 'town', 'area', 'village'] as const;
+export const GridLevelSchema = literalUnion(GRID_LEVELS);
 
 export const GridNodeSchema = Type.Object({
   name: Type.String(),
@@ -85,7 +101,7 @@ export type GridNode = Static<typeof GridNodeSchema>;
 export const AuditeeSummarySchema = Type.Object({
   number: Type.String(),
   name: Type.String(),
-  gender: Type.String(),
+  gender: GenderSchema,
   unit: Type.String(),
   industry: Type.String(),
   post: Type.String(),
@@ -93,7 +109,7 @@ export const AuditeeSummarySchema = Type.Object({
   area: Type.String(),
   village: Type.String(),
   phoneMasked: Type.String(),
-  status: Type.String(),
+  status: AuditeeStatusSchema,
   contacts: Type.Integer(),
 });
 export type AuditeeSummary = Static<typeof AuditeeSummarySchema>;
@@ -106,7 +122,7 @@ export const ContactSummarySchema = Type.Object({
   village: Type.String(),
   phoneMasked: Type.String(),
   auditeeNumber: Type.String(),
-  consent: Type.String(),
+  consent: ConsentSchema,
 });
 export type ContactSummary = Static<typeof ContactSummarySchema>;
 
@@ -134,7 +150,7 @@ export const AuditHistoryEntrySchema = Type.Object({
   auditedOn: Type.String(),
   eventId: Type.String(),
   eventTitle: Type.String(),
-  mode: Type.String(),
+  mode: EventModeSchema,
   householdsSampled: Type.Integer(),
   householdsConfirmed: Type.Integer(),
   satisfactionRateHundredths: Type.Union([Type.Integer(), Type.Null()]),

@@ -1,3 +1,5 @@
+import { literalUnion } from './literal-union';
+import { EventModeSchema } from './modes';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** What a report groups by: the grid's levels, the unit, or the industry. */
@@ -14,12 +16,12 @@ export const REPORT_DIMENSION_LABEL: Record<ReportDimension, string> = {
 export const ReportQuerySchema = Type.Object(
   {
     program: Type.String({ maxLength: 64 }),
-    by: Type.Union(REPORT_DIMENSIONS.map((d) => Type.Literal(d))),
+    by: literalUnion(REPORT_DIMENSIONS),
     /** Inclusive dates (YYYY-MM-DD). */
     from: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     to: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     /** Only one kind of audit (televised, special, routine); absent = all. */
-    mode: Type.Optional(Type.Union([Type.Literal('televised'), Type.Literal('special'), Type.Literal('routine')])),
+    mode: Type.Optional(EventModeSchema),
     /** Only one event's rounds (the 通报 of an event). */
     event: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' })),
   },

@@ -31,10 +31,20 @@ export const ROUND_STEP_LABEL: Record<RoundStep, string> = {
   result: '本轮结果',
 };
 
+/** Steps from which a round's judging has begun; and those after the scores were revealed (public from then). */
+export const JUDGED_STEPS: readonly RoundStep[] = ['judging', 'judging-locked', 'scores-revealed', 'result'];
+export const REVEALED_STEPS: readonly RoundStep[] = ['scores-revealed', 'result'];
+
 /** The report timer's states. */
 export const REPORT_STATUSES = ['idle', 'running', 'paused', 'finished'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 export const ReportStatusSchema = literalUnion(REPORT_STATUSES);
+export const REPORT_STATUS_LABEL: Record<ReportStatus, string> = {
+  idle: '未开始',
+  running: '计时中',
+  paused: '已暂停',
+  finished: '已结束',
+};
 
 /** A verification call, as the call operator marks it. */
 export const CALL_STATUSES = ['待呼叫', '呼叫中', '已接通', '未接通'] as const;

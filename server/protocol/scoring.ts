@@ -1,4 +1,20 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { literalUnion } from './literal-union';
+import type { Satisfaction } from './round';
+
+/** What the trimmed mean drops from: the judges' totals, or each criterion separately. */
+export const TRIM_ON = ['totals', 'criteria'] as const;
+export const TRIM_ON_LABEL: Record<(typeof TRIM_ON)[number], string> = { totals: '总分', criteria: '各分项分别去分' };
+
+/** A seat that should have scored but did not: left out, or given the others' average. */
+export const MISSING_SCORE_RULES = ['exclude', 'othersAverage'] as const;
+export const MISSING_SCORE_LABEL: Record<(typeof MISSING_SCORE_RULES)[number], string> = {
+  exclude: '不计入',
+  othersAverage: '按其他评委平均分计',
+};
+
+/** The satisfaction answers that earn points (不了解 never does), in the form's order. */
+export const SCORED_ANSWERS = ['满意', '基本满意', '不满意'] as const satisfies readonly Satisfaction[];
 
 /**
  * The scoring rules, declared in the plan before sealing: part of the plan's hash and of the
@@ -30,14 +46,14 @@ export const ScoringRulesSchema = Type.Object(
         /** Smallest panel that is trimmed; smaller panels: 3 judges the closest two, 2 the mean. */
         fromJudges: Type.Integer({ minimum: 3, maximum: 30 }),
         /** Trim the judges' totals, or each criterion separately and then add up. */
-        on: Type.Union([Type.Literal('totals'), Type.Literal('criteria')]),
+        on: literalUnion(TRIM_ON),
       },
       { additionalProperties: false },
     ),
     /** Fewer scores than this: no judges' score for the round (评委人数不足). */
     minJudges: Type.Integer({ minimum: 1, maximum: 30 }),
     /** A seat that should have scored but did not: left out, or given the others' average. */
-    missing: Type.Union([Type.Literal('exclude'), Type.Literal('othersAverage')]),
+    missing: literalUnion(MISSING_SCORE_RULES),
     /** Points per satisfaction answer (不了解 is never counted). */
     satisfactionPoints: Type.Object(
       {

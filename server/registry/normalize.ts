@@ -1,4 +1,4 @@
-import type { AuditeeStatus } from '../protocol/registry';
+import type { AuditeeStatus, Consent, Gender } from '../protocol/registry';
 /**
  * Pure cell normalisation for roster imports. Spreadsheets come with full-width digits,
  * stray spaces, +86 prefixes and mixed forms of the same word; the registry stores one form.
@@ -97,9 +97,6 @@ export function cleanStatus(raw: string): AuditeeStatus | undefined {
   return STATUS_ALIASES.get(raw) ?? STATUS_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
 }
 
-export const CONSENT_VALUES = ['同意', '不同意', '未知'] as const;
-export type Consent = (typeof CONSENT_VALUES)[number];
-
 const CONSENT_ALIASES = aliasMap<Consent>({
   '': '未知',
   未知: '未知',
@@ -122,7 +119,7 @@ export function cleanConsent(raw: string): Consent | undefined {
   return CONSENT_ALIASES.get(raw) ?? CONSENT_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
 }
 
-const GENDER_ALIASES = aliasMap<string>({
+const GENDER_ALIASES = aliasMap<Gender>({
   '': '',
   男: '男',
   女: '女',
@@ -132,7 +129,7 @@ const GENDER_ALIASES = aliasMap<string>({
   female: '女',
 });
 
-export function cleanGender(raw: string): string | undefined {
+export function cleanGender(raw: string): Gender | undefined {
   return GENDER_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
 }
 

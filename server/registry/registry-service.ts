@@ -14,6 +14,8 @@ import type {
   RosterVersionDto,
   SearchResult,
 } from '../protocol/registry';
+import type { AuditeeStatus, Consent, Gender } from '../protocol/registry';
+import type { EventMode } from '../protocol/modes';
 import { findProgram, listPrograms, type Program } from './programs';
 import { getVersion, latestVersion, listVersions } from './roster-repository';
 
@@ -190,7 +192,7 @@ export class RegistryService {
       auditedOn: string;
       eventId: string;
       eventTitle: string;
-      mode: string;
+      mode: EventMode;
       result: string;
     }[];
     return rows.map((row) => {
@@ -236,7 +238,7 @@ export class RegistryService {
 interface AuditeeRowWithCount {
   number: string;
   name: string;
-  gender: string;
+  gender: Gender;
   unit: string;
   industry: string;
   post: string;
@@ -244,7 +246,8 @@ interface AuditeeRowWithCount {
   area: string;
   village: string;
   phone: string;
-  status: string;
+  /** The roster tables' CHECK constraints hold these to their value lists. */
+  status: AuditeeStatus;
   contacts: number;
 }
 
@@ -256,7 +259,7 @@ interface ContactRow {
   village: string;
   phone: string;
   auditee_number: string;
-  consent: string;
+  consent: Consent;
 }
 
 function toAuditeeSummary({ phone, ...row }: AuditeeRowWithCount): AuditeeSummary {

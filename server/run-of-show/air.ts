@@ -1,4 +1,4 @@
-import { GRAPHICS, GRAPHIC_LABEL, isRoundGraphic, type Graphic, type RoundStep } from '../protocol/round';
+import { GRAPHICS, GRAPHIC_LABEL, JUDGED_STEPS, isRoundGraphic, type Graphic } from '../protocol/round';
 import { refuse, type GraphicCue, type ShowCommand, type ShowResult, type ShowState } from './show-state';
 
 /** The graphic a step brings on air with it: the step's button is its take. */
@@ -17,8 +17,6 @@ const STEP_GRAPHIC: Partial<Record<ShowCommand['type'], Graphic>> = {
   finishRound: 'result',
   close: 'summary',
 };
-
-const JUDGED_STEPS: readonly RoundStep[] = ['judging', 'judging-locked', 'scores-revealed', 'result'];
 
 /** The cue of a graphic for the show as it stands: a round graphic is of the current round. */
 export function cueOf(state: ShowState, graphic: Graphic): GraphicCue {

@@ -1,4 +1,5 @@
 import type { ClientRole } from '../protocol/round';
+import { REVEALED_STEPS } from '../protocol/round';
 import { outlook } from './outlook';
 import type { EventMode, EventSettings, JudgeSetting, PublicNames } from '../protocol/events';
 import type { ShowSnapshot } from '../protocol/show-views';
@@ -173,7 +174,7 @@ function judgingView(
   settings: EventSettings,
 ): JudgingView {
   const recused = new Set(recusedSeats(state, round.auditeeNumber));
-  const revealed = round.step === 'scores-revealed' || round.step === 'result';
+  const revealed = REVEALED_STEPS.includes(round.step);
   return {
     seats: judges.map((j) => ({
       seat: j.seat,

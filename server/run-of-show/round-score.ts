@@ -1,3 +1,4 @@
+import { REVEALED_STEPS } from '../protocol/round';
 import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
 import { scoreRound, type RoundScore } from '../scoring/scoring';
 import { recusedSeats, type ShowState } from './run-of-show';
@@ -8,7 +9,7 @@ const expectedSeats = (state: ShowState, auditeeNumber: string) =>
 
 /** A round's result by the plan's rules, once its scores are revealed (null before). */
 export function roundScore(state: ShowState, round: ShowState['rounds'][number]): RoundScore | null {
-  if (round.step !== 'scores-revealed' && round.step !== 'result') return null;
+  if (!REVEALED_STEPS.includes(round.step)) return null;
   return scoreRound(
     round.scores,
     round.households.map((h) => ({ outcome: h.outcome, satisfaction: h.satisfaction, replaced: h.replaced !== null })),

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { ROLE_LABEL } from '$protocol/auth';
 import type {
   ClientToServerEvents,
   CommandAck,
@@ -80,7 +81,7 @@ export class ShowDesk {
     const auth: SocketAuth = {
       eventId: this.eventId,
       role: 'staff',
-      label: `操作台 · ${this.role === 'operator' ? '操作员' : '监督员'}`,
+      label: `操作台 · ${ROLE_LABEL[this.role]}`,
     };
     const socket: DeskSocket = io({ auth, transports: ['websocket'] });
     this.socket = socket;

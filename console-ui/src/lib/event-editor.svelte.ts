@@ -1,3 +1,4 @@
+import { ON_DUTY } from '$protocol/registry';
 import type { DrawPlan, PoolPreview, StratifyBy } from '$protocol/draw';
 import { plannedAuditees, RISK_TIERS } from '$protocol/draw';
 import type { ProgramDto as Program, RosterFacets } from '$protocol/registry';
@@ -63,7 +64,7 @@ export class EventEditor {
         grid: [],
         units: [],
         industries: [],
-        statuses: ['在岗'],
+        statuses: [ON_DUTY],
         coolDownDays: 0,
         avoid: [],
         contactsRequirePhone: true,

@@ -8,6 +8,7 @@ import type {
   ShowSnapshot,
 } from '$protocol/show';
 import type { Criterion } from '$protocol/scoring';
+import { REVEALED_STEPS } from '$protocol/round';
 import { api, ApiError } from './api';
 
 type JudgeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -140,7 +141,7 @@ export class JudgeTablet {
     const snapshot = this.snapshot;
     const round = this.round;
     if (!snapshot || !round) return snapshot?.status === 'closed' ? 'closed' : 'waiting';
-    if (['scores-revealed', 'result'].includes(round.step)) return 'revealed';
+    if (REVEALED_STEPS.includes(round.step)) return 'revealed';
     if (round.step === 'judging-locked') return 'locked';
     if (round.step !== 'judging') return snapshot.status === 'closed' ? 'closed' : 'waiting';
     if (this.recused) return 'recused';

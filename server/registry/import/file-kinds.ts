@@ -2,7 +2,7 @@
  * What a roster file holds, told by its header row, and which column is which field.
  * Recognises the usual Chinese headers of each program and English aliases.
  */
-export type FileKind = 'grid' | 'auditees' | 'contacts';
+export type { FileKind } from '../../protocol/registry';
 
 export type AuditeeField =
   'number' | 'name' | 'gender' | 'unit' | 'industry' | 'post' | 'town' | 'area' | 'village' | 'phone' | 'status';
