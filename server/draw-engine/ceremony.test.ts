@@ -87,7 +87,9 @@ describe('the draw ceremony', () => {
   it('refuses unknown reasons and numbers that are not current picks', () => {
     const state = run(revealed(), { type: 'drawAuditees' });
     const order = state.auditeeStages?.[0]?.order as string[];
-    expect(refusal(state, { type: 'replaceAuditee', number: order[0] as string, reason: 'BORED' as never })).toBe(
+    // A reason outside the list, as a forged log or bundle could carry it (JSON gives it no type).
+    const bored: AuditeeReplacementReason = JSON.parse('"BORED"');
+    expect(refusal(state, { type: 'replaceAuditee', number: order[0] as string, reason: bored })).toBe(
       'DRAW_REASON_INVALID',
     );
     expect(refusal(state, { type: 'replaceAuditee', number: order[10] as string, reason: 'LEAVE' })).toBe(
