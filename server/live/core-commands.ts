@@ -1,3 +1,4 @@
+import type { StaffRole } from '../protocol/auth';
 import type { JudgeSubmission } from '../protocol/judges';
 import type { ShowCommandBody } from '../protocol/show-commands';
 import type { ShowCommand } from '../run-of-show/run-of-show';
@@ -7,13 +8,22 @@ import type { ShowCommand } from '../run-of-show/run-of-show';
  * added, the reveal given the server's secret, points turned into hundredths. The one place where
  * the two shapes meet; a new command that differs between them does not compile until handled here.
  */
-export function toCoreCommand(body: ShowCommandBody, context: { at: number; secret: () => string }): ShowCommand {
+export function toCoreCommand(
+  body: ShowCommandBody,
+  context: { at: number; secret: () => string; role: StaffRole },
+): ShowCommand {
   switch (body.type) {
     case 'reveal':
       // The secret is the server's: the reveal picks it up here and logs it (it is public from then on).
       return { type: 'reveal', at: context.at, secret: context.secret() };
     case 'correctScore':
       return { ...body, at: context.at, ...inHundredths(body.items) };
+    case 'correctOutcome':
+      // Who corrects decides when they may: the run-of-show checks the role it is given here.
+      return { ...body, at: context.at, by: context.role };
+    case 'lockJudging':
+      // Logged with the seats knowingly locked without (none unless the desk confirmed them).
+      return { ...body, at: context.at, without: body.without ?? [] };
     default:
       return { ...body, at: context.at };
   }

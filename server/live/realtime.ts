@@ -1,4 +1,5 @@
 import { storeFailure } from '../store/store-errors';
+import { SeatPresence } from './seat-presence';
 import { isCrossOrigin } from '../http/security';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -8,6 +9,7 @@ import type { AuthService } from '../auth/auth-service';
 import { AppError } from '../errors';
 import { SESSION_COOKIE, type SessionUser } from '../protocol/auth';
 import {
+  JudgeStatusSchema,
   JudgeSubmissionSchema,
   ShowCommandEnvelopeSchema,
   SocketAuthSchema,
@@ -26,6 +28,7 @@ import type { SeatService } from '../judges/seat-service';
 const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
 const checkSubmission = TypeCompiler.Compile(JudgeSubmissionSchema);
+const checkJudgeStatus = TypeCompiler.Compile(JudgeStatusSchema);
 
 interface SocketData {
   eventId: string;
@@ -111,6 +114,10 @@ export function attachRealtime(
     const entries = [...(presence.get(eventId)?.values() ?? [])];
     io.to([roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')]).emit('show:presence', entries);
   };
+  const seatPresence = new SeatPresence(
+    () => shows.now(),
+    (eventId, seats) => io.to([roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')]).emit('show:seats', seats),
+  );
 
   io.on('connection', (socket: ShowSocket) => {
     const { eventId, role } = socket.data;
@@ -118,6 +125,15 @@ export function attachRealtime(
     const supervisor = role === 'staff' && socket.data.staff?.role === 'supervisor';
     void socket.join(roomOf(eventId, supervisor ? 'supervisor' : role));
     socket.emit('show:snapshot', shows.snapshot(eventId, role, socket.data.seat, supervisor));
+    if (role === 'staff') socket.emit('show:seats', seatPresence.list(eventId));
+    const judgeSeat = role === 'judge' ? socket.data.seat : null;
+    if (judgeSeat !== null) {
+      seatPresence.connected(eventId, judgeSeat);
+      socket.on('disconnect', () => seatPresence.disconnected(eventId, judgeSeat));
+      socket.on('judge:status', (status) => {
+        if (checkJudgeStatus.Check(status)) seatPresence.reported(eventId, judgeSeat, status.unsent);
+      });
+    }
     if (role !== 'public') {
       const entries = presence.get(eventId) ?? new Map<string, PresenceEntry>();
       presence.set(eventId, entries);
@@ -199,7 +215,7 @@ export function attachRealtime(
       log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');
       return { ok: false, ...new AppError(code).toBody() };
     }
-    return shows.command(eventId, envelope, staff.username);
+    return shows.command(eventId, envelope, staff.username, staff.role);
   }
 
   // Round trips are measured by the server, so the operator's monitor shows what the venue network does.
@@ -214,6 +230,7 @@ export function attachRealtime(
           .emitWithAck('presence:ping')
           .then(() => {
             entry.rttMs = Math.round((performance.now() - sent) * 10) / 10;
+            if (socket.data.seat !== null) seatPresence.heard(eventId, socket.data.seat);
             publishPresence(eventId);
           })
           .catch(() => {

@@ -94,7 +94,8 @@ export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthSe
       },
       async (request, reply) => {
         await requireStaff(auth, rolesFor(request.body.command.type))(request);
-        const ack = shows.command(request.params.eventId, request.body, request.staff?.username ?? 'operator');
+        const staff = request.staff;
+        const ack = shows.command(request.params.eventId, request.body, staff?.username ?? 'operator', staff?.role);
         if (!ack.ok) reply.status(ERROR_CATALOGUE[ack.error.code].status);
         return ack;
       },

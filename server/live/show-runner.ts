@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import type { StaffRole } from '../protocol/auth';
 import type { Clock } from '../runtime';
 import { AppError } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
@@ -136,11 +137,11 @@ export class ShowRunner {
    * Runs one command. A repeated idempotency key gets the first answer and changes nothing; a
    * stale revision is refused with a fresh snapshot and changes nothing.
    */
-  command(eventId: string, envelope: ShowCommandEnvelope, actor: string): CommandAck {
+  command(eventId: string, envelope: ShowCommandEnvelope, actor: string, role: StaffRole = 'operator'): CommandAck {
     const show = this.load(eventId);
     const at = this.clock().getTime();
     const secret = () => this.draws.secretOf(show.event.drawId as string);
-    return this.apply(eventId, toCoreCommand(envelope.command, { at, secret }), envelope, actor);
+    return this.apply(eventId, toCoreCommand(envelope.command, { at, secret, role }), envelope, actor);
   }
 
   /** A judge's score: tied to the round and auditee it was entered for; its id makes retries safe. */

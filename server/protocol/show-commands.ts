@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
-import { STAFF_ROLES, type StaffRole } from './auth';
+import { RoleSchema, STAFF_ROLES, type StaffRole } from './auth';
 import { AuditeeReasonSchema, ContactReasonSchema } from './draw';
 import { CallStatusSchema, GraphicSchema, OutcomeSchema, SatisfactionSchema } from './round';
 
@@ -37,8 +37,24 @@ const RecordOutcome = command('recordOutcome', {
   satisfaction: Type.Union([SatisfactionSchema, Type.Null()]),
 });
 const ReplaceHousehold = command('replaceHousehold', { household: HouseholdNumber, reason: ContactReasonSchema });
+/**
+ * Corrects a recorded household's outcome and satisfaction, with a reason: the operator before the
+ * round's judging is locked, the supervisor after (before the scores are revealed; in a check
+ * without judges, until the next round is drawn). Both versions stay in the log.
+ */
+const CorrectOutcome = command('correctOutcome', {
+  household: HouseholdNumber,
+  outcome: OutcomeSchema,
+  satisfaction: Type.Union([SatisfactionSchema, Type.Null()]),
+  reason: Type.String({ minLength: 2, maxLength: 200 }),
+});
 const OpenJudging = command('openJudging');
-const LockJudging = command('lockJudging');
+/**
+ * Locks the round's scores. `without`: the seats the operator knowingly locks without (not
+ * submitted, offline, or holding an unsent score) after a second confirmation; every expected seat
+ * without a score must be named. Logged, so the decision is part of the record.
+ */
+const LockJudging = command('lockJudging', { without: Type.Optional(Type.Array(Seat, { maxItems: 30 })) });
 const RevealScores = command('revealScores');
 const ShowResult = command('showResult');
 /** A check without judges (日常 / 专项): the round ends when its households are recorded. */
@@ -77,6 +93,7 @@ export const ShowCommandBodySchema = Type.Union([
   SetCallStatus,
   RecordOutcome,
   ReplaceHousehold,
+  CorrectOutcome,
   OpenJudging,
   LockJudging,
   RevealScores,
@@ -129,6 +146,7 @@ export const COMMAND_LABEL: Record<ShowCommandType, string> = {
   setCallStatus: '呼叫状态',
   recordOutcome: '记录核实结果',
   replaceHousehold: '递补核实户',
+  correctOutcome: '更正核实结果',
   openJudging: '开始评分',
   lockJudging: '锁定评分',
   revealScores: '公布评分',
@@ -143,9 +161,12 @@ export const COMMAND_LABEL: Record<ShowCommandType, string> = {
   setBug: '角标',
 };
 
-/** Who may send a command: the operator runs the show; the supervisor also locks entropy, and alone asks for rechecks and corrects scores. */
+/**
+ * Who may send a command: the operator runs the show; the supervisor also locks entropy and
+ * corrects household outcomes (at their own steps), and alone asks for rechecks and corrects scores.
+ */
 export function rolesFor(type: ShowCommandType): readonly StaffRole[] {
-  if (type === 'lockEntropy') return STAFF_ROLES;
+  if (type === 'lockEntropy' || type === 'correctOutcome') return STAFF_ROLES;
   if (type === 'requestRecheck' || type === 'correctScore') return ['supervisor'];
   return ['operator'];
 }
@@ -162,8 +183,8 @@ export const ShowCommandEnvelopeSchema = Type.Object(
 export type ShowCommandEnvelope = Static<typeof ShowCommandEnvelopeSchema>;
 
 /** A command as logged: the body's fields and the server's time (ms). Old logs may carry more fields. */
-const timed = <T extends TObject>(body: T, extra: TProperties = {}) =>
-  Type.Composite([body, Type.Object({ at: Type.Number(), ...extra })]);
+const timed = <T extends TObject, E extends TProperties = Record<never, never>>(body: T, extra?: E) =>
+  Type.Composite([body, Type.Object({ at: Type.Number(), ...(extra ?? ({} as E)) })]);
 const Hundredths = Type.Integer();
 
 /** From a judge's tablet: tied to the round and the auditee it was entered for. */
@@ -196,6 +217,7 @@ export const LoggedShowCommandSchema = Type.Union([
   timed(SetCallStatus),
   timed(RecordOutcome),
   timed(ReplaceHousehold),
+  timed(CorrectOutcome, { by: RoleSchema }),
   timed(OpenJudging),
   timed(LockJudging),
   timed(RevealScores),

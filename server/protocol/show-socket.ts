@@ -20,11 +20,27 @@ export interface PresenceEntry {
   rttMs: number | null;
 }
 
+/** A judge's seat as the desk sees it: its tablet's connection and whether it holds an unsent score. */
+export interface SeatStatus {
+  seat: number;
+  online: boolean;
+  /** Server time the tablet was last heard from (connect, ping, report, disconnect); null: never. */
+  lastContactAt: number | null;
+  /** The tablet's last report: a score entered and not yet acknowledged by the server. */
+  unsent: boolean;
+}
+
+/** What a tablet reports of itself. */
+export const JudgeStatusSchema = Type.Object({ unsent: Type.Boolean() }, { additionalProperties: false });
+export type JudgeStatus = Static<typeof JudgeStatusSchema>;
+
 export interface ServerToClientEvents {
   /** The whole state for the client's role; sent on connect, after every change, and on request. */
   'show:snapshot': (snapshot: ShowSnapshot) => void;
   /** To staff: every connected output and desk of the event. */
   'show:presence': (entries: PresenceEntry[]) => void;
+  /** To staff: every judge's seat, online or not (the lock asks about seats offline or unsent). */
+  'show:seats': (seats: SeatStatus[]) => void;
   /** Measures the round trip; the client answers at once. */
   'presence:ping': (ack: () => void) => void;
   /** The operator asked this output to reload itself. */
@@ -37,6 +53,8 @@ export interface ClientToServerEvents {
   'show:sync': (ack: (snapshot: ShowSnapshot) => void) => void;
   /** A judge's score for the round and auditee it was entered for; the id makes retries safe. */
   'judge:submit': (submission: JudgeSubmission, ack: (answer: CommandAck) => void) => void;
+  /** A tablet says whether it holds a score the server has not acknowledged yet. */
+  'judge:status': (status: JudgeStatus) => void;
   /** The server's clock, so outputs schedule the roll and the countdown in server time. */
   'clock:sync': (ack: (serverTime: number) => void) => void;
   /** Operator only: ask one connected output to reload. */

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RoleSchema } from './auth';
 import { AuditeeReasonSchema, ContactReasonSchema } from './draw';
 import { EventModeSchema, EventStatusSchema } from './events';
 import {
@@ -34,6 +35,14 @@ const HouseholdViewSchema = Type.Object({
     Type.Object({ reason: ContactReasonSchema, by: Type.Union([Type.String(), Type.Null()]) }),
     Type.Null(),
   ]),
+  /** Earlier findings corrected since, oldest first, with the reason and who corrected them. */
+  corrections: Type.Array(
+    Type.Object({
+      from: Type.Object({ outcome: OutcomeSchema, satisfaction: Type.Union([SatisfactionSchema, Type.Null()]) }),
+      reason: Type.String(),
+      by: RoleSchema,
+    }),
+  ),
 });
 
 const AuditeeViewSchema = Type.Object({

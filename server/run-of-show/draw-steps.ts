@@ -61,6 +61,7 @@ export function drawAuditee(state: ShowState, at: number): ShowResult {
     revealedAt: null,
     rechecks: [],
     corrections: [],
+    outcomeCorrections: [],
   };
   return {
     ok: true,

@@ -101,3 +101,28 @@ export function correctScore(
     effects: [],
   };
 }
+
+/**
+ * Why the scores may not be locked yet (null: they may): every seat that should score and has not
+ * must be named in `without`, the operator's second confirmation. Logs written before the desk
+ * named them carry no `without` and lock as they did.
+ */
+export function lockJudging(state: ShowState, round: RoundState, without: readonly number[] | undefined) {
+  if (without === undefined) return null;
+  const unknown = without.filter((seat) => !state.judges.some((j) => j.seat === seat));
+  if (unknown.length > 0) return refuse('SHOW_BAD_VALUE', `没有 ${unknown.join('、')} 号评委席`);
+  const missing = missingSeats(state, round).filter((seat) => !without.includes(seat));
+  if (missing.length === 0) return null;
+  return refuse(
+    'SHOW_SEATS_MISSING',
+    `${missing.map((s) => `${s} 号`).join('、')}评委尚未提交评分：确认不等其评分后才能锁定`,
+  );
+}
+
+/** Seats that should score the round (declared, not recused) and have no score yet. */
+export function missingSeats(state: ShowState, round: RoundState): number[] {
+  const recused = recusedSeats(state, round.auditeeNumber);
+  return state.judges
+    .map((j) => j.seat)
+    .filter((seat) => !recused.includes(seat) && !round.scores.some((s) => s.seat === seat));
+}

@@ -48,7 +48,13 @@ export function describeLogEntry(type: string, payload: unknown): string {
     case 'openJudging':
       return '开始评分';
     case 'lockJudging':
-      return '锁定评分';
+      return Array.isArray(p.without) && p.without.length > 0
+        ? `锁定评分（经确认，不等 ${p.without.map((seat) => `${String(seat)} 号`).join('、')}评委）`
+        : '锁定评分';
+    case 'correctOutcome':
+      return `${p.by === 'supervisor' ? '监督员' : '操作员'}更正户 ${text('household')}：${text('outcome')}${
+        p.satisfaction ? `，${text('satisfaction')}` : ''
+      }（原因：${text('reason')}）`;
     case 'revealScores':
       return '公布评分';
     case 'showResult':

@@ -1,3 +1,4 @@
+import type { StaffRole } from '../protocol/auth';
 import { plannedAuditees } from '../protocol/draw';
 import {
   type MainStep,
@@ -17,10 +18,10 @@ import { stepRefusal } from './step-rules';
  * now, the rundown and the cue targets. Built from `stepRefusal`, the rules `transition` applies,
  * so what the desk offers is what the state machine accepts.
  */
-export function outlook(state: ShowState): Outlook {
+export function outlook(state: ShowState, by: StaffRole = 'operator'): Outlook {
   return {
     main: mainStep(state),
-    open: SHOW_COMMAND_TYPES.filter((type) => stepRefusal(state, type) === null),
+    open: SHOW_COMMAND_TYPES.filter((type) => stepRefusal(state, type, by) === null),
     rundown: rundown(state),
     cues: GRAPHICS.map((graphic) => {
       const cue = cueOf(state, graphic);

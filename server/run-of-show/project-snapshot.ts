@@ -153,6 +153,9 @@ export function projectSnapshot(
             outcome: h.outcome,
             satisfaction: h.satisfaction,
             replaced: h.replaced,
+            corrections: round.outcomeCorrections
+              .filter((c) => c.household === h.number)
+              .map(({ from, reason, by }) => ({ from, reason, by })),
           };
         }),
         judging: judgingView(state, round, judges, viewer, settings),
@@ -161,7 +164,7 @@ export function projectSnapshot(
       };
     }),
     logHead: moment.logHead,
-    outlook: staff ? outlook(state) : null,
+    outlook: staff ? outlook(state, viewer.supervisor ? 'supervisor' : 'operator') : null,
   };
 }
 

@@ -1,5 +1,13 @@
 import { applyDrawCommand, type DrawCommand } from '../draw-engine/ceremony';
-import { CALL_STATUSES, OUTCOMES, SATISFACTION, UNREACHED, type RoundStep } from '../protocol/round';
+import {
+  CALL_STATUSES,
+  OUTCOMES,
+  SATISFACTION,
+  UNREACHED,
+  type Outcome,
+  type RoundStep,
+  type Satisfaction,
+} from '../protocol/round';
 import { freshCall } from './draw-steps';
 import {
   refuse,
@@ -81,13 +89,8 @@ export function householdStep(
       if (!CALL_STATUSES.includes(command.callStatus)) return refuse('SHOW_BAD_VALUE', '呼叫状态无效');
       return update({ ...call, callStatus: command.callStatus });
     case 'recordOutcome': {
-      if (!OUTCOMES.includes(command.outcome)) return refuse('SHOW_BAD_VALUE', '核实结果无效');
-      if (command.satisfaction !== null && !SATISFACTION.includes(command.satisfaction)) {
-        return refuse('SHOW_BAD_VALUE', '满意度无效');
-      }
-      if (command.outcome !== UNREACHED && command.satisfaction === null) {
-        return refuse('SHOW_BAD_VALUE', '已联系上的户须记录满意度');
-      }
+      const problem = findingProblem(command.outcome, command.satisfaction);
+      if (problem) return refuse('SHOW_BAD_VALUE', problem);
       return update({
         ...call,
         outcome: command.outcome,
@@ -116,4 +119,47 @@ export function householdStep(
         : changed;
     }
   }
+}
+
+/** A recorded household finding corrected with a reason (the step rules checked who may, and when). */
+export function correctOutcome(
+  state: ShowState,
+  current: RoundState,
+  command: Extract<ShowCommand, { type: 'correctOutcome' }>,
+): ShowResult {
+  const call = current.households.find((h) => h.number === command.household && h.replaced === null);
+  if (!call) return refuse('SHOW_UNKNOWN_HOUSEHOLD', `户 ${command.household} 不是本轮当前核实的对象`);
+  if (call.outcome === null) return refuse('SHOW_BAD_VALUE', `户 ${command.household} 尚未记录核实结果，无从更正`);
+  const problem = findingProblem(command.outcome, command.satisfaction);
+  if (problem) return refuse('SHOW_BAD_VALUE', problem);
+  if (command.reason.trim().length < 2) return refuse('SHOW_BAD_VALUE', '更正须写明原因');
+  const to = { outcome: command.outcome, satisfaction: command.outcome === UNREACHED ? null : command.satisfaction };
+  if (to.outcome === call.outcome && to.satisfaction === call.satisfaction) {
+    return refuse('SHOW_BAD_VALUE', '更正后的结果与已记录的相同');
+  }
+  const correction = {
+    household: call.number,
+    from: { outcome: call.outcome, satisfaction: call.satisfaction },
+    to,
+    reason: command.reason,
+    by: command.by,
+    at: command.at,
+  };
+  return {
+    ok: true,
+    state: withRound(state, {
+      ...current,
+      households: current.households.map((h) => (h === call ? { ...h, ...to } : h)),
+      outcomeCorrections: [...current.outcomeCorrections, correction],
+    }),
+    effects: [],
+  };
+}
+
+/** What is wrong with an outcome and satisfaction as a finding (Chinese), or null. */
+function findingProblem(outcome: Outcome, satisfaction: Satisfaction | null): string | null {
+  if (!OUTCOMES.includes(outcome)) return '核实结果无效';
+  if (satisfaction !== null && !SATISFACTION.includes(satisfaction)) return '满意度无效';
+  if (outcome !== UNREACHED && satisfaction === null) return '已联系上的户须记录满意度';
+  return null;
 }

@@ -1,8 +1,8 @@
 import type { DrawState } from '../draw-engine/ceremony';
 import { airCommand, withStepGraphic } from './air';
 import { drawAuditee, drawHouseholds, entropyOrReveal, replaceAuditee } from './draw-steps';
-import { correctScore, requestRecheck, submitScore } from './judging-steps';
-import { householdStep, reportStep } from './round-steps';
+import { correctScore, lockJudging, requestRecheck, submitScore } from './judging-steps';
+import { correctOutcome, householdStep, reportStep } from './round-steps';
 import { refuse, withRound, type JudgeSeat, type ShowCommand, type ShowResult, type ShowState } from './show-state';
 import { stepRefusal } from './step-rules';
 
@@ -47,7 +47,7 @@ export function initialShow(
 }
 
 export function transition(state: ShowState, command: ShowCommand): ShowResult {
-  const refused = stepRefusal(state, command.type);
+  const refused = stepRefusal(state, command.type, command.type === 'correctOutcome' ? command.by : 'operator');
   if (refused) return refused;
   const result = applyStep(state, command);
   return result.ok ? { ...result, state: withStepGraphic(result.state, command.type) } : result;
@@ -100,12 +100,14 @@ function applyStep(state: ShowState, command: ShowCommand): ShowResult {
     case 'recordOutcome':
     case 'replaceHousehold':
       return householdStep(state, round, command);
+    case 'correctOutcome':
+      return correctOutcome(state, round, command);
     case 'finishRound':
       return ok('result');
     case 'openJudging':
       return ok('judging');
     case 'lockJudging':
-      return ok('judging-locked');
+      return lockJudging(state, round, command.without) ?? ok('judging-locked');
     case 'revealScores':
       return ok('scores-revealed', { revealedAt: command.at });
     case 'showResult':

@@ -1,4 +1,5 @@
 import { activeSelections, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
+import type { StaffRole } from '../protocol/auth';
 import type { AuditeeReplacementReason, ContactReplacementReason } from '../protocol/draw';
 import type { ErrorCode } from '../protocol/errors';
 import type { CallStatus, Graphic, Outcome, RoundStep, Satisfaction } from '../protocol/round';
@@ -36,6 +37,23 @@ export interface RoundState {
   rechecks: number[];
   /** Scores corrected by the supervisor after the lock (hundredths), with the reason. */
   corrections: { seat: number; from: number; to: number; reason: string; at: number }[];
+  /** Households' recorded outcomes corrected later, with the reason and who corrected them. */
+  outcomeCorrections: OutcomeCorrection[];
+}
+
+/** A household's finding as recorded: the outcome and, when reached, the satisfaction. */
+export interface Finding {
+  outcome: Outcome;
+  satisfaction: Satisfaction | null;
+}
+
+export interface OutcomeCorrection {
+  household: string;
+  from: Finding;
+  to: Finding;
+  reason: string;
+  by: StaffRole;
+  at: number;
 }
 
 /** A judge's seat and the auditees the judge must not score (回避). */
@@ -95,6 +113,7 @@ export type ShowErrorCode = Extract<
   | 'SHOW_RECUSED'
   | 'SHOW_GRAPHIC_UNAVAILABLE'
   | 'SHOW_NOTHING_CUED'
+  | 'SHOW_SEATS_MISSING'
 >;
 
 /** What the server broadcasts beyond the new state: animation cues, notes for the log. */

@@ -1,4 +1,5 @@
 import { drawStepRefusal } from '../draw-engine/ceremony';
+import type { StaffRole } from '../protocol/auth';
 import { ROUND_STEP_LABEL, type RoundStep } from '../protocol/round';
 import { nextAuditee, pendingCalls, refuse, type ShowCommand, type ShowRefusal, type ShowState } from './show-state';
 
@@ -8,7 +9,11 @@ import { nextAuditee, pendingCalls, refuse, type ShowCommand, type ShowRefusal, 
  * from it, so the desk and the state machine cannot disagree about what comes next. Arguments
  * (which household, which graphic, the digits, the scores) are checked by the transition itself.
  */
-export function stepRefusal(state: ShowState, type: ShowCommand['type']): ShowRefusal | null {
+export function stepRefusal(
+  state: ShowState,
+  type: ShowCommand['type'],
+  by: StaffRole = 'operator',
+): ShowRefusal | null {
   // The outputs stay under the operator's hand before the show opens and after it closes.
   if (type === 'cue' || type === 'clearAll' || type === 'setBug') return null;
   if (type === 'take') return state.air.preview === null ? refuse('SHOW_NOTHING_CUED', '预览中没有画面可切出') : null;
@@ -66,6 +71,8 @@ export function stepRefusal(state: ShowState, type: ShowCommand['type']): ShowRe
     case 'recordOutcome':
     case 'replaceHousehold':
       return needStep('households');
+    case 'correctOutcome':
+      return correctionRefusal(state, by, needStep);
     case 'finishRound':
       if (state.judges.length > 0) return refuse('SHOW_WRONG_STEP', '本场设有评委，须经评分后显示本轮结果');
       return needStep('households') ?? callsPending('结束本轮');
@@ -92,4 +99,26 @@ export function stepRefusal(state: ShowState, type: ShowCommand['type']): ShowRe
         ? refuse('SHOW_WRONG_STEP', `本轮尚未结束（当前：${ROUND_STEP_LABEL[round.step]}），不能结束直播`)
         : null;
   }
+}
+
+/**
+ * When a recorded household finding may be corrected: by the operator while the calls and the
+ * judging run; after the lock only by the supervisor, before the scores are revealed (as for
+ * scores); in a check without judges, by the supervisor on the round's result until the next draw.
+ */
+function correctionRefusal(
+  state: ShowState,
+  by: StaffRole,
+  needStep: (...steps: RoundStep[]) => ShowRefusal | null,
+): ShowRefusal | null {
+  const judged = state.judges.length > 0;
+  if (by === 'operator') {
+    const refused = needStep('households', 'judging');
+    const step = state.rounds.at(-1)?.step;
+    if (refused && (step === 'judging-locked' || (!judged && step === 'result'))) {
+      return refuse('SHOW_WRONG_STEP', '本轮已进入结果阶段：核实结果只能由监督员更正，并写明原因');
+    }
+    return refused;
+  }
+  return judged ? needStep('households', 'judging', 'judging-locked') : needStep('households', 'result');
 }

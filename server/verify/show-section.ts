@@ -3,6 +3,8 @@ import { canonicalJson } from '../draw-engine/canonical-json';
 import { findChainBreak, type LogEntry } from '../draw-engine/log-chain';
 import type { RoundScore } from '../scoring/scoring';
 import { roundScore } from '../run-of-show/round-score';
+import type { Finding } from '../run-of-show/show-state';
+import type { StaffRole } from '../protocol/auth';
 import { loggedCommand } from '../run-of-show/logged-command';
 import { initialShow, transition, type JudgeSeat, type ShowState } from '../run-of-show/run-of-show';
 
@@ -30,6 +32,11 @@ export interface PublishedRound {
   households: { number: string; outcome: string | null; satisfaction: string | null; replaced: boolean }[];
   /** The supervisor's corrections after the lock (hundredths), with reasons; the old versions stay in the log. */
   corrections: { seat: number; from: number; to: number; reason: string }[];
+  /**
+   * Households' findings corrected after they were recorded (both versions, with the reason and
+   * who corrected them). Present only when there is one, so bundles without corrections are as before.
+   */
+  outcomeCorrections?: { household: string; from: Finding; to: Finding; reason: string; by: StaffRole }[];
   /** The result as published; null until the scores were revealed. */
   score: RoundScore | null;
 }
@@ -58,6 +65,9 @@ export function publishedRounds(state: ShowState, log: readonly LogEntry[]): Pub
       satisfaction: h.satisfaction,
       replaced: h.replaced !== null,
     })),
+    ...(round.outcomeCorrections.length > 0
+      ? { outcomeCorrections: round.outcomeCorrections.map(({ at: _at, ...correction }) => correction) }
+      : {}),
     score: roundScore(state, round),
   }));
 }

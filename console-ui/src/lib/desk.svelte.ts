@@ -6,6 +6,7 @@ import type {
   EventLogEntry,
   EventSummary,
   PresenceEntry,
+  SeatStatus,
   SeatView,
   ServerToClientEvents,
   ShowCommandBody,
@@ -40,6 +41,8 @@ export class ShowDesk {
   event = $state<EventSummary | null>(null);
   overlayKey = $state('');
   presence = $state<PresenceEntry[]>([]);
+  /** Judges' tablets: online, last heard from, holding an unsent score (from the server). */
+  seatStatus = $state<SeatStatus[]>([]);
   seats = $state<SeatView[]>([]);
   log = $state<EventLogEntry[]>([]);
   connection = $state<'connecting' | 'connected' | 'offline' | 'refused'>('connecting');
@@ -98,6 +101,7 @@ export class ShowDesk {
       } else this.connection = 'offline';
     });
     socket.on('show:snapshot', (snapshot) => this.apply(snapshot));
+    socket.on('show:seats', (seats) => (this.seatStatus = seats));
     socket.on('show:presence', (entries) => {
       this.presence = entries;
       // Presence is republished after every round-trip measurement; the seats change only when a tablet comes or goes.

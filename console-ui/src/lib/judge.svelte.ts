@@ -182,6 +182,7 @@ export class JudgeTablet {
     this.socket = socket;
     socket.on('connect', () => {
       this.connection = 'connected';
+      this.reportStatus();
       void this.flush();
     });
     socket.on('disconnect', () => (this.connection = 'offline'));
@@ -275,6 +276,7 @@ export class JudgeTablet {
     };
     this.pending = submission;
     storage.set(`${this.seatKey}:pending`, submission);
+    this.reportStatus();
     this.confirming = false;
     this.editing = false;
     await this.flush();
@@ -283,6 +285,12 @@ export class JudgeTablet {
   private dropPending(): void {
     this.pending = null;
     storage.remove(`${this.seatKey}:pending`);
+    this.reportStatus();
+  }
+
+  /** Tells the desk whether this tablet holds a score the server has not acknowledged (before a lock). */
+  private reportStatus(): void {
+    if (this.socket?.connected) this.socket.emit('judge:status', { unsent: this.pending !== null });
   }
 
   /** Sends the queued submission, if any; the same id on every retry, so it counts once. */
