@@ -15,7 +15,7 @@ import { appendLogRow, SHOW_LOG, verifiedLog, type StoredLogEntry } from '../sto
 import { canonicalJson } from '../draw-engine/canonical-json';
 import type { DrawCommand } from '../draw-engine/ceremony';
 import type { DrawService } from '../draws/draw-service';
-import { rollReel } from '../run-of-show/roll-reel';
+import { reelPool, rollReel } from '../run-of-show/roll-reel';
 import { publishedRounds, type ShowSection } from '../verify/show-section';
 import type { DrawBundle } from '../verify/bundle';
 import { scopeOf } from '../protocol/draw';
@@ -256,7 +256,8 @@ export class ShowRunner {
     const key = `${eventId}:${round}:${drawn}`;
     const cached = this.reels.get(key);
     if (cached) return cached;
-    const pool = state.draw.pool.auditees.map((a) => a.number);
+    // Only the drawn auditee's stratum: a stratified round never passes over another stratum's names.
+    const pool = reelPool(state.draw, drawn);
     const versionId = state.draw.roster.versionId;
     const reel = rollReel(pool, drawn, `${state.draw.drawId}:${round}:${drawn}`).map((number) => ({
       number,

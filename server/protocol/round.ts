@@ -98,6 +98,15 @@ export const isRoundGraphic = (graphic: Graphic): boolean => !SHOW_GRAPHICS.incl
  */
 export const REVEAL_TIMING = { leadMs: 800, perSeatMs: 700, strikeMs: 900, finalMs: 900 } as const;
 
+/**
+ * A replacement on the roll card, in server time from its start: the drawn name is struck through
+ * with 递补 and the reason, held so viewers can read it, then the alternate moves in. Shorter than a
+ * full roll (the result comes from the published order, nothing is rolled again); the run-of-show
+ * schedules it, so the desk's lock and every output agree.
+ */
+export const REPLACEMENT_TIMING = { strikeMs: 600, readMs: 1600, moveMs: 900 } as const;
+export const REPLACEMENT_MS = REPLACEMENT_TIMING.strikeMs + REPLACEMENT_TIMING.readMs + REPLACEMENT_TIMING.moveMs;
+
 /** Who a socket is: staff (operator or supervisor), a broadcast output, a judge's tablet, the public. */
 export const CLIENT_ROLES = ['staff', 'overlay', 'public', 'judge'] as const;
 export type ClientRole = (typeof CLIENT_ROLES)[number];

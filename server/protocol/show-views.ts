@@ -114,11 +114,23 @@ export const RoundViewSchema = Type.Object({
    */
   roll: Type.Object({
     startsAt: Type.Number(),
+    /** The reel lands on the round's first drawn auditee. */
     landsAt: Type.Number(),
+    /** The card settles on the current auditee: after the roll and every replacement's motion. */
+    settlesAt: Type.Number(),
     reel: Type.Array(Type.Object({ number: Type.String(), name: Type.String() })),
+    /** The stratum being drawn and its size (null when the plan draws a total from the whole pool). */
+    stratum: Type.Union([Type.Object({ name: Type.String(), size: Type.Integer() }), Type.Null()]),
   }),
+  /** Drawn auditees replaced in order, each with its motion on the roll card (REPLACEMENT_TIMING). */
   replacedAuditees: Type.Array(
-    Type.Object({ number: Type.String(), name: Type.String(), reason: AuditeeReasonSchema }),
+    Type.Object({
+      number: Type.String(),
+      name: Type.String(),
+      reason: AuditeeReasonSchema,
+      startsAt: Type.Number(),
+      landsAt: Type.Number(),
+    }),
   ),
   report: Type.Object({
     durationMs: Type.Number(),
@@ -153,6 +165,8 @@ export const ShowSnapshotSchema = Type.Object({
     planHash: Type.String(),
     poolHash: Type.String(),
     poolSize: Type.Integer(),
+    /** A stratified or ratio draw's strata, in the plan's order: pool size and quota (empty for a total). */
+    strata: Type.Array(Type.Object({ name: Type.String(), size: Type.Integer(), quota: Type.Integer() })),
     /** How many auditees the plan draws: the number of rounds of the show. */
     plannedRounds: Type.Integer(),
     commitment: Type.String(),

@@ -1,7 +1,9 @@
 import { applyDrawCommand, type DrawCommand } from '../draw-engine/ceremony';
+import { REPLACEMENT_MS } from '../protocol/round';
 import {
   nextAuditee,
   refuse,
+  rollSettlesAt,
   withRound,
   type HouseholdCall,
   type RoundState,
@@ -84,20 +86,25 @@ export function replaceAuditee(
   // The ceremony refuses a replacement without an alternate, so a successful one names who comes in.
   if (!replaced?.by) return refuse('SHOW_DRAW_REFUSED', '已没有可递补的候补对象', 'DRAW_NO_ALTERNATE');
   const by = replaced.by;
-  const roll = rollFrom(state, command.at);
+  // The roll is not run again: the alternate comes from the published order, with its own short
+  // motion after the roll (or an earlier replacement) has settled, so viewers see the drawn name first.
+  const startsAt = Math.max(command.at + ROLL_LEAD_MS, rollSettlesAt(current));
+  const motion = { startsAt, landsAt: startsAt + REPLACEMENT_MS };
   const replacedRound: RoundState = {
     ...current,
     auditeeNumber: by,
     step: 'drawing',
-    roll,
-    replacedAuditees: [...current.replacedAuditees, { number: current.auditeeNumber, reason: command.reason }],
+    replacedAuditees: [
+      ...current.replacedAuditees,
+      { number: current.auditeeNumber, reason: command.reason, ...motion },
+    ],
   };
   return {
     ok: true,
     state: withRound({ ...state, draw: result.state }, replacedRound),
     effects: [
       { type: 'draw', command: drawCommand },
-      { type: 'rollCue', round: current.index, auditeeNumber: by, ...roll },
+      { type: 'rollCue', round: current.index, auditeeNumber: by, ...motion },
     ],
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw-engine/test-fixtures';
 import type { MainStep } from '../protocol/outlook';
 import { mainStep, outlook, rundown } from './outlook';
-import { initialShow, transition, type ShowCommand, type ShowState } from './run-of-show';
+import { ROLL_LEAD_MS, initialShow, transition, type ShowCommand, type ShowState } from './run-of-show';
+import { REPLACEMENT_MS } from '../protocol/round';
 import { ALWAYS_LEGAL, LEGAL, T0, commandsFor, current, run, situations } from './test-situations';
 
 /** The main step as the desk sends it: the notary's digits with the lock, the server's secret with the reveal. */
@@ -114,6 +115,12 @@ describe('the outlook: what the desk offers is what the state machine accepts', 
   it('holds the presentation until the roll lands, and the lock until someone has scored', () => {
     const drawing = all.drawing as ShowState;
     expect(mainStep(drawing)?.notBefore).toEqual({ at: current(drawing)?.roll.landsAt, reason: '摇号动画进行中' });
+    // A replacement holds it until its own motion has landed, as the outputs show it.
+    const replaced = run(drawing, { type: 'replaceAuditee', at: T0 + 60_000, reason: 'LEAVE' });
+    expect(mainStep(replaced)?.notBefore).toEqual({
+      at: T0 + 60_000 + ROLL_LEAD_MS + REPLACEMENT_MS,
+      reason: '递补动画进行中',
+    });
     expect(mainStep(all.judging as ShowState)?.blocked).toBe('还没有评委提交评分');
     expect(mainStep(all.households as ShowState)?.blocked).toMatch(/^还有 \d+ 户未记录核实结果$/u);
     expect(mainStep(all.callsDone as ShowState)?.blocked).toBeNull();

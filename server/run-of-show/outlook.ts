@@ -10,7 +10,7 @@ import {
 import { GRAPHICS, ROUND_STEPS, ROUND_STEP_LABEL, type RoundStep } from '../protocol/round';
 import { COMMAND_LABEL, IRREVERSIBLE_COMMANDS, SHOW_COMMAND_TYPES } from '../protocol/show-commands';
 import { cueOf, graphicUnavailable } from './air';
-import { pendingCalls, type RoundState, type ShowState } from './show-state';
+import { pendingCalls, rollSettlesAt, type RoundState, type ShowState } from './show-state';
 import { stepRefusal } from './step-rules';
 
 /**
@@ -45,7 +45,13 @@ export function mainStep(state: ShowState): MainStepView | null {
     label,
     irreversible: IRREVERSIBLE_COMMANDS.has(command),
     blocked: whyWait(state, command),
-    notBefore: command === 'presentAuditee' && round ? { at: round.roll.landsAt, reason: '摇号动画进行中' } : null,
+    notBefore:
+      command === 'presentAuditee' && round
+        ? {
+            at: rollSettlesAt(round),
+            reason: round.replacedAuditees.length > 0 ? '递补动画进行中' : '摇号动画进行中',
+          }
+        : null,
   };
 }
 

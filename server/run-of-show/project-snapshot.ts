@@ -3,8 +3,10 @@ import { REVEALED_STEPS } from '../protocol/round';
 import { outlook } from './outlook';
 import type { EventMode, EventSettings, JudgeSetting, PublicNames } from '../protocol/events';
 import type { ShowSnapshot } from '../protocol/show-views';
-import { plannedAuditees } from '../protocol/draw';
+import { plannedAuditees, planQuotas } from '../protocol/draw';
 import { recusedSeats, type ShowState } from './run-of-show';
+import { firstDrawn, rollSettlesAt } from './show-state';
+import { rollStratum } from './roll-reel';
 import { roundScore } from './round-score';
 import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
 import { maskName, maskPhone } from '../privacy';
@@ -108,6 +110,13 @@ export function projectSnapshot(
       planHash: state.draw.planHash,
       poolHash: state.draw.poolHash,
       poolSize: state.draw.pool.auditees.length,
+      strata: planQuotas(settings.plan)
+        .filter((q) => q.stratum !== '')
+        .map((q) => ({
+          name: q.stratum,
+          size: state.draw.pool.auditees.filter((a) => a.stratum === q.stratum).length,
+          quota: q.count,
+        })),
       plannedRounds: plannedAuditees(settings.plan),
       commitment: state.draw.commitment,
       entropy: state.draw.entropy,
@@ -132,14 +141,19 @@ export function projectSnapshot(
         },
         roll: {
           ...round.roll,
+          settlesAt: rollSettlesAt(round),
+          // The reel lands on the first drawn auditee; a replacement then shows on the card itself.
           reel: people
-            .reel(round.index, round.auditeeNumber)
+            .reel(round.index, firstDrawn(round))
             .map((entry) => (maskAuditees ? { ...entry, name: maskName(entry.name) } : entry)),
+          stratum: rollStratum(state.draw, firstDrawn(round)),
         },
         replacedAuditees: round.replacedAuditees.map((r) => ({
           number: r.number,
           name: auditeeName(people.auditee(r.number)?.name ?? ''),
           reason: r.reason,
+          startsAt: r.startsAt,
+          landsAt: r.landsAt,
         })),
         report: round.report,
         households: round.households.map((h) => {

@@ -7,10 +7,13 @@ import {
   initialShow,
   graphicUnavailable,
   remainingMs,
+  rollSettlesAt,
   transition,
+  type RoundState,
   type ShowCommand,
   type ShowState,
 } from '../run-of-show/run-of-show';
+import { REPLACEMENT_MS } from '../protocol/round';
 import { ALWAYS_LEGAL, LEGAL, T0, commandsFor, current, run, situations } from './test-situations';
 
 describe('run-of-show transitions, every command in every situation', () => {
@@ -83,13 +86,33 @@ describe('run-of-show behaviour', () => {
     expect(cue && 'auditeeNumber' in cue ? cue.auditeeNumber : '').toBe(stage?.selections[0]?.number);
   });
 
-  it('replaces an absent cadre with the next alternate and rolls again', () => {
-    const state = run(all.presented as ShowState, { type: 'replaceAuditee', at: T0 + 5000, reason: 'TRIP' });
+  // The replacement used to roll the whole reel again (roll.startsAt T0 + 5800); it now keeps the
+  // roll and schedules its own shorter motion, after the roll has landed, so viewers see the drawn name first.
+  it('replaces an absent cadre with the next alternate, with its own motion after the roll has landed', () => {
+    const presented = all.presented as ShowState;
+    const state = run(presented, { type: 'replaceAuditee', at: T0 + 5000, reason: 'TRIP' });
     const order = state.draw.auditeeStages?.[0]?.order ?? [];
+    const roll = current(presented)?.roll;
+    expect(roll?.landsAt).toBeGreaterThan(T0 + 5800);
     expect(current(state)?.auditeeNumber).toBe(order[3]);
-    expect(current(state)?.replacedAuditees).toEqual([{ number: order[0], reason: 'TRIP' }]);
+    expect(current(state)?.replacedAuditees).toEqual([
+      { number: order[0], reason: 'TRIP', startsAt: roll?.landsAt, landsAt: (roll?.landsAt ?? 0) + REPLACEMENT_MS },
+    ]);
     expect(current(state)?.step).toBe('drawing');
-    expect(current(state)?.roll.startsAt).toBe(T0 + 5800);
+    expect(current(state)?.roll).toEqual(roll);
+    expect(rollSettlesAt(current(state) as RoundState)).toBe((roll?.landsAt ?? 0) + REPLACEMENT_MS);
+    expect(REPLACEMENT_MS).toBeLessThan(6000);
+
+    // A second replacement, long after: it starts a lead after its command, following the first.
+    const later = T0 + 60_000;
+    const again = run(state, { type: 'replaceAuditee', at: later, reason: 'LEAVE' });
+    expect(current(again)?.auditeeNumber).toBe(order[4]);
+    expect(current(again)?.replacedAuditees[1]).toEqual({
+      number: order[3],
+      reason: 'LEAVE',
+      startsAt: later + 800,
+      landsAt: later + 800 + REPLACEMENT_MS,
+    });
   });
 
   const reportOf = (state: ShowState) => {

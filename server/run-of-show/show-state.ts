@@ -23,7 +23,11 @@ export interface RoundState {
   step: RoundStep;
   /** The roll animation, scheduled in server time; the result is decided before it starts. */
   roll: { startsAt: number; landsAt: number };
-  replacedAuditees: { number: string; reason: AuditeeReplacementReason }[];
+  /**
+   * Drawn auditees replaced by the next alternate, in order. Each replacement has its own short
+   * motion on the roll card (REPLACEMENT_TIMING), scheduled after the roll and any earlier one.
+   */
+  replacedAuditees: { number: string; reason: AuditeeReplacementReason; startsAt: number; landsAt: number }[];
   report: ReportTimer;
   households: HouseholdCall[];
   /**
@@ -157,6 +161,16 @@ export function presentationQueue(draw: DrawState): string[] {
 }
 
 /** The next auditee to present: the first of the queue not shown yet (undefined when none is left). */
+/** When the roll card settles on the round's current auditee: after the roll and every replacement. */
+export function rollSettlesAt(round: Pick<RoundState, 'roll' | 'replacedAuditees'>): number {
+  return round.replacedAuditees.at(-1)?.landsAt ?? round.roll.landsAt;
+}
+
+/** The auditee the round's roll landed on first (before any replacement). */
+export function firstDrawn(round: Pick<RoundState, 'auditeeNumber' | 'replacedAuditees'>): string {
+  return round.replacedAuditees[0]?.number ?? round.auditeeNumber;
+}
+
 export function nextAuditee(state: ShowState, draw: DrawState = state.draw): string | undefined {
   const shown = new Set(state.rounds.map((r) => r.auditeeNumber));
   return presentationQueue(draw).find((number) => !shown.has(number));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, percent, revealFrame, rollFrame, ROLL_TURNS, shortHash } from './motion';
-import { REVEAL_TIMING } from '$protocol/show';
+import { formatClock, percent, revealFrame, rollFrame, ROLL_TURNS, shortHash, swapFrame } from './motion';
+import { REPLACEMENT_MS, REPLACEMENT_TIMING, REVEAL_TIMING } from '$protocol/show';
 
 describe('the roll', () => {
   const L = 36;
@@ -53,5 +53,33 @@ describe('numbers on screen', () => {
     expect(percent(6667)).toBe('66.67%');
     expect(percent(10000)).toBe('100%');
     expect(percent(null)).toBe('—');
+  });
+});
+
+describe('a replacement on the roll card', () => {
+  const { strikeMs, readMs, moveMs } = REPLACEMENT_TIMING;
+  const first = { startsAt: 10_000, landsAt: 10_000 + REPLACEMENT_MS };
+  const second = { startsAt: 20_000, landsAt: 20_000 + REPLACEMENT_MS };
+  it('strikes the drawn name, holds it to be read, then moves the alternate in, landing at landsAt', () => {
+    expect(swapFrame([first], 9_999)).toEqual({ active: -1, phase: 'none', strike: 0, move: 0 });
+    expect(swapFrame([first], 10_000 + strikeMs / 2)).toMatchObject({ active: 0, phase: 'striking', strike: 0.5 });
+    expect(swapFrame([first], 10_000 + strikeMs + readMs - 1)).toMatchObject({ strike: 1, move: 0 });
+    const midMove = swapFrame([first], 10_000 + strikeMs + readMs + moveMs / 2);
+    expect(midMove).toMatchObject({ phase: 'moving', move: 0.5 });
+    expect(swapFrame([first], first.landsAt)).toEqual({ active: 0, phase: 'landed', strike: 1, move: 1 });
+  });
+  it('moves forward only, calmly (no step bigger than a tenth of the way in a 20 ms frame)', () => {
+    let previous = 0;
+    for (let t = first.startsAt; t <= first.landsAt; t += 20) {
+      const { move } = swapFrame([first], t);
+      expect(move).toBeGreaterThanOrEqual(previous);
+      expect(move - previous).toBeLessThan(0.1);
+      previous = move;
+    }
+  });
+  it('shows the latest replacement that has started; a reload computes the same frame', () => {
+    expect(swapFrame([first, second], 15_000)).toMatchObject({ active: 0, phase: 'landed' });
+    expect(swapFrame([first, second], 20_100)).toMatchObject({ active: 1, phase: 'striking' });
+    expect(swapFrame([first, second], 20_100)).toEqual(swapFrame([first, second], 20_100));
   });
 });

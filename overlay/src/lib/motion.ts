@@ -1,4 +1,4 @@
-import { REVEAL_TIMING } from '$protocol/show';
+import { REPLACEMENT_TIMING, REVEAL_TIMING } from '$protocol/show';
 
 /**
  * Motion as pure functions of server time: an output that reloads, or a second output, computes
@@ -30,6 +30,35 @@ export function rollFrame(reelLength: number, startsAt: number, landsAt: number,
   const position = total * easeOut((now - startsAt) / (landsAt - startsAt));
   const whole = Math.floor(position);
   return { position, index: whole % reelLength, fraction: position - whole, phase: 'rolling' };
+}
+
+export interface SwapFrame {
+  /** The replacement on screen (index into the round's replacedAuditees), -1 before the first. */
+  active: number;
+  phase: 'none' | 'striking' | 'moving' | 'landed';
+  /** How far the strike-through has drawn across the replaced name, 0–1. */
+  strike: number;
+  /** How far the alternate has moved into the window's centre (eased), 0–1. */
+  move: number;
+}
+
+/** Ease in and out: a calm start and a calm stop, for a name that must be read. */
+const easeInOut = (u: number) => (u < 0.5 ? 4 * u ** 3 : 1 - (-2 * u + 2) ** 3 / 2);
+const clamp01 = (u: number) => Math.min(1, Math.max(0, u));
+
+/**
+ * The replacement shown at a server moment: the latest one that has started. Its name is struck
+ * through first (and held while the reason is read), then the alternate moves in, ending at landsAt.
+ */
+export function swapFrame(replacements: readonly { startsAt: number; landsAt: number }[], now: number): SwapFrame {
+  let active = -1;
+  for (const [i, r] of replacements.entries()) if (r.startsAt <= now) active = i;
+  const current = replacements[active];
+  if (current === undefined) return { active, phase: 'none', strike: 0, move: 0 };
+  if (now >= current.landsAt) return { active, phase: 'landed', strike: 1, move: 1 };
+  const strike = clamp01((now - current.startsAt) / REPLACEMENT_TIMING.strikeMs);
+  const move = easeInOut(clamp01((now - (current.landsAt - REPLACEMENT_TIMING.moveMs)) / REPLACEMENT_TIMING.moveMs));
+  return { active, phase: move > 0 ? 'moving' : 'striking', strike, move };
 }
 
 export interface RevealFrame {
