@@ -37,8 +37,12 @@ export const OutlookSchema = Type.Object({
     Type.Object({
       command: literalUnion(MAIN_STEPS),
       label: Type.String(),
-      /** Needs a deliberate hold before it is sent (draws, reveals, closing). */
+      /** Cannot be undone (draws, reveals, closing). */
       irreversible: Type.Boolean(),
+      /** Needs a deliberate hold before it is sent (HELD_COMMANDS). */
+      hold: Type.Boolean(),
+      /** Seats that should score and have not: a lock must name them, after a second confirmation. */
+      seatsMissing: Type.Array(Type.Integer()),
       /** Why the step must wait (the button is shown, disabled, with this reason). */
       blocked: Type.Union([Type.String(), Type.Null()]),
       /** The step waits until this server time (the roll lands), with the reason until then. */

@@ -129,6 +129,20 @@ export const IRREVERSIBLE_COMMANDS: ReadonlySet<ShowCommandType> = new Set<ShowC
   'close',
 ]);
 
+/**
+ * Commands the desk sends only after a deliberate hold: the irreversible ones, and those whose
+ * effect on the record is final for the round (locking the scores, ending the report, ending or
+ * showing a round's result).
+ */
+export const HELD_COMMANDS: ReadonlySet<ShowCommandType> = new Set<ShowCommandType>([
+  ...IRREVERSIBLE_COMMANDS,
+  'lockJudging',
+  'endReport',
+  'finishRound',
+  'showResult',
+  'correctOutcome',
+]);
+
 /** What each step of the show is called on the desk's button and in the rundown. */
 export const COMMAND_LABEL: Record<ShowCommandType, string> = {
   open: '开始直播',

@@ -8,7 +8,8 @@ import {
   type RundownState,
 } from '../protocol/outlook';
 import { GRAPHICS, ROUND_STEPS, ROUND_STEP_LABEL, type RoundStep } from '../protocol/round';
-import { COMMAND_LABEL, IRREVERSIBLE_COMMANDS, SHOW_COMMAND_TYPES } from '../protocol/show-commands';
+import { COMMAND_LABEL, HELD_COMMANDS, IRREVERSIBLE_COMMANDS, SHOW_COMMAND_TYPES } from '../protocol/show-commands';
+import { missingSeats } from './judging-steps';
 import { cueOf, graphicUnavailable } from './air';
 import { pendingCalls, rollSettlesAt, type RoundState, type ShowState } from './show-state';
 import { stepRefusal } from './step-rules';
@@ -44,6 +45,8 @@ export function mainStep(state: ShowState): MainStepView | null {
     command,
     label,
     irreversible: IRREVERSIBLE_COMMANDS.has(command),
+    hold: HELD_COMMANDS.has(command),
+    seatsMissing: command === 'lockJudging' && round ? missingSeats(state, round) : [],
     blocked: whyWait(state, command),
     notBefore:
       command === 'presentAuditee' && round
