@@ -73,6 +73,8 @@ const RoundScoreViewSchema = Type.Object({
     uncounted: Type.Integer(),
     /** How many gave each answer that earns points, and its points by the plan. */
     answers: Type.Array(Type.Object({ answer: ScoredAnswerSchema, count: Type.Integer(), points: Type.Integer() })),
+    /** The counted answers' points added up (whole points). */
+    pointsTotal: Type.Integer(),
     satisfactionRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
     responseRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
     scoreHundredths: Type.Union([Type.Integer(), Type.Null()]),

@@ -185,6 +185,7 @@ describe('households', () => {
         { answer: '基本满意', count: 1, points: 75 },
         { answer: '不满意', count: 1, points: 55 },
       ],
+      pointsTotal: 230,
       satisfactionRateHundredths: 6667,
       responseRateHundredths: 8000,
       // (100 + 75 + 55) / 3 = 76.67

@@ -45,6 +45,8 @@ export interface SatisfactionSummary {
   uncounted: number;
   /** Each answer that earns points, in the form's order: how many gave it and its points (plan's rule). */
   answers: { answer: (typeof SCORED_ANSWERS)[number]; count: number; points: number }[];
+  /** The points of the counted answers added up (whole points): scoreHundredths = pointsTotal / counted. */
+  pointsTotal: number;
   /** satisfied / counted, in hundredths of a percent; null when nothing counts. */
   satisfactionRateHundredths: number | null;
   /** reached / sampled, in hundredths of a percent. */
@@ -75,6 +77,7 @@ export function householdSatisfaction(answers: readonly HouseholdAnswer[], rules
     confirmed: reached.filter((a) => a.outcome === '属实').length,
     uncounted: reached.length - counted,
     answers: byAnswer,
+    pointsTotal: total,
     satisfactionRateHundredths: counted > 0 ? roundDiv(satisfied * 10_000, counted) : null,
     responseRateHundredths: sample.length > 0 ? roundDiv(reached.length * 10_000, sample.length) : null,
     scoreHundredths,
