@@ -147,6 +147,14 @@ describe('the round result on air', () => {
     expect(await text(page, 'result-judges-method')).toContain('间距相等');
     await checkFrame(page, 'result-tie');
 
+    // The public page shows the same breakdown, computed on the server.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${base}/public#/e/${show.event.id}`);
+    await phone.getByTestId('breakdown-formula').first().waitFor({ timeout: 10_000 });
+    expect(await text(phone, 'breakdown-formula')).toBe('83.00 × 60% + 76.67 × 40% = 80.47（四舍五入保留两位小数）');
+    expect(await text(phone, 'breakdown-households')).toBe('76.67');
+    await phone.close();
+
     // Round 2, distinct gaps: the farthest score is struck as such, not as "the highest".
     await show.run({ type: 'drawAuditee' });
     await page.waitForTimeout(2200);
