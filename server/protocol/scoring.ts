@@ -15,6 +15,22 @@ export const MISSING_SCORE_LABEL: Record<(typeof MISSING_SCORE_RULES)[number], s
 
 /** The satisfaction answers that earn points (不了解 never does), in the form's order. */
 export const SCORED_ANSWERS = ['满意', '基本满意', '不满意'] as const satisfies readonly Satisfaction[];
+export const ScoredAnswerSchema = literalUnion(SCORED_ANSWERS);
+
+/**
+ * Which rule gave the judges' score: trimmed (at least `trim.fromJudges` scores), three judges'
+ * closest two, three evenly spread scores (both gaps equal: all three count, their mean is the
+ * middle score), or the plain mean (no trimming declared, or a panel too small to trim).
+ */
+export const JUDGES_RULES = ['trimmed', 'closestTwo', 'evenGaps', 'mean'] as const;
+export const JudgesRuleSchema = literalUnion(JUDGES_RULES);
+export type JudgesRule = (typeof JUDGES_RULES)[number];
+export const JUDGES_RULE_LABEL: Record<JudgesRule, string> = {
+  trimmed: '去掉最高分和最低分后平均',
+  closestTwo: '三位评委：取最接近的两个分数平均',
+  evenGaps: '三位评委：三个分数间距相等，取中间分数',
+  mean: '全部评委平均',
+};
 
 /**
  * The scoring rules, declared in the plan before sealing: part of the plan's hash and of the

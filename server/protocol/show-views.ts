@@ -12,7 +12,7 @@ import {
   SatisfactionSchema,
 } from './round';
 import { OutlookSchema } from './outlook';
-import { ScoringRulesSchema } from './scoring';
+import { JudgesRuleSchema, ScoredAnswerSchema, ScoringRulesSchema } from './scoring';
 import { LoggedCommandTypeSchema } from './show-commands';
 
 /** The snapshot: everything a client renders, for its role, at one revision. */
@@ -53,30 +53,49 @@ const AuditeeViewSchema = Type.Object({
   gridPath: Type.String(),
 });
 
-/** The scoring of a round, computed on the server by the scoring rules (see server/scoring). */
+/**
+ * The scoring of a round, computed on the server by the scoring rules (see server/scoring), with
+ * every number that enters the combined score, so a viewer can redo the sum from what is shown.
+ */
 const RoundScoreViewSchema = Type.Object({
   judges: Type.Union([
     Type.Object({
       counted: Type.Array(Type.Integer()),
       droppedHigh: Type.Array(Type.Integer()),
       droppedLow: Type.Array(Type.Integer()),
+      rule: JudgesRuleSchema,
       method: Type.String(),
       finalHundredths: Type.Integer(),
       announcement: Type.String(),
     }),
     Type.Null(),
   ]),
+  /** 评委人数不足…: judges scored, but fewer than the rules require. */
+  judgesShortfall: Type.Union([Type.String(), Type.Null()]),
   households: Type.Object({
     sampled: Type.Integer(),
     reached: Type.Integer(),
     counted: Type.Integer(),
     satisfied: Type.Integer(),
     confirmed: Type.Integer(),
+    /** Reached, but 不了解 or no answer: not counted. */
+    uncounted: Type.Integer(),
+    /** How many gave each answer that earns points, and its points by the plan. */
+    answers: Type.Array(Type.Object({ answer: ScoredAnswerSchema, count: Type.Integer(), points: Type.Integer() })),
+    /** The counted answers' points added up (whole points). */
+    pointsTotal: Type.Integer(),
     satisfactionRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
     responseRateHundredths: Type.Union([Type.Integer(), Type.Null()]),
     scoreHundredths: Type.Union([Type.Integer(), Type.Null()]),
+    /** (满意 1 户×100 + …) ÷ 3 户 = 76.67 */
+    formula: Type.Union([Type.String(), Type.Null()]),
   }),
   combinedHundredths: Type.Union([Type.Integer(), Type.Null()]),
+  /** The weights applied (percent) and the sum as read: 88.75 × 60% + 76.67 × 40% = 83.92. */
+  combination: Type.Union([
+    Type.Object({ judgesWeight: Type.Integer(), householdsWeight: Type.Integer(), formula: Type.String() }),
+    Type.Null(),
+  ]),
   tier: Type.Union([Type.String(), Type.Null()]),
 });
 export type RoundScoreView = Static<typeof RoundScoreViewSchema>;

@@ -84,7 +84,7 @@ describe('judges', () => {
   it('two judges or one: the mean, when the rules accept so few; none: nothing', () => {
     const few = { ...rules, minJudges: 1 };
     expect(aggregateJudges(seats(85, 90), few)?.finalHundredths).toBe(8750);
-    expect(aggregateJudges(seats(85), few)?.announcement).toBe('1 位评委平均，最后得分 85.00');
+    expect(aggregateJudges(seats(85), few)?.announcement).toBe('1 位评委评分 85，最后得分 85.00');
     expect(aggregateJudges([], few)).toBeNull();
   });
   it('fewer judges than the rules require: no judges’ score, with the reason', () => {
@@ -133,9 +133,9 @@ describe('judges', () => {
     // 工作实绩: drop 39 and 30 → (36+38+35)/3 = 36.33; 群众评价: drop 29 and 22 → (25+28+27)/3 = 26.67;
     // 现场答辩: drop 29 and 20 → (27+24+26)/3 = 25.67; total 88.67.
     expect(result?.criteria).toEqual([
-      { name: '工作实绩', meanHundredths: 3633, droppedHigh: [5], droppedLow: [3] },
-      { name: '群众评价', meanHundredths: 2667, droppedHigh: [5], droppedLow: [4] },
-      { name: '现场答辩', meanHundredths: 2567, droppedHigh: [3], droppedLow: [5] },
+      { name: '工作实绩', meanHundredths: 3633, droppedHigh: [5], droppedLow: [3], rule: 'trimmed' },
+      { name: '群众评价', meanHundredths: 2667, droppedHigh: [5], droppedLow: [4], rule: 'trimmed' },
+      { name: '现场答辩', meanHundredths: 2567, droppedHigh: [3], droppedLow: [5], rule: 'trimmed' },
     ]);
     expect(result?.finalHundredths).toBe(8867);
     expect(result?.announcement).toBe(
@@ -179,10 +179,18 @@ describe('households', () => {
       counted: 3,
       satisfied: 2,
       confirmed: 3,
+      uncounted: 1,
+      answers: [
+        { answer: '满意', count: 1, points: 100 },
+        { answer: '基本满意', count: 1, points: 75 },
+        { answer: '不满意', count: 1, points: 55 },
+      ],
+      pointsTotal: 230,
       satisfactionRateHundredths: 6667,
       responseRateHundredths: 8000,
       // (100 + 75 + 55) / 3 = 76.67
       scoreHundredths: 7667,
+      formula: '(满意 1 户×100 + 基本满意 1 户×75 + 不满意 1 户×55) ÷ 3 户 = 76.67',
     });
   });
   it('nothing counted: no rate and no score', () => {
@@ -207,6 +215,25 @@ describe('the round', () => {
     // households (100 + 75) / 2 = 87.5; 89.6 × 0.6 + 87.5 × 0.4 = 53.76 + 35 = 88.76
     expect(result.combinedHundredths).toBe(8876);
     expect(result.tier).toBe('良好');
+    expect(result.combination).toEqual({
+      judgesWeight: 60,
+      householdsWeight: 40,
+      formula: '89.60 × 60% + 87.50 × 40% = 88.76',
+    });
+  });
+  it('the figures on air redo the sum: 88.75 × 60% + 76.67 × 40% = 83.918 → 83.92', () => {
+    const pair = scoreRound(
+      seats(88.75),
+      ['满意', '基本满意', '不满意', '不了解'].map((satisfaction) => ({
+        outcome: '属实',
+        satisfaction,
+        replaced: false,
+      })),
+      { ...rules, minJudges: 1 },
+    );
+    expect(pair.households.scoreHundredths).toBe(7667);
+    expect(pair.combinedHundredths).toBe(8392);
+    expect(pair.combination?.formula).toBe('88.75 × 60% + 76.67 × 40% = 83.92');
   });
   it('one part missing: the other alone', () => {
     expect(scoreRound(seats(91), [], { ...rules, minJudges: 1 })).toMatchObject({
@@ -217,7 +244,24 @@ describe('the round', () => {
       combinedHundredths: 5500,
       tier: '不合格',
     });
-    expect(scoreRound([], [], rules)).toMatchObject({ combinedHundredths: null, tier: null });
+    expect(scoreRound([], [], rules)).toMatchObject({ combinedHundredths: null, combination: null, tier: null });
+    expect(scoreRound(seats(91), [], { ...rules, minJudges: 1 }).combination).toEqual({
+      judgesWeight: 100,
+      householdsWeight: 0,
+      formula: '无群众评价得分，取评委得分 91.00',
+    });
+    expect(
+      scoreRound([], [{ outcome: '属实', satisfaction: '不满意', replaced: false }], rules).combination?.formula,
+    ).toBe('无评委得分，取群众评价得分 55.00');
+  });
+  it('too few judges: no judges’ score, the reason kept, the households alone', () => {
+    const result = scoreRound(seats(85, 90), [{ outcome: '属实', satisfaction: '满意', replaced: false }], rules);
+    expect(result).toMatchObject({
+      judges: null,
+      judgesShortfall: '评委人数不足：2 人评分，规则要求至少 3 人',
+      combinedHundredths: 10_000,
+    });
+    expect(scoreRound(seats(85, 90, 80), [], rules).judgesShortfall).toBeNull();
   });
   it('tiers by threshold, inclusive', () => {
     expect(tierOf(9000, rules)).toBe('优秀');

@@ -33,6 +33,8 @@ export class ScriptedShow {
       plan?: DrawPlan;
       rollSeconds?: number;
       reportMinutes?: number;
+      /** How many judges' seats (the first of JUDGE_NAMES); five when not said. */
+      judges?: number;
       /** Auditee numbers each seat must not score (by seat number). */
       recusals?: Record<number, string[]>;
       eventDate?: string;
@@ -48,7 +50,7 @@ export class ScriptedShow {
       auditees: { mode: 'total' as const, count: 2 },
       contactsPerAuditee: 4,
     };
-    const judges = JUDGE_NAMES.map((name, i) => ({
+    const judges = JUDGE_NAMES.slice(0, options.judges ?? JUDGE_NAMES.length).map((name, i) => ({
       seat: i + 1,
       name,
       pin: `${i + 1}`.repeat(4),
