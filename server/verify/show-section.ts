@@ -1,5 +1,4 @@
 import type { DrawState } from '../draw-engine/ceremony';
-import { canonicalJson } from '../draw-engine/canonical-json';
 import { findChainBreak, type LogEntry } from '../draw-engine/log-chain';
 import type { RoundScore } from '../scoring/scoring';
 import { roundScore } from '../run-of-show/round-score';
@@ -116,7 +115,7 @@ export function verifyShowSection(section: ShowSection, sealed: DrawState, check
   if (replayProblem) return null;
   const recomputed = publishedRounds(state, section.log);
   const differing = recomputed.filter(
-    (round) => canonicalJsonOf(round) !== canonicalJsonOf(section.rounds.find((r) => r.index === round.index)),
+    (round) => !sameFigures(plain(round), plain(section.rounds.find((r) => r.index === round.index))),
   );
   check(
     'show-scores',
@@ -129,7 +128,31 @@ export function verifyShowSection(section: ShowSection, sealed: DrawState, check
   return state.draw;
 }
 
-/** Canonical JSON of a published round (its numbers are integers, and null stays null). */
-function canonicalJsonOf(round: PublishedRound | undefined): string {
-  return round === undefined ? '' : canonicalJson(JSON.parse(JSON.stringify(round)) as unknown);
+/** A round as JSON values (what a bundle file holds): no undefined, no prototypes. */
+const plain = (round: PublishedRound | undefined): unknown =>
+  round === undefined ? undefined : JSON.parse(JSON.stringify(round));
+
+/** The result's sentences (wording can improve between versions); every figure is compared. */
+const WORDING = new Set(['announcement', 'method', 'formula', 'judgesShortfall']);
+
+/**
+ * Whether every figure the bundle publishes equals the recomputed one. Only what the bundle says is
+ * compared (a bundle from an earlier version, with fewer fields, still verifies when its figures
+ * agree), and the result's sentences are not: they are words about the figures, not figures.
+ */
+function sameFigures(recomputed: unknown, published: unknown): boolean {
+  if (Array.isArray(published)) {
+    return (
+      Array.isArray(recomputed) &&
+      recomputed.length === published.length &&
+      published.every((item, i) => sameFigures(recomputed[i], item))
+    );
+  }
+  if (typeof published === 'object' && published !== null) {
+    if (typeof recomputed !== 'object' || recomputed === null || Array.isArray(recomputed)) return false;
+    return Object.entries(published).every(
+      ([key, value]) => WORDING.has(key) || sameFigures(Reflect.get(recomputed, key), value),
+    );
+  }
+  return recomputed === published;
 }
