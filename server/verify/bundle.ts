@@ -1,4 +1,5 @@
-import { REHEARSAL_NOTE, VERIFY_OUTCOME_LABEL, type DrawPlan, type VerifyOutcome } from '../protocol/draw';
+import type { DrawPlan } from '../protocol/draw';
+import { REHEARSAL_NOTE, VERIFY_OUTCOME_LABEL, type VerifyOutcome } from '../protocol/verify';
 import {
   applyDrawCommand,
   type AuditeeStage,
