@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyBundle, type DrawBundle, type VerificationCheck } from '../server/verify/bundle';
+import { outcomeOf, verdictOf, verifyBundle, type DrawBundle, type VerificationCheck } from '../server/verify/bundle';
 import {
   buildPool,
   poolHash,
@@ -89,7 +89,11 @@ console.log(`验证包：${bundlePath}\n`);
 for (const c of checks) console.log(`${c.ok ? '✓' : '✗'} ${c.label}${c.detail ? `：${c.detail}` : ''}`);
 const ok = checks.every((c) => c.ok);
 const failed = checks.filter((c) => !c.ok).map((c) => `${c.label}（${c.id}）`);
+// The roster checks run here, outside the pure verifier: the verdict is recomputed with them.
+const outcome = outcomeOf(ok, { auditeeStages: bundle.auditeeStages ?? null });
+const verdict = verdictOf({ ...report, ok, outcome, checks });
 console.log(
-  ok ? '\n结论：全部检查通过，本次抽取可复算、未被改动。' : `\n结论：验证未通过。未通过的检查：${failed.join('、')}`,
+  ok ? `\n结论：全部检查通过。${verdict.headline}` : `\n结论：${verdict.headline}。未通过的检查：${failed.join('、')}`,
 );
+for (const note of verdict.notes) console.log(`      ${note}`);
 process.exit(ok ? 0 : 1);

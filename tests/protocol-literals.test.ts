@@ -18,6 +18,7 @@ import {
 } from '../server/protocol/round';
 import { MISSING_SCORE_LABEL, TRIM_ON_LABEL } from '../server/protocol/scoring';
 import { COMMAND_LABEL, SHOW_COMMAND_TYPES } from '../server/protocol/show-commands';
+import { VERIFY_OUTCOME_LABEL } from '../server/protocol/verify';
 
 /**
  * Each value list and label of the protocol is declared once, in server/protocol: a UI that spells
@@ -54,6 +55,7 @@ const LABELS = [
   TRIM_ON_LABEL,
   MISSING_SCORE_LABEL,
   COMMAND_LABEL,
+  VERIFY_OUTCOME_LABEL,
 ].flatMap((labels) => Object.values(labels));
 /** ASCII values that are a list when they appear side by side in an array. */
 const LISTED_VALUES = [...ROUND_STEPS, ...GRAPHICS, ...SHOW_COMMAND_TYPES];

@@ -3,7 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
 import { requireStaff } from '../auth/routes';
-import { JudgeJoinBodySchema, JudgeJoinResultSchema, SeatViewSchema } from '../protocol/judges';
+import {
+  JudgeJoinBodySchema,
+  JudgeJoinResultSchema,
+  SeatCardSchema,
+  SeatLinkQuerySchema,
+  SeatViewSchema,
+} from '../protocol/judges';
 import { renderSeatSheet } from '../print/seat-sheet';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
@@ -20,6 +26,14 @@ export function seatRoutes(seats: SeatService, events: EventService, auth: AuthS
       '/api/judges/join',
       { schema: { body: JudgeJoinBodySchema, response: { 200: JudgeJoinResultSchema } } },
       async (request) => seats.joinSeat(request.body),
+    );
+    typed.get(
+      '/api/judges/seat',
+      { schema: { querystring: SeatLinkQuerySchema, response: { 200: SeatCardSchema } } },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        return seats.seatCard(request.query);
+      },
     );
     typed.get(
       '/api/events/:eventId/seats',

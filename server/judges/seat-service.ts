@@ -5,7 +5,7 @@ import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
 import type { JudgeSetting } from '../protocol/events';
-import type { JudgeJoinBody, SeatView } from '../protocol/judges';
+import type { JudgeJoinBody, SeatCard, SeatLinkQuery, SeatView } from '../protocol/judges';
 import { sha256Hex } from '../draw-engine/sha256';
 import type { EventRepository } from '../events/event-repository';
 
@@ -54,6 +54,28 @@ export class SeatService {
         joined: Boolean(row?.deviceId),
       };
     });
+  }
+
+  /**
+   * The seat's card for the PIN screen, opened by the link's token alone. The token is 96 random
+   * bits (unguessable, unlike a PIN), so a wrong one is refused without counting against the seat:
+   * counting would let anyone lock a judge out by spamming bad links.
+   */
+  seatCard(query: SeatLinkQuery): SeatCard {
+    const event = this.events.get(query.event);
+    const judge = (event.settings.judges ?? []).find((j) => j.seat === query.seat);
+    const token = this.db
+      .prepare('SELECT token FROM judge_seats WHERE event_id = ? AND seat = ?')
+      .pluck()
+      .get(query.event, query.seat) as string | undefined;
+    if (!judge || token === undefined || !sameSecret(token, query.token)) throw new AppError('JUDGE_JOIN_INVALID');
+    return {
+      seat: judge.seat,
+      name: judge.name,
+      eventTitle: event.title,
+      eventDate: event.eventDate,
+      rehearsal: event.rehearsal,
+    };
   }
 
   /**

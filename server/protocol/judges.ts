@@ -25,6 +25,31 @@ export const JudgeJoinBodySchema = Type.Object(
 );
 export type JudgeJoinBody = Static<typeof JudgeJoinBodySchema>;
 
+/** The seat link's own query: it opens the seat's card, never a score (that takes the PIN). */
+export const SeatLinkQuerySchema = Type.Object(
+  {
+    event: Type.String({ maxLength: 40 }),
+    seat: Type.Integer({ minimum: 1, maximum: 30 }),
+    token: Type.String({ maxLength: 64 }),
+  },
+  { additionalProperties: false },
+);
+export type SeatLinkQuery = Static<typeof SeatLinkQuerySchema>;
+
+/**
+ * What the seat link reveals before the PIN: only what the printed seat sheet already shows next
+ * to its QR code (seat, judge's name, the event and whether it is a rehearsal), so the PIN screen
+ * can name the seat the judge is joining.
+ */
+export const SeatCardSchema = Type.Object({
+  seat: Type.Integer(),
+  name: Type.String(),
+  eventTitle: Type.String(),
+  eventDate: Type.String(),
+  rehearsal: Type.Boolean(),
+});
+export type SeatCard = Static<typeof SeatCardSchema>;
+
 export const JudgeJoinResultSchema = Type.Object({
   judgeKey: Type.String(),
   seat: Type.Integer(),

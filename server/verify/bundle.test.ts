@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
-import { buildBundle, sealPayloadOf, verifyBundle, type DrawBundle } from '../verify/bundle';
+import { buildBundle, sealPayloadOf, verdictOf, verifyBundle, type DrawBundle } from '../verify/bundle';
 import { appendEntry, type LogEntry } from '../draw-engine/log-chain';
 import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw-engine/test-fixtures';
 
@@ -129,5 +129,53 @@ describe('the verification bundle', () => {
     expect(verifyBundle(null).ok).toBe(false);
     expect(verifyBundle({ format: 'other' }).checks[0]?.id).toBe('format');
     expect(verifyBundle({ ...bundle, log: 'x' }).ok).toBe(false);
+  });
+});
+
+describe('the verdict', () => {
+  const { state, log } = completedDraw();
+  const bundle = buildBundle(state, log);
+  const show = { eventId: 'E1', reportMinutes: 5, rollSeconds: 4, judges: [], log: [], logHead: '', rounds: [] };
+
+  it('a drawn, verified bundle is a drawn result, not a rehearsal', () => {
+    const report = verifyBundle(JSON.parse(JSON.stringify(bundle)));
+    expect(report).toMatchObject({ ok: true, outcome: 'drawn', rehearsal: false });
+    expect(verdictOf(report)).toEqual({ headline: '验证通过：本次抽取可复算，未被改动', notes: [] });
+  });
+
+  it('a sealed bundle with nothing drawn proves only what was frozen', () => {
+    const report = verifyBundle(buildBundle(sealedFixture(), log.slice(0, 1)));
+    expect(report).toMatchObject({ ok: true, outcome: 'undrawn' });
+    const verdict = verdictOf(report);
+    expect(verdict.headline).toContain('尚未抽取');
+    expect(verdict.headline).not.toContain('验证通过');
+    expect(verdict.notes.join()).toContain('承诺值');
+  });
+
+  it('revealed but not yet drawn is still nothing drawn', () => {
+    const upToReveal = log.filter((e) => e.type === 'seal' || e.type === 'lockEntropy' || e.type === 'reveal');
+    let revealed = sealedFixture();
+    for (const entry of upToReveal.slice(1)) {
+      const result = applyDrawCommand(revealed, { type: entry.type, ...(entry.payload as object) } as DrawCommand);
+      if (result.ok) revealed = result.state;
+    }
+    expect(verifyBundle(buildBundle(revealed, upToReveal))).toMatchObject({ ok: true, outcome: 'undrawn' });
+  });
+
+  it('a rehearsal bundle verifies and says it is a rehearsal, drawn or not', () => {
+    const drawn = verifyBundle({ ...bundle, show: { ...show, rehearsal: true } });
+    expect(drawn.checks.find((c) => c.id === 'show-log')).toBeDefined();
+    expect(drawn.rehearsal).toBe(true);
+    expect(verdictOf(drawn).headline.startsWith('演练')).toBe(true);
+    expect(verdictOf(drawn).notes[0]).toContain('不计入');
+    const real = verifyBundle({ ...bundle, show: { ...show, rehearsal: false } });
+    expect(real.rehearsal).toBe(false);
+    expect(verdictOf(real).notes).toEqual([]);
+  });
+
+  it('a failed bundle is failed, and a rehearsal one still says rehearsal', () => {
+    const report = verifyBundle({ ...bundle, secret: 'b2'.repeat(32), show: { ...show, rehearsal: true } });
+    expect(report).toMatchObject({ ok: false, outcome: 'failed', rehearsal: true });
+    expect(verdictOf(report).headline).toBe('演练 · 验证未通过');
   });
 });

@@ -1,4 +1,5 @@
 import type { DrawPlan } from '../protocol/draw';
+import { REHEARSAL_NOTE, VERIFY_OUTCOME_LABEL, type VerifyOutcome } from '../protocol/verify';
 import {
   applyDrawCommand,
   type AuditeeStage,
@@ -124,8 +125,39 @@ export interface VerificationCheck {
 }
 
 export interface VerificationReport {
+  /** Every check holds (true for a sealed, undrawn bundle too: what was frozen is intact). */
   ok: boolean;
+  /** What the bundle proves: failed, sealed with nothing drawn yet, or a drawn result (see outcomeOf). */
+  outcome: VerifyOutcome;
+  /** The bundle is a rehearsal's (演练): it verifies like any other, and never counts. */
+  rehearsal: boolean;
   checks: VerificationCheck[];
+}
+
+/**
+ * The verdict, kept here so the page and `npm run verify` say the same thing: a bundle whose
+ * checks hold but where nobody has been drawn proves only what was frozen, not a result.
+ */
+export function outcomeOf(ok: boolean, bundle: Pick<DrawBundle, 'auditeeStages'>): VerifyOutcome {
+  if (!ok) return 'failed';
+  return bundle.auditeeStages === null || bundle.auditeeStages.length === 0 ? 'undrawn' : 'drawn';
+}
+
+/** The verdict in words, the same on /verify and in `npm run verify`: a headline and what it means. */
+export function verdictOf(report: VerificationReport): { headline: string; notes: string[] } {
+  const notes: string[] = [];
+  if (report.rehearsal) notes.push(REHEARSAL_NOTE);
+  if (report.outcome === 'undrawn')
+    notes.push('密钥公开、完成抽取后才有结果可复核；现在核对的是封存时冻结的名册、方案、名单池与承诺值');
+  const headline = VERIFY_OUTCOME_LABEL[report.outcome];
+  return { headline: report.rehearsal ? `演练 · ${headline}` : headline, notes };
+}
+
+/** A bundle is a rehearsal's when its show says so (a rehearsal is always run as a show). */
+function isRehearsal(input: unknown): boolean {
+  if (typeof input !== 'object' || input === null || !('show' in input)) return false;
+  const show = input.show;
+  return typeof show === 'object' && show !== null && 'rehearsal' in show && show.rehearsal === true;
 }
 
 /** Checks a bundle. Each check is named; the report holds iff every check holds. */
@@ -147,14 +179,15 @@ export function verifyBundle(input: unknown): VerificationReport {
       `应为 ${BUNDLE_FORMAT} 第 ${BUNDLE_VERSION} 版`,
     )
   ) {
-    return { ok: false, checks };
+    return { ok: false, outcome: 'failed', rehearsal: isRehearsal(input), checks };
   }
   try {
     verifyInto(bundle, check);
   } catch (error) {
     check('structure', '内容结构', false, `无法读取：${(error as Error).message}`);
   }
-  return { ok: checks.every((c) => c.ok), checks };
+  const ok = checks.every((c) => c.ok);
+  return { ok, outcome: outcomeOf(ok, bundle), rehearsal: isRehearsal(input), checks };
 }
 
 function safeCommitment(secret: string): string {

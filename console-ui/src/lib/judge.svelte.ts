@@ -8,6 +8,7 @@ import type {
   ShowSnapshot,
 } from '$protocol/show';
 import type { Criterion } from '$protocol/scoring';
+import type { SeatCard } from '$protocol/judges';
 import { REVEALED_STEPS } from '$protocol/round';
 import { api, ApiError } from './api';
 
@@ -51,6 +52,21 @@ function newId(): string {
 const toHundredths = (points: number) => Math.round(points * 100);
 
 /**
+ * Why a typed value cannot be this criterion's score, or null when it can. A value is never
+ * clamped or rounded into another one: 45 on a 40-point item, or 36.3 on a half-point step, is
+ * refused as typed and the judge corrects it.
+ */
+export function valueProblem(criterion: Criterion, points: number): string | null {
+  const max = criterion.maxHundredths / 100;
+  if (!Number.isFinite(points)) return '请输入数字';
+  if (points < 0 || points > max) return `超出范围：本项 0 至 ${max} 分，未采用`;
+  const hundredths = points * 100;
+  if (Math.abs(hundredths - Math.round(hundredths)) > 1e-6 || Math.round(hundredths) % criterion.stepHundredths !== 0)
+    return `须为 ${criterion.stepHundredths / 100} 分的整数倍，未采用`;
+  return null;
+}
+
+/**
  * A judge's tablet. Joins a seat with the link's token and the PIN; then follows the server's
  * snapshot. Every value typed is kept on the device at once; a submission goes out with an id
  * (retries never duplicate) and stays queued on the device until the server acknowledges it.
@@ -62,6 +78,8 @@ export class JudgeTablet {
   readonly deviceId: string;
 
   name = $state('');
+  /** The seat's card from the link alone (seat, judge, event, 演练), for the PIN screen. */
+  card = $state<SeatCard | null>(null);
   snapshot = $state<ShowSnapshot | null>(null);
   connection = $state<'connecting' | 'connected' | 'offline'>('connecting');
   joined = $state(false);
@@ -69,6 +87,8 @@ export class JudgeTablet {
   busy = $state(false);
   /** Values being entered for the current round (null = 未评). */
   draft = $state<(number | null)[]>([]);
+  /** Per criterion: the text typed when it was refused (kept on screen as typed), and why. */
+  refused = $state<({ text: string; problem: string } | null)[]>([]);
   confirming = $state(false);
   /** After a submission, the judge chose 修改: back to the entry screen until they submit again. */
   editing = $state(false);
@@ -94,6 +114,21 @@ export class JudgeTablet {
       this.name = stored.name;
       this.joined = true;
       this.connect(stored.judgeKey);
+    } else if (this.validLink) void this.loadCard();
+  }
+
+  /** The seat's card for the PIN screen; the link's token opens it, never the PIN. */
+  async loadCard(): Promise<void> {
+    const query = `event=${encodeURIComponent(this.eventId)}&seat=${this.seat}&token=${encodeURIComponent(this.token)}`;
+    try {
+      this.card = await api.get<SeatCard>(`/api/judges/seat?${query}`);
+      // The judge's name and the event's title need their glyphs before the network may drop.
+      const text = `${this.card.name}${this.card.eventTitle}`;
+      for (const weight of [400, 700])
+        void document.fonts.load(`${weight} 24px 'Noto Sans SC'`, text).catch(() => undefined);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401)
+        this.joinError = '席位链接无效，请向工作人员索取本席位的二维码';
     }
   }
 
@@ -133,17 +168,28 @@ export class JudgeTablet {
   }
 
   get unscored(): number {
-    return this.draft.filter((v) => v === null).length;
+    return this.draft.filter((v, i) => v === null && !this.refused[i]).length;
+  }
+
+  /** Items whose typed value was refused: submission waits until each is corrected. */
+  get refusedCount(): number {
+    return this.refused.filter((r) => r !== null).length;
+  }
+
+  get ready(): boolean {
+    return this.unscored === 0 && this.refusedCount === 0;
   }
 
   get screen(): TabletScreen {
     if (!this.joined) return 'join';
     const snapshot = this.snapshot;
     const round = this.round;
-    if (!snapshot || !round) return snapshot?.status === 'closed' ? 'closed' : 'waiting';
+    // Once the show is closed, that is all the tablet has to say, whatever the last round showed.
+    if (snapshot?.status === 'closed') return 'closed';
+    if (!snapshot || !round) return 'waiting';
     if (REVEALED_STEPS.includes(round.step)) return 'revealed';
     if (round.step === 'judging-locked') return 'locked';
-    if (round.step !== 'judging') return snapshot.status === 'closed' ? 'closed' : 'waiting';
+    if (round.step !== 'judging') return 'waiting';
     if (this.recused) return 'recused';
     if (this.confirming) return 'confirm';
     const queued = this.pending && this.pending.round === round.index;
@@ -194,6 +240,7 @@ export class JudgeTablet {
         storage.remove(this.seatKey);
         this.joined = false;
         this.joinError = '席位已被工作人员释放或失效，请重新输入 PIN 加入';
+        void this.loadCard();
       } else this.connection = 'offline';
     });
     socket.on('show:snapshot', (snapshot) => this.receive(snapshot));
@@ -218,8 +265,10 @@ export class JudgeTablet {
       const stored = key ? storage.get<StoredDraft>(key) : null;
       const own = round?.judging.mine;
       this.draft = stored?.items ?? own?.items ?? this.criteria.map(() => null);
+      this.refused = this.criteria.map(() => null);
     }
     if (this.draft.length !== this.criteria.length) this.draft = this.criteria.map(() => null);
+    if (this.refused.length !== this.criteria.length) this.refused = this.criteria.map(() => null);
     // A queued submission for a round that is no longer open can never be accepted: say so.
     if (this.pending && round && (this.pending.round !== round.index || round.step !== 'judging')) {
       this.message = '离线期间本轮评分已结束，本机保存的评分未能提交；请告知工作人员';
@@ -227,32 +276,42 @@ export class JudgeTablet {
     }
   }
 
-  setItem(index: number, value: number | null): void {
+  /** A value typed in an item's box: taken exactly as typed, or refused with the reason shown. */
+  typeItem(index: number, text: string): void {
     const criterion = this.criteria[index];
     if (!criterion) return;
-    let next = value;
-    if (next !== null) {
-      const max = criterion.maxHundredths / 100;
-      const step = criterion.stepHundredths / 100;
-      next = Math.min(max, Math.max(0, Math.round(next / step) * step));
-      next = toHundredths(next) / 100;
-    }
-    this.draft = this.draft.map((v, i) => (i === index ? next : v));
+    const trimmed = text.trim();
+    if (trimmed === '') return this.setItem(index, null);
+    const points = /^\d+(\.\d+)?$/u.test(trimmed) ? Number(trimmed) : Number.NaN;
+    const problem = valueProblem(criterion, points);
+    if (problem === null) return this.setItem(index, toHundredths(points) / 100);
+    // Refused: the item is not scored with anything else; the typed text stays for correction.
+    this.refused = this.refused.map((r, i) => (i === index ? { text: trimmed, problem } : r));
+    this.draft = this.draft.map((v, i) => (i === index ? null : v));
     if (this.draftKey) storage.set(this.draftKey, { items: this.draft });
   }
 
+  /** Stores a valid value (or 未评) for an item, clearing any refusal. */
+  private setItem(index: number, value: number | null): void {
+    this.refused = this.refused.map((r, i) => (i === index ? null : r));
+    this.draft = this.draft.map((v, i) => (i === index ? value : v));
+    if (this.draftKey) storage.set(this.draftKey, { items: this.draft });
+  }
+
+  /** The − and + buttons: one step, staying within the item's range (a button cannot go past it). */
   step(index: number, direction: 1 | -1): void {
     const criterion = this.criteria[index];
     if (!criterion) return;
-    const current = this.draft[index];
-    const step = criterion.stepHundredths / 100;
+    const current = this.draft[index] ?? null;
+    const stepH = criterion.stepHundredths;
     // From 未评, the first tap lands on full marks going down, or on zero going up.
-    const start = current ?? (direction < 0 ? criterion.maxHundredths / 100 + step : -step);
-    this.setItem(index, start + direction * step);
+    const start = current === null ? (direction < 0 ? criterion.maxHundredths + stepH : -stepH) : toHundredths(current);
+    const next = Math.min(criterion.maxHundredths, Math.max(0, start + direction * stepH));
+    this.setItem(index, next / 100);
   }
 
   openConfirmation(): void {
-    if (this.unscored === 0) this.confirming = true;
+    if (this.ready) this.confirming = true;
   }
 
   cancelConfirmation(): void {
@@ -267,7 +326,7 @@ export class JudgeTablet {
   /** Sends the entered score; it waits on the device until the server has it. */
   async submit(): Promise<void> {
     const round = this.round;
-    if (!round || this.unscored > 0) return;
+    if (!round || !this.ready) return;
     const submission: JudgeSubmission = {
       submissionId: newId(),
       round: round.index,

@@ -44,6 +44,7 @@ describe('outputs preload every glyph of their labels', () => {
   it('the judges’ tablet lists every non-ASCII character of its labels and messages', () => {
     const files = [
       join(root, 'console-ui', 'src', 'Judge.svelte'),
+      join(root, 'console-ui', 'src', 'components', 'judge', 'JudgeJoin.svelte'),
       join(root, 'console-ui', 'src', 'lib', 'judge.svelte.ts'),
       join(root, 'server', 'protocol', 'errors.ts'),
       join(root, 'server', 'protocol', 'scoring.ts'),
