@@ -25,6 +25,8 @@ export interface ServerToClientEvents {
   'show:snapshot': (snapshot: ShowSnapshot) => void;
   /** To staff: every connected output and desk of the event. */
   'show:presence': (entries: PresenceEntry[]) => void;
+  /** To staff: how many public viewers watch the event (counted, never listed; throttled). */
+  'show:viewers': (count: number) => void;
   /** Measures the round trip; the client answers at once. */
   'presence:ping': (ack: () => void) => void;
   /** The operator asked this output to reload itself. */

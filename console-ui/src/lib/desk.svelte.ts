@@ -40,6 +40,8 @@ export class ShowDesk {
   event = $state<EventSummary | null>(null);
   overlayKey = $state('');
   presence = $state<PresenceEntry[]>([]);
+  /** Public viewers of the event, counted by the server (they are never listed). */
+  viewers = $state(0);
   seats = $state<SeatView[]>([]);
   log = $state<EventLogEntry[]>([]);
   connection = $state<'connecting' | 'connected' | 'offline' | 'refused'>('connecting');
@@ -111,6 +113,7 @@ export class ShowDesk {
         void this.loadSeats();
       }
     });
+    socket.on('show:viewers', (count) => (this.viewers = count));
     socket.on('presence:ping', (ack) => ack());
   }
 
