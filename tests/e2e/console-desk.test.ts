@@ -208,6 +208,14 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     tablets.push(spare);
     await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(3);
     await desk.getByTestId('desk-tab-step').click();
+    // The desk's tabs are in the address: Back and Forward walk them without leaving the desk.
+    expect(desk.url()).toMatch(new RegExp(`#/desk/${eventId}$`, 'u'));
+    await desk.goBack();
+    await desk.getByTestId('outputs-panel').waitFor();
+    expect(desk.url()).toMatch(/\/outputs$/u);
+    await desk.goForward();
+    await desk.getByTestId('next-action').waitFor();
+    await expect.poll(() => desk.getByTestId('outputs-panel').count()).toBe(0);
     expect(await supervisor.getByTestId('next-waiting').innerText()).toContain('开始直播');
   });
 
