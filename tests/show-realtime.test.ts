@@ -211,6 +211,33 @@ describe('the operator’s output monitor', () => {
   });
 });
 
+describe('the public viewers’ count', () => {
+  it('reaches the desk from the server when phones open the live page and leave it, without listing them', async () => {
+    const desk = await connect('staff', operator);
+    await desk.waitFor(() => desk.viewers !== null, 'a first count');
+    const before = desk.viewers as number;
+    const phones = await Promise.all([connect('public'), connect('public'), connect('public')]);
+    await desk.waitFor(() => desk.viewers === before + 3, 'three more viewers');
+    expect(desk.presence.some((p) => p.role === 'public')).toBe(false);
+    for (const phone of phones) phone.close();
+    await desk.waitFor(() => desk.viewers === before, 'the viewers to leave');
+  });
+
+  it('sends the desk one count for a burst of viewers, not one message each', async () => {
+    const desk = await connect('staff', operator);
+    await desk.waitFor(() => desk.viewers !== null, 'a first count');
+    const counts: number[] = [];
+    desk.socket.on('show:viewers', (count) => counts.push(count));
+    const before = desk.viewers as number;
+    const phones = await Promise.all(Array.from({ length: 40 }, () => connect('public')));
+    await desk.waitFor(() => desk.viewers === before + 40, 'forty more viewers');
+    // Presence republishes after pings (every 100 ms here) too; the burst itself adds at most one per second.
+    expect(counts.length).toBeLessThan(40);
+    for (const phone of phones) phone.close();
+    await desk.waitFor(() => desk.viewers === before, 'the viewers to leave');
+  });
+});
+
 describe('a whole show of two rounds over socket.io', () => {
   let show: EventSummary;
   let desk: ShowClient;
@@ -227,7 +254,8 @@ describe('a whole show of two rounds over socket.io', () => {
     ).json<{ overlayKey: string }>().overlayKey;
     desk = await ShowClient.connect(base, { eventId: show.id, role: 'staff' }, operator);
     overlay = await ShowClient.connect(base, { eventId: show.id, role: 'overlay', key });
-    clients.push(desk, overlay);
+    const notary = await ShowClient.connect(base, { eventId: show.id, role: 'staff' }, supervisor);
+    clients.push(desk, overlay, notary);
     expect(desk.latest.rehearsal).toBe(true);
 
     const step = async (command: ShowCommandBody) => {
@@ -271,6 +299,28 @@ describe('a whole show of two rounds over socket.io', () => {
       expect(h.name).toContain('*');
     }
     expect(JSON.stringify(overlay.snapshots)).not.toMatch(/(?<![0-9a-f])100\d{8}(?!\d)/u);
+
+    // The supervisor's console: households by name, phones masked (only the operator places calls),
+    // in every broadcast, on request, after a refusal and over HTTP.
+    const watched = await notary.until(finalRevision);
+    const notaryHouseholds = watched.rounds.flatMap((r) => r.households);
+    expect(notaryHouseholds.length).toBe(deskHouseholds.length);
+    for (const [i, h] of notaryHouseholds.entries()) {
+      expect(h.name).toBe(deskHouseholds[i]?.name);
+      expect(h.phone).toMatch(/^(100\*{4}\d{4})?$/u);
+    }
+    expect(notaryHouseholds.some((h) => h.phone !== '')).toBe(true);
+    const synced = await notary.socket.timeout(5000).emitWithAck('show:sync');
+    const stale = await notary.send({ type: 'lockEntropy', entropy: '62415336124566123452' }, { revision: 1 });
+    expect(stale.ok).toBe(false);
+    const overHttp = await app.inject({
+      method: 'GET',
+      url: `/api/events/${show.id}/snapshot`,
+      headers: { cookie: supervisor },
+    });
+    const seen = JSON.stringify([notary.snapshots, synced, stale, overHttp.json()]);
+    expect(seen).not.toMatch(/(?<![0-9a-f])100\d{8}(?!\d)/u);
+    expect(seen).toContain('100****');
     expect(onAir.rounds[0]?.replacedAuditees[0]?.reason).toBe('LEAVE');
 
     const bundle = app.services.draws.bundle(onAir.draw.drawId);

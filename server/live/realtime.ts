@@ -54,6 +54,8 @@ const roomOf = (eventId: string, role: ClientRole | 'supervisor') => `${eventId}
  * Each gets a full snapshot for its role at once, then one after every accepted change.
  */
 export const PING_INTERVAL_MS = 5000;
+/** How often, at most, the desks hear the count of public viewers. */
+export const VIEWER_INTERVAL_MS = 1000;
 
 export function attachRealtime(
   server: HttpServer,
@@ -61,6 +63,7 @@ export function attachRealtime(
   auth: AuthService,
   log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
   pingIntervalMs = PING_INTERVAL_MS,
+  viewerIntervalMs = VIEWER_INTERVAL_MS,
 ): {
   io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
   close: () => Promise<void>;
@@ -110,9 +113,25 @@ export function attachRealtime(
 
   /** Who is connected to each event, with measured round trips (public viewers are not listed). */
   const presence = new Map<string, Map<string, PresenceEntry>>();
+  const deskRooms = (eventId: string) => [roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')];
+  const publicViewers = (eventId: string) => io.sockets.adapter.rooms.get(roomOf(eventId, 'public'))?.size ?? 0;
   const publishPresence = (eventId: string) => {
     const entries = [...(presence.get(eventId)?.values() ?? [])];
-    io.to([roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')]).emit('show:presence', entries);
+    io.to(deskRooms(eventId)).emit('show:presence', entries);
+  };
+  /**
+   * Public viewers are only counted. Thousands of phones coming and going would flood the desks
+   * with one message each, so the count goes out at most once per interval per event.
+   */
+  const viewerTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  const countViewers = (eventId: string) => {
+    if (viewerTimers.has(eventId)) return;
+    const timer = setTimeout(() => {
+      viewerTimers.delete(eventId);
+      io.to(deskRooms(eventId)).emit('show:viewers', publicViewers(eventId));
+    }, viewerIntervalMs);
+    timer.unref();
+    viewerTimers.set(eventId, timer);
   };
   const seatPresence = new SeatPresence(
     () => shows.now(),
@@ -134,6 +153,7 @@ export function attachRealtime(
         if (checkJudgeStatus.Check(status)) seatPresence.reported(eventId, judgeSeat, status.unsent);
       });
     }
+    if (role === 'staff') socket.emit('show:viewers', publicViewers(eventId));
     if (role !== 'public') {
       const entries = presence.get(eventId) ?? new Map<string, PresenceEntry>();
       presence.set(eventId, entries);
@@ -149,6 +169,9 @@ export function attachRealtime(
         entries.delete(socket.id);
         publishPresence(eventId);
       });
+    } else {
+      countViewers(eventId);
+      socket.on('disconnect', () => countViewers(eventId));
     }
 
     socket.on('output:reload', (target, ack) => {
@@ -215,7 +238,12 @@ export function attachRealtime(
       log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');
       return { ok: false, ...new AppError(code).toBody() };
     }
-    return shows.command(eventId, envelope, staff.username, staff.role);
+    const ack = shows.command(eventId, envelope, staff.username, staff.role);
+    // A refusal carries a fresh snapshot: the supervisor's own (masked phones, outliers), not the operator's.
+    if (!ack.ok && ack.snapshot && staff.role === 'supervisor') {
+      return { ...ack, snapshot: shows.snapshot(eventId, 'staff', null, true) };
+    }
+    return ack;
   }
 
   // Round trips are measured by the server, so the operator's monitor shows what the venue network does.
@@ -263,6 +291,7 @@ export function attachRealtime(
     close: async () => {
       stop();
       clearInterval(pinger);
+      for (const timer of viewerTimers.values()) clearTimeout(timer);
       await io.close();
     },
   };

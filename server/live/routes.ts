@@ -24,8 +24,10 @@ export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthSe
       '/api/events/:eventId/snapshot',
       { schema: { params: EventParams, response: { 200: ShowSnapshotSchema } } },
       async (request) => {
-        const isStaff = auth.resolve(request.cookies[SESSION_COOKIE]) !== undefined;
-        return shows.snapshot(request.params.eventId, isStaff ? 'staff' : 'public');
+        const user = auth.resolve(request.cookies[SESSION_COOKIE]);
+        // The supervisor's own snapshot, as over the socket: households' phones masked.
+        if (user?.role === 'supervisor') return shows.snapshot(request.params.eventId, 'staff', null, true);
+        return shows.snapshot(request.params.eventId, user ? 'staff' : 'public');
       },
     );
     typed.get(
@@ -97,6 +99,10 @@ export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthSe
         const staff = request.staff;
         const ack = shows.command(request.params.eventId, request.body, staff?.username ?? 'operator', staff?.role);
         if (!ack.ok) reply.status(ERROR_CATALOGUE[ack.error.code].status);
+        // A refusal's fresh snapshot is the supervisor's own (masked phones), as over the socket.
+        if (!ack.ok && ack.snapshot && request.staff?.role === 'supervisor') {
+          return { ...ack, snapshot: shows.snapshot(request.params.eventId, 'staff', null, true) };
+        }
         return ack;
       },
     );

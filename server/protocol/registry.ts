@@ -170,15 +170,25 @@ export const AuditeeDetailSchema = Type.Object({
 });
 export type AuditeeDetail = Static<typeof AuditeeDetailSchema>;
 
+/** How many cadres and how many households one page of search results holds. */
+export const SEARCH_PAGE_SIZE = 50;
+
 export const SearchQuerySchema = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 64 }),
   version: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** 1-based; the same page of both lists. */
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
 });
 
+/** One page of matches, with the totals, so a search is never silently cut short. */
 export const SearchResultSchema = Type.Object({
   version: RosterVersionSchema,
   auditees: Type.Array(AuditeeSummarySchema),
   contacts: Type.Array(ContactSummarySchema),
+  page: Type.Integer({ minimum: 1 }),
+  pageSize: Type.Integer({ minimum: 1 }),
+  auditeesTotal: Type.Integer({ minimum: 0 }),
+  contactsTotal: Type.Integer({ minimum: 0 }),
 });
 export type SearchResult = Static<typeof SearchResultSchema>;
 

@@ -41,6 +41,8 @@ export interface ServerToClientEvents {
   'show:presence': (entries: PresenceEntry[]) => void;
   /** To staff: every judge's seat, online or not (the lock asks about seats offline or unsent). */
   'show:seats': (seats: SeatStatus[]) => void;
+  /** To staff: how many public viewers watch the event (counted, never listed; throttled). */
+  'show:viewers': (count: number) => void;
   /** Measures the round trip; the client answers at once. */
   'presence:ping': (ack: () => void) => void;
   /** The operator asked this output to reload itself. */

@@ -44,15 +44,18 @@ describe('cell normalisation', () => {
     }
   });
 
-  it('maps statuses, consent and gender from their usual spellings', () => {
+  it('takes statuses, consent and gender in their exact words only, an empty cell as the default', () => {
     expect(cleanStatus('')).toBe('在岗');
     expect(cleanStatus(' 请假 ')).toBe('请假');
-    expect(cleanStatus('Leave')).toBe('请假');
     expect(cleanStatus('退休')).toBeUndefined();
-    expect(cleanConsent('是')).toBe('同意');
     expect(cleanConsent('')).toBe('未知');
     expect(cleanConsent('不同意')).toBe('不同意');
-    expect(cleanGender('F')).toBe('女');
+    expect(cleanGender('女')).toBe('女');
+    expect(cleanGender('')).toBe('');
+    // Near words are refused, not guessed.
+    for (const near of ['休假', '在职', 'Leave', 'active']) expect(cleanStatus(near), near).toBeUndefined();
+    for (const near of ['是', 'yes', '1', '否']) expect(cleanConsent(near), near).toBeUndefined();
+    for (const near of ['F', 'male']) expect(cleanGender(near), near).toBeUndefined();
   });
 
   it('does not find Object.prototype members for cells like "constructor"', () => {

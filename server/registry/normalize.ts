@@ -1,4 +1,4 @@
-import type { AuditeeStatus, Consent, Gender } from '../protocol/registry';
+import { AUDITEE_STATUSES, CONSENT_VALUES, GENDERS } from '../protocol/registry';
 /**
  * Pure cell normalisation for roster imports. Spreadsheets come with full-width digits,
  * stray spaces, +86 prefixes and mixed forms of the same word; the registry stores one form.
@@ -68,70 +68,32 @@ export function cleanPhone(raw: string): PhoneResult {
   return { ok: false };
 }
 
-/** A Map, not an object: a cell reading 'constructor' must not find Object.prototype. */
-function aliasMap<T>(entries: Record<string, T>): Map<string, T> {
-  return new Map(Object.entries(entries));
-}
-
 const PLAIN_MOBILE = /^1\d{10}$/u;
 
-const STATUS_ALIASES = aliasMap<AuditeeStatus>({
-  '': '在岗',
-  在岗: '在岗',
-  在职: '在岗',
-  正常: '在岗',
-  active: '在岗',
-  请假: '请假',
-  休假: '请假',
-  leave: '请假',
-  出差: '出差',
-  trip: '出差',
-  travel: '出差',
-  离岗: '离岗',
-  离职: '离岗',
-  调离: '离岗',
-  left: '离岗',
-});
-
-export function cleanStatus(raw: string): AuditeeStatus | undefined {
-  return STATUS_ALIASES.get(raw) ?? STATUS_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
+/**
+ * The fixed vocabularies take their exact words only (trimmed, as every cell is), and an empty
+ * cell as the documented default. A near word (休假, 在职, yes, F) is refused with the allowed
+ * values rather than guessed: a guess would put a cadre on leave who is only on holiday, or count
+ * a household as consenting to air from an ambiguous 1.
+ */
+function exactWord<T extends string>(words: readonly T[], empty: T): (raw: string) => T | undefined {
+  return (raw) => {
+    const cell = cleanText(raw);
+    if (cell === '') return empty;
+    return words.find((word) => word === cell);
+  };
 }
 
-const CONSENT_ALIASES = aliasMap<Consent>({
-  '': '未知',
-  未知: '未知',
-  unknown: '未知',
-  同意: '同意',
-  是: '同意',
-  y: '同意',
-  yes: '同意',
-  true: '同意',
-  '1': '同意',
-  不同意: '不同意',
-  否: '不同意',
-  n: '不同意',
-  no: '不同意',
-  false: '不同意',
-  '0': '不同意',
-});
+export const cleanStatus = exactWord(AUDITEE_STATUSES, '在岗');
+export const cleanConsent = exactWord(CONSENT_VALUES, '未知');
+export const cleanGender = exactWord(GENDERS, '');
 
-export function cleanConsent(raw: string): Consent | undefined {
-  return CONSENT_ALIASES.get(raw) ?? CONSENT_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
-}
-
-const GENDER_ALIASES = aliasMap<Gender>({
-  '': '',
-  男: '男',
-  女: '女',
-  m: '男',
-  male: '男',
-  f: '女',
-  female: '女',
-});
-
-export function cleanGender(raw: string): Gender | undefined {
-  return GENDER_ALIASES.get(foldFullWidth(cleanText(raw)).toLowerCase());
-}
+/** How a refusal names the allowed words of each vocabulary, with what an empty cell means. */
+export const ALLOWED_WORDS = {
+  status: `${AUDITEE_STATUSES.join('、')}（留空视为在岗）`,
+  consent: `${CONSENT_VALUES.join('、')}（留空视为未知）`,
+  gender: `${GENDERS.filter(Boolean).join('、')}（可留空）`,
+} as const;
 
 /** Control characters would break the canonical form (fields are joined by U+001F). */
 export function hasControlCharacter(value: string): boolean {

@@ -15,6 +15,7 @@ import type {
   SearchResult,
 } from '../protocol/registry';
 import type { AuditeeStatus, Consent, Gender } from '../protocol/registry';
+import { SEARCH_PAGE_SIZE } from '../protocol/registry';
 import type { EventMode } from '../protocol/modes';
 import { findProgram, listPrograms, type Program } from './programs';
 import { getVersion, latestVersion, listVersions } from './roster-repository';
@@ -70,9 +71,13 @@ export class RegistryService {
           `SELECT ${column} AS name, COUNT(*) AS count FROM auditees WHERE version_id = ? AND ${column} <> '' GROUP BY ${column} ORDER BY count DESC, name`,
         )
         .all(version.id) as Row[];
+    // In the grid's own order (as the registry lists it), not the code-point order of the names.
     const areas = this.db
       .prepare(
-        'SELECT town, area, COUNT(*) AS count FROM auditees WHERE version_id = ? GROUP BY town, area ORDER BY town, area',
+        `SELECT a.town AS town, a.area AS area, COUNT(*) AS count FROM auditees a
+         LEFT JOIN grid_units t ON t.level = 'town' AND t.parent_id IS NULL AND t.name = a.town
+         LEFT JOIN grid_units g ON g.level = 'area' AND g.parent_id = t.id AND g.name = a.area
+         WHERE a.version_id = ? GROUP BY a.town, a.area ORDER BY MIN(t.id), MIN(g.id), a.town, a.area`,
       )
       .all(version.id) as { town: string; area: string; count: number }[];
     const towns = new Map<string, RosterFacets['towns'][number]>();
@@ -213,25 +218,39 @@ export class RegistryService {
     });
   }
 
-  search(programCode: string, q: string, versionId?: number): SearchResult {
+  /** One page of matches by number prefix or name, exact numbers first, with both totals. */
+  search(programCode: string, q: string, versionId?: number, page = 1): SearchResult {
     const version = this.version(programCode, versionId);
     const term = q.trim().normalize('NFC');
     const like = `%${term.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
     const prefix = `${term.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
+    const offset = (page - 1) * SEARCH_PAGE_SIZE;
+    const matches = `version_id = ? AND (number LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')`;
+    const total = (table: 'auditees' | 'contacts') =>
+      (
+        this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${matches}`).get(version.id, prefix, like) as {
+          n: number;
+        }
+      ).n;
     const auditees = this.db
       .prepare(
         `SELECT a.*, (SELECT COUNT(*) FROM contacts c WHERE c.version_id = a.version_id AND c.auditee_number = a.number) AS contacts
          FROM auditees a WHERE a.version_id = ? AND (a.number LIKE ? ESCAPE '\\' OR a.name LIKE ? ESCAPE '\\')
-         ORDER BY (a.number = ?) DESC, a.number LIMIT 50`,
+         ORDER BY (a.number = ?) DESC, a.number LIMIT ? OFFSET ?`,
       )
-      .all(version.id, prefix, like, term) as AuditeeRowWithCount[];
+      .all(version.id, prefix, like, term, SEARCH_PAGE_SIZE, offset) as AuditeeRowWithCount[];
     const contacts = this.db
-      .prepare(
-        `SELECT * FROM contacts WHERE version_id = ? AND (number LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\')
-         ORDER BY (number = ?) DESC, number LIMIT 50`,
-      )
-      .all(version.id, prefix, like, term) as ContactRow[];
-    return { version, auditees: auditees.map(toAuditeeSummary), contacts: contacts.map(toContactSummary) };
+      .prepare(`SELECT * FROM contacts WHERE ${matches} ORDER BY (number = ?) DESC, number LIMIT ? OFFSET ?`)
+      .all(version.id, prefix, like, term, SEARCH_PAGE_SIZE, offset) as ContactRow[];
+    return {
+      version,
+      auditees: auditees.map(toAuditeeSummary),
+      contacts: contacts.map(toContactSummary),
+      page,
+      pageSize: SEARCH_PAGE_SIZE,
+      auditeesTotal: total('auditees'),
+      contactsTotal: total('contacts'),
+    };
   }
 }
 

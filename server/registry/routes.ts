@@ -101,7 +101,8 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes, refu
         schema: { params: ProgramParamsSchema, querystring: SearchQuerySchema, response: { 200: SearchResultSchema } },
         onRequest: staff,
       },
-      async (request) => registry.search(request.params.program, request.query.q, request.query.version),
+      async (request) =>
+        registry.search(request.params.program, request.query.q, request.query.version, request.query.page),
     );
 
     typed.get(

@@ -161,6 +161,12 @@ describe('projectSnapshot', () => {
     }
   });
 
+  it('shows the supervisor households by name but their phones masked: only the operator places calls', () => {
+    const households = firstRound(view('staff', { supervisor: true })).households;
+    expect(households.length).toBeGreaterThan(0);
+    expect(households.every((h) => h.name === '张三丰' && h.phone === '138****5678')).toBe(true);
+  });
+
   it('masks auditees on the public site only, and only when the county says so', () => {
     const masked = firstRound(view('public', { names: 'masked' }));
     expect(masked.auditee.name).toBe('王*明');

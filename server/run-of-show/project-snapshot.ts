@@ -60,7 +60,7 @@ export interface SnapshotViewer {
   role: ClientRole;
   /** A judge's own seat (judges only). */
   judgeSeat: number | null;
-  /** A supervisor also sees which scores are outliers. */
+  /** A supervisor also sees which scores are outliers, but households' phones only masked (the operator places the calls). */
   supervisor: boolean;
   /** How the county names auditees on the public site. */
   publicAuditeeNames: PublicNames;
@@ -77,8 +77,8 @@ type Round = ShowState['rounds'][number];
 type JudgingView = ShowSnapshot['rounds'][number]['judging'];
 
 /**
- * The state as one role sees it. All masking happens here: households' names and phones for
- * everyone but staff; auditees' names on the public site when the county says so (the broadcast
+ * The state as one role sees it. All masking happens here: households' names for everyone but
+ * staff, their phones for everyone but the operator (who places the calls); auditees' names on the public site when the county says so (the broadcast
  * itself shows them); judges' scores for nobody but staff before the reveal.
  */
 export function projectSnapshot(
@@ -91,6 +91,7 @@ export function projectSnapshot(
   const { settings } = event;
   const judges = settings.judges ?? [];
   const staff = viewer.role === 'staff';
+  const callOperator = staff && !viewer.supervisor;
   const maskAuditees = viewer.role === 'public' && viewer.publicAuditeeNames === 'masked';
   const auditeeName = (name: string) => (maskAuditees ? maskName(name) : name);
   return {
@@ -162,7 +163,7 @@ export function projectSnapshot(
             number: h.number,
             name: staff ? (row?.name ?? '') : maskName(row?.name ?? ''),
             village: row?.village ?? '',
-            phone: staff ? (row?.phone ?? '') : maskPhone(row?.phone ?? ''),
+            phone: callOperator ? (row?.phone ?? '') : maskPhone(row?.phone ?? ''),
             callStatus: h.callStatus,
             outcome: h.outcome,
             satisfaction: h.satisfaction,

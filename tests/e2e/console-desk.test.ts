@@ -172,6 +172,14 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')));
     expect(labels).toEqual(expect.arrayContaining(['演播厅大屏', '1 号评委', '2 号评委', '3 号评委', '操作台预览']));
     await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(3);
+    // A phone on the public live page: counted by the server, never listed among the outputs.
+    const viewers = () => desk.getByTestId('public-viewers').getAttribute('data-count');
+    expect(await viewers()).toBe('0');
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(`${base}/public#/e/${eventId}`);
+    await expect.poll(viewers, { timeout: 10_000 }).toBe('1');
+    expect(await desk.getByTestId('public-viewers').innerText()).toContain('公众观看 1 人');
+    expect(await desk.locator('[data-testid="output-row"][data-role="public"]').count()).toBe(0);
     await screenshot(desk, 'console-desk-outputs');
 
     // Remote reload of the studio output, from the monitor.
@@ -179,8 +187,17 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     await desk.locator('[data-testid="output-row"][data-label="演播厅大屏"] [data-testid="output-reload"]').click();
     await reloaded;
     // Seat 3's tablet fails: the seat is released and another tablet joins it with the same PIN.
-    await desk.locator('[data-testid="seat-row"][data-seat="3"] [data-testid="seat-release"]').click();
+    // A click (or a double click) releases nothing: it says to hold; the hold releases the seat.
+    const release = desk.locator('[data-testid="seat-row"][data-seat="3"] [data-testid="seat-release"]');
+    expect(await release.innerText()).toContain('释放 3 号席位');
+    await release.dblclick();
+    await desk.getByTestId('seat-release-hint').waitFor();
+    await desk.waitForTimeout(500);
+    expect(await desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(3);
+    await hold(desk, release);
     await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(2);
+    await phone.context().close();
+    await expect.poll(viewers, { timeout: 10_000 }).toBe('0');
     await (tablets.pop() as Page).context().close();
     const spare = await newPage({ width: 1280, height: 800 });
     const seat3 = seats.find((s) => s.seat === 3) as SeatView;
@@ -191,6 +208,14 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     tablets.push(spare);
     await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(3);
     await desk.getByTestId('desk-tab-step').click();
+    // The desk's tabs are in the address: Back and Forward walk them without leaving the desk.
+    expect(desk.url()).toMatch(new RegExp(`#/desk/${eventId}$`, 'u'));
+    await desk.goBack();
+    await desk.getByTestId('outputs-panel').waitFor();
+    expect(desk.url()).toMatch(/\/outputs$/u);
+    await desk.goForward();
+    await desk.getByTestId('next-action').waitFor();
+    await expect.poll(() => desk.getByTestId('outputs-panel').count()).toBe(0);
     expect(await supervisor.getByTestId('next-waiting').innerText()).toContain('开始直播');
   });
 

@@ -75,6 +75,62 @@ describe('operator console: registry', () => {
     await screenshot(page, 'console-cadre-households');
   });
 
+  it('walks the drill-down with Back and Forward inside the console, and keeps the place on reload', async () => {
+    const crumbs = () => page.getByTestId('breadcrumbs').innerText();
+    const detailShown = () => page.getByTestId('auditee-detail').isVisible();
+    const start = page.url();
+    expect(start).toMatch(/#\/registry\/.+\/.+\/.+\?a=/u);
+    await page.goBack(); // the cadre closes, the village stays
+    await expect.poll(detailShown).toBe(false);
+    await page.getByTestId('village-auditees').waitFor();
+    await page.goBack(); // up to the 工作片
+    await expect.poll(() => page.getByTestId('grid-table').isVisible()).toBe(true);
+    expect((await crumbs()).split('›')).toHaveLength(3);
+    await page.goBack();
+    await page.goBack(); // the county, still inside the console
+    await expect.poll(async () => (await crumbs()).trim()).toBe('全县');
+    expect(await page.getByTestId('grid-row').count()).toBe(18);
+    expect(page.url()).toContain('/console');
+    await page.goForward();
+    await expect.poll(crumbs).toContain('城关街道');
+    await page.goForward();
+    await page.goForward();
+    await page.goForward(); // back on the cadre
+    await page.getByTestId('auditee-detail').waitFor();
+    expect(page.url()).toBe(start);
+    await page.reload();
+    await page.getByTestId('auditee-detail').waitFor();
+    expect((await crumbs()).split('›')).toHaveLength(4);
+  });
+
+  it('pages through a search with its total, and Back returns to the previous page', async () => {
+    await page.getByTestId('search-input').fill('0');
+    await page.getByTestId('search-submit').click();
+    const paging = page.getByTestId('search-paging');
+    await paging.waitFor();
+    // Every demo cadre's number starts with 0: all 600 are counted, 50 to a page.
+    expect(await paging.getAttribute('data-auditees')).toBe('600');
+    expect(await paging.getAttribute('data-pages')).toBe(
+      String(Math.ceil(Math.max(600, Number(await paging.getAttribute('data-contacts'))) / 50)),
+    );
+    expect(await page.getByTestId('search-total').innerText()).toContain('共 600 名干部');
+    expect(await page.getByTestId('search-auditee').count()).toBe(50);
+    const firstOf = () => page.getByTestId('search-auditee').first().locator('td').first().innerText();
+    expect(await firstOf()).toBe('00001');
+    expect(await page.getByTestId('search-prev').isDisabled()).toBe(true);
+    await screenshot(page, 'console-registry-search');
+    await page.getByTestId('search-next').click();
+    await expect.poll(firstOf).toBe('00051');
+    expect(await paging.getAttribute('data-page')).toBe('2');
+    await page.getByTestId('search-next').click();
+    await expect.poll(firstOf).toBe('00101');
+    await page.goBack();
+    await expect.poll(firstOf).toBe('00051');
+    await page.getByTestId('search-prev').click();
+    await expect.poll(firstOf).toBe('00001');
+    await page.getByTestId('search-input').fill('');
+  });
+
   it('finds a cadre by number', async () => {
     await page.getByTestId('search-input').fill('00012');
     await page.getByTestId('search-submit').click();
@@ -102,6 +158,22 @@ describe('operator console: registry', () => {
     expect(first).toContain('5'); // row 5: header is row 1
     expect(first).toContain('手机号');
     await screenshot(page, 'console-import-errors');
+    expect(app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(2);
+  });
+
+  it('refuses a status outside the fixed words (休假) with the row, the column and the allowed words', async () => {
+    const bad = await cadreCsvWith((rows) => ((rows[2] as string[])[10] = '休假'));
+    await page
+      .getByTestId('import-files')
+      .setInputFiles({ name: '干部名单-休假.csv', mimeType: 'text/csv', buffer: bad });
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-problems').waitFor();
+    const problems = page.getByTestId('import-problem');
+    await expect.poll(() => problems.count()).toBe(1);
+    expect(await problems.first().getAttribute('data-code')).toBe('INVALID_STATUS');
+    const cells = await problems.first().locator('td').allInnerTexts();
+    expect(cells.slice(0, 3)).toEqual(['干部名单-休假.csv', '4', '状态']);
+    expect(cells[3]).toBe('状态「休假」无法识别：只接受 在岗、请假、出差、离岗（留空视为在岗）');
     expect(app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(2);
   });
 

@@ -17,12 +17,15 @@ export class ShowClient {
   readonly socket: ShowSocket;
   snapshots: ShowSnapshot[] = [];
   presence: PresenceEntry[] = [];
+  /** The public viewers' count the server last sent (staff only). */
+  viewers: number | null = null;
   reloads = 0;
 
   private constructor(socket: ShowSocket) {
     this.socket = socket;
     socket.on('show:snapshot', (snapshot) => this.snapshots.push(snapshot));
     socket.on('show:presence', (entries) => (this.presence = entries));
+    socket.on('show:viewers', (count) => (this.viewers = count));
     socket.on('presence:ping', (ack) => ack());
     socket.on('output:reload', () => (this.reloads += 1));
   }

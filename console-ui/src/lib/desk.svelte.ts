@@ -43,6 +43,8 @@ export class ShowDesk {
   presence = $state<PresenceEntry[]>([]);
   /** Judges' tablets: online, last heard from, holding an unsent score (from the server). */
   seatStatus = $state<SeatStatus[]>([]);
+  /** Public viewers of the event, counted by the server (they are never listed). */
+  viewers = $state(0);
   seats = $state<SeatView[]>([]);
   log = $state<EventLogEntry[]>([]);
   connection = $state<'connecting' | 'connected' | 'offline' | 'refused'>('connecting');
@@ -115,6 +117,7 @@ export class ShowDesk {
         void this.loadSeats();
       }
     });
+    socket.on('show:viewers', (count) => (this.viewers = count));
     socket.on('presence:ping', (ack) => ack());
   }
 

@@ -48,6 +48,8 @@ export class EventEditor {
   programs = $state<Program[]>([]);
   facets = $state<RosterFacets | null>(null);
   preview = $state<PoolPreview | null>(null);
+  /** The count mode and stratifier the preview was computed for: a preview of another plan's strata is not shown. */
+  previewKey = $state('');
   previewError = $state('');
   previewing = $state(false);
   saving = $state(false);
@@ -180,20 +182,61 @@ export class EventEditor {
   }
   setQuota(stratum: string, count: number): void {
     if (this.plan.auditees.mode !== 'strata') return;
+    const whole = Math.max(0, Math.min(1000, Math.round(count) || 0));
     const quotas = this.plan.auditees.quotas.filter((q) => q.stratum !== stratum);
-    if (count > 0) quotas.push({ stratum, count });
-    this.plan.auditees.quotas = quotas;
+    if (whole > 0) quotas.push({ stratum, count: whole });
+    // In the order the strata are offered (the registry's), as the ratios are.
+    const order = this.strataChoices();
+    this.plan.auditees.quotas = quotas.sort((a, b) => order.indexOf(a.stratum) - order.indexOf(b.stratum));
     this.schedulePreview();
   }
+  /**
+   * The strata a quota or share can go to, in the registry's order: only those the eligibility
+   * filters select (the ticked towns and 工作片 at once; any other filter once the pool preview of
+   * this stratifier is in, whose sizes say which strata still hold anyone).
+   */
   strataChoices(): string[] {
     if (this.plan.auditees.mode === 'total') return [];
     const by = this.plan.auditees.by;
     if (by === 'risk') return [...RISK_TIERS];
     if (!this.facets) return [];
-    if (by === 'town') return this.facets.towns.map((t) => t.name);
-    if (by === 'area') return this.facets.towns.flatMap((t) => t.areas.map((a) => a.name));
-    if (by === 'unit') return this.facets.units.map((u) => u.name);
-    return this.facets.industries.map((i) => i.name);
+    const grid = this.plan.eligibility.grid;
+    const townChosen = (town: string) => grid.length === 0 || grid.some((p) => p[0] === town);
+    const areaChosen = (town: string, area: string) =>
+      grid.length === 0 || grid.some((p) => p[0] === town && (p.length === 1 || p[1] === area));
+    const towns = this.facets.towns.filter((t) => townChosen(t.name));
+    const all =
+      by === 'town'
+        ? towns.map((t) => t.name)
+        : by === 'area'
+          ? towns.flatMap((t) => t.areas.filter((a) => areaChosen(t.name, a.name)).map((a) => `${t.name}/${a.name}`))
+          : (by === 'unit' ? this.facets.units : this.facets.industries).map((f) => f.name);
+    const sizes = this.currentPreview()?.stratumSizes;
+    return sizes ? all.filter((stratum) => sizes.some((s) => s.stratum === stratum && s.size > 0)) : all;
+  }
+
+  private planKey(): string {
+    const a = this.plan.auditees;
+    return a.mode === 'total' ? 'total' : `${a.mode}:${a.by}`;
+  }
+
+  /** The preview, when it was computed for the count mode and stratifier on screen. */
+  currentPreview(): PoolPreview | null {
+    return this.preview && this.previewKey === this.planKey() ? this.preview : null;
+  }
+
+  /** Pooled auditees that have no value for the stratifier (e.g. no 行业): in no stratum, never drawn. */
+  unstratified(): number {
+    if (this.plan.auditees.mode === 'total') return 0;
+    return this.currentPreview()?.stratumSizes.find((s) => s.stratum === '')?.size ?? 0;
+  }
+
+  /** What the plan still lacks before its quotas mean anything, in Chinese (null when complete). */
+  missingQuotas(): string | null {
+    const a = this.plan.auditees;
+    if (a.mode === 'strata' && a.quotas.length === 0) return '分层抽取：请在下表为至少一层填写名额';
+    if (a.mode === 'ratios' && a.ratios.length === 0) return '按比例抽取：请在下表为各层填写比例，合计须为 100%';
+    return null;
   }
 
   /** The avoidance list as typed: one per line, number then reason. */
@@ -282,11 +325,20 @@ export class EventEditor {
   private async runPreview(): Promise<void> {
     const seq = ++this.previewSeq;
     this.previewing = true;
+    const key = this.planKey();
     try {
       const plan = this.body().settings.plan;
+      // A plan with no quota or share yet is not a plan the server takes (it would answer with a
+      // bare 400). The pool and its strata's sizes do not depend on the quotas, so the preview asks
+      // with one placeholder share; the editor shows its own message (missingQuotas), not the
+      // server's problem with the placeholder.
+      if (this.missingQuotas() !== null && plan.auditees.mode !== 'total') {
+        plan.auditees = { mode: 'ratios', by: plan.auditees.by, count: 1, ratios: [{ stratum: '—', percent: 100 }] };
+      }
       const preview = await api.post<PoolPreview>('/api/draws/preview', { plan });
       if (seq !== this.previewSeq) return;
       this.preview = preview;
+      this.previewKey = key;
       this.previewError = '';
     } catch (error) {
       if (seq !== this.previewSeq) return;

@@ -9,10 +9,15 @@ import type {
   SearchResult,
 } from '$protocol/registry';
 import { api, ApiError } from './api';
+import { COUNTY, registryHash, type RegistryPlace } from './console-route';
 
 const message = (error: unknown) => (error instanceof ApiError ? error.message : '操作失败');
 
-/** The registry browser: program, grid drill-down, a cadre's households, search, versions. */
+/**
+ * The registry browser: program, grid drill-down, a cadre's households, search, versions. Where it
+ * stands is a place in the address (see console-route): the browser's clicks change the hash with
+ * `go`, and the console calls `show` for every hash, so Back and Forward walk the drill-down.
+ */
 export class RegistryState {
   programs = $state<ProgramDto[]>([]);
   programCode = $state('cadre-household');
@@ -23,25 +28,50 @@ export class RegistryState {
   loading = $state(false);
   error = $state('');
   empty = $state(false);
+  /** The place on screen (the last one shown). */
+  place = $state<RegistryPlace>(COUNTY);
 
   program = $derived(this.programs.find((p) => p.code === this.programCode));
 
-  async init(): Promise<void> {
+  async init(place: RegistryPlace = COUNTY): Promise<void> {
     this.programs = await api.get<ProgramDto[]>('/api/programs');
-    await this.open([]);
+    await this.show(place, true);
   }
 
   async selectProgram(code: string): Promise<void> {
     this.programCode = code;
-    this.search = null;
-    await this.open([]);
+    // Another program's grid has other places: back to its county, in the address too.
+    if (location.hash.startsWith('#/registry')) history.replaceState(null, '', registryHash(COUNTY));
+    await this.show(COUNTY, true);
   }
 
-  /** Opens a level of the grid: [] is the county, [town], [town, area], [town, area, village]. */
-  async open(path: string[]): Promise<void> {
+  /** Moves to a place: a new history entry, which the console shows (see `show`). */
+  go(change: Partial<RegistryPlace>): void {
+    const hash = registryHash({ ...this.place, ...change });
+    if (location.hash === hash) void this.show({ ...this.place, ...change });
+    else location.hash = hash;
+  }
+
+  /** Shows a place, loading only what differs from the one on screen. */
+  async show(place: RegistryPlace, reload = false): Promise<void> {
+    const before = this.place;
+    this.place = place;
+    const samePath = before.path.join('/') === place.path.join('/');
+    if (reload || !samePath || (!this.view && !this.empty)) await this.open(place.path);
+    // A quicker Back or Forward has moved on: its own show loads the rest.
+    if (this.place !== place) return;
+    if (place.auditee === null) this.detail = null;
+    else if (reload || place.auditee !== this.detail?.auditee.number) await this.openAuditee(place.auditee);
+    if (this.place !== place) return;
+    if (place.q === '') this.search = null;
+    else if (reload || place.q !== before.q || place.page !== before.page || !this.search) {
+      await this.find(place.q, place.page);
+    }
+  }
+
+  private async open(path: string[]): Promise<void> {
     this.loading = true;
     this.error = '';
-    this.detail = null;
     try {
       const [town, area, village] = path;
       this.view = await api.get<GridView>(`/api/programs/${this.programCode}/grid`, { town, area, village });
@@ -55,7 +85,7 @@ export class RegistryState {
     }
   }
 
-  async openAuditee(number: string): Promise<void> {
+  private async openAuditee(number: string): Promise<void> {
     this.loading = true;
     this.error = '';
     try {
@@ -63,23 +93,23 @@ export class RegistryState {
         `/api/programs/${this.programCode}/auditees/${encodeURIComponent(number)}`,
       );
     } catch (error) {
+      this.detail = null;
       this.error = message(error);
     } finally {
       this.loading = false;
     }
   }
 
-  async find(q: string): Promise<void> {
-    const term = q.trim();
-    if (term === '') {
-      this.search = null;
-      return;
-    }
+  private async find(q: string, page: number): Promise<void> {
     this.loading = true;
     this.error = '';
     try {
-      this.search = await api.get<SearchResult>(`/api/programs/${this.programCode}/search`, { q: term });
+      this.search = await api.get<SearchResult>(`/api/programs/${this.programCode}/search`, {
+        q: q.trim(),
+        page: String(page),
+      });
     } catch (error) {
+      this.search = null;
       this.error = message(error);
     } finally {
       this.loading = false;

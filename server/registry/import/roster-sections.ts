@@ -1,5 +1,5 @@
 import { canonicalLine, FIELD_SEPARATOR as US } from '../canonical';
-import { cleanConsent, cleanGender, cleanStatus, cleanText } from '../normalize';
+import { ALLOWED_WORDS, cleanConsent, cleanGender, cleanStatus, cleanText } from '../normalize';
 import type { Program } from '../programs';
 import { AUDITEE_COLUMNS_SQL, CONTACT_COLUMNS_SQL } from '../roster-repository';
 import type { AuditeeField, ContactField } from './file-kinds';
@@ -18,7 +18,11 @@ export function auditeeSection(places: GridPlaces): RosterSection<AuditeeField> 
       const genderRaw = reader.raw('gender');
       const gender = cleanGender(genderRaw);
       if (gender === undefined)
-        reader.problem('gender', 'INVALID_GENDER', `性别「${shown(cleanText(genderRaw))}」无法识别（应为 男 或 女）`);
+        reader.problem(
+          'gender',
+          'INVALID_GENDER',
+          `性别「${shown(cleanText(genderRaw))}」无法识别：只接受 ${ALLOWED_WORDS.gender}`,
+        );
       const unit = reader.text('unit', MAX_LENGTH.unit, true);
       const industry = reader.text('industry', MAX_LENGTH.industry, false);
       const post = reader.text('post', MAX_LENGTH.post, false);
@@ -33,7 +37,7 @@ export function auditeeSection(places: GridPlaces): RosterSection<AuditeeField> 
         reader.problem(
           'status',
           'INVALID_STATUS',
-          `状态「${shown(cleanText(statusRaw))}」无法识别（应为 在岗、请假、出差 或 离岗）`,
+          `状态「${shown(cleanText(statusRaw))}」无法识别：只接受 ${ALLOWED_WORDS.status}`,
         );
       }
       return canonicalLine([
@@ -92,7 +96,7 @@ export function contactSection(
         reader.problem(
           'consent',
           'INVALID_CONSENT',
-          `同意上镜「${shown(cleanText(consentRaw))}」无法识别（应为 同意、不同意 或 未知）`,
+          `同意上镜「${shown(cleanText(consentRaw))}」无法识别：只接受 ${ALLOWED_WORDS.consent}`,
         );
       }
       // The canonical line, written out: this runs once per contact (300,000 in the demo).
