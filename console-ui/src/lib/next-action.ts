@@ -5,8 +5,12 @@ import type { ShowCommandBody, ShowSnapshot } from '$protocol/show';
 export interface NextAction {
   command: ShowCommandBody;
   label: string;
-  /** Needs a deliberate hold before it is sent (draws, reveals, closing). */
+  /** Cannot be undone (draws, reveals, closing): shown in the danger colour. */
   irreversible: boolean;
+  /** Needs a deliberate hold before it is sent (the server's HELD_COMMANDS). */
+  hold: boolean;
+  /** For the lock: seats that should score and have not (the desk asks a second confirmation). */
+  seatsMissing: number[];
   /** Why it cannot be sent yet (the button is shown, disabled, with this reason). */
   blocked: string | null;
 }
@@ -24,10 +28,21 @@ export function nextAction(
   if (main === null) return null;
   const entropy = input.entropy.replace(/\s+/gu, '');
   const command: ShowCommandBody =
-    main.command === 'lockEntropy' ? { type: 'lockEntropy', entropy } : { type: main.command };
+    main.command === 'lockEntropy'
+      ? { type: 'lockEntropy', entropy }
+      : main.command === 'lockJudging'
+        ? { type: 'lockJudging', without: [] }
+        : { type: main.command };
   const blocked =
     main.blocked ??
     (main.command === 'lockEntropy' && !ENTROPY_PATTERN.test(entropy) ? '请先输入至少 20 位数字的公开随机数' : null) ??
     (main.notBefore !== null && input.now < main.notBefore.at ? main.notBefore.reason : null);
-  return { command, label: main.label, irreversible: main.irreversible, blocked };
+  return {
+    command,
+    label: main.label,
+    irreversible: main.irreversible,
+    hold: main.hold,
+    seatsMissing: main.seatsMissing,
+    blocked,
+  };
 }
