@@ -234,7 +234,7 @@ class Clients {
 
 /** Fields that carry wall-clock time or hashes over it: they differ between any two runs. */
 const TIME_KEYS =
-  /^(at|serverTime|startsAt|landsAt|runningSince|revealedAt|elapsedMs|hash|prevHash|logHead|createdAt|connectedAt|exportedAt)$/u;
+  /^(at|serverTime|startsAt|landsAt|settlesAt|runningSince|revealedAt|elapsedMs|hash|prevHash|logHead|createdAt|connectedAt|exportedAt)$/u;
 
 export function timeless(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(timeless);

@@ -163,7 +163,9 @@ async function main(): Promise<void> {
       });
     }
     await send({ type: 'openJudging' });
-    await send({ type: 'lockJudging' });
+    // Nobody scores in a scripted rehearsal: the lock names every seat it does not wait for, as the desk's confirmation does.
+    const seats = latest?.outlook?.main?.seatsMissing ?? [];
+    await send({ type: 'lockJudging', without: seats });
     await send({ type: 'revealScores' });
     await send({ type: 'showResult' });
   }

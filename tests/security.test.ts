@@ -70,6 +70,8 @@ const ROUTES: Record<string, Access> = {
   'GET /api/events/:eventId/results.:format': 'staff',
   'GET /events/:eventId/record': 'staff',
   'POST /api/judges/join': 'credential',
+  /** The seat's card (seat, judge, event, 演练) for the PIN screen: opened by the link's token, never the PIN. */
+  'GET /api/judges/seat': 'credential',
   'GET /api/events/:eventId/seats': 'staff',
   'POST /api/events/:eventId/seats/:seat/release': 'staff',
   'GET /events/:eventId/seats/sheet': 'staff',

@@ -199,8 +199,9 @@ describe('a judge’s tablet on air', () => {
   });
 
   it('shows 本场已结束 once the show is closed', async () => {
-    for (const command of ['lockJudging', 'revealScores', 'showResult', 'close'] as const)
-      await show.run({ type: command });
+    // The seats that never scored are named, as the desk's second confirmation does.
+    await show.run({ type: 'lockJudging', without: show.snapshot.outlook?.main?.seatsMissing ?? [] });
+    for (const command of ['revealScores', 'showResult', 'close'] as const) await show.run({ type: command });
     await waitScreen('closed');
     expect(await page.getByTestId('judge-closed').innerText()).toContain('本场已结束');
     expect(await page.getByTestId('judge-closed').innerText()).toContain('演练');
