@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { loadDemoCounty } from '../../server/demo/load-demo';
+import { OverlayStage } from '../helpers/overlay-stage';
+import type { Page } from 'playwright-core';
 import { REPLACEMENT_MS } from '../../server/protocol/show';
 import type { DrawBundle } from '../../server/verify/bundle';
-import { launchChromium } from '../helpers/browser';
-import { testApp } from '../helpers/test-app';
 import { frameFacts, insideTitleSafe, saveDocsFrame } from '../helpers/frame-check';
-import { ScriptedShow } from '../helpers/show-script';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
 import type { OverlayDiagnostics } from '../../overlay/src/lib/overlay-state.svelte';
 
@@ -17,38 +13,11 @@ declare global {
   }
 }
 
-let app: FastifyInstance;
-let close: () => Promise<void>;
-let browser: Browser;
-let base: string;
-const shows: ScriptedShow[] = [];
-
-beforeAll(async () => {
-  ({ app, close } = await testApp());
-  await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 300, teachers: 10 });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  for (const show of shows) show.close();
-  await browser?.close();
-  await close?.();
-});
-
-async function newShow(options: Parameters<typeof ScriptedShow.create>[2] = {}): Promise<ScriptedShow> {
-  const show = await ScriptedShow.create(app, base, options);
-  shows.push(show);
-  return show;
-}
-
-async function openOverlay(url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(url);
-  return page;
-}
+const stage = new OverlayStage();
+beforeAll(() => stage.start());
+afterAll(() => stage.stop());
+const newShow = (options: Parameters<typeof stage.newShow>[0] = {}) => stage.newShow(options);
+const openOverlay = (url: string) => stage.openOverlay(url);
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
 const graphic = (page: Page) => page.getAttribute('[data-testid="overlay"]', 'data-graphic');
@@ -142,7 +111,9 @@ describe('the lottery roll on the programme output', () => {
     });
     const page = await openOverlay(show.overlayUrl());
     await show.open();
-    const bundle = (await app.inject({ url: `/api/draws/${show.snapshot.draw.drawId}/bundle` })).json<DrawBundle>();
+    const bundle = (
+      await stage.app.inject({ url: `/api/draws/${show.snapshot.draw.drawId}/bundle` })
+    ).json<DrawBundle>();
     const strataOf = new Map(bundle.pool.auditees.map((a) => [a.number, a.stratum]));
     const sizeOf = (stratum: string) => bundle.pool.auditees.filter((a) => a.stratum === stratum).length;
     expect(bundle.pool.auditees.length).toBe(show.snapshot.draw.poolSize);

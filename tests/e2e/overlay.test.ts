@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { loadDemoCounty } from '../../server/demo/load-demo';
-import { REVEAL_TIMING } from '../../server/protocol/show';
-import { launchChromium } from '../helpers/browser';
+import { OverlayStage } from '../helpers/overlay-stage';
 import { testApp } from '../helpers/test-app';
+import type { Page } from 'playwright-core';
+import { REVEAL_TIMING } from '../../server/protocol/show';
 import { frameFacts, insideTitleSafe, pixel, saveDocsFrame } from '../helpers/frame-check';
 import { DICE, ScriptedShow } from '../helpers/show-script';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
@@ -17,38 +15,11 @@ declare global {
   }
 }
 
-let app: FastifyInstance;
-let close: () => Promise<void>;
-let browser: Browser;
-let base: string;
-const shows: ScriptedShow[] = [];
-
-beforeAll(async () => {
-  ({ app, close } = await testApp());
-  await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 300, teachers: 10 });
-  base = await app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  for (const show of shows) show.close();
-  await browser?.close();
-  await close?.();
-});
-
-async function newShow(options: Parameters<typeof ScriptedShow.create>[2] = {}): Promise<ScriptedShow> {
-  const show = await ScriptedShow.create(app, base, options);
-  shows.push(show);
-  return show;
-}
-
-async function openOverlay(url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  await page.goto(url);
-  return page;
-}
+const stage = new OverlayStage();
+beforeAll(() => stage.start());
+afterAll(() => stage.stop());
+const newShow = (options: Parameters<typeof stage.newShow>[0] = {}) => stage.newShow(options);
+const openOverlay = (url: string) => stage.openOverlay(url);
 
 /** Waits until the output has drawn at least this revision (and the graphic, when named). */
 async function shows_(page: Page, revision: number, graphic?: string): Promise<void> {
@@ -336,12 +307,12 @@ describe('the broadcast overlay through a scripted show', () => {
   it('under CasparCG stays blank until play(), and answers stop(), next() and update(data)', async () => {
     const show = await newShow();
     await show.open();
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const page = await stage.browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await page.addInitScript(() => {
       (window as unknown as { casparcg: object }).casparcg = {};
     });
     // CasparCG loads the template bare and hands it the event with update().
-    await page.goto(`${base}/overlay`);
+    await page.goto(`${stage.base}/overlay`);
     await page.evaluate(
       (data) => (window as unknown as { update: (d: string) => void }).update(data),
       JSON.stringify({ event: show.event.id, key: show.overlayKey }),
@@ -368,7 +339,7 @@ describe('the broadcast overlay through a scripted show', () => {
 
   it('a wrong key is refused and shows nothing on the program output', async () => {
     const show = await newShow();
-    const page = await openOverlay(`${base}/overlay?event=${show.event.id}&key=wrong&preview=1`);
+    const page = await openOverlay(`${stage.base}/overlay?event=${show.event.id}&key=wrong&preview=1`);
     await page.waitForSelector('[data-testid="overlay"][data-state="refused"]');
     expect(await text(page, 'preview-label')).toContain('无权');
     await page.close();
@@ -404,7 +375,7 @@ describe('hostile roster text', () => {
         contactsPerAuditee: 2,
       };
       show = await ScriptedShow.create(local.app, localBase, { plan, rollSeconds: 2, title: hostile });
-      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      const page = await stage.browser.newPage({ viewport: { width: 1920, height: 1080 } });
       await page.goto(show.overlayUrl());
       await show.open();
       await show.entropyAndReveal();
