@@ -38,9 +38,9 @@ const RecordOutcome = command('recordOutcome', {
 });
 const ReplaceHousehold = command('replaceHousehold', { household: HouseholdNumber, reason: ContactReasonSchema });
 /**
- * Corrects a recorded household's outcome and satisfaction, with a reason: the operator before the
- * round's judging is locked, the supervisor after (before the scores are revealed; in a check
- * without judges, until the next round is drawn). Both versions stay in the log.
+ * Corrects a recorded household's outcome and satisfaction, with a reason: the operator until the
+ * round's result is published, after that only the supervisor (on the current round, until the next
+ * draw). Both versions stay in the log.
  */
 const CorrectOutcome = command('correctOutcome', {
   household: HouseholdNumber,

@@ -45,17 +45,28 @@ describe('correcting a household finding', () => {
     }
   });
 
-  it('after the lock, refuses the operator and lets the supervisor correct, until the scores are revealed', () => {
+  it('lets the operator correct until the scores are revealed, and only the supervisor after', () => {
     const locked = all.judgingLocked as ShowState;
-    expect(transition(locked, correct(locked, 'operator'))).toMatchObject({ ok: false, code: 'SHOW_WRONG_STEP' });
-    expect(transition(locked, correct(locked, 'supervisor')).ok).toBe(true);
-    expect(outlook(locked, 'operator').open).not.toContain('correctOutcome');
-    expect(outlook(locked, 'supervisor').open).toContain('correctOutcome');
-    const revealed = all.scoresRevealed as ShowState;
-    expect(transition(revealed, correct(revealed, 'supervisor'))).toMatchObject({ ok: false, code: 'SHOW_WRONG_STEP' });
+    expect(transition(locked, correct(locked, 'operator')).ok).toBe(true);
+    for (const name of ['scoresRevealed', 'result'] as const) {
+      const state = all[name] as ShowState;
+      expect(transition(state, correct(state, 'operator'))).toMatchObject({
+        ok: false,
+        code: 'SHOW_WRONG_STEP',
+        message: '本轮结果已公布：核实结果只能由监督员更正，并写明原因',
+      });
+      const corrected = transition(state, correct(state, 'supervisor'));
+      expect(corrected.ok).toBe(true);
+      // The published result is recomputed from the corrected finding.
+      if (corrected.ok) expect(current(corrected.state)?.households[0]?.outcome).toBe('不符');
+      expect(outlook(state, 'operator').open).not.toContain('correctOutcome');
+      expect(outlook(state, 'supervisor').open).toContain('correctOutcome');
+    }
+    const closed = all.closed as ShowState;
+    expect(transition(closed, correct(closed, 'supervisor'))).toMatchObject({ ok: false, code: 'SHOW_CLOSED' });
   });
 
-  it('in a check without judges, lets only the supervisor correct the round result until the next draw', () => {
+  it('in a check without judges, lets only the supervisor correct once the round is finished', () => {
     let state = initialShow(sealedFixture(), { rehearsal: false, reportMinutes: 5, judges: [] });
     state = run(
       state,

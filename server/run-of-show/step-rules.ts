@@ -102,9 +102,10 @@ export function stepRefusal(
 }
 
 /**
- * When a recorded household finding may be corrected: by the operator while the calls and the
- * judging run; after the lock only by the supervisor, before the scores are revealed (as for
- * scores); in a check without judges, by the supervisor on the round's result until the next draw.
+ * When a recorded household finding may be corrected: by the operator until the round's result is
+ * published (the scores revealed; in a check without judges, the round finished); after that only
+ * by the supervisor, on the current round until the next draw. Either way with a reason, and both
+ * versions stay in the log.
  */
 function correctionRefusal(
   state: ShowState,
@@ -112,13 +113,12 @@ function correctionRefusal(
   needStep: (...steps: RoundStep[]) => ShowRefusal | null,
 ): ShowRefusal | null {
   const judged = state.judges.length > 0;
-  if (by === 'operator') {
-    const refused = needStep('households', 'judging');
-    const step = state.rounds.at(-1)?.step;
-    if (refused && (step === 'judging-locked' || (!judged && step === 'result'))) {
-      return refuse('SHOW_WRONG_STEP', '本轮已进入结果阶段：核实结果只能由监督员更正，并写明原因');
-    }
-    return refused;
+  const unpublished: RoundStep[] = judged ? ['households', 'judging', 'judging-locked'] : ['households'];
+  const published: RoundStep[] = judged ? ['scores-revealed', 'result'] : ['result'];
+  if (by === 'supervisor') return needStep(...unpublished, ...published);
+  const step = state.rounds.at(-1)?.step;
+  if (step !== undefined && published.includes(step)) {
+    return refuse('SHOW_WRONG_STEP', '本轮结果已公布：核实结果只能由监督员更正，并写明原因');
   }
-  return judged ? needStep('households', 'judging', 'judging-locked') : needStep('households', 'result');
+  return needStep(...unpublished);
 }
