@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { uiAliases } from './ui-aliases';
+import { uiAliases } from './ui-aliases.ts';
 
 /** One build for every browser page: each UI is an HTML entry; assets get hashed names. */
 export default defineConfig({

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { uiAliases } from './ui-aliases';
+import { uiAliases } from './ui-aliases.ts';
 
 /** Tests run in Node: unit tests beside the code, integration and browser tests in tests/. */
 export default defineConfig({
