@@ -5,13 +5,6 @@ import { REPLACEMENT_MS } from '../../server/protocol/show';
 import type { DrawBundle } from '../../server/verify/bundle';
 import { frameFacts, insideTitleSafe, saveDocsFrame } from '../helpers/frame-check';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
-import type { OverlayDiagnostics } from '../../overlay/src/lib/overlay-state.svelte';
-
-declare global {
-  interface Window {
-    chouchaOverlay?: OverlayDiagnostics;
-  }
-}
 
 const stage = new OverlayStage();
 beforeAll(() => stage.start());

@@ -7,13 +7,6 @@ import { frameFacts, insideTitleSafe, pixel, saveDocsFrame } from '../helpers/fr
 import { DICE, ScriptedShow } from '../helpers/show-script';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
 import { maskName } from '../../server/privacy';
-import type { OverlayDiagnostics } from '../../overlay/src/lib/overlay-state.svelte';
-
-declare global {
-  interface Window {
-    chouchaOverlay?: OverlayDiagnostics;
-  }
-}
 
 const stage = new OverlayStage();
 beforeAll(() => stage.start());

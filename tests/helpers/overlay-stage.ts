@@ -4,6 +4,14 @@ import { loadDemoCounty } from '../../server/demo/load-demo';
 import { launchChromium } from './browser';
 import { testApp } from './test-app';
 import { ScriptedShow } from './show-script';
+import type { OverlayDiagnostics } from '../../overlay/src/lib/overlay-state.svelte';
+
+declare global {
+  /** What the overlay exposes for its tests (see overlay-state.svelte.ts). */
+  interface Window {
+    chouchaOverlay?: OverlayDiagnostics;
+  }
+}
 
 /** The stage of the overlay's browser tests: the demo county served, chromium, and the shows run on it. */
 export class OverlayStage {

@@ -1,7 +1,4 @@
-import { RISK_TIER_MEANING, RISK_TIERS, STRATIFY_BY_LABEL, type StratifyBy } from '$protocol/draw';
-
-/** A select's value is a plain string: this tells whether it is one of the plan's stratify-by values. */
-export const isStratifyBy = (value: string): value is StratifyBy => Object.hasOwn(STRATIFY_BY_LABEL, value);
+import { RISK_TIER_MEANING, RISK_TIERS } from '$protocol/draw';
 
 /** What a risk tier means, for a stratum that is one (undefined for any other stratum). */
 export function riskTierMeaning(stratum: string): string | undefined {
