@@ -135,7 +135,8 @@ describe('operator console: registry', () => {
     await page.getByTestId('search-input').fill('00012');
     await page.getByTestId('search-submit').click();
     await page.getByTestId('search-results').waitFor();
-    expect(await page.getByTestId('search-auditee').first().textContent()).toContain('00012');
+    // The list may still show the previous search for a moment (CI caught it once): wait for this one.
+    await expect.poll(() => page.getByTestId('search-auditee').first().textContent()).toContain('00012');
   });
 
   it('shows every problem of a bad import as a table, and imports nothing', async () => {
