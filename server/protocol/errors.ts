@@ -5,6 +5,10 @@
  */
 export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: { status: 400, message: '请求内容不符合要求' },
+  TEXT_MALFORMED: {
+    status: 422,
+    message: '文字中含有不允许的字符（控制字符、方向控制符、不可见字符或损坏的编码），请删除后重试',
+  },
   AUTH_REQUIRED: { status: 401, message: '请先登录' },
   AUTH_INVALID_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
   AUTH_RATE_LIMITED: { status: 429, message: '登录尝试过于频繁，请稍后再试' },
