@@ -21,6 +21,8 @@ describe('masking', () => {
   it('keeps the dots of an ethnic name and counts a character with its combining mark once', () => {
     expect(maskName('阿不都·热合曼')).toBe('阿**·**曼');
     expect(maskName('阿不都・热合曼')).toBe('阿**·**曼');
+    expect(maskName('阿·曼')).toBe('阿*');
+    expect(maskName('·王·')).toBe('*');
     expect(maskName('Zoe\u0301 Li')).toBe('Z***i');
     expect(nameGraphemes('e\u0301a')).toEqual(['é', 'a']);
   });
@@ -64,6 +66,7 @@ describe('masking holds for every shape of name', () => {
       const raw = parts.join('');
       const chars = nameGraphemes(raw).filter((c) => c !== '·');
       const masked = maskName(raw);
+      if (chars.length === 2) expect(masked, raw).toBe(`${chars[0]}*`);
       expect(masked, raw).not.toMatch(/[\s\u200B-\u200F\u202A-\u202E\u2060\uFEFF\u00AD]/u);
       if (chars.length === 1) expect(masked, raw).toBe('*');
       for (let i = 1; i + 1 < chars.length; i += 1) {

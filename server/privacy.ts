@@ -32,9 +32,11 @@ export function nameGraphemes(name: string): string[] {
  */
 export function maskName(name: string): string {
   const chars = nameGraphemes(name);
-  if (chars.length === 0) return '';
-  if (chars.length === 1) return '*';
-  if (chars.length === 2) return `${chars[0]}*`;
+  // The short rules count real characters: 阿·曼 is a two-character name, shown as 阿*.
+  const real = chars.filter((c) => c !== '·');
+  if (real.length === 0) return '';
+  if (real.length === 1) return '*';
+  if (real.length === 2) return `${real[0]}*`;
   const middle = chars.slice(1, -1).map((c) => (c === '·' ? '·' : '*'));
   return `${chars[0]}${middle.join('')}${chars.at(-1)}`;
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import { SESSION_COOKIE } from '../server/protocol/auth';
@@ -6,6 +6,9 @@ import { CONTENT_SECURITY_POLICY } from '../server/http/security';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, OPERATOR_PASSWORD, testApp } from './helpers/test-app';
+import { DEMO_PLAN } from './helpers/draw-fixture';
+import { multipart } from './helpers/multipart';
+import { CADRE_HEADER, cadreRows, csvBytes, GRID_HEADER, GRID_ROWS, HOUSEHOLD_HEADER } from './helpers/roster-fixture';
 
 /**
  * The security review, as tests: every route classified and checked for who may call it, security
@@ -337,3 +340,218 @@ describe('secrets', () => {
     judge.close();
   });
 });
+
+/** A seeded generator, so a failing name can be reproduced. */
+function seededPick(seed: number) {
+  let state = seed >>> 0;
+  return <T>(items: readonly T[]): T => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return items[Math.floor((state / 2 ** 32) * items.length)] as T;
+  };
+}
+
+/** Given-name characters no label, cadre, judge or place of the fixture uses, so a match is a leak. */
+const RARE_HAN = Array.from('翊琰琮璟瑾煜炜烨珩骞彧昶晗曦皓锴钰铎勰懿');
+const RARE_EXTENSION_B = ['𠀀', '𪚥', '𠮷'];
+const COMPOUND_SURNAMES = ['欧阳', '司马', '上官', '诸葛'];
+/** Every kind of space a roster aligns names with (imports remove them; masking must not depend on it). */
+const SPACES = [' ', '\u3000', '\u00A0', '\u2002', '\u2003', '\u2009', '\u202F', '\u205F', ''];
+const MARKS = ['\u0301', '\u0308'];
+const DOTS = ['·', '•', '‧', '・', '･'];
+
+/** A household head's name of some shape: 1–12 characters, spaces, combining marks, compound surnames, dots. */
+function generatedName(pick: ReturnType<typeof seededPick>, length: number): string {
+  const parts: string[] = [pick([true, false]) ? pick(COMPOUND_SURNAMES) : pick(['鲍', '窦', '蔺'])];
+  let count = Array.from(parts[0] as string).length;
+  while (count < length) {
+    const roll = pick([0, 1, 2, 3, 4, 5, 6, 7]);
+    if (roll === 0 && count > 1 && count < length - 1) parts.push(pick(DOTS));
+    parts.push(pick(SPACES));
+    parts.push((roll === 7 ? pick(RARE_EXTENSION_B) : pick(RARE_HAN)) + (roll === 1 ? pick(MARKS) : ''));
+    count += 1;
+  }
+  return length === 1 ? pick(['鲍', '窦', '蔺']) : parts.join('');
+}
+
+/** A phone in one of the forms rosters carry, and its digits as stored. */
+function generatedPhone(pick: ReturnType<typeof seededPick>, n: number): [raw: string, digits: string] {
+  const digits = `139${String(n).padStart(8, '0')}`;
+  const [a, b, c] = [digits.slice(0, 3), digits.slice(3, 7), digits.slice(7)];
+  const fullWidth = (s: string) => s.replace(/[0-9]/gu, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+  const raw = pick([
+    digits,
+    `${a} ${b} ${c}`,
+    `${a}-${b}-${c}`,
+    `+86 ${digits}`,
+    `0086-${digits}`,
+    fullWidth(digits),
+    `${fullWidth(a)}－${fullWidth(b)}－${fullWidth(c)}`,
+    `(${a})${b}${c}`,
+    `${a}\u3000${b}\u3000${c}`,
+  ]);
+  return [raw, digits];
+}
+
+describe('masking of every shape of household name, in every payload a public surface receives', () => {
+  const pick = seededPick(20261201);
+  const names = new Map<string, string>();
+  const phones = new Map<string, string>();
+  let masking: { app: FastifyInstance; close: () => Promise<void>; base: string };
+
+  beforeAll(async () => {
+    const started = await testApp();
+    masking = { ...started, base: await started.app.listen({ host: '127.0.0.1', port: 0 }) };
+    const cadres = cadreRows();
+    const households: string[][] = [];
+    // Households sit in a village; the cadre posted to a whole town looks after one of its villages.
+    const villageOf = (cadre: string[]) => (cadre[8] ? cadre.slice(6, 9) : ['许家湖镇', '西片', '王家庄村']);
+    const places: Record<string, string[]> = Object.fromEntries(cadres.map((c) => [c[0], villageOf(c)]));
+    for (const [c, cadre] of cadres.entries()) {
+      for (let h = 1; h <= 12; h += 1) {
+        const number = `${c + 1}${String(h).padStart(4, '0')}`;
+        const name = generatedName(pick, 1 + ((c * 12 + h) % 12));
+        const [phone, digits] = generatedPhone(pick, c * 100 + h);
+        names.set(number, name);
+        phones.set(number, digits);
+        households.push([number, name, ...(places[cadre[0] as string] as string[]), phone, cadre[0] as string, '同意']);
+      }
+    }
+    const cookie = await loginCookie(masking.app);
+    const body = multipart([
+      { name: '网格.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
+      { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadres) },
+      { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, households) },
+    ]);
+    const imported = await masking.app.inject({
+      method: 'POST',
+      url: '/api/programs/cadre-household/imports',
+      headers: { ...body.headers, cookie },
+      payload: body.payload,
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+  });
+  afterAll(async () => masking?.close());
+
+  it('shows at most the first and the last character, never two real ones side by side, and no phone', async () => {
+    const plan = { ...DEMO_PLAN, auditees: { mode: 'total' as const, count: 3 }, contactsPerAuditee: 8 };
+    const scripted = await ScriptedShow.create(masking.app, masking.base, { plan, judges: 2, rollSeconds: 2 });
+    const eventId = scripted.event.id;
+    const viewer = await ShowClient.connect(masking.base, { eventId, role: 'public' });
+    const overlay = await ShowClient.connect(masking.base, { eventId, role: 'overlay', key: scripted.overlayKey });
+    const tablets: ShowClient[] = [];
+    for (const seat of scripted.seats) {
+      const token = new URL(`http://x${seat.joinPath}`).searchParams.get('token');
+      const joined = await masking.app.inject({
+        method: 'POST',
+        url: '/api/judges/join',
+        payload: { eventId, seat: seat.seat, token, pin: seat.pin, deviceId: `masking-${seat.seat}` },
+      });
+      const key = joined.json<{ judgeKey: string }>().judgeKey;
+      tablets.push(await ShowClient.connect(masking.base, { eventId, role: 'judge', key }));
+    }
+    // A failed check must not leave sockets open: the app's close would wait for them.
+    onTestFinished(() => {
+      for (const client of [viewer, overlay, ...tablets]) client.close();
+      scripted.close();
+    });
+    const snapshotRoute: string[] = [];
+    const readRoute = async () =>
+      snapshotRoute.push((await masking.app.inject({ method: 'GET', url: `/api/events/${eventId}/snapshot` })).body);
+
+    await scripted.open();
+    await scripted.entropyAndReveal();
+    for (let round = 0; round < scripted.snapshot.draw.plannedRounds; round += 1) {
+      await scripted.run({ type: 'drawAuditee' });
+      await scripted.run({ type: 'presentAuditee' });
+      await scripted.run({ type: 'startReport' });
+      await scripted.run({ type: 'endReport' });
+      await scripted.run({ type: 'drawHouseholds' });
+      await readRoute();
+      await scripted.callHouseholds([{ outcome: '属实', satisfaction: '满意' }]);
+      await readRoute();
+      await scripted.run({ type: 'openJudging' });
+      const current = scripted.round;
+      for (const tablet of tablets) {
+        const ack = await tablet.socket.timeout(5000).emitWithAck('judge:submit', {
+          submissionId: `masking${round}${tablet.latest.revision}${tablets.indexOf(tablet)}`,
+          round: current.index,
+          auditeeNumber: current.auditee.number,
+          items: [90],
+        });
+        expect(ack.ok, JSON.stringify(ack)).toBe(true);
+        if (ack.ok) await scripted.staff.until(ack.revision);
+      }
+      await scripted.run({ type: 'lockJudging', without: [] });
+      await scripted.run({ type: 'revealScores' });
+      await scripted.run({ type: 'showResult' });
+      await readRoute();
+    }
+
+    // Every drawn household, as the call desk saw it, including the replaced ones.
+    const drawn = scripted.snapshot.rounds.flatMap((r) => r.households.map((h) => h.number));
+    expect(drawn.length).toBeGreaterThanOrEqual(24);
+    const shapes = drawn.map((n) => Array.from(segmenter.segment(nameOf(n)), (s) => s.segment).length);
+    expect(new Set(shapes).size, 'the drawn households cover many name lengths').toBeGreaterThanOrEqual(6);
+
+    const payloads: [string, string][] = [
+      ['public socket', JSON.stringify(viewer.snapshots)],
+      ['overlay socket', JSON.stringify(overlay.snapshots)],
+      ...tablets.map((t, i): [string, string] => [`tablet ${i + 1}`, JSON.stringify(t.snapshots)]),
+      ['anonymous snapshot route', JSON.stringify(snapshotRoute)],
+    ];
+    let householdsSeen = 0;
+    for (const [where, text] of payloads) {
+      for (const number of drawn) {
+        const real = realGraphemes(nameOf(number));
+        // No two real characters side by side beyond the surname, with or without a dot between them.
+        for (let i = 1; i + 1 < real.length; i += 1) {
+          const pair = new RegExp(`${real[i]}[·]?${real[i + 1]}`, 'u');
+          expect(pair.test(text), `${where} shows ${real[i]}${real[i + 1]} of ${JSON.stringify(nameOf(number))}`).toBe(
+            false,
+          );
+        }
+        const digits = phones.get(number) as string;
+        for (let start = 0; start + 8 <= digits.length; start += 1) {
+          expect(text.includes(digits.slice(start, start + 8)), `${where} carries the phone of ${number}`).toBe(false);
+        }
+      }
+      // Each household as shown: at most the first and the last character, only the first for 1–2 characters.
+      for (const shown of householdsIn(JSON.parse(text))) {
+        const raw = names.get(shown.number);
+        if (raw === undefined) continue;
+        householdsSeen += 1;
+        const real = realGraphemes(raw);
+        const visible = realGraphemes(shown.name).filter((c) => c !== '*');
+        const allowed = real.length <= 2 ? real.slice(0, real.length - 1) : [real[0], real.at(-1)];
+        expect(
+          visible.every((c) => allowed.includes(c)),
+          `${where}: ${JSON.stringify(raw)} → ${shown.name}`,
+        ).toBe(true);
+        expect(visible.length, `${where}: ${JSON.stringify(raw)} → ${shown.name}`).toBeLessThanOrEqual(2);
+      }
+    }
+    expect(householdsSeen, 'households were really shown to the public surfaces').toBeGreaterThan(100);
+    function nameOf(number: string): string {
+      return names.get(number) as string;
+    }
+  }, 120_000);
+});
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
+
+/** A name's characters as a reader sees them: no spaces, no dots, a character with its marks counted once. */
+function realGraphemes(name: string): string[] {
+  return Array.from(segmenter.segment(name.normalize('NFC').replace(/[\s·•‧・･]/gu, '')), (s) => s.segment);
+}
+
+/** Every object in a payload that names a household by its number and shows a name. */
+function householdsIn(value: unknown): { number: string; name: string }[] {
+  if (Array.isArray(value)) return value.flatMap(householdsIn);
+  if (typeof value !== 'object' || value === null) return [];
+  const record = value as Record<string, unknown>;
+  const own =
+    typeof record.number === 'string' && typeof record.name === 'string'
+      ? [{ number: record.number, name: record.name }]
+      : [];
+  return [...own, ...Object.values(record).flatMap(householdsIn)];
+}
