@@ -443,6 +443,16 @@ describe('roster import refuses bad input, says where, and writes nothing', () =
     expect(registryDigest(db)).toBe(before);
   });
 
+  it('reports a household without its village once, not once per check', async () => {
+    await importFixture();
+    const rows = householdRows();
+    (rows[0] as string[])[4] = '';
+    const error = await rejection(importFiles({ 'households.csv': csvBytes(HOUSEHOLD_HEADER, rows) }));
+    expect(error.problems.filter((p) => p.row === 2)).toEqual([
+      expect.objectContaining({ code: 'MISSING_FIELD', column: '村', message: '缺少必填项「村」' }),
+    ]);
+  });
+
   it('refuses a first import without households, naming what is missing', async () => {
     const error = await rejection(
       importFiles({ 'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS), 'cadres.csv': csvBytes(CADRE_HEADER, cadreRows()) }),

@@ -102,10 +102,10 @@ export class RowReader<F extends string> {
     village: string,
     villageRequired: boolean,
   ): void {
-    if (town === '') return; // reported as a missing field
-    if ((village !== '' && area === '') || (villageRequired && village === '')) {
-      const field = village !== '' ? 'area' : 'village';
-      this.problem(field, 'MISSING_FIELD', `缺少必填项「${this.column(field)}」`);
+    // An empty town, or an empty village where one is required, is already reported as a missing field.
+    if (town === '' || (villageRequired && village === '')) return;
+    if (village !== '' && area === '') {
+      this.problem('area', 'MISSING_FIELD', `缺少必填项「${this.column('area')}」`);
       return;
     }
     const missing = places.missingLevel(town, area, village);
