@@ -687,6 +687,28 @@ describe('a lying zip: counted while inflating, refused at the limit whatever it
     }
   });
 
+  it('refuses a corrupt or cut deflate stream as MALFORMED_XLSX, and goes on serving', async () => {
+    const dir = tempDir();
+    try {
+      const corrupt = zipBomb(8);
+      for (let i = 200; i < corrupt.length - 200; i += 97) corrupt[i] = ((corrupt[i] ?? 0) * 31 + 7) & 0xff;
+      await expect(readXlsxRows(writeTemp(dir, 'corrupt.xlsx', corrupt), 100)).rejects.toMatchObject({
+        code: 'MALFORMED_XLSX',
+        message: expect.stringMatching(/解压失败/u),
+      });
+      // The worksheet's compressed size in the directory cut to its first half: the stream ends early.
+      const cut = lyingZipBomb(1, 1024 * 1024);
+      const sheet = zipEntries(cut, cut.length)?.find((e) => e.name === 'xl/worksheets/sheet1.xml');
+      const central = cut.lastIndexOf(Buffer.from('xl/worksheets/sheet1.xml')) - 46;
+      cut.writeUInt32LE(Math.floor((sheet?.compressed ?? 0) / 2), central + 20);
+      await expect(readXlsxRows(writeTemp(dir, 'cut.xlsx', cut), 100)).rejects.toMatchObject({
+        code: 'MALFORMED_XLSX',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('bounds the shared-string table by its counted entries, not its declared size', async () => {
     const dir = tempDir();
     try {

@@ -106,18 +106,24 @@ async function countEntry(
   const done = new Promise<void>((resolve, reject) => {
     inflater.once('end', resolve);
     inflater.once('close', resolve); // destroyed on a refusal
-    inflater.once('error', (error) => reject(new MalformedZipError(`「${entry.name}」解压失败：${error.message}`)));
+    inflater.on('error', (error) => reject(new MalformedZipError(`「${entry.name}」解压失败：${error.message}`)));
   });
-  for (let at = 0; at < entry.compressed && count.refusal === null;) {
-    // A fresh buffer per read: zlib keeps a reference until it has consumed it.
-    const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, entry.compressed - at));
-    const { bytesRead } = await file.read(buffer, 0, buffer.length, dataStart + at);
-    if (bytesRead === 0) throw new MalformedZipError(`「${entry.name}」的数据超出文件末尾`);
-    at += bytesRead;
-    if (!inflater.write(buffer.subarray(0, bytesRead))) await Promise.race([once(inflater, 'drain'), done]);
+  // It may fail while a read is awaited: mark it handled now; it is awaited (and rethrows) below.
+  done.catch(() => undefined);
+  try {
+    for (let at = 0; at < entry.compressed && count.refusal === null && !inflater.destroyed;) {
+      // A fresh buffer per read: zlib keeps a reference until it has consumed it.
+      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, entry.compressed - at));
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, dataStart + at);
+      if (bytesRead === 0) throw new MalformedZipError(`「${entry.name}」的数据超出文件末尾`);
+      at += bytesRead;
+      if (!inflater.write(buffer.subarray(0, bytesRead))) await Promise.race([once(inflater, 'drain'), done]);
+    }
+    if (count.refusal === null && !inflater.destroyed) inflater.end();
+    await done;
+  } finally {
+    inflater.destroy();
   }
-  if (count.refusal === null) inflater.end();
-  await done;
   if (count.refusal !== null) return null;
   return { compressed: inflater.bytesWritten, uncompressed: entryBytes };
 }
