@@ -14,6 +14,7 @@ import { registryRoutes } from './registry/routes';
 import { AuthService } from './auth/auth-service';
 import { authRoutes } from './auth/routes';
 import { registerErrorHandling } from './http/error-handler';
+import { listenOrigin } from './http/public-url';
 import { redactUrl, registerSecurity } from './http/security';
 import { uiRoutes } from './http/ui-routes';
 import { DrawService } from './draws/draw-service';
@@ -46,6 +47,10 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** How often connected outputs are pinged for the operator's monitor. */
   presencePingMs?: number;
+  /** The origin every link, QR code and bulletin is built on (CHOUCHA_PUBLIC_URL, validated by parsePublicUrl). */
+  publicUrl?: string;
+  /** Without `publicUrl`: the host links use with the bound port (default the bound address itself). */
+  linkHost?: string;
 }
 
 export interface AppServices {
@@ -65,6 +70,8 @@ export interface AppServices {
   generatedAccounts: { username: string; role: StaffRole; password: string }[];
   /** Every HTTP route the app serves (the authorization tests classify each one). */
   routes: { method: string; url: string }[];
+  /** The origin links are built on: configured, else the listen address; never a request's Host. */
+  publicBase: () => string;
 }
 
 declare module 'fastify' {
@@ -103,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   const routes: AppServices['routes'] = [];
+  const publicBase = () => options.publicUrl ?? listenOrigin(app.server.address(), options.linkHost);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
@@ -120,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     random,
     generatedAccounts,
     routes,
+    publicBase,
   });
   const realtime = attachRealtime(app.server, { shows, events, seats }, auth, app.log, options.presencePingMs);
   app.addHook('onClose', async () => {
@@ -135,9 +144,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     registryRoutes({ db, registry, auth, clock, maxUploadBytes, refuseImportNow: () => events.refuseImportOnAir() }),
   );
   await app.register(drawRoutes(draws, auth, (drawId) => shows.bundle(drawId)));
-  await app.register(eventRoutes(events, auth));
-  await app.register(showRoutes(shows, events, auth));
-  await app.register(seatRoutes(seats, events, auth));
+  await app.register(eventRoutes(events, auth, publicBase));
+  await app.register(showRoutes(shows, events, auth, publicBase));
+  await app.register(seatRoutes(seats, events, auth, publicBase));
   await app.register(reportRoutes(reports, auth));
   await app.register(followupRoutes(followups, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));

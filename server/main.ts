@@ -2,6 +2,14 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { buildApp, REPO_ROOT } from './app';
 import { loadDemoCounty, registryIsEmpty } from './demo/load-demo';
+import {
+  isLoopbackHost,
+  isWildcardHost,
+  lanAddress,
+  originOf,
+  parsePublicUrl,
+  PublicUrlError,
+} from './http/public-url';
 import { PAGES } from './http/ui-routes';
 
 /** Starts choucha: opens (or creates) the database, loads the demo county once, listens. */
@@ -9,12 +17,26 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 const dbPath = process.env.CHOUCHA_DB ?? join(REPO_ROOT, 'data', 'choucha.db');
 const credentialsFile = join(dirname(dbPath), 'initial-credentials.txt');
+
+// Links, QR codes and bulletins are built on this address; a bad value must stop the start, not be printed.
+let publicUrl: string | undefined;
+try {
+  publicUrl = process.env.CHOUCHA_PUBLIC_URL ? parsePublicUrl(process.env.CHOUCHA_PUBLIC_URL) : undefined;
+} catch (error) {
+  if (!(error instanceof PublicUrlError)) throw error;
+  console.error(`无法启动：${error.message}`);
+  process.exit(1);
+}
+// Without it, links use the address we were told to listen on; a wildcard bind names the LAN address.
+const linkHost = isWildcardHost(host) ? (lanAddress() ?? '127.0.0.1') : host;
 mkdirSync(dirname(dbPath), { recursive: true });
 
 const firstStart = !existsSync(dbPath);
 const app = await buildApp({
   dbPath,
   logger: process.env.CHOUCHA_LOG === '1',
+  ...(publicUrl ? { publicUrl } : {}),
+  linkHost,
   initialPasswords: {
     ...(process.env.CHOUCHA_OPERATOR_PASSWORD ? { operator: process.env.CHOUCHA_OPERATOR_PASSWORD } : {}),
     ...(process.env.CHOUCHA_SUPERVISOR_PASSWORD ? { supervisor: process.env.CHOUCHA_SUPERVISOR_PASSWORD } : {}),
@@ -69,11 +91,21 @@ for (const problem of app.services.events.integrityProblems()) {
 await app.listen({ host, port });
 const address = app.server.address();
 const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+const base = app.services.publicBase();
 const rel = relative(process.cwd(), dbPath) || dbPath;
+const listening = originOf(host, boundPort);
+// Bound beyond this machine with no public address: say which address the printed links will carry.
+const addressWarning =
+  publicUrl === undefined && !isLoopbackHost(host)
+    ? `⚠ 未设置 CHOUCHA_PUBLIC_URL：公告、评委席位卡和画面输出的链接与二维码将使用 ${base}。
+  若评委平板或公众要通过其他地址（域名、反向代理、HTTPS）访问，请在启动时设置，例如：
+  CHOUCHA_PUBLIC_URL=https://choucha.example.cn npm start
+`
+    : '';
 console.log(`
 choucha 摇号抽查 已启动${firstStart ? '（首次启动，已创建数据库）' : ''}
   数据库：${rel}
+  监听地址：${listening}${publicUrl ? `（对外地址 CHOUCHA_PUBLIC_URL=${publicUrl}）` : ''}
 ${Object.values(PAGES)
   .filter((page) => page !== PAGES.overlay && page !== PAGES.judge)
   .map((page) => `  ${page.title}：${base}${page.path}`)
@@ -90,7 +122,7 @@ ${
       ? '  密码：环境变量 CHOUCHA_OPERATOR_PASSWORD / CHOUCHA_SUPERVISOR_PASSWORD 所设'
       : `  密码：见 ${relative(process.cwd(), credentialsFile)}（首次启动时生成）；重设：npm run set-password -- operator 新密码`
 }
-按 Ctrl+C 停止。`);
+${addressWarning}按 Ctrl+C 停止。`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

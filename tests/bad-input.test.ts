@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import { findChainBreak } from '../server/draw-engine/log-chain';
+import { COUNTED_LIMITS, INFLATE_CHUNK } from '../server/registry/import/counted-zip';
+import { importRosterFiles } from '../server/registry/import/import-files';
+import { ImportRejectedError } from '../server/registry/import/import-problems';
+import { readXlsxRows } from '../server/registry/import/row-sources';
+import { ZIP_LIMITS, zipBombReason, zipEntries } from '../server/registry/import/zip-guard';
 import { readLog, SHOW_LOG } from '../server/store/log-store';
 import type { ErrorBody } from '../server/protocol/errors';
 import type { ImportRejection } from '../server/protocol/registry';
@@ -17,11 +23,13 @@ import {
   GRID_ROWS,
   HOUSEHOLD_HEADER,
   householdRows,
+  tempDir,
+  writeTemp,
 } from './helpers/roster-fixture';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, OPERATOR_PASSWORD, testApp } from './helpers/test-app';
-import { zipBomb } from './helpers/zip-bomb';
+import { lyingZipBomb, sharedStringsBomb, zipBomb } from './helpers/zip-bomb';
 
 /**
  * The bad-input campaign: hostile and broken inputs across import files, HTTP bodies and socket
@@ -608,5 +616,112 @@ describe('hostile and broken socket payloads', () => {
     expect(findChainBreak(log)).toBeNull();
     expect(log).toHaveLength(show.snapshot.revision);
     await stillServing(show.snapshot.revision);
+  });
+});
+
+describe('a lying zip: counted while inflating, refused at the limit whatever its directory claims', () => {
+  // Its directory and local header both say the worksheet unpacks to 4 KB; it unpacks to 300 MB.
+  const lying = lyingZipBomb(300);
+  /** What the guard reports it inflated before stopping. */
+  const inflatedBytes = (message: string) => Number(/已解压 (\d+) 字节/u.exec(message)?.[1] ?? NaN);
+  // The ratio is checked once an entry passes 16 MB; one more zlib chunk may come out before the
+  // check, and the first entry ([Content_Types].xml) is a few dozen bytes.
+  const stopAt = ZIP_LIMITS.ratioCheckedAboveBytes;
+  const atMost = stopAt + INFLATE_CHUNK + 1024;
+
+  it('is small on the wire and claims 4 KB', () => {
+    expect(lying.length).toBeLessThan(400_000);
+    const sheet = zipEntries(lying, lying.length)?.find((e) => e.name === 'xl/worksheets/sheet1.xml');
+    expect(sheet?.uncompressed).toBe(4096);
+    expect(zipBombReason(zipEntries(lying, lying.length) ?? [])).toBeNull(); // the directory alone lets it in
+  });
+
+  it('is refused over HTTP with XLSX_BOMB after at most the limit and one chunk inflated, writing nothing', async () => {
+    const own = await testApp();
+    try {
+      const url = await own.app.listen({ host: '127.0.0.1', port: 0 });
+      const ownCookie = await loginCookie(own.app);
+      const before = registryDigest(own.app.services.db);
+      const body = multipart([{ name: 'roster.xlsx', content: lying }]);
+      const response = await fetch(`${url}/api/programs/cadre-household/imports`, {
+        method: 'POST',
+        headers: { ...body.headers, cookie: ownCookie },
+        body: new Uint8Array(body.payload),
+      });
+      const text = await response.text();
+      expect(response.status, text).toBe(422);
+      expect(errorCode(text)).toBe('IMPORT_INVALID');
+      const problems = ((JSON.parse(text) as ErrorBody).error.details as ImportRejection).problems;
+      const bomb = problems.find((p) => p.code === 'XLSX_BOMB');
+      expect(bomb?.message).toMatch(/压缩比异常/u);
+      const inflated = inflatedBytes(bomb?.message ?? '');
+      expect(inflated).toBeGreaterThan(stopAt);
+      expect(inflated).toBeLessThanOrEqual(atMost);
+      expect(registryDigest(own.app.services.db)).toBe(before);
+      const list = await fetch(`${url}/api/public/events`);
+      expect(list.status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('is refused by the import service the same way', async () => {
+    const own = await testApp();
+    try {
+      const path = writeTemp(own.dir, 'roster.xlsx', lying);
+      const refusal = await importRosterFiles(own.app.services.db, [{ path, name: 'roster.xlsx' }], {
+        programCode: 'cadre-household',
+        actor: 'tester',
+        now: '2026-11-26T08:00:00.000Z',
+      }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(ImportRejectedError);
+      const bomb = refusal instanceof ImportRejectedError ? refusal.problems.find((p) => p.code === 'XLSX_BOMB') : null;
+      const inflated = inflatedBytes(bomb?.message ?? '');
+      expect(inflated).toBeGreaterThan(stopAt);
+      expect(inflated).toBeLessThanOrEqual(atMost);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses a corrupt or cut deflate stream as MALFORMED_XLSX, and goes on serving', async () => {
+    const dir = tempDir();
+    try {
+      const corrupt = zipBomb(8);
+      for (let i = 200; i < corrupt.length - 200; i += 97) corrupt[i] = ((corrupt[i] ?? 0) * 31 + 7) & 0xff;
+      await expect(readXlsxRows(writeTemp(dir, 'corrupt.xlsx', corrupt), 100)).rejects.toMatchObject({
+        code: 'MALFORMED_XLSX',
+        message: expect.stringMatching(/解压失败/u),
+      });
+      // The worksheet's compressed size in the directory cut to its first half: the stream ends early.
+      const cut = lyingZipBomb(1, 1024 * 1024);
+      const sheet = zipEntries(cut, cut.length)?.find((e) => e.name === 'xl/worksheets/sheet1.xml');
+      const central = cut.lastIndexOf(Buffer.from('xl/worksheets/sheet1.xml')) - 46;
+      cut.writeUInt32LE(Math.floor((sheet?.compressed ?? 0) / 2), central + 20);
+      await expect(readXlsxRows(writeTemp(dir, 'cut.xlsx', cut), 100)).rejects.toMatchObject({
+        code: 'MALFORMED_XLSX',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('bounds the shared-string table by its counted entries, not its declared size', async () => {
+    const dir = tempDir();
+    try {
+      const path = writeTemp(dir, 'strings.xlsx', sharedStringsBomb(5_000));
+      const limits = { ...COUNTED_LIMITS, sharedStrings: 4_000 };
+      await expect(readXlsxRows(path, 100, limits)).rejects.toMatchObject({
+        code: 'XLSX_BOMB',
+        message: expect.stringMatching(/共享字符串超过 4000 条/u),
+      });
+      const honest = writeTemp(dir, 'few.xlsx', sharedStringsBomb(3_000));
+      await expect(readXlsxRows(honest, 100, limits)).resolves.toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

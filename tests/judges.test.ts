@@ -18,7 +18,8 @@ let seats: SeatView[];
 const clients: ShowClient[] = [];
 
 beforeAll(async () => {
-  ({ app, close } = await testApp());
+  // The seat sheet's links are built on the configured public address (CHOUCHA_PUBLIC_URL), not the Host header.
+  ({ app, close } = await testApp({ publicUrl: 'http://192.168.1.20:3000' }));
   await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 300, teachers: 10 });
   operator = await loginCookie(app);
   const plan = {
@@ -108,7 +109,7 @@ describe('judges on tablets', () => {
     const sheet = await app.inject({
       method: 'GET',
       url: `/events/${event.id}/seats/sheet`,
-      headers: { cookie: operator, host: '192.168.1.20:3000' },
+      headers: { cookie: operator, host: 'evil.example' },
     });
     expect(sheet.statusCode).toBe(200);
     expect(sheet.headers['content-type']).toContain('text/html');

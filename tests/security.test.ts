@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import { SESSION_COOKIE } from '../server/protocol/auth';
+import { parsePublicUrl, PublicUrlError } from '../server/http/public-url';
 import { CONTENT_SECURITY_POLICY } from '../server/http/security';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
@@ -555,3 +556,92 @@ function householdsIn(value: unknown): { number: string; name: string }[] {
       : [];
   return [...own, ...Object.values(record).flatMap(householdsIn)];
 }
+
+describe('addresses from configuration, printable pages not cached', () => {
+  const evil = { host: 'evil.example', 'x-forwarded-host': 'evil.example' };
+  const printable = (eventId: string) => [
+    `/events/${eventId}/bulletin`,
+    `/events/${eventId}/record`,
+    `/events/${eventId}/seats/sheet`,
+    '/reports/notice?program=cadre-household&by=town&from=2026-01-01&to=2026-12-31',
+  ];
+
+  it('builds the bulletin’s verify link, the seat sheet’s join links and the output URLs on the listen address, whatever the Host says', async () => {
+    const drawId = show.snapshot.draw.drawId;
+    for (const url of printable(show.event.id).slice(0, 3)) {
+      const page = await app.inject({ method: 'GET', url, headers: { ...evil, cookie } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body, url).not.toContain('evil.example');
+    }
+    const bulletin = await app.inject({ method: 'GET', url: `/events/${show.event.id}/bulletin`, headers: evil });
+    expect(bulletin.body).toContain(`${base}/verify?draw=${drawId}`);
+    const sheet = await app.inject({
+      method: 'GET',
+      url: `/events/${show.event.id}/seats/sheet`,
+      headers: { ...evil, cookie },
+    });
+    const joins = [...sheet.body.matchAll(/<p class="url">([^<]+)<\/p>/gu)].map((m) => m[1] ?? '');
+    expect(joins).toHaveLength(5);
+    for (const join of joins)
+      expect(join.startsWith(`${base}/judge?event=${show.event.id}&amp;seat=`), join).toBe(true);
+    const event = await app.inject({
+      method: 'GET',
+      url: `/api/events/${show.event.id}`,
+      headers: { ...evil, cookie },
+    });
+    expect(event.json<{ publicUrl: string }>().publicUrl).toBe(base);
+  });
+
+  it('uses CHOUCHA_PUBLIC_URL for every link when it is configured', async () => {
+    const own = await testApp({ publicUrl: 'https://choucha.example.cn' });
+    try {
+      await loadDemoCounty(own.app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
+      const ownBase = await own.app.listen({ host: '127.0.0.1', port: 0 });
+      const ownShow = await ScriptedShow.create(own.app, ownBase, { rollSeconds: 2, judges: 2 });
+      const ownCookie = await loginCookie(own.app);
+      try {
+        const bulletin = await fetch(`${ownBase}/events/${ownShow.event.id}/bulletin`, { headers: evil });
+        const text = await bulletin.text();
+        expect(text).toContain(`https://choucha.example.cn/verify?draw=${ownShow.snapshot.draw.drawId}`);
+        expect(text).not.toContain('evil.example');
+        expect(text).not.toContain(ownBase);
+        const sheet = await fetch(`${ownBase}/events/${ownShow.event.id}/seats/sheet`, {
+          headers: { ...evil, cookie: ownCookie },
+        });
+        const joins = [...(await sheet.text()).matchAll(/<p class="url">([^<]+)<\/p>/gu)].map((m) => m[1] ?? '');
+        expect(joins).toHaveLength(2);
+        for (const join of joins) expect(join.startsWith('https://choucha.example.cn/judge?event='), join).toBe(true);
+        const event = await fetch(`${ownBase}/api/events/${ownShow.event.id}`, { headers: { cookie: ownCookie } });
+        expect(((await event.json()) as { publicUrl: string }).publicUrl).toBe('https://choucha.example.cn');
+      } finally {
+        ownShow.staff.close();
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('serves every printable page with Cache-Control: no-store (seat sheets carry PINs)', async () => {
+    for (const url of printable(show.event.id)) {
+      const page = await app.inject({ method: 'GET', url, headers: { cookie } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.headers['cache-control'], url).toBe('no-store');
+    }
+  });
+
+  it('refuses a public URL that is not a bare http(s) origin', () => {
+    expect(parsePublicUrl('https://choucha.example.cn/')).toBe('https://choucha.example.cn');
+    expect(parsePublicUrl(' http://192.168.1.10:3000 ')).toBe('http://192.168.1.10:3000');
+    for (const bad of [
+      'javascript:alert(1)',
+      'ftp://x.cn',
+      'https://x.cn/choucha',
+      'https://x.cn/?a=1',
+      'https://x.cn/#a',
+      'https://u:p@x.cn',
+      'x.cn',
+    ]) {
+      expect(() => parsePublicUrl(bad), bad).toThrow(PublicUrlError);
+    }
+  });
+});

@@ -67,3 +67,54 @@ describe('npm start on a fresh clone', () => {
     await stop(second.child);
   }, 180_000);
 });
+
+describe('npm start and the public address links are built on', () => {
+  const quiet = (name: string, env: Record<string, string>) =>
+    startMain({ PORT: '0', CHOUCHA_DEMO: '0', CHOUCHA_DB: join(dir, `${name}.db`), ...env }).then((started) => {
+      children.push(started.child);
+      return started;
+    });
+
+  it('warns, naming the address links will carry, when bound beyond loopback without CHOUCHA_PUBLIC_URL', async () => {
+    const open = await quiet('wildcard', { HOST: '0.0.0.0' });
+    const warned = /⚠ 未设置 CHOUCHA_PUBLIC_URL：公告、评委席位卡和画面输出的链接与二维码将使用 (\S+)。/u.exec(
+      open.output,
+    );
+    expect(warned?.[1]).toBe(open.base);
+    expect(open.base).not.toMatch(/0\.0\.0\.0/u); // a wildcard is no address a tablet can reach
+    expect(open.output).toMatch(/CHOUCHA_PUBLIC_URL=https:\/\/choucha\.example\.cn npm start/u);
+    await stop(open.child);
+
+    const local = await quiet('loopback', { HOST: '127.0.0.1' });
+    expect(local.output).not.toMatch(/未设置 CHOUCHA_PUBLIC_URL/u);
+    await stop(local.child);
+  }, 60_000);
+
+  it('prints and builds every link on CHOUCHA_PUBLIC_URL when it is set, and does not warn', async () => {
+    const started = await quiet('public', { HOST: '0.0.0.0', CHOUCHA_PUBLIC_URL: 'https://choucha.example.cn/' });
+    expect(started.base).toBe('https://choucha.example.cn');
+    expect(started.output).not.toMatch(/未设置 CHOUCHA_PUBLIC_URL/u);
+    const page = await fetch(`${started.listening.replace('0.0.0.0', '127.0.0.1')}/console`);
+    expect(page.status).toBe(200);
+    await stop(started.child);
+  }, 60_000);
+
+  it.each([
+    ['ftp://choucha.example.cn', /只能用 http 或 https/u],
+    ['https://choucha.example.cn/show?x=1', /不能带路径、查询或锚点/u],
+    ['not a url', /不是有效的网址/u],
+  ])(
+    'refuses to start on CHOUCHA_PUBLIC_URL=%s with a clear message',
+    async (value, message) => {
+      const refusal = quiet('bad', { CHOUCHA_PUBLIC_URL: value }).then(
+        () => '',
+        (error: unknown) => String(error),
+      );
+      const text = await refusal;
+      expect(text).toMatch(/server exited with 1/u);
+      expect(text).toMatch(/无法启动：CHOUCHA_PUBLIC_URL/u);
+      expect(text).toMatch(message);
+    },
+    60_000,
+  );
+});

@@ -10,7 +10,7 @@ import type { EventService } from './event-service';
 export const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
 
 /** Event routes: operators declare, seal and rehearse events; the public site lists the sealed ones. */
-export function eventRoutes(events: EventService, auth: AuthService) {
+export function eventRoutes(events: EventService, auth: AuthService, publicBase: () => string) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
     const staff = requireStaff(auth);
@@ -39,13 +39,17 @@ export function eventRoutes(events: EventService, auth: AuthService) {
       {
         schema: {
           params: EventParams,
-          response: { 200: Type.Object({ event: EventSummarySchema, overlayKey: Type.String() }) },
+          response: {
+            200: Type.Object({ event: EventSummarySchema, overlayKey: Type.String(), publicUrl: Type.String() }),
+          },
         },
         onRequest: staff,
       },
       async (request) => ({
         event: events.event(request.params.eventId),
         overlayKey: events.overlayKey(request.params.eventId),
+        // The console copies output URLs from this, not from the address its browser happened to use.
+        publicUrl: publicBase(),
       }),
     );
     typed.post(

@@ -17,7 +17,7 @@ import { EventParams } from '../events/routes';
 import type { SeatService } from './seat-service';
 
 /** Judges' seat routes: a tablet joins with its link and PIN; the operator lists, prints and releases seats. */
-export function seatRoutes(seats: SeatService, events: EventService, auth: AuthService) {
+export function seatRoutes(seats: SeatService, events: EventService, auth: AuthService, publicBase: () => string) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
     const operator = requireStaff(auth, ['operator']);
@@ -65,7 +65,7 @@ export function seatRoutes(seats: SeatService, events: EventService, auth: AuthS
         if (event.drawId === null) throw new AppError('EVENT_NOT_SEALED');
         reply.type('text/html; charset=utf-8');
         reply.header('cache-control', 'no-store');
-        return renderSeatSheet(event, seats.seats(event.id), `${request.protocol}://${request.host}`);
+        return renderSeatSheet(event, seats.seats(event.id), publicBase());
       },
     );
   };

@@ -15,7 +15,7 @@ import { renderRecord } from '../print/record';
 import { AppError } from '../errors';
 
 /** Show routes: staff run a sealed event's show and read its log and results; anyone may read its public snapshot. */
-export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthService) {
+export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthService, publicBase: () => string) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
     const staff = requireStaff(auth);
@@ -73,7 +73,7 @@ export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthSe
         const event = events.event(request.params.eventId);
         if (event.drawId === null) throw new AppError('EVENT_NOT_SEALED');
         const snapshot = shows.snapshot(event.id, 'staff');
-        const verifyUrl = `${request.protocol}://${request.host}/verify?draw=${snapshot.draw.drawId}`;
+        const verifyUrl = `${publicBase()}/verify?draw=${snapshot.draw.drawId}`;
         reply.type('text/html; charset=utf-8');
         reply.header('cache-control', 'no-store');
         return renderRecord(event, snapshot, shows.logEntries(event.id), verifyUrl);
@@ -82,8 +82,10 @@ export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthSe
     typed.get('/events/:eventId/bulletin', { schema: { params: EventParams } }, async (request, reply) => {
       const event = events.event(request.params.eventId);
       const snapshot = shows.snapshot(request.params.eventId, 'public');
-      const verifyUrl = `${request.protocol}://${request.host}/verify?draw=${snapshot.draw.drawId}`;
+      const verifyUrl = `${publicBase()}/verify?draw=${snapshot.draw.drawId}`;
       reply.type('text/html; charset=utf-8');
+      // A printed page is read once and printed: a cache must not keep an old state of the show.
+      reply.header('cache-control', 'no-store');
       return renderBulletin(event, snapshot, verifyUrl);
     });
 

@@ -12,7 +12,8 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  ({ app, close } = await testApp());
+  // The printed verify link is the configured public address, not the one the browser typed.
+  ({ app, close } = await testApp({ publicUrl: 'https://choucha.example.cn' }));
   await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 300, teachers: 10 });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
@@ -59,6 +60,8 @@ describe('the printable 抽查公告', () => {
     expect(text).toContain('城关街道、龙泉街道');
     expect(text).toContain('<script>alert(1)</script>');
     expect(text).toMatch(/操作员\s*监督员\s*公证员/u);
+    expect(text).toContain(`https://choucha.example.cn/verify?draw=${snapshot.draw.drawId}`);
+    expect(text).not.toContain(base);
     expect(dialogs).toEqual([]);
     await screenshot(page, 'bulletin');
 

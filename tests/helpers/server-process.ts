@@ -5,8 +5,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 export interface StartedServer {
   child: ChildProcess;
-  /** The console's base URL, as printed. */
+  /** The console's base URL, as printed (the public address links use). */
   base: string;
+  /** Where the server listens, as printed. */
+  listening: string;
   /** Everything printed up to the end of the start banner. */
   output: string;
 }
@@ -25,11 +27,12 @@ export function startMain(env: Record<string, string>, timeoutMs = 90_000): Prom
     child.once('exit', exited);
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /操作台：(http:\/\/127\.0\.0\.1:\d+)\/console/u.exec(output);
-      if (match && output.includes('Ctrl+C')) {
+      const match = /操作台：(https?:\/\/[^\s/]+)\/console/u.exec(output);
+      const listening = /监听地址：(http:\/\/[^\s（]+)/u.exec(output);
+      if (match && listening && output.includes('Ctrl+C')) {
         clearTimeout(timer);
         child.off('exit', exited);
-        resolve({ child, base: match[1] as string, output });
+        resolve({ child, base: match[1] as string, listening: listening[1] as string, output });
       }
     });
   });

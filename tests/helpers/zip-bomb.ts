@@ -5,10 +5,37 @@ import { deflateRawSync } from 'node:zlib';
  * of XML, with honest sizes in its directory (as the classic bombs have).
  */
 export function zipBomb(megabytes: number): Buffer {
-  const entries: [string, Buffer][] = [
+  return zipOf([
     ['[Content_Types].xml', Buffer.from('<?xml version="1.0"?><Types/>')],
     ['xl/worksheets/sheet1.xml', Buffer.alloc(megabytes * 1024 * 1024, 0x20)],
-  ];
+  ]);
+}
+
+/**
+ * A lying bomb: the same worksheet, but its local header and directory both claim it unpacks to
+ * `declaredBytes` (4 KB), so only counting the inflated bytes can catch it.
+ */
+export function lyingZipBomb(megabytes: number, declaredBytes = 4096): Buffer {
+  return zipOf(
+    [
+      ['[Content_Types].xml', Buffer.from('<?xml version="1.0"?><Types/>')],
+      ['xl/worksheets/sheet1.xml', Buffer.alloc(megabytes * 1024 * 1024, 0x20)],
+    ],
+    declaredBytes,
+  );
+}
+
+/** A string table of `count` empty strings (`<si/>`), honest about its size. */
+export function sharedStringsBomb(count: number): Buffer {
+  const table = `<?xml version="1.0"?><sst xmlns="x">${'<si/>'.repeat(count)}</sst>`;
+  return zipOf([
+    ['[Content_Types].xml', Buffer.from('<?xml version="1.0"?><Types/>')],
+    ['xl/sharedStrings.xml', Buffer.from(table)],
+  ]);
+}
+
+/** A deflated zip of the entries; `declaredBytes` replaces every entry's unpacked size when given. */
+function zipOf(entries: [string, Buffer][], declaredBytes?: number): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -20,7 +47,7 @@ export function zipBomb(megabytes: number): Buffer {
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(8, 8); // deflate
     local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(declaredBytes ?? data.length, 22);
     local.writeUInt16LE(nameBytes.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -28,7 +55,7 @@ export function zipBomb(megabytes: number): Buffer {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(declaredBytes ?? data.length, 24);
     central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, packed);

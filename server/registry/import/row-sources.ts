@@ -1,5 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { zipBombReason, zipEntries } from './zip-guard';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { COUNTED_LIMITS, countedArchive, ZipLimitError, type CountedLimits } from './counted-zip';
+import { zipBombReason, zipEntries, type ZipDirectoryEntry } from './zip-guard';
 import ExcelJS from 'exceljs';
 import { CsvParser, CsvSyntaxError } from './csv-parser';
 import { createDecoder, detectEncoding, looksBinary, type DetectedEncoding } from './text-decoding';
@@ -120,8 +123,8 @@ export function xlsxCellText(value: ExcelJS.CellValue): string {
   return '';
 }
 
-/** Reads the zip directory from the file's tail and refuses an archive that would unpack too far. */
-function refuseZipBomb(path: string): void {
+/** Reads the zip directory from the file's tail and refuses an archive that says it would unpack too far. */
+function zipDirectory(path: string): ZipDirectoryEntry[] {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -133,38 +136,64 @@ function refuseZipBomb(path: string): void {
     if (entries === null) throw new UnreadableFileError('MALFORMED_XLSX', '无法读取 XLSX 文件：压缩包目录损坏');
     const reason = zipBombReason(entries);
     if (reason) throw new UnreadableFileError('XLSX_BOMB', `XLSX 文件疑为压缩炸弹，未解压：${reason}`);
+    return entries;
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * Reads the first worksheet of an XLSX file with exceljs's streaming reader.
- * Rows are collected (the import itself is synchronous); `maxRows` bounds memory.
+ * Reads the first worksheet of an XLSX file with exceljs's streaming reader, fed the archive as
+ * counted-zip.ts re-packs it: every entry inflated and counted first, refused at a limit whatever
+ * the directory claims. Rows are collected (the import itself is synchronous); `maxRows` bounds memory.
  */
-export async function readXlsxRows(path: string, maxRows: number): Promise<RawRow[]> {
-  const rows: RawRow[] = [];
-  refuseZipBomb(path);
+export async function readXlsxRows(
+  path: string,
+  maxRows: number,
+  limits: CountedLimits = COUNTED_LIMITS,
+): Promise<RawRow[]> {
+  const entries = zipDirectory(path);
+  const file = await open(path, 'r');
+  const source = Readable.from(countedArchive(file, entries, { bytes: 0, refusal: null }, limits));
+  // exceljs pipes the source into its unzipper, which never hears of the source's errors: race them.
+  const failed = new Promise<never>((_, reject) => source.once('error', reject));
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'ignore',
-      worksheets: 'emit',
-    });
-    for await (const worksheet of reader) {
-      for await (const row of worksheet) {
-        const cells: string[] = [];
-        const values = row.values as ExcelJS.CellValue[];
-        for (let i = 1; i < values.length; i += 1) cells.push(xlsxCellText(values[i]));
-        rows.push({ row: row.number, cells });
-        if (rows.length > maxRows) return rows;
-      }
-      break; // only the first worksheet holds the roster
-    }
+    return await Promise.race([worksheetRows(source, maxRows), failed]);
   } catch (error) {
     if (error instanceof UnreadableFileError) throw error;
-    throw new UnreadableFileError('MALFORMED_XLSX', `无法读取 XLSX 文件：${(error as Error).message}`);
+    if (error instanceof ZipLimitError) {
+      throw new UnreadableFileError(
+        'XLSX_BOMB',
+        `XLSX 文件疑为压缩炸弹，已中止解压：${error.reason}（已解压 ${error.count.bytes} 字节）`,
+      );
+    }
+    throw new UnreadableFileError(
+      'MALFORMED_XLSX',
+      `无法读取 XLSX 文件：${error instanceof Error ? error.message : String(error)}`,
+    );
+  } finally {
+    source.destroy();
+    await file.close();
+  }
+}
+
+async function worksheetRows(source: Readable, maxRows: number): Promise<RawRow[]> {
+  const rows: RawRow[] = [];
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+  });
+  for await (const worksheet of reader) {
+    for await (const row of worksheet) {
+      const cells: string[] = [];
+      const values = row.values as ExcelJS.CellValue[];
+      for (let i = 1; i < values.length; i += 1) cells.push(xlsxCellText(values[i]));
+      rows.push({ row: row.number, cells });
+      if (rows.length > maxRows) return rows;
+    }
+    break; // only the first worksheet holds the roster
   }
   return rows;
 }

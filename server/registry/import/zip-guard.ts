@@ -1,12 +1,22 @@
 /**
  * A look at an XLSX file's zip directory before anything is inflated: a zip bomb (a few kilobytes
- * that unpack to gigabytes) is refused from what the archive declares, so a hostile upload cannot
- * exhaust memory or time. Pure: the file's last bytes in, a verdict out.
+ * that unpack to gigabytes) is refused from what the archive declares, so an honest bomb costs
+ * nothing. A lying directory is caught later, by the bytes counted while inflating (counted-zip.ts),
+ * against the same limits. Pure: the file's last bytes in, a verdict out.
  */
 export interface ZipEntrySize {
   name: string;
   compressed: number;
   uncompressed: number;
+}
+
+/** What the directory says about one entry: enough to find its data and re-pack it (counted-zip.ts). */
+export interface ZipDirectoryEntry extends ZipEntrySize {
+  nameBytes: Buffer;
+  method: number;
+  flags: number;
+  crc: number;
+  localOffset: number;
 }
 
 export const ZIP_LIMITS = {
@@ -24,7 +34,7 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const EOCD_MIN = 22;
 
 /** The central directory's entries, read from the tail of the file (EOCD record + directory). */
-export function zipEntries(tail: Buffer, fileSize: number): ZipEntrySize[] | null {
+export function zipEntries(tail: Buffer, fileSize: number): ZipDirectoryEntry[] | null {
   let eocd = -1;
   for (let i = tail.length - EOCD_MIN; i >= 0 && i >= tail.length - EOCD_MIN - 0xffff; i -= 1) {
     if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
@@ -38,17 +48,23 @@ export function zipEntries(tail: Buffer, fileSize: number): ZipEntrySize[] | nul
   const offset = tail.readUInt32LE(eocd + 16);
   const start = tail.length - (fileSize - offset);
   if (start < 0 || offset + size > fileSize) return null; // directory not within what was read
-  const entries: ZipEntrySize[] = [];
+  const entries: ZipDirectoryEntry[] = [];
   let at = start;
   for (let i = 0; i < count; i += 1) {
     if (at + 46 > tail.length || tail.readUInt32LE(at) !== CENTRAL_SIGNATURE) return null;
+    const flags = tail.readUInt16LE(at + 8);
+    const method = tail.readUInt16LE(at + 10);
+    const crc = tail.readUInt32LE(at + 16);
     const compressed = tail.readUInt32LE(at + 20);
     const uncompressed = tail.readUInt32LE(at + 24);
     const nameLength = tail.readUInt16LE(at + 28);
     const extraLength = tail.readUInt16LE(at + 30);
     const commentLength = tail.readUInt16LE(at + 32);
-    const name = tail.toString('utf8', at + 46, at + 46 + nameLength);
-    entries.push({ name, compressed, uncompressed });
+    const localOffset = tail.readUInt32LE(at + 42);
+    if (at + 46 + nameLength > tail.length) return null;
+    const nameBytes = Buffer.from(tail.subarray(at + 46, at + 46 + nameLength));
+    const name = nameBytes.toString('utf8');
+    entries.push({ name, nameBytes, method, flags, crc, compressed, uncompressed, localOffset });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
