@@ -1,6 +1,7 @@
 import { storeFailure } from '../store/store-errors';
 import { SeatPresence } from './seat-presence';
 import { isCrossOrigin } from '../http/security';
+import { refuseMalformedText } from '../http/strict-input';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { fastifyCookie } from '@fastify/cookie';
@@ -86,6 +87,7 @@ export function attachRealtime(
     if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
     const { eventId, role, key, label } = authData as SocketAuth;
     try {
+      refuseMalformedText('payload', authData, SocketAuthSchema); // the label is shown on the desk's monitor
       events.event(eventId);
       if (role === 'staff') {
         const staff = auth.resolve(sessionCookie(socket.handshake.headers.cookie));
@@ -208,7 +210,12 @@ export function attachRealtime(
         ack({ ok: false, ...new AppError('VALIDATION_FAILED').toBody() });
         return;
       }
-      ack(guarded(() => shows.submitScore(eventId, socket.data.seat as number, submission)));
+      ack(
+        guarded(() => {
+          refuseMalformedText('payload', submission, JudgeSubmissionSchema);
+          return shows.submitScore(eventId, socket.data.seat as number, submission);
+        }),
+      );
     });
 
     socket.on('show:command', (envelope, ack) => {
@@ -238,6 +245,7 @@ export function attachRealtime(
       log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');
       return { ok: false, ...new AppError(code).toBody() };
     }
+    refuseMalformedText('payload', envelope, ShowCommandEnvelopeSchema);
     const ack = shows.command(eventId, envelope, staff.username, staff.role);
     // A refusal carries a fresh snapshot: the supervisor's own (masked phones, outliers), not the operator's.
     if (!ack.ok && ack.snapshot && staff.role === 'supervisor') {

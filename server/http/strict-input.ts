@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { AppError } from '../errors';
+import { DECIMAL_INTEGER_KEYWORD, parseDecimalInteger } from '../protocol/decimal-integer';
+import { findTextFaultIn, TEXT_LINES_KEYWORD, type TextPlace } from '../protocol/text-in-values';
+import { TEXT_FAULT_LABEL } from '../protocol/text-rules';
+
+type AjvOptions = NonNullable<FastifyServerOptions['ajv']>;
+
+/**
+ * How every request is validated: nothing is coerced (Fastify's default turns `"5"` into 5, `"1 "`
+ * into 1 and `null`, `"false"` or `0` into false, so `contactsRequireConsent: null` made households
+ * without consent callable); unknown fields are refused, never dropped; URL integers are decimal
+ * digits within their declared bounds (server/protocol/decimal-integer.ts), turned into numbers
+ * here once checked.
+ */
+export const STRICT_AJV: AjvOptions = {
+  customOptions: { coerceTypes: false, removeAdditional: false },
+  plugins: [
+    (ajv) => {
+      ajv.addKeyword({
+        keyword: DECIMAL_INTEGER_KEYWORD,
+        type: 'string',
+        schemaType: 'object',
+        modifying: true,
+        errors: false,
+        validate: (bounds: unknown, text: unknown, _schema, where) => {
+          if (!where || !isBounds(bounds)) return false;
+          const value = parseDecimalInteger(text, bounds);
+          if (value === null) return false;
+          // The query or params object holds the number from here on, as the route's type says.
+          where.parentData[where.parentDataProperty] = value;
+          return true;
+        },
+      });
+      // A declaration read by the text walker, not a validation.
+      ajv.addKeyword({ keyword: TEXT_LINES_KEYWORD, schemaType: 'boolean' });
+      return ajv;
+    },
+  ],
+};
+
+function isBounds(value: unknown): value is { minimum: number; maximum: number } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'minimum' in value &&
+    'maximum' in value &&
+    typeof value.minimum === 'number' &&
+    typeof value.maximum === 'number'
+  );
+}
+
+/** The refusal of text with a refused character: the one error shape, over HTTP and socket acks alike. */
+export function refuseMalformedText(place: TextPlace, value: unknown, schema?: unknown): void {
+  const found = findTextFaultIn(value, schema);
+  if (!found) return;
+  const label = TEXT_FAULT_LABEL[found.fault];
+  throw new AppError('TEXT_MALFORMED', {
+    message: `文字中含有不允许的字符：${label.includes(found.codePoint) ? label : `${label}（${found.codePoint}）`}，请删除后重试`,
+    details: { part: place, path: found.path, fault: found.fault, codePoint: found.codePoint, index: found.index },
+  });
+}
+
+/**
+ * Every string of every request's params, query and JSON body is checked once it is valid, before
+ * any handler sees it. Socket handlers call refuseMalformedText on their payloads the same way.
+ */
+export function registerStrictInput(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    const schema = request.routeOptions.schema;
+    refuseMalformedText('params', request.params, schema?.params);
+    refuseMalformedText('query', request.query, schema?.querystring);
+    refuseMalformedText('body', request.body, schema?.body);
+  });
+}
