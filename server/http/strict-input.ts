@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { AppError } from '../errors';
 import { DECIMAL_INTEGER_KEYWORD, parseDecimalInteger } from '../protocol/decimal-integer';
-import { findTextFaultIn, TEXT_LINES_KEYWORD, type TextPlace } from '../protocol/text-in-values';
+import {
+  findTextFaultIn,
+  TEXT_LINES_KEYWORD,
+  type TextMalformedDetails,
+  type TextPlace,
+} from '../protocol/text-in-values';
 import { TEXT_FAULT_LABEL } from '../protocol/text-rules';
 
 type AjvOptions = NonNullable<FastifyServerOptions['ajv']>;
@@ -55,9 +60,10 @@ export function refuseMalformedText(place: TextPlace, value: unknown, schema?: u
   const found = findTextFaultIn(value, schema);
   if (!found) return;
   const label = TEXT_FAULT_LABEL[found.fault];
+  const details: TextMalformedDetails = { part: place, ...found };
   throw new AppError('TEXT_MALFORMED', {
     message: `文字中含有不允许的字符：${label.includes(found.codePoint) ? label : `${label}（${found.codePoint}）`}，请删除后重试`,
-    details: { part: place, path: found.path, fault: found.fault, codePoint: found.codePoint, index: found.index },
+    details,
   });
 }
 

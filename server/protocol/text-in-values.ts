@@ -1,6 +1,6 @@
 import { Type, type StringOptions, type TString } from '@sinclair/typebox';
 import { literalUnion } from './literal-union';
-import { findTextFault, type TextFaultAt } from './text-rules';
+import { findTextFault, TEXT_FAULTS, type TextFault, type TextFaultAt } from './text-rules';
 
 /**
  * The text rules (text-rules.ts) applied to every string of a request: a JSON body, a query, path
@@ -27,6 +27,23 @@ export function MultilineText(options: StringOptions = {}): TString {
 /** A refused character and where it sits: a JSON pointer (RFC 6901) into the value, e.g. `/plan/title`. */
 export interface TextFaultIn extends TextFaultAt {
   path: string;
+}
+
+/** The details of a TEXT_MALFORMED refusal, over HTTP and socket acks alike. */
+export interface TextMalformedDetails extends TextFaultIn {
+  part: TextPlace;
+}
+
+export function isTextMalformedDetails(value: unknown): value is TextMalformedDetails {
+  if (!isNode(value)) return false;
+  const { part, path, fault, codePoint, index } = value;
+  return (
+    TEXT_PLACES.some((p) => p === part) &&
+    TEXT_FAULTS.some((f: TextFault) => f === fault) &&
+    typeof path === 'string' &&
+    typeof codePoint === 'string' &&
+    typeof index === 'number'
+  );
 }
 
 type SchemaNode = Record<string, unknown>;
