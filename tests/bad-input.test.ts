@@ -858,6 +858,14 @@ describe('strict input: no type coercion, no malformed text', () => {
     if (!ack.ok)
       expect(ack.error.details).toMatchObject({ part: 'payload', path: '/auditeeNumber', fault: 'BIDI_CONTROL' });
     casesRun += 1;
+    // The handshake's label is shown on the operator's monitor: it follows the same rules.
+    const handshake = await ShowClient.connect(base, {
+      eventId: show.event.id,
+      role: 'public',
+      label: '大屏\u202e',
+    }).catch((error: { body?: ErrorBody }) => error.body);
+    expect(handshake).toMatchObject({ error: { code: 'TEXT_MALFORMED' } });
+    casesRun += 1;
     await stillServing(revision);
   });
 });
