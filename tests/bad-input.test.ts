@@ -745,6 +745,19 @@ describe('strict input: no type coercion, no malformed text', () => {
       expect(refusal(refused.body).code).toBe('TEXT_MALFORMED');
       expect(refusal(refused.body).details).toMatchObject({ part: 'body', fault: 'LONE_SURROGATE' });
     }
+    // A draft saved before these rules (as the campaign found one) is refused at the seal.
+    const old = { ...draft.settings, plan: { ...plan(), eligibility: { ...plan().eligibility, avoid } } };
+    app.services.db.prepare('UPDATE events SET settings = ? WHERE id = ?').run(JSON.stringify(old), draft.id);
+    const stale = await request('POST', `/api/events/${draft.id}/seal`);
+    expect(refusal(stale.body).details).toMatchObject({
+      part: 'stored',
+      path: '/plan/eligibility/avoid/0/reason',
+      fault: 'LONE_SURROGATE',
+    });
+    expect(app.services.db.prepare('SELECT draw_id FROM events WHERE id = ?').get(draft.id)).toEqual({ draw_id: null });
+    app.services.db
+      .prepare('UPDATE events SET settings = ? WHERE id = ?')
+      .run(JSON.stringify(draft.settings), draft.id);
     const sealed = await request('POST', `/api/events/${draft.id}/seal`);
     expect(sealed.statusCode, sealed.body.slice(0, 300)).toBe(200);
     expect(sealed.json<{ settings: { plan: unknown } }>().settings.plan).toEqual(draft.settings.plan);

@@ -1,13 +1,7 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { AppError } from '../errors';
+import { refuseMalformedText } from '../errors';
 import { DECIMAL_INTEGER_KEYWORD, parseDecimalInteger } from '../protocol/decimal-integer';
-import {
-  findTextFaultIn,
-  TEXT_LINES_KEYWORD,
-  type TextMalformedDetails,
-  type TextPlace,
-} from '../protocol/text-in-values';
-import { TEXT_FAULT_LABEL } from '../protocol/text-rules';
+import { TEXT_LINES_KEYWORD } from '../protocol/text-in-values';
 
 type AjvOptions = NonNullable<FastifyServerOptions['ajv']>;
 
@@ -53,18 +47,6 @@ function isBounds(value: unknown): value is { minimum: number; maximum: number }
     typeof value.minimum === 'number' &&
     typeof value.maximum === 'number'
   );
-}
-
-/** The refusal of text with a refused character: the one error shape, over HTTP and socket acks alike. */
-export function refuseMalformedText(place: TextPlace, value: unknown, schema?: unknown): void {
-  const found = findTextFaultIn(value, schema);
-  if (!found) return;
-  const label = TEXT_FAULT_LABEL[found.fault];
-  const details: TextMalformedDetails = { part: place, ...found };
-  throw new AppError('TEXT_MALFORMED', {
-    message: `文字中含有不允许的字符：${label.includes(found.codePoint) ? label : `${label}（${found.codePoint}）`}，请删除后重试`,
-    details,
-  });
 }
 
 /**

@@ -1,13 +1,12 @@
 import { storeFailure } from '../store/store-errors';
 import { SeatPresence } from './seat-presence';
 import { isCrossOrigin } from '../http/security';
-import { refuseMalformedText } from '../http/strict-input';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { fastifyCookie } from '@fastify/cookie';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { AuthService } from '../auth/auth-service';
-import { AppError } from '../errors';
+import { AppError, refuseMalformedText } from '../errors';
 import { SESSION_COOKIE, type SessionUser } from '../protocol/auth';
 import {
   JudgeStatusSchema,

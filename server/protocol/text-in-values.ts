@@ -8,8 +8,8 @@ import { findTextFault, TEXT_FAULTS, type TextFault, type TextFaultAt } from './
  * the value's schema only says which strings are multi-line.
  */
 
-/** Where in a request the refused text was. */
-export const TEXT_PLACES = ['body', 'query', 'params', 'payload'] as const;
+/** Where the refused text was: a request's part, a socket payload, or text stored before these rules (a draft being sealed). */
+export const TEXT_PLACES = ['body', 'query', 'params', 'payload', 'stored'] as const;
 export const TextPlaceSchema = literalUnion(TEXT_PLACES);
 export type TextPlace = (typeof TEXT_PLACES)[number];
 
