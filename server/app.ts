@@ -16,6 +16,7 @@ import { authRoutes } from './auth/routes';
 import { registerErrorHandling } from './http/error-handler';
 import { listenOrigin } from './http/public-url';
 import { redactUrl, registerSecurity } from './http/security';
+import { registerStrictInput, STRICT_AJV } from './http/strict-input';
 import { uiRoutes } from './http/ui-routes';
 import { DrawService } from './draws/draw-service';
 import { drawRoutes } from './draws/routes';
@@ -106,8 +107,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         }
       : false,
     bodyLimit: 1024 * 1024,
-    // Unknown fields are refused (VALIDATION_FAILED), never silently dropped.
-    ajv: { customOptions: { removeAdditional: false } },
+    // Nothing coerced, unknown fields refused (VALIDATION_FAILED), URL integers as decimal digits.
+    ajv: STRICT_AJV,
   });
   const routes: AppServices['routes'] = [];
   const publicBase = () => options.publicUrl ?? listenOrigin(app.server.address(), options.linkHost);
@@ -137,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   registerErrorHandling(app);
   registerSecurity(app);
+  registerStrictInput(app);
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
   await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));

@@ -11,6 +11,7 @@ import { readXlsxRows } from '../server/registry/import/row-sources';
 import { ZIP_LIMITS, zipBombReason, zipEntries } from '../server/registry/import/zip-guard';
 import { readLog, SHOW_LOG } from '../server/store/log-store';
 import type { ErrorBody } from '../server/protocol/errors';
+import { TEXT_FAULT_LABEL, type TextFault } from '../server/protocol/text-rules';
 import type { ImportRejection } from '../server/protocol/registry';
 import type { CommandAck } from '../server/protocol/show';
 import { registryDigest } from './helpers/db-snapshot';
@@ -723,5 +724,276 @@ describe('a lying zip: counted while inflating, refused at the limit whatever it
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('strict input: no type coercion, no malformed text', () => {
+  beforeAll(showOnAirAtJudging);
+  const plan = () => show.event.settings.plan;
+  const eventBody = (changes: { title?: string; plan?: Record<string, unknown> } = {}) => ({
+    title: changes.title ?? '严格输入测试',
+    eventDate: '2026-12-01',
+    venue: '',
+    mode: 'routine',
+    settings: { plan: { ...plan(), ...changes.plan }, reportMinutes: 5, rollSeconds: 4, judges: [] },
+  });
+  const eligibility = (changes: Record<string, unknown>) => ({ eligibility: { ...plan().eligibility, ...changes } });
+  const eventCount = () => (app.services.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  const request = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+    app.inject({
+      method,
+      url,
+      headers: { cookie, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(payload === undefined
+        ? {}
+        : { payload: typeof payload === 'string' || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload) }),
+    });
+  const refusal = (body: string) => (JSON.parse(body) as ErrorBody).error;
+  const seatToken = () => new URL(`http://x${show.seats[0]?.joinPath}`).searchParams.get('token') as string;
+
+  const wrongTypes: [string, () => unknown][] = [
+    ['"5" for an integer', () => eventBody({ plan: { auditees: { mode: 'total', count: '5' } } })],
+    ['"1 " for an integer', () => eventBody({ plan: { auditees: { mode: 'total', count: '1 ' } } })],
+    ['"7" for an integer day count', () => eventBody({ plan: eligibility({ coolDownDays: '7' }) })],
+    ['null for contactsRequireConsent', () => eventBody({ plan: eligibility({ contactsRequireConsent: null }) })],
+    ['"false" for contactsRequireConsent', () => eventBody({ plan: eligibility({ contactsRequireConsent: 'false' }) })],
+    ['0 for contactsRequireConsent', () => eventBody({ plan: eligibility({ contactsRequireConsent: 0 }) })],
+    ['5 for a title', () => ({ ...eventBody(), title: 5 })],
+    ['["x"] for a title', () => ({ ...eventBody(), title: ['x'] })],
+  ];
+  it.each(wrongTypes)('refuses %s in a JSON body with VALIDATION_FAILED, creating nothing', async (_name, body) => {
+    const before = eventCount();
+    const response = await request('POST', '/api/events', body());
+    expect(refusal(response.body).code, response.body.slice(0, 300)).toBe('VALIDATION_FAILED');
+    expect(response.statusCode).toBe(400);
+    expect(eventCount()).toBe(before);
+    casesRun += 1;
+  });
+
+  const notDecimal = ['1e309', '1e3', '1.0', '%201', '1%20', '%2B1', '-1', '0x10', '', '1_0', '99999999999'];
+  const integerUrls: [string, (n: string) => string, 'GET' | 'POST', unknown?][] = [
+    ['a roster version in a query', (n) => `/api/programs/cadre-household/facets?version=${n}`, 'GET'],
+    ['a search page in a query', (n) => `/api/programs/cadre-household/search?q=%E5%BC%A0&page=${n}`, 'GET'],
+    ['a log position in a query', (n) => `/api/events/${show.event.id}/log?after=${n}`, 'GET'],
+    ['a seat in a query', (n) => `/api/judges/seat?event=${show.event.id}&seat=${n}&token=${seatToken()}`, 'GET'],
+    ['a rectification id in a path', (n) => `/api/followups/${n}/status`, 'POST', { status: '整改中', note: '' }],
+    ['a seat in a path', (n) => `/api/events/${show.event.id}/seats/${n}/release`, 'POST'],
+  ];
+  it.each(integerUrls)('refuses anything but decimal digits for %s', async (_name, url, method, payload) => {
+    for (const n of notDecimal) {
+      // An empty path segment is another route (404); everywhere else it is VALIDATION_FAILED.
+      if (n === '' && url('N').includes('/N/')) continue;
+      const response = await request(method, url(n), payload);
+      expect(refusal(response.body).code, `${url(n)}: ${response.body.slice(0, 200)}`).toBe('VALIDATION_FAILED');
+      casesRun += 1;
+    }
+  });
+
+  it('still reads decimal integers in queries and paths, with their bounds', async () => {
+    expect((await request('GET', '/api/programs/cadre-household/facets?version=1')).statusCode).toBe(200);
+    expect((await request('GET', '/api/programs/cadre-household/search?q=%E5%BC%A0&page=2')).statusCode).toBe(200);
+    expect((await request('GET', '/api/programs/cadre-household/search?q=%E5%BC%A0&page=100001')).statusCode).toBe(400);
+    const log = await request('GET', `/api/events/${show.event.id}/log?after=2`);
+    expect(log.json<{ seq: number }[]>()[0]?.seq).toBe(3);
+    const card = await request('GET', `/api/judges/seat?event=${show.event.id}&seat=1&token=${seatToken()}`);
+    expect(card.json<{ seat: number }>().seat).toBe(1);
+    const farSeat = await request('POST', `/api/events/${show.event.id}/seats/31/release`);
+    expect(refusal(farSeat.body).code).toBe('VALIDATION_FAILED');
+    const missing = await request('POST', '/api/followups/999999/status', { status: '整改中', note: '' });
+    expect(refusal(missing.body).code).toBe('RECTIFICATION_NOT_FOUND');
+  });
+
+  /** One character of each refused class, as a title's second character. */
+  const faults: [TextFault, string][] = [
+    ['LONE_SURROGATE', '\ud800'],
+    ['LONE_SURROGATE', '\udc00'],
+    ['CONTROL', '\u0007'],
+    ['CONTROL', '\n'],
+    ['CONTROL', '\u0085'],
+    ['LINE_SEPARATOR', '\u2028'],
+    ['LINE_SEPARATOR', '\u2029'],
+    ['BIDI_CONTROL', '\u202e'],
+    ['BIDI_CONTROL', '\u2066'],
+    ['INVISIBLE_FORMAT', '\u200b'],
+    ['INVISIBLE_FORMAT', '\ufeff'],
+    ['REPLACEMENT', '\ufffd'],
+    ['NONCHARACTER', '\ufdd0'],
+    ['NONCHARACTER', '\uffff'],
+  ];
+  const hex = (char: string) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+  it.each(faults)('refuses %s (%j) in a JSON body field with TEXT_MALFORMED, storing nothing', async (fault, char) => {
+    const before = eventCount();
+    const response = await request('POST', '/api/events', eventBody({ title: `坏${char}标题` }));
+    expect(response.statusCode).toBe(422);
+    const error = refusal(response.body);
+    expect(error.code, response.body.slice(0, 300)).toBe('TEXT_MALFORMED');
+    expect(error.details).toEqual({ part: 'body', path: '/title', fault, codePoint: hex(char), index: 1 });
+    expect(error.message).toContain(TEXT_FAULT_LABEL[fault]);
+    expect(eventCount()).toBe(before);
+    casesRun += 1;
+  });
+
+  it('refuses malformed text in queries and path parameters, naming where', async () => {
+    const search = await request('GET', '/api/programs/cadre-household/search?q=%E5%BC%A0%E2%80%AE');
+    expect(refusal(search.body).code).toBe('TEXT_MALFORMED');
+    expect(refusal(search.body).details).toMatchObject({ part: 'query', path: '/q', fault: 'BIDI_CONTROL' });
+    const program = await request('GET', '/api/programs/cadre%E2%80%8Bhousehold/roster-versions');
+    expect(refusal(program.body).details).toMatchObject({
+      part: 'params',
+      path: '/program',
+      fault: 'INVISIBLE_FORMAT',
+    });
+    casesRun += 2;
+  });
+
+  it('refuses a lone surrogate in a plan field before anything is stored or sealed', async () => {
+    const created = await request('POST', '/api/events', eventBody({ title: '代理码元测试' }));
+    expect(created.statusCode).toBe(200);
+    const draft = created.json<{ id: string; settings: { plan: unknown } }>();
+    const avoid = [{ number: plan().eligibility.avoid[0]?.number ?? '1', reason: '回避\ud83d' }];
+    for (const payload of [
+      eventBody({ title: '代理码元测试', plan: eligibility({ avoid }) }),
+      eventBody({ title: '代理码元测试', plan: eligibility({ units: ['\udfff单位'] }) }),
+    ]) {
+      const refused = await request('PUT', `/api/events/${draft.id}`, payload);
+      expect(refusal(refused.body).code).toBe('TEXT_MALFORMED');
+      expect(refusal(refused.body).details).toMatchObject({ part: 'body', fault: 'LONE_SURROGATE' });
+    }
+    // A draft saved before these rules (as the campaign found one) is refused at the seal.
+    const old = { ...draft.settings, plan: { ...plan(), eligibility: { ...plan().eligibility, avoid } } };
+    app.services.db.prepare('UPDATE events SET settings = ? WHERE id = ?').run(JSON.stringify(old), draft.id);
+    const stale = await request('POST', `/api/events/${draft.id}/seal`);
+    expect(refusal(stale.body).details).toMatchObject({
+      part: 'stored',
+      path: '/plan/eligibility/avoid/0/reason',
+      fault: 'LONE_SURROGATE',
+    });
+    expect(app.services.db.prepare('SELECT draw_id FROM events WHERE id = ?').get(draft.id)).toEqual({ draw_id: null });
+    app.services.db
+      .prepare('UPDATE events SET settings = ? WHERE id = ?')
+      .run(JSON.stringify(draft.settings), draft.id);
+    const sealed = await request('POST', `/api/events/${draft.id}/seal`);
+    expect(sealed.statusCode, sealed.body.slice(0, 300)).toBe(200);
+    expect(sealed.json<{ settings: { plan: unknown } }>().settings.plan).toEqual(draft.settings.plan);
+    expect(JSON.stringify(sealed.json())).not.toMatch(/\\ud[89a-f]|\ufffd/iu);
+    casesRun += 2;
+  });
+
+  it('refuses a title with a lone surrogate or undecodable bytes instead of storing U+FFFD', async () => {
+    const before = eventCount();
+    const escaped = await request('POST', '/api/events', JSON.stringify(eventBody({ title: '标题\ud800' })));
+    expect(refusal(escaped.body).details).toMatchObject({ path: '/title', fault: 'LONE_SURROGATE', index: 2 });
+    // The surrogate's bytes written raw (CESU-8 style), and 张三 in GBK: not UTF-8 at all.
+    for (const bytes of [Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xd5, 0xc5, 0xc8, 0xfd])]) {
+      const [head, tail] = JSON.stringify(eventBody({ title: '标题@' })).split('@') as [string, string];
+      const raw = Buffer.concat([Buffer.from(head), bytes, Buffer.from(tail)]);
+      const response = await request('POST', '/api/events', raw);
+      expect(refusal(response.body).code, response.body.slice(0, 300)).toBe('TEXT_MALFORMED');
+      expect(refusal(response.body).details).toMatchObject({ path: '/title', fault: 'REPLACEMENT', index: 2 });
+    }
+    expect(eventCount()).toBe(before);
+    const titles = app.services.db.prepare('SELECT title FROM events').all() as { title: string }[];
+    expect(titles.filter((t) => t.title.includes('\ufffd'))).toEqual([]);
+    casesRun += 3;
+  });
+
+  it('lets a multi-line note keep U+000A, and nothing else that ends a line', async () => {
+    const now = '2026-11-02T00:00:00.000Z';
+    const { lastInsertRowid } = app.services.db
+      .prepare(
+        `INSERT INTO rectifications (program_code, auditee_number, event_id, item, owner, deadline, status, created_at, created_by, updated_at)
+         VALUES ('cadre-household', ?, ?, '整改事项', '城关街道', '2026-12-31', '待整改', ?, 'operator', ?)`,
+      )
+      .run(show.round.auditee.number, show.event.id, now, now);
+    const url = `/api/followups/${lastInsertRowid}/status`;
+    const accepted = await request('POST', url, { status: '整改中', note: '第一条：已约谈\n第二条：已退回' });
+    expect(accepted.statusCode, accepted.body.slice(0, 300)).toBe(200);
+    const items = accepted.json<{ items: { id: number; note: string }[] }>().items;
+    expect(items.find((item) => item.id === Number(lastInsertRowid))?.note).toBe('第一条：已约谈\n第二条：已退回');
+    for (const [char, fault] of [
+      ['\u2028', 'LINE_SEPARATOR'],
+      ['\r', 'CONTROL'],
+      ['\u0085', 'CONTROL'],
+      ['\u202e', 'BIDI_CONTROL'],
+    ] as const) {
+      const refused = await request('POST', url, { status: '整改中', note: `第一条${char}第二条` });
+      expect(refusal(refused.body).details).toEqual({
+        part: 'body',
+        path: '/note',
+        fault,
+        codePoint: hex(char),
+        index: 3,
+      });
+    }
+    casesRun += 5;
+  });
+
+  it('refuses every text-fault class in a socket command and a judge’s submission, applying nothing', async () => {
+    const revision = show.snapshot.revision;
+    for (const [fault, char] of faults) {
+      const ack = await show.staff.socket.timeout(5000).emitWithAck('show:command', {
+        revision,
+        idempotencyKey: randomUUID().replace(/-/gu, ''),
+        command: {
+          type: 'correctOutcome',
+          household: '1',
+          outcome: '属实',
+          satisfaction: '满意',
+          reason: `原因${char}`,
+        },
+      } as never);
+      const answer = ack as CommandAck;
+      expect(answer.ok).toBe(false);
+      if (!answer.ok) {
+        expect(answer.error.code, fault).toBe('TEXT_MALFORMED');
+        expect(answer.error.details).toEqual({
+          part: 'payload',
+          path: '/command/reason',
+          fault,
+          codePoint: hex(char),
+          index: 2,
+        });
+        expect(answer.error.message).toContain(TEXT_FAULT_LABEL[fault]);
+      }
+      casesRun += 1;
+    }
+    const seat = show.seats[0];
+    const joined = await app.inject({
+      method: 'POST',
+      url: '/api/judges/join',
+      payload: {
+        eventId: show.event.id,
+        seat: seat?.seat,
+        token: seatToken(),
+        pin: seat?.pin,
+        deviceId: 'tablet-bad-1',
+      },
+    });
+    const judge = await ShowClient.connect(base, {
+      eventId: show.event.id,
+      role: 'judge',
+      key: joined.json<{ judgeKey: string }>().judgeKey,
+    });
+    const ack = (await judge.socket.timeout(5000).emitWithAck('judge:submit', {
+      submissionId: randomUUID().replace(/-/gu, ''),
+      round: show.round.index,
+      auditeeNumber: `${show.round.auditee.number}\u202e`,
+      items: [90],
+    } as never)) as CommandAck;
+    judge.close();
+    expect(ack.ok).toBe(false);
+    if (!ack.ok)
+      expect(ack.error.details).toMatchObject({ part: 'payload', path: '/auditeeNumber', fault: 'BIDI_CONTROL' });
+    casesRun += 1;
+    // The handshake's label is shown on the operator's monitor: it follows the same rules.
+    const handshake = await ShowClient.connect(base, {
+      eventId: show.event.id,
+      role: 'public',
+      label: '大屏\u202e',
+    }).catch((error: { body?: ErrorBody }) => error.body);
+    expect(handshake).toMatchObject({ error: { code: 'TEXT_MALFORMED' } });
+    casesRun += 1;
+    await stillServing(revision);
   });
 });

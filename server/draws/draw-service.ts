@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
-import { AppError } from '../errors';
+import { AppError, refuseMalformedText } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
 import type { DrawCommandBody, DrawListItem, DrawPlan, DrawView, PoolPreview, SealDrawBody } from '../protocol/draw';
-import { stratifiesByRisk } from '../protocol/draw';
+import { SealDrawBodySchema, stratifiesByRisk } from '../protocol/draw';
 import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
 import {
   buildBundle,
@@ -180,6 +180,9 @@ export class DrawService {
    * publishes its commitment. Nothing random about the result exists yet.
    */
   seal(body: SealDrawBody, actor: string): DrawView {
+    // Requests are checked as they come; a draft saved before the text rules is checked here, so
+    // no lone surrogate is hashed into a plan (the reference verifier cannot read it as UTF-8).
+    refuseMalformedText('stored', body, SealDrawBodySchema);
     const version = this.version(body.plan, body.rosterVersionId);
     if (!verifyRosterVersion(this.db, body.plan.programCode, version.id).ok)
       throw new AppError('ROSTER_VERSION_TAMPERED');

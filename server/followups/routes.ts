@@ -11,6 +11,7 @@ import {
 } from '../protocol/followups';
 import { EventSummarySchema } from '../protocol/show';
 import type { FollowupService } from './followup-service';
+import { DecimalInteger, ROW_ID } from '../protocol/decimal-integer';
 
 /** Follow-up routes: staff read; the operator registers items, updates them and starts a 回头看. */
 export function followupRoutes(followups: FollowupService, auth: AuthService) {
@@ -38,7 +39,7 @@ export function followupRoutes(followups: FollowupService, auth: AuthService) {
       '/api/followups/:id/status',
       {
         schema: {
-          params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+          params: Type.Object({ id: DecimalInteger(ROW_ID) }),
           body: UpdateRectificationBodySchema,
           response: { 200: FollowupsSchema },
         },

@@ -9,7 +9,9 @@ import {
   SeatCardSchema,
   SeatLinkQuerySchema,
   SeatViewSchema,
+  SEAT_NUMBER,
 } from '../protocol/judges';
+import { DecimalInteger } from '../protocol/decimal-integer';
 import { renderSeatSheet } from '../print/seat-sheet';
 import { AppError } from '../errors';
 import type { EventService } from '../events/event-service';
@@ -46,7 +48,7 @@ export function seatRoutes(seats: SeatService, events: EventService, auth: AuthS
         schema: {
           params: Type.Object({
             eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }),
-            seat: Type.Integer({ minimum: 1, maximum: 30 }),
+            seat: DecimalInteger(SEAT_NUMBER),
           }),
         },
         onRequest: operator,

@@ -6,7 +6,7 @@ import { Server, type Socket } from 'socket.io';
 import { fastifyCookie } from '@fastify/cookie';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { AuthService } from '../auth/auth-service';
-import { AppError } from '../errors';
+import { AppError, refuseMalformedText } from '../errors';
 import { SESSION_COOKIE, type SessionUser } from '../protocol/auth';
 import {
   JudgeStatusSchema,
@@ -86,6 +86,7 @@ export function attachRealtime(
     if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
     const { eventId, role, key, label } = authData as SocketAuth;
     try {
+      refuseMalformedText('payload', authData, SocketAuthSchema); // the label is shown on the desk's monitor
       events.event(eventId);
       if (role === 'staff') {
         const staff = auth.resolve(sessionCookie(socket.handshake.headers.cookie));
@@ -208,7 +209,12 @@ export function attachRealtime(
         ack({ ok: false, ...new AppError('VALIDATION_FAILED').toBody() });
         return;
       }
-      ack(guarded(() => shows.submitScore(eventId, socket.data.seat as number, submission)));
+      ack(
+        guarded(() => {
+          refuseMalformedText('payload', submission, JudgeSubmissionSchema);
+          return shows.submitScore(eventId, socket.data.seat as number, submission);
+        }),
+      );
     });
 
     socket.on('show:command', (envelope, ack) => {
@@ -238,6 +244,7 @@ export function attachRealtime(
       log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');
       return { ok: false, ...new AppError(code).toBody() };
     }
+    refuseMalformedText('payload', envelope, ShowCommandEnvelopeSchema);
     const ack = shows.command(eventId, envelope, staff.username, staff.role);
     // A refusal carries a fresh snapshot: the supervisor's own (masked phones, outliers), not the operator's.
     if (!ack.ok && ack.snapshot && staff.role === 'supervisor') {

@@ -13,6 +13,7 @@ import { renderBulletin } from '../print/bulletin';
 import { resultsCsv, resultsXlsx } from './results-export';
 import { renderRecord } from '../print/record';
 import { AppError } from '../errors';
+import { DecimalInteger, ROW_ID } from '../protocol/decimal-integer';
 
 /** Show routes: staff run a sealed event's show and read its log and results; anyone may read its public snapshot. */
 export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthService, publicBase: () => string) {
@@ -35,7 +36,7 @@ export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthSe
       {
         schema: {
           params: EventParams,
-          querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }),
+          querystring: Type.Object({ after: Type.Optional(DecimalInteger({ minimum: 0, maximum: ROW_ID.maximum })) }),
           response: { 200: Type.Array(EventLogEntrySchema) },
         },
         onRequest: staff,

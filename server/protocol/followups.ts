@@ -1,5 +1,6 @@
 import { literalUnion } from './literal-union';
 import { Type, type Static } from '@sinclair/typebox';
+import { MultilineText } from './text-in-values';
 
 /** Where a rectification (整改) stands; 已核验 once a 回头看 or an inspector has confirmed it. */
 export const RECTIFICATION_STATUSES = ['待整改', '整改中', '已整改', '已核验'] as const;
@@ -59,7 +60,7 @@ export const CreateRectificationBodySchema = Type.Object(
 export type CreateRectificationBody = Static<typeof CreateRectificationBodySchema>;
 
 export const UpdateRectificationBodySchema = Type.Object(
-  { status: StatusSchema, note: Type.String({ maxLength: 300 }) },
+  { status: StatusSchema, note: MultilineText({ maxLength: 300 }) },
   { additionalProperties: false },
 );
 export type UpdateRectificationBody = Static<typeof UpdateRectificationBodySchema>;

@@ -1,6 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DecimalInteger } from './decimal-integer';
 
 /** Judges' seats: joining a seat with its link and PIN, the seat sheet, and a judge's score as sent. */
+
+/** A judge's seat number, in a URL (the seat link, the release route). */
+export const SEAT_NUMBER = { minimum: 1, maximum: 30 } as const;
+
 export const JudgeSubmissionSchema = Type.Object(
   {
     submissionId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
@@ -29,7 +34,7 @@ export type JudgeJoinBody = Static<typeof JudgeJoinBodySchema>;
 export const SeatLinkQuerySchema = Type.Object(
   {
     event: Type.String({ maxLength: 40 }),
-    seat: Type.Integer({ minimum: 1, maximum: 30 }),
+    seat: DecimalInteger(SEAT_NUMBER),
     token: Type.String({ maxLength: 64 }),
   },
   { additionalProperties: false },

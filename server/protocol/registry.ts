@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DecimalInteger, ROW_ID } from './decimal-integer';
 import { literalUnion } from './literal-union';
 import { EventModeSchema } from './modes';
 
@@ -130,7 +131,7 @@ export const GridQuerySchema = Type.Object({
   town: Type.Optional(Type.String({ maxLength: 64 })),
   area: Type.Optional(Type.String({ maxLength: 64 })),
   village: Type.Optional(Type.String({ maxLength: 64 })),
-  version: Type.Optional(Type.Integer({ minimum: 1 })),
+  version: Type.Optional(DecimalInteger(ROW_ID)),
 });
 export type GridQuery = Static<typeof GridQuerySchema>;
 
@@ -175,9 +176,9 @@ export const SEARCH_PAGE_SIZE = 50;
 
 export const SearchQuerySchema = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 64 }),
-  version: Type.Optional(Type.Integer({ minimum: 1 })),
+  version: Type.Optional(DecimalInteger(ROW_ID)),
   /** 1-based; the same page of both lists. */
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  page: Type.Optional(DecimalInteger({ minimum: 1, maximum: 100_000 })),
 });
 
 /** One page of matches, with the totals, so a search is never silently cut short. */
@@ -191,6 +192,9 @@ export const SearchResultSchema = Type.Object({
   contactsTotal: Type.Integer({ minimum: 0 }),
 });
 export type SearchResult = Static<typeof SearchResultSchema>;
+
+/** The roster version a registry read asks for (absent: the latest). */
+export const VersionQuerySchema = Type.Object({ version: Type.Optional(DecimalInteger(ROW_ID)) });
 
 export const ProgramParamsSchema = Type.Object({ program: Type.String({ maxLength: 64 }) });
 export const AuditeeParamsSchema = Type.Object({

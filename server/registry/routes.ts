@@ -22,6 +22,7 @@ import {
   RosterVersionSchema,
   SearchQuerySchema,
   SearchResultSchema,
+  VersionQuerySchema,
   type ImportProblem,
 } from '../protocol/registry';
 import { importRosterFiles, type FileToImport } from './import/import-files';
@@ -65,7 +66,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes, refu
       {
         schema: {
           params: ProgramParamsSchema,
-          querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+          querystring: VersionQuerySchema,
           response: { 200: RosterFacetsSchema },
         },
         onRequest: staff,
@@ -87,7 +88,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes, refu
       {
         schema: {
           params: AuditeeParamsSchema,
-          querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }),
+          querystring: VersionQuerySchema,
           response: { 200: AuditeeDetailSchema },
         },
         onRequest: staff,

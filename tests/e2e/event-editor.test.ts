@@ -6,6 +6,7 @@ import type { GridView } from '../../server/protocol/registry';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { loginCookie, OPERATOR_PASSWORD, testApp } from '../helpers/test-app';
 import { DeskDriver } from '../helpers/desk-driver';
+import { TEXT_FAULT_LABEL } from '../../server/protocol/text-rules';
 
 /**
  * The event editor's count section in Debian's chromium at 1366×768: the strata it offers follow
@@ -112,5 +113,24 @@ describe('event editor: strata', () => {
     expect(areas.length).toBeGreaterThan(0);
     for (const area of areas) expect([gridOrder[1], gridOrder[4]]).toContain(area?.split('/')[0]);
     expect(await rawRefusal()).toBe(0);
+  });
+});
+
+describe('event editor: strict input', () => {
+  it('shows the Chinese refusal of a title with a bidi override, then saves the plan the strict server takes', async () => {
+    await page.locator('input[name="count-mode"]').first().check(); // 总数抽取: nothing left for the form to ask
+    await page.getByTestId('event-title').fill('第四季度\u202e电视抽查');
+    await page.getByTestId('save-event').click();
+    const refusal = page.getByTestId('editor-error');
+    await expect.poll(() => refusal.innerText()).toContain(TEXT_FAULT_LABEL.BIDI_CONTROL);
+    expect(await refusal.innerText()).toMatch(/^活动名称：文字中含有不允许的字符.*U\+202E/u);
+    expect(await rawRefusal()).toBe(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'console-event-editor-text-refused');
+    // Counts, days and seats go as JSON numbers and booleans as booleans: no coercion needed.
+    await page.getByTestId('event-title').fill('第四季度电视抽查');
+    await page.getByTestId('save-event').click();
+    await page.getByTestId('saved-note').waitFor();
+    expect(await page.getByTestId('editor-error').count()).toBe(0);
   });
 });

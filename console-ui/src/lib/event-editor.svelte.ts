@@ -4,6 +4,7 @@ import { plannedAuditees, RISK_TIERS } from '$protocol/draw';
 import type { ProgramDto as Program, RosterFacets } from '$protocol/registry';
 import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE, scoringRulesProblems, type ScoringRules } from '$protocol/scoring';
 import type { CreateEventBody, EventSummary, JudgeSetting } from '$protocol/show';
+import { isTextMalformedDetails } from '$protocol/text-in-values';
 import { api, ApiError } from './api';
 
 type Mode = CreateEventBody['mode'];
@@ -364,7 +365,7 @@ export class EventEditor {
       this.id = event.id;
       return event;
     } catch (error) {
-      this.error = error instanceof ApiError ? error.message : '保存失败';
+      this.error = error instanceof ApiError ? `${fieldOf(error)}${error.message}` : '保存失败';
       return null;
     } finally {
       this.saving = false;
@@ -384,4 +385,20 @@ export class EventEditor {
       this.saving = false;
     }
   }
+}
+
+/** The editor's fields by where the server found refused text in the body, so the refusal names the field to fix. */
+const FIELDS: [RegExp, string][] = [
+  [/^\/title$/u, '活动名称'],
+  [/^\/venue$/u, '地点'],
+  [/^\/settings\/judges\//u, '评委'],
+  [/^\/settings\/plan\/eligibility\/avoid\//u, '回避名单'],
+  [/^\/settings\/plan\//u, '抽取方案'],
+];
+
+function fieldOf(error: ApiError): string {
+  if (error.code !== 'TEXT_MALFORMED' || !isTextMalformedDetails(error.details)) return '';
+  const { path } = error.details;
+  const field = FIELDS.find(([pattern]) => pattern.test(path))?.[1];
+  return field ? `${field}：` : '';
 }
