@@ -26,6 +26,7 @@ import { seatRoutes } from './judges/routes';
 import type { ShowRunner } from './live/show-runner';
 import { showRoutes } from './live/routes';
 import { attachRealtime } from './live/realtime';
+import type { RealtimeLimits } from './live/socket-limits';
 import type { StaffRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
 
@@ -46,6 +47,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** How often connected outputs are pinged for the operator's monitor. */
   presencePingMs?: number;
+  /** Socket rate limits (default REALTIME_LIMITS); the bench's thousands of viewers share one address. */
+  socketLimits?: RealtimeLimits;
 }
 
 export interface AppServices {
@@ -121,7 +124,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     generatedAccounts,
     routes,
   });
-  const realtime = attachRealtime(app.server, { shows, events, seats }, auth, app.log, options.presencePingMs);
+  const realtime = attachRealtime(
+    app.server,
+    { shows, events, seats, limits: options.socketLimits },
+    auth,
+    app.log,
+    options.presencePingMs,
+  );
   app.addHook('onClose', async () => {
     await realtime.close();
     db.close();
