@@ -28,6 +28,7 @@ import { seatRoutes } from './judges/routes';
 import type { ShowRunner } from './live/show-runner';
 import { showRoutes } from './live/routes';
 import { attachRealtime } from './live/realtime';
+import type { RealtimeLimits } from './live/socket-limits';
 import type { StaffRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
 
@@ -52,6 +53,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** Without `publicUrl`: the host links use with the bound port (default the bound address itself). */
   linkHost?: string;
+  /** Socket rate limits (default REALTIME_LIMITS); the bench's thousands of viewers share one address. */
+  socketLimits?: RealtimeLimits;
 }
 
 export interface AppServices {
@@ -131,7 +134,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routes,
     publicBase,
   });
-  const realtime = attachRealtime(app.server, { shows, events, seats }, auth, app.log, options.presencePingMs);
+  const realtime = attachRealtime(
+    app.server,
+    { shows, events, seats, limits: options.socketLimits },
+    auth,
+    app.log,
+    options.presencePingMs,
+  );
   app.addHook('onClose', async () => {
     await realtime.close();
     db.close();

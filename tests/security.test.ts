@@ -4,6 +4,7 @@ import { loadDemoCounty } from '../server/demo/load-demo';
 import { SESSION_COOKIE } from '../server/protocol/auth';
 import { parsePublicUrl, PublicUrlError } from '../server/http/public-url';
 import { CONTENT_SECURITY_POLICY } from '../server/http/security';
+import { REALTIME_LIMITS } from '../server/live/socket-limits';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, OPERATOR_PASSWORD, testApp } from './helpers/test-app';
@@ -643,5 +644,119 @@ describe('addresses from configuration, printable pages not cached', () => {
     ]) {
       expect(() => parsePublicUrl(bad), bad).toThrow(PublicUrlError);
     }
+  });
+});
+
+describe('public sockets cannot stall the desk', () => {
+  type Reply = { ok?: boolean; error?: { code: string }; revision?: number };
+  const refused = (reply: unknown) => (reply as Reply).error?.code === 'SOCKET_RATE_LIMITED';
+  /** Sends `count` show:sync at once and collects every answer (a dropped socket's asks reject). */
+  const flood = async (client: ShowClient, count: number) => {
+    const asks = Array.from({ length: count }, () => client.socket.timeout(10_000).emitWithAck('show:sync'));
+    return (await Promise.allSettled(asks)).flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  };
+  const disconnected = (client: ShowClient) =>
+    client.waitFor(() => !client.socket.connected, 'the server to disconnect the flooding socket');
+  let limited: ScriptedShow;
+  beforeAll(async () => {
+    limited = await ScriptedShow.create(app, base, { title: '限流测试' });
+    await limited.open();
+  });
+  afterAll(() => limited?.staff.close());
+  const publicViewer = () => ShowClient.connect(base, { eventId: limited.event.id, role: 'public' });
+
+  it('a public socket flooding show:sync gets SOCKET_RATE_LIMITED, then is disconnected', async () => {
+    const viewer = await publicViewer();
+    // One ask after another, each answer awaited: nothing is lost in flight when the socket is dropped.
+    const replies: unknown[] = [];
+    for (let i = 0; i < 100 && viewer.socket.connected; i += 1) {
+      const reply = await viewer.socket
+        .timeout(2000)
+        .emitWithAck('show:sync')
+        .catch(() => null);
+      if (reply !== null) replies.push(reply);
+    }
+    const served = replies.filter((r) => !refused(r));
+    const { burst } = REALTIME_LIMITS.sockets.public.events['show:sync'];
+    expect(served.length).toBeGreaterThanOrEqual(burst); // its first asks are answered with a snapshot
+    expect(served.length).toBeLessThan(burst + 2);
+    expect((served[0] as Reply).revision).toBe(limited.snapshot.revision);
+    expect(replies.filter(refused).length).toBeGreaterThanOrEqual(REALTIME_LIMITS.sockets.public.refusals.burst);
+    expect(replies.find(refused)).toMatchObject({ ok: false, error: { message: expect.stringContaining('频繁') } });
+    expect(replies.length).toBeLessThan(100); // then it was dropped
+    await disconnected(viewer);
+    expect(log.join('')).toContain('socket disconnected: rate limit');
+  });
+
+  it('the operator’s step during a 3-socket flood is accepted, the flooders refused', async () => {
+    const flooders = await Promise.all([publicViewer(), publicViewer(), publicViewer()]);
+    const floods = flooders.map((f) => flood(f, 300));
+    const ack = await limited.staff.send({ type: 'clearAll' });
+    expect(ack).toMatchObject({ ok: true });
+    // And a second, while the floods' answers are still going out.
+    await limited.staff.until(ack.ok ? ack.revision : -1);
+    expect(await limited.staff.send({ type: 'setBug', visible: true })).toMatchObject({ ok: true });
+    // Each flooder was refused and dropped: most of its 300 asks were never served.
+    for (const replies of await Promise.all(floods)) expect(replies.filter((r) => !refused(r)).length).toBeLessThan(10);
+    for (const f of flooders) await disconnected(f);
+    expect(log.join('').split('socket disconnected: rate limit').length - 1).toBeGreaterThanOrEqual(4);
+  });
+
+  it('connection attempts are limited per address for the public, never for staff', async () => {
+    // An app of its own with a join burst of 5, so the shared app's address keeps its tokens.
+    const joins = { ...REALTIME_LIMITS.joins, public: { burst: 5, perSecond: 0.01 } };
+    const own = await testApp({ socketLimits: { ...REALTIME_LIMITS, joins } });
+    try {
+      await loadDemoCounty(own.app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
+      const ownBase = await own.app.listen({ host: '127.0.0.1', port: 0 });
+      const ownShow = await ScriptedShow.create(own.app, ownBase, { title: '连接限流' });
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 8 }, () => ShowClient.connect(ownBase, { eventId: ownShow.event.id, role: 'public' })),
+      );
+      const joined = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+      const refusals = attempts.flatMap((a) =>
+        a.status === 'rejected' ? [(a.reason as { body?: unknown }).body] : [],
+      );
+      expect(joined).toHaveLength(5);
+      expect(refusals).toEqual(Array(3).fill({ error: expect.objectContaining({ code: 'SOCKET_RATE_LIMITED' }) }));
+      // The desk on the same address still connects.
+      const desk = await ShowClient.connect(
+        ownBase,
+        { eventId: ownShow.event.id, role: 'staff' },
+        await loginCookie(own.app),
+      );
+      expect(desk.latest.role).toBe('staff');
+      for (const client of [...joined, desk, ownShow.staff]) client.close();
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('an honest public viewer (reconnects, a sync after each) and an output’s clock samples are never refused', async () => {
+    const viewer = await publicViewer();
+    const replies: unknown[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      replies.push(await viewer.socket.timeout(5000).emitWithAck('show:sync'));
+      viewer.socket.disconnect();
+      await new Promise((r) => setTimeout(r, 50));
+      const connected = new Promise<void>((resolve) => viewer.socket.once('connect', () => resolve()));
+      viewer.socket.connect();
+      await connected;
+    }
+    const output = await ShowClient.connect(base, {
+      eventId: limited.event.id,
+      role: 'overlay',
+      key: limited.overlayKey,
+    });
+    // What the overlay sends on connecting: 8 clock samples 40 ms apart, as overlay-state.svelte.ts does.
+    for (let i = 0; i < 8; i += 1) {
+      replies.push(await output.socket.timeout(5000).emitWithAck('clock:sync'));
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(replies.filter(refused)).toEqual([]);
+    expect(typeof replies.at(-1)).toBe('number');
+    expect(viewer.socket.connected && output.socket.connected).toBe(true);
+    viewer.close();
+    output.close();
   });
 });

@@ -24,6 +24,7 @@ import {
 import type { ShowRunner } from './show-runner';
 import type { EventService } from '../events/event-service';
 import type { SeatService } from '../judges/seat-service';
+import { guardSocket, JoinLimiter, REALTIME_LIMITS, type RealtimeLimits } from './socket-limits';
 
 const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
@@ -59,7 +60,12 @@ export const VIEWER_INTERVAL_MS = 1000;
 
 export function attachRealtime(
   server: HttpServer,
-  { shows, events, seats }: { shows: ShowRunner; events: EventService; seats: SeatService },
+  {
+    shows,
+    events,
+    seats,
+    limits = REALTIME_LIMITS,
+  }: { shows: ShowRunner; events: EventService; seats: SeatService; limits?: RealtimeLimits | undefined },
   auth: AuthService,
   log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
   pingIntervalMs = PING_INTERVAL_MS,
@@ -77,6 +83,9 @@ export function attachRealtime(
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
   });
 
+  // Rate limits run on the monotonic clock: the app's clock may be fixed (tests) or jump (NTP).
+  const joins = new JoinLimiter(limits.joins);
+  const rateLimited = new AppError('SOCKET_RATE_LIMITED').toBody();
   io.use((socket, next) => {
     const authData = socket.handshake.auth as unknown;
     const refuse = (code: ConstructorParameters<typeof AppError>[0], message?: string) => {
@@ -85,6 +94,10 @@ export function attachRealtime(
     };
     if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
     const { eventId, role, key, label } = authData as SocketAuth;
+    const limitedJoin = role === 'public' || role === 'overlay';
+    if (limitedJoin && !joins.allow(role, socket.handshake.address, performance.now())) {
+      return refuse('SOCKET_RATE_LIMITED');
+    }
     try {
       refuseMalformedText('payload', authData, SocketAuthSchema); // the label is shown on the desk's monitor
       events.event(eventId);
@@ -141,6 +154,15 @@ export function attachRealtime(
 
   io.on('connection', (socket: ShowSocket) => {
     const { eventId, role } = socket.data;
+    if (role !== 'staff') {
+      guardSocket(socket, limits.sockets[role], () => performance.now(), {
+        body: { ok: false, ...rateLimited },
+        onDisconnect: (event) => {
+          log.warn({ eventId, role, event }, 'socket disconnected: rate limit');
+          if (role !== 'judge') joins.penalize(role, socket.handshake.address, limits.dropPenalty, performance.now());
+        },
+      });
+    }
     // Supervisors get their own snapshot: it flags outlying scores, which operators and outputs never see.
     const supervisor = role === 'staff' && socket.data.staff?.role === 'supervisor';
     void socket.join(roomOf(eventId, supervisor ? 'supervisor' : role));

@@ -9,7 +9,13 @@ import type { EventLogEntry, ShowSnapshot } from '../protocol/show-views';
 import type { ShowCommandEnvelope } from '../protocol/show-commands';
 import type { JudgeSubmission } from '../protocol/judges';
 import { initialShow, transition, type ShowCommand, type ShowState } from '../run-of-show/run-of-show';
-import { projectSnapshot, type AuditeeFacts, type ContactFacts, type ReelEntry } from '../run-of-show/project-snapshot';
+import {
+  projectSnapshot,
+  type AuditeeFacts,
+  type ContactFacts,
+  type ReelEntry,
+  type SnapshotViewer,
+} from '../run-of-show/project-snapshot';
 import { appendEntry } from '../draw-engine/log-chain';
 import { appendLogRow, SHOW_LOG, verifiedLog, type StoredLogEntry } from '../store/log-store';
 import { canonicalJson } from '../draw-engine/canonical-json';
@@ -45,6 +51,11 @@ export class ShowRunner {
   private readonly listeners = new Set<(eventId: string) => void>();
   /** Roll reels with their names, by event, round and drawn auditee (fixed once drawn). */
   private readonly reels = new Map<string, ReelEntry[]>();
+  /**
+   * Each role's snapshot of a loaded show, built once: every command loads a new show, so a sync or
+   * a reconnect between commands is a lookup, not a projection with its database reads.
+   */
+  private readonly snapshots = new WeakMap<LoadedShow, Map<string, ShowSnapshot>>();
 
   constructor(
     private readonly db: Db,
@@ -237,7 +248,22 @@ export class ShowRunner {
 
   /** The state for a role, masked for it (see projectSnapshot). */
   snapshot(eventId: string, role: ClientRole, judgeSeat: number | null = null, supervisor = false): ShowSnapshot {
-    const { event, state, log } = this.load(eventId);
+    const show = this.load(eventId);
+    const { publicAuditeeNames } = this.events.countySettings();
+    const serverTime = this.clock().getTime();
+    // The county's naming is read each time: changing it loads no new show.
+    const key = `${role} ${judgeSeat} ${supervisor} ${publicAuditeeNames}`;
+    const views = this.snapshots.get(show) ?? new Map<string, ShowSnapshot>();
+    this.snapshots.set(show, views);
+    const cached = views.get(key);
+    if (cached) return { ...cached, serverTime };
+    const built = this.project(eventId, show, { role, judgeSeat, supervisor, publicAuditeeNames }, serverTime);
+    views.set(key, built);
+    return built;
+  }
+
+  private project(eventId: string, show: LoadedShow, viewer: SnapshotViewer, serverTime: number): ShowSnapshot {
+    const { event, state, log } = show;
     const versionId = state.draw.roster.versionId;
     return projectSnapshot(
       state,
@@ -247,8 +273,8 @@ export class ShowRunner {
         contact: (auditeeNumber, number) => this.contact(versionId, auditeeNumber, number),
         reel: (round, drawn) => this.reel(eventId, state, round, drawn),
       },
-      { role, judgeSeat, supervisor, publicAuditeeNames: this.events.countySettings().publicAuditeeNames },
-      { revision: log.length, logHead: log.at(-1)?.hash ?? '', serverTime: this.clock().getTime() },
+      viewer,
+      { revision: log.length, logHead: log.at(-1)?.hash ?? '', serverTime },
     );
   }
 

@@ -72,6 +72,7 @@ export const ERROR_CATALOGUE = {
   SHOW_SEATS_MISSING: { status: 409, message: '有评委尚未提交评分，须确认后才能锁定' },
   JUDGE_JOIN_INVALID: { status: 401, message: '席位链接或 PIN 不正确' },
   JUDGE_JOIN_RATE_LIMITED: { status: 429, message: '该席位尝试次数过多，请 15 分钟后再试，或请工作人员协助' },
+  SOCKET_RATE_LIMITED: { status: 429, message: '请求过于频繁，本次未处理；请稍候再试' },
   REQUEST_TOO_LARGE: { status: 413, message: '请求内容过大' },
   JUDGE_SEAT_TAKEN: { status: 409, message: '该席位已在另一台设备上使用；请工作人员先释放席位' },
   STORE_BUSY: {

@@ -10,6 +10,12 @@ import type { ShowSnapshot } from './show-views';
 export type CommandAck =
   { ok: true; revision: number; repeated: boolean } | (ErrorBody & { ok: false; snapshot?: ShowSnapshot });
 
+/**
+ * The answer to an event a public, output or judge socket sent faster than its limit
+ * (SOCKET_RATE_LIMITED, see server/live/socket-limits.ts). Staff sockets are never limited.
+ */
+export type RateLimitedAck = ErrorBody & { ok: false };
+
 /** One connected output or desk, as the operator's monitor shows it. */
 export interface PresenceEntry {
   socketId: string;
@@ -52,13 +58,13 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   'show:command': (envelope: ShowCommandEnvelope, ack: (answer: CommandAck) => void) => void;
   /** Asks for a fresh snapshot, e.g. after noticing a gap in revisions. */
-  'show:sync': (ack: (snapshot: ShowSnapshot) => void) => void;
+  'show:sync': (ack: (snapshot: ShowSnapshot | RateLimitedAck) => void) => void;
   /** A judge's score for the round and auditee it was entered for; the id makes retries safe. */
   'judge:submit': (submission: JudgeSubmission, ack: (answer: CommandAck) => void) => void;
   /** A tablet says whether it holds a score the server has not acknowledged yet. */
   'judge:status': (status: JudgeStatus) => void;
   /** The server's clock, so outputs schedule the roll and the countdown in server time. */
-  'clock:sync': (ack: (serverTime: number) => void) => void;
+  'clock:sync': (ack: (serverTime: number | RateLimitedAck) => void) => void;
   /** Operator only: ask one connected output to reload. */
   'output:reload': (target: { socketId: string }, ack: (answer: { ok: true } | ErrorBody) => void) => void;
 }

@@ -1,6 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PublicEvent, ServerToClientEvents, ShowSnapshot, SocketAuth } from '$protocol/show';
+import type { ErrorBody } from '$protocol/errors';
 import { api, ApiError } from './api';
+
+/** How long a viewer refused for too many connections from its address waits before trying again. */
+const REFUSED_RETRY_MS = 5000;
 
 type PublicSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -32,7 +36,13 @@ export class PublicSite {
     this.socket = socket;
     socket.on('connect', () => (this.connection = 'connected'));
     socket.on('disconnect', () => (this.connection = 'offline'));
-    socket.on('connect_error', () => (this.connection = 'offline'));
+    socket.on('connect_error', (error) => {
+      this.connection = 'offline';
+      // A refused handshake is not retried by socket.io; too many phones on one address just now is.
+      if ((error as { data?: ErrorBody }).data?.error?.code === 'SOCKET_RATE_LIMITED') {
+        setTimeout(() => this.socket === socket && socket.connect(), REFUSED_RETRY_MS);
+      }
+    });
     socket.on('show:snapshot', (snapshot) => {
       if (this.snapshot && this.snapshot.eventId === snapshot.eventId && snapshot.revision < this.snapshot.revision)
         return;

@@ -8,6 +8,9 @@ import { OVERLAY_LABEL_TEXT } from './label-text';
 
 type OverlaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** How long an output refused for too many connections from its address waits before trying again. */
+const REFUSED_RETRY_MS = 5000;
+
 /** What tests and the bench read from the page (nothing here affects what is shown). */
 export interface OverlayDiagnostics {
   /** performance.now() when the first graphic state was drawn. */
@@ -113,7 +116,11 @@ export class OverlayState {
     });
     socket.on('connect_error', (error) => {
       const body = (error as { data?: ErrorBody }).data;
-      if (body?.error?.code) {
+      if (body?.error?.code === 'SOCKET_RATE_LIMITED') {
+        // Too many connections from this address just now: not a wrong key, so try again shortly.
+        this.connection = 'offline';
+        setTimeout(() => this.socket === socket && socket.connect(), REFUSED_RETRY_MS);
+      } else if (body?.error?.code) {
         this.connection = 'refused';
         this.error = body.error.message;
         socket.disconnect();
@@ -140,6 +147,8 @@ export class OverlayState {
       const t0 = ServerClock.local();
       try {
         const serverTime = await socket.timeout(2000).emitWithAck('clock:sync');
+        // A refused sample (SOCKET_RATE_LIMITED) ends this burst: the next one comes in 30 s.
+        if (typeof serverTime !== 'number') return;
         this.clock.sample(t0, serverTime, ServerClock.local());
       } catch {
         return;
