@@ -3,11 +3,15 @@
  * overlay, a public page or a registry listing: 张*三, 张*, 138****1234.
  */
 
+import { NAME_DOTS, NAME_SPACES } from './protocol/name-rules';
+
 /** Spaces of every kind and characters that show nothing (zero-width, joiners, bidi controls, soft hyphen). */
-const INVISIBLE_OR_SPACE =
-  /\u034F|\u1160|[\s\u00AD\u061C\u115F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/gu;
+const INVISIBLE_OR_SPACE = new RegExp(
+  String.raw`\u034F|\u1160|[${NAME_SPACES}\u00AD\u061C\u115F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]`,
+  'gu',
+);
 /** The middle dots that separate the parts of a name (阿不都·热合曼), in their usual forms. */
-const NAME_DOTS = /[·•‧・･]/gu;
+const ANY_NAME_DOT = new RegExp(`[${NAME_DOTS}]`, 'gu');
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 
 /**
@@ -19,7 +23,7 @@ export function nameGraphemes(name: string): string[] {
   const clean = name
     .normalize('NFC')
     .replace(INVISIBLE_OR_SPACE, '')
-    .replace(NAME_DOTS, '·')
+    .replace(ANY_NAME_DOT, '·')
     .replace(/·{2,}/gu, '·')
     .replace(/^·|·$/gu, '');
   return Array.from(segmenter.segment(clean), (s) => s.segment);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
@@ -11,8 +12,9 @@ import { readXlsxRows } from '../server/registry/import/row-sources';
 import { ZIP_LIMITS, zipBombReason, zipEntries } from '../server/registry/import/zip-guard';
 import { readLog, SHOW_LOG } from '../server/store/log-store';
 import type { ErrorBody } from '../server/protocol/errors';
-import { TEXT_FAULT_LABEL, type TextFault } from '../server/protocol/text-rules';
 import type { ImportRejection } from '../server/protocol/registry';
+import { formatCodePoint, TEXT_FAULT_LABEL, type TextFault } from '../server/protocol/text-rules';
+import { verifyRosterVersion } from '../server/registry/roster-repository';
 import type { CommandAck } from '../server/protocol/show';
 import { registryDigest } from './helpers/db-snapshot';
 import { multipart } from './helpers/multipart';
@@ -26,6 +28,7 @@ import {
   householdRows,
   tempDir,
   writeTemp,
+  xlsxBytes,
 } from './helpers/roster-fixture';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
@@ -146,7 +149,7 @@ describe('hostile and broken import files', () => {
     {
       name: 'a control character in a name',
       files: cadres((r) => ((r[0] as string[])[1] = '张\u001b[31m三')),
-      problem: 'CONTROL_CHARACTER',
+      problem: 'REFUSED_CHARACTER',
     },
     {
       name: 'a NUL byte in a number',
@@ -995,5 +998,188 @@ describe('strict input: no type coercion, no malformed text', () => {
     expect(handshake).toMatchObject({ error: { code: 'TEXT_MALFORMED' } });
     casesRun += 1;
     await stillServing(revision);
+  });
+});
+
+describe('import files: decoding, refused characters, headers, CSV structure and names (issue 17, finding 6)', () => {
+  // An app of its own: the blocks above take their show on air, and imports wait for a show to end.
+  let own: Awaited<ReturnType<typeof testApp>>;
+  let ownCookie: string;
+  beforeAll(async () => {
+    own = await testApp();
+    ownCookie = await loginCookie(own.app);
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  const versions = () => own.app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get() as number;
+  const post = (files: Record<string, Buffer | string>) => {
+    const body = multipart(Object.entries(files).map(([name, content]) => ({ name, content })));
+    return own.app.inject({
+      method: 'POST',
+      url: '/api/programs/cadre-household/imports',
+      headers: { ...body.headers, cookie: ownCookie },
+      payload: body.payload,
+    });
+  };
+  /** Posts the files (the grid and whichever roster file is not given), expects IMPORT_INVALID and nothing written. */
+  async function refused(
+    files: Record<string, Buffer | string>,
+    without: string[] = [],
+  ): Promise<ImportRejection['problems']> {
+    const before = registryDigest(own.app.services.db);
+    const count = versions();
+    const all: Record<string, Buffer | string> = {
+      'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS),
+      'cadres.csv': csvBytes(CADRE_HEADER, cadreRows()),
+      'households.csv': csvBytes(HOUSEHOLD_HEADER, householdRows()),
+      ...files,
+    };
+    for (const name of without) delete all[name];
+    const response = await post(all);
+    expect(response.statusCode, response.body).toBe(422);
+    expect(errorCode(response.body)).toBe('IMPORT_INVALID');
+    expect(versions()).toBe(count);
+    expect(registryDigest(own.app.services.db)).toBe(before);
+    const { problems } = (JSON.parse(response.body) as ErrorBody).error.details as ImportRejection;
+    for (const p of problems) expect(p.message).toMatch(/\p{Script=Han}/u);
+    return problems;
+  }
+
+  /** Household rows (valid, UTF-8) filling more than `bytes`, then one more row whose name is `nameBytes`. */
+  function householdsWith(bytes: number, nameBytes: Buffer, bom = false): { file: Buffer; row: number } {
+    const rows = householdRows();
+    let size = 0;
+    for (let i = 0; size < bytes; i += 1) {
+      const row = [`${500000 + i}`, `户主${i}`, '城关街道', '东片', '东岭社区', '', '00001', '同意'];
+      rows.push(row);
+      size += Buffer.byteLength(row.join(',')) + 2;
+    }
+    const head = csvBytes(HOUSEHOLD_HEADER, rows, bom ? 'utf8-bom' : 'utf8');
+    const tail = Buffer.concat([
+      Buffer.from('900001,', 'utf8'),
+      nameBytes,
+      Buffer.from(',城关街道,东片,东岭社区,,00001,同意\r\n', 'utf8'),
+    ]);
+    return { file: Buffer.concat([head, tail]), row: rows.length + 2 };
+  }
+  const GBK_NAME = iconv.encode('钱多多', 'gbk');
+
+  it('refuses a GBK name after the first megabyte of a UTF-8 file as MALFORMED_TEXT at its row and column', async () => {
+    const { file, row } = householdsWith(1.2 * 1024 * 1024, GBK_NAME);
+    const problems = await refused({ 'households.csv': file });
+    expect(problems).toEqual([
+      expect.objectContaining({ file: 'households.csv', code: 'MALFORMED_TEXT', row, column: '户主姓名' }),
+    ]);
+    expect(problems[0]?.message).toMatch(/无法解码的字节.*文件编码为 UTF-8：/u);
+  });
+
+  it('refuses a GBK name in a file with a UTF-8 BOM', async () => {
+    const { file, row } = householdsWith(0, GBK_NAME, true);
+    const problems = await refused({ 'households.csv': file });
+    expect(problems).toEqual([expect.objectContaining({ code: 'MALFORMED_TEXT', row, column: '户主姓名' })]);
+  });
+
+  it('refuses an invalid GB18030 sequence in a GBK file', async () => {
+    const rows = cadreRows();
+    const text = iconv.encode(csvBytes(CADRE_HEADER, rows).toString('utf8'), 'gbk');
+    // Row 3 (欧阳晓明): its unit 县教育和体育局 gets a lead byte followed by an invalid trail byte.
+    const at = text.indexOf(iconv.encode('县教育', 'gbk'));
+    const file = Buffer.concat([text.subarray(0, at), Buffer.from([0x81, 0x20]), text.subarray(at)]);
+    const problems = await refused({ 'cadres.csv': file });
+    expect(problems).toEqual([expect.objectContaining({ code: 'MALFORMED_TEXT', row: 3, column: '单位' })]);
+    expect(problems[0]?.message).toMatch(/GBK\/GB18030/u);
+  });
+
+  // Each class of text-rules.ts, in a different column of row 2. A lone surrogate and U+FFFD cannot
+  // reach a cell as themselves: UTF-8 cannot carry the one, and both arrive as U+FFFD's bytes.
+  const faults: { fault: TextFault; char: string; column: number; code: string }[] = [
+    { fault: 'CONTROL', char: '\u0085', column: 1, code: 'REFUSED_CHARACTER' },
+    { fault: 'CONTROL', char: '\u001b', column: 5, code: 'REFUSED_CHARACTER' },
+    { fault: 'LINE_SEPARATOR', char: '\u2028', column: 9, code: 'REFUSED_CHARACTER' },
+    { fault: 'BIDI_CONTROL', char: '\u202e', column: 1, code: 'REFUSED_CHARACTER' },
+    { fault: 'INVISIBLE_FORMAT', char: '\u200b', column: 3, code: 'REFUSED_CHARACTER' },
+    { fault: 'INVISIBLE_FORMAT', char: '\ufeff', column: 6, code: 'REFUSED_CHARACTER' },
+    { fault: 'NONCHARACTER', char: '\ufdd0', column: 10, code: 'REFUSED_CHARACTER' },
+    { fault: 'REPLACEMENT', char: '\ufffd', column: 1, code: 'MALFORMED_TEXT' },
+    { fault: 'LONE_SURROGATE', char: '\ud800', column: 1, code: 'MALFORMED_TEXT' },
+  ];
+  it.each(faults)(
+    'refuses $fault ($char) in a cell with its row, column and label',
+    async ({ fault, char, column, code }) => {
+      const rows = cadreRows();
+      const cells = rows[0] as string[];
+      cells[column] = column === 9 ? `100${char}12345678` : `${cells[column] as string}${char}`;
+      const problems = await refused({ 'cadres.csv': csvBytes(CADRE_HEADER, rows) });
+      expect(problems).toContainEqual(
+        expect.objectContaining({ file: 'cadres.csv', code, row: 2, column: CADRE_HEADER[column] }),
+      );
+      if (code === 'REFUSED_CHARACTER') {
+        const problem = problems.find((p) => p.code === code);
+        expect(problem?.message).toContain(TEXT_FAULT_LABEL[fault]);
+        expect(problem?.message).toContain(formatCodePoint(char.codePointAt(0) as number));
+      }
+    },
+  );
+
+  it('refuses U+FFFD and a bidi override in XLSX cells too', async () => {
+    const withCell = async (row: number, column: number, value: string) => {
+      const rows = cadreRows();
+      (rows[row] as string[])[column] = value;
+      return refused({ 'cadres.xlsx': await xlsxBytes(CADRE_HEADER, rows) }, ['cadres.csv']);
+    };
+    expect(await withCell(1, 1, '欧阳\ufffd明')).toEqual([
+      expect.objectContaining({ file: 'cadres.xlsx', code: 'MALFORMED_TEXT', row: 3, column: '第 2 列' }),
+    ]);
+    expect(await withCell(2, 3, '许家湖镇\u202e府政民人')).toEqual([
+      expect.objectContaining({ file: 'cadres.xlsx', code: 'REFUSED_CHARACTER', row: 4, column: '单位' }),
+    ]);
+  });
+
+  it('refuses a duplicate 姓名 header, naming it and both columns', async () => {
+    const header = [...CADRE_HEADER, '姓名'];
+    const rows = cadreRows().map((r) => [...r, '别名']);
+    const problems = await refused({ 'cadres.csv': csvBytes(header, rows) });
+    expect(problems).toEqual([expect.objectContaining({ code: 'DUPLICATE_COLUMN', row: 1, column: '姓名' })]);
+    expect(problems[0]?.message).toMatch(/第 2 列和第 12 列/u);
+  });
+
+  it('refuses a CSV row with the wrong field count, and one with text after a closing quote, with the row number', async () => {
+    const lines = csvBytes(CADRE_HEADER, cadreRows()).toString('utf8').split('\r\n');
+    const withLine = (index: number, line: string) =>
+      [...lines.slice(0, index), line, ...lines.slice(index + 1)].join('\r\n');
+    const fewer = await refused({ 'cadres.csv': withLine(3, '00010,李四,男,许家湖镇人民政府') });
+    expect(fewer).toEqual([expect.objectContaining({ code: 'MALFORMED_CSV', row: 4 })]);
+    expect(fewer[0]?.message).toMatch(/这一行有 4 个字段，表头有 11 个/u);
+    const more = await refused({ 'cadres.csv': withLine(2, `${lines[2] as string},多余`) });
+    expect(more).toEqual([expect.objectContaining({ code: 'MALFORMED_CSV', row: 3 })]);
+    const quote = await refused({ 'cadres.csv': withLine(2, (lines[2] as string).replace('欧阳晓明', '"欧阳"晓明')) });
+    expect(quote).toEqual([expect.objectContaining({ code: 'MALFORMED_CSV', row: 3 })]);
+    expect(quote[0]?.message).toMatch(/右引号后面还有文字/u);
+  });
+
+  it('stores names by the declared rule: 张　三 → 张三, 李 四 → 李四, 阿不都•热合曼 → 阿不都·热合曼', async () => {
+    const cadres = cadreRows();
+    (cadres[0] as string[])[1] = '张　三';
+    const households = householdRows();
+    (households[0] as string[])[1] = '李 四';
+    (households[1] as string[])[1] = '阿不都•热合曼';
+    (households[2] as string[])[1] = 'John  Smith';
+    const response = await post({
+      'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS),
+      'cadres.csv': csvBytes(CADRE_HEADER, cadres),
+      'households.csv': csvBytes(HOUSEHOLD_HEADER, households),
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const db = own.app.services.db;
+    const version = db.prepare('SELECT MAX(id) FROM roster_versions').pluck().get();
+    const name = (table: string, number: string) =>
+      db.prepare(`SELECT name FROM ${table} WHERE version_id = ? AND number = ?`).pluck().get(version, number);
+    expect(name('auditees', '00001')).toBe('张三');
+    expect(name('contacts', (households[0] as string[])[0] as string)).toBe('李四');
+    expect(name('contacts', (households[1] as string[])[0] as string)).toBe('阿不都·热合曼');
+    expect(name('contacts', (households[2] as string[])[0] as string)).toBe('John Smith');
+    expect(verifyRosterVersion(db, 'cadre-household', version as number).ok).toBe(true);
   });
 });

@@ -51,11 +51,75 @@ export const RosterVersionSchema = Type.Object({
 });
 export type RosterVersionDto = Static<typeof RosterVersionSchema>;
 
+/**
+ * What can be wrong with an import, file by file and row by row (docs/data-format.md, Refusals).
+ * File-level: the file cannot be read or its header is wrong. Row-level: one row (and column) of it.
+ */
+export const IMPORT_PROBLEM_CODES = [
+  'FILE_TOO_LARGE',
+  'NOT_CSV_OR_XLSX',
+  'LEGACY_XLS',
+  'MALFORMED_CSV',
+  'MALFORMED_XLSX',
+  'XLSX_BOMB',
+  'MALFORMED_TEXT',
+  'EMPTY_FILE',
+  'UNKNOWN_FILE_KIND',
+  'DUPLICATE_FILE_KIND',
+  'MISSING_COLUMN',
+  'DUPLICATE_COLUMN',
+  'TOO_MANY_ROWS',
+  'MISSING_ROSTER_FILES',
+  'MISSING_FIELD',
+  'REFUSED_CHARACTER',
+  'CELL_TOO_LONG',
+  'INVALID_NUMBER',
+  'DUPLICATE_NUMBER',
+  'MALFORMED_PHONE',
+  'INVALID_STATUS',
+  'INVALID_CONSENT',
+  'INVALID_GENDER',
+  'UNKNOWN_GRID_UNIT',
+  'DUPLICATE_GRID_UNIT',
+  'DANGLING_AUDITEE',
+] as const;
+export type ImportProblemCode = (typeof IMPORT_PROBLEM_CODES)[number];
+export const ImportProblemCodeSchema = literalUnion(IMPORT_PROBLEM_CODES);
+
+export const IMPORT_PROBLEM_LABEL: Record<ImportProblemCode, string> = {
+  FILE_TOO_LARGE: '文件过大',
+  NOT_CSV_OR_XLSX: '不是 CSV 或 XLSX 表格',
+  LEGACY_XLS: '旧版 .xls 文件',
+  MALFORMED_CSV: 'CSV 格式错误',
+  MALFORMED_XLSX: 'XLSX 文件损坏',
+  XLSX_BOMB: '疑似压缩炸弹',
+  MALFORMED_TEXT: '文字无法解码',
+  EMPTY_FILE: '空文件',
+  UNKNOWN_FILE_KIND: '无法识别的表头',
+  DUPLICATE_FILE_KIND: '同类文件重复',
+  MISSING_COLUMN: '缺少必需的列',
+  DUPLICATE_COLUMN: '列重复',
+  TOO_MANY_ROWS: '行数超过上限',
+  MISSING_ROSTER_FILES: '缺少名单文件',
+  MISSING_FIELD: '缺少必填项',
+  REFUSED_CHARACTER: '含有不允许的字符',
+  CELL_TOO_LONG: '内容过长',
+  INVALID_NUMBER: '编号不合规',
+  DUPLICATE_NUMBER: '编号重复',
+  MALFORMED_PHONE: '手机号格式不正确',
+  INVALID_STATUS: '状态无法识别',
+  INVALID_CONSENT: '同意上镜无法识别',
+  INVALID_GENDER: '性别无法识别',
+  UNKNOWN_GRID_UNIT: '网格中没有该单位',
+  DUPLICATE_GRID_UNIT: '网格单位重复',
+  DANGLING_AUDITEE: '联系的编号不存在',
+};
+
 export const ImportProblemSchema = Type.Object({
   file: Type.String(),
   row: Type.Optional(Type.Integer()),
   column: Type.Optional(Type.String()),
-  code: Type.String(),
+  code: ImportProblemCodeSchema,
   message: Type.String(),
 });
 export type ImportProblem = Static<typeof ImportProblemSchema>;

@@ -6,8 +6,10 @@ import {
   cleanPhone,
   cleanStatus,
   cleanText,
+  normaliseName,
   NUMBER_PATTERN,
 } from './normalize';
+import { maskName } from '../privacy';
 
 describe('cell normalisation', () => {
   it('trims ASCII, ideographic and BOM spaces and composes to NFC', () => {
@@ -62,5 +64,31 @@ describe('cell normalisation', () => {
     expect(cleanStatus('constructor')).toBeUndefined();
     expect(cleanConsent('__proto__')).toBeUndefined();
     expect(cleanGender('toString')).toBeUndefined();
+  });
+});
+
+describe('the name rule (normaliseName)', () => {
+  it('removes spaces of every kind between Han characters', () => {
+    for (const space of [' ', '\u3000', '\u00a0', '\u2002', '\u2009', '\u202f', '\u205f', '\t', '  \u3000 ']) {
+      expect(normaliseName(`张${space}三`)).toBe('张三');
+    }
+    expect(normaliseName('欧阳 晓 明')).toBe('欧阳晓明');
+    expect(normaliseName('𠀀 𠀁')).toBe('𠀀𠀁'); // Han outside the BMP
+  });
+
+  it('folds the middle-dot forms to U+00B7 and removes the spaces around them', () => {
+    for (const dot of ['·', '•', '‧', '・', '･']) expect(normaliseName(`阿不都${dot}热合曼`)).toBe('阿不都·热合曼');
+    expect(normaliseName('阿不都 ・ 热合曼')).toBe('阿不都·热合曼');
+  });
+
+  it('keeps one space between latin words and leaves a plain name as it is', () => {
+    expect(normaliseName('John \u3000 Smith')).toBe('John Smith');
+    expect(normaliseName('张三')).toBe('张三');
+  });
+
+  it('stores what masking reads: the masked form of the stored name is the masked form of the roster name', () => {
+    for (const name of ['张　三', '李 四', '阿不都•热合曼', '欧阳 晓明']) {
+      expect(maskName(normaliseName(name))).toBe(maskName(name));
+    }
   });
 });

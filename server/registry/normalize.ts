@@ -1,3 +1,4 @@
+import { NAME_DOT, NAME_DOTS, NAME_SPACES } from '../protocol/name-rules';
 import { AUDITEE_STATUSES, CONSENT_VALUES, GENDERS } from '../protocol/registry';
 /**
  * Pure cell normalisation for roster imports. Spreadsheets come with full-width digits,
@@ -19,8 +20,8 @@ export function cleanText(raw: string): string {
 }
 
 /**
- * True for a non-empty cell that cleanText would return unchanged and that holds no control
- * character: printable ASCII and CJK ideographs (always NFC), no space at either end, and no
+ * True for a non-empty cell that cleanText would return unchanged and that holds no refused
+ * character (server/protocol/text-rules.ts): printable ASCII and CJK ideographs (always NFC), no space at either end, and no
  * formula-guard apostrophe. Most roster cells are like this.
  */
 export function isCleanCell(raw: string): boolean {
@@ -95,11 +96,25 @@ export const ALLOWED_WORDS = {
   gender: `${GENDERS.filter(Boolean).join('、')}（可留空）`,
 } as const;
 
-/** Control characters would break the canonical form (fields are joined by U+001F). */
-export function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i += 1) {
-    const code = value.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
+/** A space run that goes: between two Han characters, or next to a middle dot (张\u3000三, 阿不都 · 热合曼). */
+const SPACE_BETWEEN_HAN = new RegExp(
+  String.raw`(?<=[\p{sc=Han}${NAME_DOT}])[${NAME_SPACES}]+(?=[\p{sc=Han}${NAME_DOT}])|(?<=${NAME_DOT})[${NAME_SPACES}]+|[${NAME_SPACES}]+(?=${NAME_DOT})`,
+  'gu',
+);
+const SPACE_RUN = new RegExp(`[${NAME_SPACES}]+`, 'gu');
+const ANY_NAME_DOT = new RegExp(`[${NAME_DOTS}]`, 'gu');
+const NAME_NEEDS_RULE = new RegExp(`[${NAME_SPACES}${NAME_DOTS}]`, 'u');
+
+/**
+ * The stored form of a person's name (household heads, cadres), applied after cleanText (NFC,
+ * trimmed) to a cell the text rules let through (invisible and format characters are refused
+ * there, not removed here). Rosters align names with spaces (张\u3000三, 李 四) and write the dot of an
+ * ethnic name in five forms; masking on air must see the same two characters whatever the roster
+ * did, and the roster hash must not change with the alignment. So: every middle-dot form becomes
+ * U+00B7, spaces between Han characters and around a dot go, and any other space run (between
+ * latin words) becomes one U+0020. docs/data-format.md, "Cell rules".
+ */
+export function normaliseName(name: string): string {
+  if (!NAME_NEEDS_RULE.test(name)) return name;
+  return name.replace(ANY_NAME_DOT, NAME_DOT).replace(SPACE_BETWEEN_HAN, '').replace(SPACE_RUN, ' ');
 }

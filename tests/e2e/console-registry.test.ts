@@ -173,8 +173,34 @@ describe('operator console: registry', () => {
     await expect.poll(() => problems.count()).toBe(1);
     expect(await problems.first().getAttribute('data-code')).toBe('INVALID_STATUS');
     const cells = await problems.first().locator('td').allInnerTexts();
-    expect(cells.slice(0, 3)).toEqual(['干部名单-休假.csv', '4', '状态']);
-    expect(cells[3]).toBe('状态「休假」无法识别：只接受 在岗、请假、出差、离岗（留空视为在岗）');
+    expect(cells.slice(0, 4)).toEqual(['干部名单-休假.csv', '4', '状态', '状态无法识别']);
+    expect(cells[4]).toBe('状态「休假」无法识别：只接受 在岗、请假、出差、离岗（留空视为在岗）');
+    expect(app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(2);
+  });
+
+  it('refuses a UTF-8 file with a GBK name in it as MALFORMED_TEXT, in Chinese, with the row and column', async () => {
+    const rows = app.services.db
+      .prepare(
+        'SELECT number, name, gender, unit, industry, post, town, area, village, phone, status FROM auditees WHERE version_id = 1 ORDER BY number',
+      )
+      .raw()
+      .all() as string[][];
+    (rows[6] as string[])[1] = 'GBK-NAME';
+    const utf8 = csvBytes(CADRE_HEADER, rows, 'utf8-bom');
+    const at = utf8.indexOf('GBK-NAME');
+    // 钱多多 as GBK bytes, spliced into a file that says it is UTF-8 (it has the BOM).
+    const file = Buffer.concat([utf8.subarray(0, at), Buffer.from('c7aeb6e0b6e0', 'hex'), utf8.subarray(at + 8)]);
+    await page
+      .getByTestId('import-files')
+      .setInputFiles({ name: '干部名单-混合编码.csv', mimeType: 'text/csv', buffer: file });
+    await page.getByTestId('import-submit').click();
+    const problems = page.getByTestId('import-problem');
+    await expect.poll(() => problems.first().getAttribute('data-code')).toBe('MALFORMED_TEXT');
+    expect(await problems.count()).toBe(1);
+    const cells = await problems.first().locator('td').allInnerTexts();
+    expect(cells.slice(0, 4)).toEqual(['干部名单-混合编码.csv', '8', '姓名', '文字无法解码']);
+    expect(cells[4]).toContain('无法解码的字节（或替换字符 U+FFFD），文件编码为 UTF-8（带 BOM）');
+    await screenshot(page, 'console-import-malformed-text');
     expect(app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(2);
   });
 

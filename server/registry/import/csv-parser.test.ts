@@ -74,4 +74,63 @@ describe('CsvParser', () => {
     const parser = new CsvParser(() => undefined, { delimiter: ',', maxFieldLength: 10 });
     expect(() => parser.push(`"${'x'.repeat(11)}`)).toThrow(CsvSyntaxError);
   });
+
+  const recordOf = (run: () => unknown): number | undefined => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof CsvSyntaxError) return error.record;
+      throw error;
+    }
+    return undefined;
+  };
+
+  it('refuses text after a closing quote with the record number, as csv-parse does (CSV_INVALID_CLOSING_QUOTE)', () => {
+    expect(() => parseCsv('a,b\n"x"y,1\n')).toThrow(/右引号后面还有文字/u);
+    expect(recordOf(() => parseCsv('a,b\n1,2\n"x" ,1\n'))).toBe(3);
+    // Across a chunk boundary between the quote and the stray character, too.
+    for (let at = 0; at <= 12; at += 1) {
+      expect(recordOf(() => parseInPieces('a,b\n1,"two"z\n', [at]))).toBe(2);
+    }
+    // A closing quote followed by a delimiter, a line break or the end is fine.
+    expect(parseCsv('"a","b"\r\n"c","d"')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+  });
+
+  it('refuses an unclosed quote at the end of the file with the record where it opened', () => {
+    expect(recordOf(() => parseCsv('a,b\n1,2\n3,"open\nmore\n'))).toBe(3);
+  });
+
+  const strict = (text: string): string[][] => {
+    const records: string[][] = [];
+    const parser = new CsvParser((fields) => records.push(fields), { fieldCount: 'header' });
+    parser.push(text);
+    parser.end();
+    return records;
+  };
+
+  it('with fieldCount header, refuses a record with more or fewer fields than the header (CSV_RECORD_INCONSISTENT_FIELDS_LENGTH)', () => {
+    expect(recordOf(() => strict('a,b,c\n1,2,3\n1,2\n'))).toBe(3);
+    expect(recordOf(() => strict('a,b,c\n1,2,3,4\n'))).toBe(2);
+    expect(() => strict('a,b,c\n1,2\n')).toThrow(/这一行有 2 个字段，表头有 3 个/u);
+    // A comma inside quotes is not a field separator.
+    expect(strict('a,b\n"1,5",2\n')).toEqual([
+      ['a', 'b'],
+      ['1,5', '2'],
+    ]);
+  });
+
+  it('with fieldCount header, lets blank lines and rows of empty cells through whatever their count', () => {
+    expect(strict('\n\na,b,c\n1,2,3\n\n,,\n , \n')).toEqual([
+      [''],
+      [''],
+      ['a', 'b', 'c'],
+      ['1', '2', '3'],
+      [''],
+      ['', '', ''],
+      [' ', ' '],
+    ]);
+  });
 });

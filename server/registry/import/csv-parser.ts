@@ -2,6 +2,9 @@
  * An incremental RFC 4180 CSV parser: feed decoded text in chunks of any size, get records.
  * Quoted fields may hold delimiters, quotes ("") and line breaks; CRLF, LF and CR all end a
  * record. Pure: no I/O, so memory is bounded by the caller's chunk size and the field cap.
+ * Strict as csv-parse is by default: text after a closing quote (CSV_INVALID_CLOSING_QUOTE), a quote
+ * opening an unclosed field at the end, and, with `fieldCount: 'header'`, a record whose field count
+ * differs from the header's (CSV_RECORD_INCONSISTENT_FIELDS_LENGTH) are refused with the record's number.
  */
 export class CsvSyntaxError extends Error {
   constructor(
@@ -11,6 +14,19 @@ export class CsvSyntaxError extends Error {
     super(message);
     this.name = 'CsvSyntaxError';
   }
+}
+
+export interface CsvParserOptions {
+  delimiter?: string;
+  maxFieldLength?: number;
+  /**
+   * 'header': every record with content must have as many fields as the first one (the header);
+   * a record of empty cells only (a blank line, `,,,`) is let through whatever its count, for the
+   * caller to skip, since it holds nothing to misplace. Excel writes every row of a sheet with the
+   * same count, so a row with fewer or more fields means a broken file or a cell shifted by a stray
+   * delimiter; guessing which cells are missing would put values in the wrong columns.
+   */
+  fieldCount?: 'header';
 }
 
 export type CsvRecordHandler = (fields: string[], recordNumber: number) => void;
@@ -34,13 +50,17 @@ export class CsvParser {
 
   constructor(
     private readonly onRecord: CsvRecordHandler,
-    options: { delimiter?: string; maxFieldLength?: number } = {},
+    options: CsvParserOptions = {},
   ) {
     if (options.delimiter !== undefined) this.delimiter = options.delimiter.charCodeAt(0);
     this.maxFieldLength = options.maxFieldLength ?? 65_536;
+    this.checkFieldCount = options.fieldCount === 'header';
   }
 
   private readonly maxFieldLength: number;
+  private readonly checkFieldCount: boolean;
+  /** The header's field count: the first record that is not a blank line. */
+  private headerFields: number | undefined;
 
   push(chunk: string): void {
     if (this.delimiter === undefined) {
@@ -88,7 +108,11 @@ export class CsvParser {
             i += 1;
             continue;
           }
-          this.inQuotes = false; // that quote closed the field; fall through to plain mode
+          const next = text.charCodeAt(i);
+          if (next !== delimiter && next !== LF && next !== CR) {
+            throw new CsvSyntaxError('右引号后面还有文字（右引号应紧跟分隔符或换行）', this.recordNumber);
+          }
+          this.inQuotes = false; // that quote closed the field
           continue;
         }
         const nextQuote = text.indexOf('"', i);
@@ -146,6 +170,15 @@ export class CsvParser {
   private finishRecord(): void {
     this.fields.push(this.field);
     const fields = this.fields;
+    if (this.checkFieldCount && fields.length !== this.headerFields && !isBlank(fields)) {
+      if (this.headerFields === undefined) this.headerFields = fields.length;
+      else {
+        throw new CsvSyntaxError(
+          `这一行有 ${fields.length} 个字段，表头有 ${this.headerFields} 个（多出或缺少分隔符）`,
+          this.recordNumber,
+        );
+      }
+    }
     this.fields = [];
     this.field = '';
     this.fieldStarted = false;
@@ -153,6 +186,10 @@ export class CsvParser {
     this.recordNumber += 1;
     this.onRecord(fields, recordNumber);
   }
+}
+
+function isBlank(fields: readonly string[]): boolean {
+  return fields.every((field) => field.trim() === '');
 }
 
 export function detectDelimiter(firstLine: string): number {

@@ -104,7 +104,7 @@ export function normaliseHeader(cell: string): string {
 function mapHeaders<F extends string>(
   header: readonly string[],
   aliases: Record<F, readonly string[]>,
-): { columns: Map<F, number>; unknown: string[] } {
+): { columns: Map<F, number>; unknown: string[]; repeated: RepeatedColumn[] } {
   const lookup = new Map<string, F>();
   for (const [field, names] of Object.entries(aliases) as [F, readonly string[]][]) {
     for (const name of names) {
@@ -114,20 +114,34 @@ function mapHeaders<F extends string>(
   }
   const columns = new Map<F, number>();
   const unknown: string[] = [];
+  const repeated: RepeatedColumn[] = [];
   header.forEach((cell, index) => {
     const key = normaliseHeader(cell);
     if (key === '') return;
     const field = lookup.get(key);
-    if (field !== undefined && !columns.has(field)) columns.set(field, index);
-    else unknown.push(cell);
+    if (field === undefined) unknown.push(cell);
+    else {
+      const first = columns.get(field);
+      if (first === undefined) columns.set(field, index);
+      else repeated.push({ first, second: index });
+    }
   });
-  return { columns, unknown };
+  return { columns, unknown, repeated };
+}
+
+/**
+ * Two columns that mean one field (two 姓名, or 编号 beside 干部编号), by 0-based index. The file is
+ * refused: which of them holds the data is a guess, and the wrong guess stores the wrong name.
+ */
+export interface RepeatedColumn {
+  first: number;
+  second: number;
 }
 
 export type HeaderMapping =
-  | { kind: 'auditees'; columns: Map<AuditeeField, number>; unknown: string[] }
-  | { kind: 'contacts'; columns: Map<ContactField, number>; unknown: string[] }
-  | { kind: 'grid'; columns: Map<GridField, number>; unknown: string[] };
+  | { kind: 'auditees'; columns: Map<AuditeeField, number>; unknown: string[]; repeated: RepeatedColumn[] }
+  | { kind: 'contacts'; columns: Map<ContactField, number>; unknown: string[]; repeated: RepeatedColumn[] }
+  | { kind: 'grid'; columns: Map<GridField, number>; unknown: string[]; repeated: RepeatedColumn[] };
 
 /** Tells the kind of file from its header row; undefined when it is none of them. */
 export function recogniseHeader(header: readonly string[]): HeaderMapping | undefined {

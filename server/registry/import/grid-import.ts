@@ -24,7 +24,7 @@ export async function importGrid(
     ]);
   const definedAt = new Map<string, number>();
   for (const row of dataRows(file, problems, maxRows)) {
-    reader.row = row;
+    reader.read(row);
     const town = reader.text('town', MAX_LENGTH.place, true);
     const area = reader.text('area', MAX_LENGTH.place, false);
     const village = reader.text('village', MAX_LENGTH.place, false);

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Db } from '../../store/db';
 import type { ImportResult } from '../../protocol/registry';
 import { ImportRejectedError } from './import-problems';
-import type { ImportSource } from './opened-files';
+import { unreadableProblem, type ImportSource } from './opened-files';
 import { DEFAULT_MAX_ROWS_PER_FILE, importRoster, type ImportOptions } from './roster-import';
 import {
   CHUNK_BYTES,
@@ -64,12 +64,7 @@ export async function importRosterFiles(
       }
     } catch (error) {
       if (error instanceof UnreadableFileError) {
-        problems.push({
-          file: name,
-          code: error.code,
-          message: error.message,
-          ...(error.row ? { row: error.row } : {}),
-        });
+        problems.push(unreadableProblem(name, error, undefined));
         continue;
       }
       throw error;

@@ -7,6 +7,7 @@ import {
   type FileKind,
   type HeaderMapping,
 } from './file-kinds';
+import type { ImportProblem } from '../../protocol/registry';
 import type { ProblemList } from './import-problems';
 import { UnreadableFileError, type RawRow } from './row-sources';
 
@@ -24,6 +25,8 @@ export interface OpenedFile<M extends HeaderMapping = HeaderMapping> {
   mapping: M;
   header: string[];
   rowCount: number;
+  /** A read error (an undecodable byte, broken CSV) ended the file before its last row. */
+  cutShort: boolean;
 }
 
 export type OpenedFileOf<K extends FileKind> = OpenedFile<Extract<HeaderMapping, { kind: K }>>;
@@ -53,7 +56,7 @@ export function openFiles(sources: readonly ImportSource[], problems: ProblemLis
       }
     } catch (error) {
       if (error instanceof UnreadableFileError) {
-        problems.add({ file: source.fileName, row: error.row, code: error.code, message: error.message });
+        problems.add(unreadableProblem(source.fileName, error, undefined));
         continue;
       }
       throw error;
@@ -95,7 +98,17 @@ export function openFiles(sources: readonly ImportSource[], problems: ProblemLis
         });
       }
     }
-    opened.push({ source, iterator, mapping, header: header.cells, rowCount: 0 });
+    for (const { first, second } of mapping.repeated) {
+      const name = columnName(header.cells, first);
+      problems.add({
+        file: source.fileName,
+        row: header.row,
+        column: name,
+        code: 'DUPLICATE_COLUMN',
+        message: `表头「${name}」与「${columnName(header.cells, second)}」是同一列（第 ${first + 1} 列和第 ${second + 1} 列），请只保留一列`,
+      });
+    }
+    opened.push({ source, iterator, mapping, header: header.cells, rowCount: 0, cutShort: false });
   }
   return opened;
 }
@@ -125,9 +138,32 @@ export function* dataRows(file: OpenedFile, problems: ProblemList, maxRows: numb
     }
   } catch (error) {
     if (error instanceof UnreadableFileError) {
-      problems.add({ file: file.source.fileName, row: error.row, code: error.code, message: error.message });
+      problems.add(unreadableProblem(file.source.fileName, error, file.header));
+      file.cutShort = true;
       return;
     }
     throw error;
   }
+}
+
+/** A read error as a problem; a cell at fault is named by its header (or its position, in the header row itself). */
+export function unreadableProblem(
+  fileName: string,
+  error: UnreadableFileError,
+  header: readonly string[] | undefined,
+): ImportProblem {
+  const column = error.column === undefined ? undefined : columnName(header, error.column);
+  return {
+    file: fileName,
+    ...(error.row === undefined ? {} : { row: error.row }),
+    ...(column === undefined ? {} : { column }),
+    code: error.code,
+    message: error.message,
+  };
+}
+
+/** A column as the spreadsheet user finds it: its header text, else its position. */
+export function columnName(header: readonly string[] | undefined, index: number): string {
+  const text = header?.[index]?.trim();
+  return text ? text : `第 ${index + 1} 列`;
 }

@@ -14,8 +14,8 @@ export function auditeeSection(places: GridPlaces): RosterSection<AuditeeField> 
     name: 'auditees',
     columnsSql: AUDITEE_COLUMNS_SQL,
     line(reader, number) {
-      const name = reader.text('name', MAX_LENGTH.name, true);
-      const genderRaw = reader.raw('gender');
+      const name = reader.name('name', MAX_LENGTH.name, true);
+      const genderRaw = reader.word('gender');
       const gender = cleanGender(genderRaw);
       if (gender === undefined)
         reader.problem(
@@ -31,7 +31,7 @@ export function auditeeSection(places: GridPlaces): RosterSection<AuditeeField> 
       const village = reader.text('village', MAX_LENGTH.place, false);
       reader.place(places, town, area, village, false);
       const phone = reader.phone('phone');
-      const statusRaw = reader.raw('status');
+      const statusRaw = reader.word('status');
       const status = cleanStatus(statusRaw);
       if (status === undefined) {
         reader.problem(
@@ -63,7 +63,8 @@ export function auditeeSection(places: GridPlaces): RosterSection<AuditeeField> 
  */
 export function contactSection(
   places: GridPlaces,
-  auditeeNumbers: ReadonlySet<string>,
+  /** The new version's auditee numbers; undefined when they are not all known (no check then). */
+  auditeeNumbers: ReadonlySet<string> | undefined,
   program: Program,
 ): RosterSection<ContactField> {
   let knownAuditee = '';
@@ -71,7 +72,7 @@ export function contactSection(
     name: 'contacts',
     columnsSql: CONTACT_COLUMNS_SQL,
     line(reader, number) {
-      const name = reader.text('name', MAX_LENGTH.name, true);
+      const name = reader.name('name', MAX_LENGTH.name, true);
       const town = reader.text('town', MAX_LENGTH.place, true);
       const area = reader.text('area', MAX_LENGTH.place, false);
       const village = reader.text('village', MAX_LENGTH.place, true);
@@ -79,8 +80,8 @@ export function contactSection(
       const phone = reader.phone('phone');
       const auditeeNumber = reader.number('auditeeNumber', true);
       // Households of one cadre usually come together: look the cadre up once per run of rows.
-      if (auditeeNumber === knownAuditee) {
-        // checked on an earlier row
+      if (auditeeNumber === knownAuditee || auditeeNumbers === undefined) {
+        // checked on an earlier row, or not checkable (auditeeNumbers above)
       } else if (auditeeNumbers.has(auditeeNumber)) {
         knownAuditee = auditeeNumber;
       } else if (auditeeNumber !== '') {
@@ -90,7 +91,7 @@ export function contactSection(
           `联系${program.auditeeLabel}编号 ${shown(auditeeNumber)} 在${program.auditeeLabel}名单中不存在`,
         );
       }
-      const consentRaw = reader.raw('consent');
+      const consentRaw = reader.word('consent');
       const consent = cleanConsent(consentRaw);
       if (consent === undefined) {
         reader.problem(

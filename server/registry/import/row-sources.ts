@@ -5,7 +5,14 @@ import { COUNTED_LIMITS, countedArchive, ZipLimitError, type CountedLimits } fro
 import { zipBombReason, zipEntries, type ZipDirectoryEntry } from './zip-guard';
 import ExcelJS from 'exceljs';
 import { CsvParser, CsvSyntaxError } from './csv-parser';
-import { createDecoder, detectEncoding, looksBinary, type DetectedEncoding } from './text-decoding';
+import type { ImportProblemCode } from '../../protocol/registry';
+import {
+  createDecoder,
+  detectEncoding,
+  looksBinary,
+  REPLACEMENT_CHARACTER,
+  type DetectedEncoding,
+} from './text-decoding';
 
 /** One spreadsheet row as text cells, with its 1-based row number in the file. */
 export interface RawRow {
@@ -15,9 +22,14 @@ export interface RawRow {
 
 export class UnreadableFileError extends Error {
   constructor(
-    readonly code: 'NOT_CSV_OR_XLSX' | 'MALFORMED_CSV' | 'MALFORMED_XLSX' | 'LEGACY_XLS' | 'XLSX_BOMB',
+    readonly code: Extract<
+      ImportProblemCode,
+      'NOT_CSV_OR_XLSX' | 'MALFORMED_CSV' | 'MALFORMED_XLSX' | 'LEGACY_XLS' | 'XLSX_BOMB' | 'MALFORMED_TEXT'
+    >,
     message: string,
     readonly row?: number,
+    /** 0-based index of the cell at fault, when one is. */
+    readonly column?: number,
   ) {
     super(message);
     this.name = 'UnreadableFileError';
@@ -39,30 +51,66 @@ export function sniffFormat(head: Uint8Array): SpreadsheetFormat {
   return 'csv';
 }
 
-/** Streams records out of CSV bytes given as chunks, decoded as detected from the file's head. */
+/**
+ * Streams records out of CSV bytes given as chunks, decoded as detected from the file's head.
+ * Decoding holds for the whole file, not only the head it was judged from: a chunk whose text holds
+ * U+FFFD (an undecodable byte, see createDecoder) has its rows searched, and the first cell holding
+ * it ends the file with MALFORMED_TEXT at its row and column. Every record must have as many fields
+ * as the header (CsvParser's fieldCount).
+ */
 export function* csvRows(chunks: Iterable<Buffer>, detected: DetectedEncoding): Generator<RawRow> {
   const decoder = createDecoder(detected.encoding);
   const ready: RawRow[] = [];
-  const parser = new CsvParser((cells, row) => ready.push({ row, cells }));
+  const parser = new CsvParser((cells, row) => ready.push({ row, cells }), { fieldCount: 'header' });
+  const label = encodingLabel(detected);
+  // Set once decoded text held U+FFFD; rows are searched from then on (its record may end later).
+  // Rows go out one by one, so the header and the rows before the bad one are read as usual.
+  let undecodable = false;
+  function* take(): Generator<RawRow> {
+    if (!undecodable) {
+      yield* ready.splice(0);
+      return;
+    }
+    for (const row of ready.splice(0)) {
+      refuseUndecodable(row, label);
+      yield row;
+    }
+  }
   let first = true;
   try {
     for (const chunk of chunks) {
       const text = decoder.write(first ? chunk.subarray(detected.bomLength) : chunk);
       first = false;
+      if (!undecodable && text.includes(REPLACEMENT_CHARACTER)) undecodable = true;
       for (let at = 0; at < text.length; at += PARSE_SLICE) {
         parser.push(at === 0 && text.length <= PARSE_SLICE ? text : text.slice(at, at + PARSE_SLICE));
-        yield* ready.splice(0);
+        yield* take();
       }
     }
-    parser.push(decoder.end());
+    const tail = decoder.end();
+    if (tail.includes(REPLACEMENT_CHARACTER)) undecodable = true;
+    parser.push(tail);
     parser.end();
-    yield* ready.splice(0);
+    yield* take();
   } catch (error) {
     if (error instanceof CsvSyntaxError) {
       throw new UnreadableFileError('MALFORMED_CSV', `CSV 格式错误：${error.message}`, error.record);
     }
     throw error;
   }
+}
+
+/** Refuses a row with a cell that holds U+FFFD: bytes the file's encoding cannot decode, or an earlier wrong decoding. */
+export function refuseUndecodable(row: RawRow, encoding: string): void {
+  const column = row.cells.findIndex((cell) => cell.includes(REPLACEMENT_CHARACTER));
+  if (column < 0) return;
+  throw new UnreadableFileError(
+    'MALFORMED_TEXT',
+    `这一行含有无法解码的字节（或替换字符 U+FFFD），文件编码为 ${encoding}：文件可能混用了编码` +
+      '（如 UTF-8 文件中夹有 GBK 文字），请整份另存为 UTF-8 后重新导入',
+    row.row,
+    column,
+  );
 }
 
 /** Judges a CSV's encoding from its first megabyte; refuses binary content. */
@@ -190,7 +238,9 @@ async function worksheetRows(source: Readable, maxRows: number): Promise<RawRow[
       const cells: string[] = [];
       const values = row.values as ExcelJS.CellValue[];
       for (let i = 1; i < values.length; i += 1) cells.push(xlsxCellText(values[i]));
-      rows.push({ row: row.number, cells });
+      const read = { row: row.number, cells };
+      refuseUndecodable(read, 'XLSX（UTF-8）');
+      rows.push(read);
       if (rows.length > maxRows) return rows;
     }
     break; // only the first worksheet holds the roster

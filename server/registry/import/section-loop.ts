@@ -43,7 +43,7 @@ export function importSection<F extends string>(
   const seen = new FirstRows();
   rosterHash.begin(section.name);
   for (const row of dataRows(file, problems, maxRows)) {
-    reader.row = row;
+    reader.read(row);
     const number = reader.number('number', true);
     const line = section.line(reader, number);
     if (number !== '') {

@@ -53,9 +53,22 @@ export interface StreamingDecoder {
   end(): string;
 }
 
+/**
+ * What every decoder here writes for a byte sequence it cannot decode. A literal U+FFFD in a file is
+ * refused too (text-rules.ts: it means the text was decoded wrongly before), so one scan of the
+ * decoded text for this character finds every undecodable byte anywhere in the file.
+ */
+export const REPLACEMENT_CHARACTER = '\ufffd';
+
+/**
+ * A streaming decoder that marks each undecodable sequence with U+FFFD instead of dropping it:
+ * TextDecoder in replacement mode for UTF-8 and UTF-16 (a lone surrogate or an odd last byte
+ * becomes U+FFFD; iconv-lite's UTF-16 passes lone surrogates through and drops an odd byte), and
+ * iconv-lite for GB18030, which writes U+FFFD for an invalid sequence. The caller refuses the text.
+ */
 export function createDecoder(encoding: TextEncodingName): StreamingDecoder {
-  if (encoding === 'utf-8') {
-    const decoder = new TextDecoder('utf-8');
+  if (encoding !== 'gb18030') {
+    const decoder = new TextDecoder(encoding);
     return {
       write: (chunk) => decoder.decode(chunk, { stream: true }),
       end: () => decoder.decode(),
