@@ -464,4 +464,15 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(text).not.toMatch(PHONE);
     await screenshot(record, 'console-record');
   });
+
+  it('closes the supervisor’s desk at once when its session is logged out elsewhere, and says why', async () => {
+    const out = await supervisor.context().request.post(`${base}/api/auth/logout`);
+    expect(out.status()).toBe(200);
+    const message = supervisor.getByTestId('desk-message');
+    await message.waitFor();
+    expect(await message.getAttribute('data-code')).toBe('logged-out');
+    expect(await message.innerText()).toContain('已退出登录');
+    expect(await supervisor.getByTestId('desk-connection').innerText()).toBe('连接被拒绝');
+    await screenshot(supervisor, 'console-desk-logged-out');
+  });
 });

@@ -94,7 +94,10 @@ export class ShowDesk {
     socket.on('connect', () => {
       this.connection = 'connected';
     });
-    socket.on('disconnect', () => (this.connection = 'offline'));
+    // A desk closed for a revoked session stays 'refused': the server's close is not retried.
+    socket.on('disconnect', () => {
+      if (this.connection !== 'refused') this.connection = 'offline';
+    });
     socket.on('connect_error', (error) => {
       const body = (error as { data?: ErrorBody }).data;
       if (body?.error?.code) {
