@@ -18,7 +18,7 @@ if (!username || !password || password.length < 8) {
 }
 const db = openDatabase(dbPath);
 try {
-  new AuthService(db, systemClock, systemRandom).setPassword(username, password);
+  await new AuthService(db, systemClock, systemRandom).setPassword(username, password);
   console.log(`已重设 ${username} 的密码，原有登录会话已失效。`);
 } catch {
   console.error(`没有用户 ${username}（可用：operator、supervisor）`);

@@ -93,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const db = openDatabase(options.dbPath);
   ensureBuiltinPrograms(db);
   const auth = new AuthService(db, clock, random);
-  const generatedAccounts = auth.ensureUsers(options.initialPasswords ?? {});
+  const generatedAccounts = await auth.ensureUsers(options.initialPasswords ?? {});
   const registry = new RegistryService(db);
   const draws = new DrawService(db, clock, random);
   const { events, shows, seats } = buildEventServices(db, draws, clock, random);

@@ -76,7 +76,10 @@ beforeAll(async () => {
   });
   sockets.public = await ShowClient.connect(base, { eventId: event.id, role: 'public' });
   const token = new URLSearchParams(seats.seats(event.id)[0]?.joinPath.split('?')[1]).get('token') as string;
-  const { judgeKey } = seats.joinSeat({ eventId: event.id, seat: 1, token, pin: '1234', deviceId: 'matrix-tablet-1' });
+  const { judgeKey } = await seats.joinSeat(
+    { eventId: event.id, seat: 1, token, pin: '1234', deviceId: 'matrix-tablet-1' },
+    '127.0.0.1',
+  );
   sockets.judge = await ShowClient.connect(base, { eventId: event.id, role: 'judge', key: judgeKey });
 });
 

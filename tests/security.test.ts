@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
@@ -7,7 +8,8 @@ import { CONTENT_SECURITY_POLICY } from '../server/http/security';
 import { REALTIME_LIMITS } from '../server/live/socket-limits';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
-import { loginCookie, OPERATOR_PASSWORD, testApp } from './helpers/test-app';
+import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
+import type { SeatView } from '../server/protocol/judges';
 import { DEMO_PLAN } from './helpers/draw-fixture';
 import { multipart } from './helpers/multipart';
 import { CADRE_HEADER, cadreRows, csvBytes, GRID_HEADER, GRID_ROWS, HOUSEHOLD_HEADER } from './helpers/roster-fixture';
@@ -79,6 +81,7 @@ const ROUTES: Record<string, Access> = {
   'GET /api/judges/seat': 'credential',
   'GET /api/events/:eventId/seats': 'staff',
   'POST /api/events/:eventId/seats/:seat/release': 'staff',
+  'POST /api/events/:eventId/seats/:seat/unlock': 'staff',
   'GET /events/:eventId/seats/sheet': 'staff',
   'GET /events/:eventId/bulletin': 'public',
   'POST /api/events/:eventId/commands': 'staff',
@@ -758,5 +761,285 @@ describe('public sockets cannot stall the desk', () => {
     expect(viewer.socket.connected && output.socket.connected).toBe(true);
     viewer.close();
     output.close();
+  });
+});
+
+/**
+ * Authority ends when it is taken away, and the limits stop the guesser, not the owner: a released
+ * seat's old tablet, a logged-out or re-passworded desk and an expired session are refused and
+ * disconnected; a judge's score id is the seat's own; wrong PINs or passwords from one address do
+ * not lock out the owner at another; the operator clears a seat's lock; PINs are not read back.
+ */
+describe('authority ends when it is taken away; limits stop the guesser', () => {
+  let own: { app: FastifyInstance; close: () => Promise<void> };
+  let ownBase: string;
+  let live: ScriptedShow;
+  let operator: string;
+  /** The server's clock runs ahead by this much (to expire sessions without waiting 12 hours). */
+  let skewMs = 0;
+  const sockets: ShowClient[] = [];
+
+  beforeAll(async () => {
+    own = await testApp({ clock: () => new Date(Date.now() + skewMs) });
+    await loadDemoCounty(own.app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
+    ownBase = await own.app.listen({ host: '127.0.0.1', port: 0 });
+    live = await ScriptedShow.create(own.app, ownBase, { rollSeconds: 2 });
+    operator = await loginCookie(own.app);
+    // Up to the judges' scoring, so a tablet can submit.
+    await live.open();
+    await live.entropyAndReveal();
+    for (const type of ['drawAuditee', 'presentAuditee', 'startReport', 'endReport', 'drawHouseholds'] as const)
+      await live.run({ type });
+    await live.callHouseholds([{ outcome: '属实', satisfaction: '满意' }]);
+    await live.run({ type: 'openJudging' });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    live?.staff.close();
+    await own?.close();
+  });
+
+  const seatOf = (seat: number) => live.seats.find((s) => s.seat === seat) as SeatView;
+  const tokenOf = (seat: number) => new URL(`http://x${seatOf(seat).joinPath}`).searchParams.get('token') as string;
+  const join = (seat: number, options: { pin?: string; deviceId?: string; address?: string } = {}) =>
+    own.app.inject({
+      method: 'POST',
+      url: '/api/judges/join',
+      remoteAddress: options.address ?? '127.0.0.1',
+      payload: {
+        eventId: live.event.id,
+        seat,
+        token: tokenOf(seat),
+        pin: options.pin ?? seatOf(seat).pin,
+        deviceId: options.deviceId ?? `tablet-${seat}-own`,
+      },
+    });
+  const tablet = async (seat: number, deviceId: string) => {
+    const joined = await join(seat, { deviceId });
+    expect(joined.statusCode, joined.body).toBe(200);
+    const client = await ShowClient.connect(ownBase, {
+      eventId: live.event.id,
+      role: 'judge',
+      key: joined.json<{ judgeKey: string }>().judgeKey,
+    });
+    sockets.push(client);
+    return { client, judgeKey: joined.json<{ judgeKey: string }>().judgeKey };
+  };
+  const desk = async (cookie: string) => {
+    const client = await ShowClient.connect(ownBase, { eventId: live.event.id, role: 'staff' }, cookie);
+    sockets.push(client);
+    return client;
+  };
+  /** Resolves with the reason the server gave and how the socket was closed. */
+  const closing = (client: ShowClient) =>
+    new Promise<{ reason: string; disconnect: string }>((resolve) => {
+      let reason = '';
+      client.socket.once('auth:revoked', (notice) => (reason = notice.reason));
+      client.socket.once('disconnect', (disconnect) => resolve({ reason, disconnect }));
+    });
+  const submit = (client: ShowClient, submissionId = randomUUID().replace(/-/gu, ''), points = 88) =>
+    client.socket.timeout(5000).emitWithAck('judge:submit', {
+      submissionId,
+      round: live.round.index,
+      auditeeNumber: live.round.auditee.number,
+      items: [points],
+    });
+  const scoredSeats = () =>
+    (live.snapshot.rounds.at(-1)?.judging.seats ?? []).filter((s) => s.submitted).map((s) => s.seat);
+
+  it('disconnects a released seat’s old tablet, refuses its key, and lets a new tablet score as the seat', async () => {
+    const old = await tablet(4, 'tablet-4-old');
+    const closed = closing(old.client);
+    const released = await own.app.inject({
+      method: 'POST',
+      url: `/api/events/${live.event.id}/seats/4/release`,
+      headers: { cookie: operator },
+    });
+    expect(released.statusCode).toBe(200);
+    expect(await closed).toEqual({ reason: 'seat-released', disconnect: 'io server disconnect' });
+    // Its key no longer opens a socket either.
+    const again = await ShowClient.connect(ownBase, { eventId: live.event.id, role: 'judge', key: old.judgeKey }).then(
+      () => 'connected',
+      (error: { body?: { error?: { code?: string } } }) => error.body?.error?.code,
+    );
+    expect(again).toBe('JUDGE_JOIN_INVALID');
+    expect(scoredSeats()).not.toContain(4);
+
+    const fresh = await tablet(4, 'tablet-4-new');
+    const ack = await submit(fresh.client);
+    expect(ack.ok).toBe(true);
+    if (ack.ok) await live.staff.until(ack.revision);
+    expect(scoredSeats()).toContain(4);
+  });
+
+  it('refuses a score from a tablet whose key was ended elsewhere (no announcement), and disconnects it', async () => {
+    const { client } = await tablet(5, 'tablet-5-own');
+    const closed = closing(client);
+    // As another process would: the seat freed in the database, nothing told this one.
+    own.app.services.db
+      .prepare('UPDATE judge_seats SET device_id = NULL, session_hash = NULL WHERE event_id = ? AND seat = 5')
+      .run(live.event.id);
+    const ack = await submit(client);
+    expect(ack.ok ? 'ok' : ack.error.code).toBe('AUTH_REQUIRED');
+    expect(await closed).toEqual({ reason: 'seat-released', disconnect: 'io server disconnect' });
+    expect(scoredSeats()).not.toContain(5);
+  });
+
+  it('keeps a judge’s submission id per seat: seat 3 reusing seat 1’s id is recorded, seat 1 repeating it is not', async () => {
+    const one = await tablet(1, 'tablet-1-own');
+    const three = await tablet(3, 'tablet-3-own');
+    const id = 'shared-submission-id';
+    const first = await submit(one.client, id, 90);
+    expect(first).toMatchObject({ ok: true, repeated: false });
+    const other = await submit(three.client, id, 80);
+    expect(other).toMatchObject({ ok: true, repeated: false });
+    if (other.ok) await live.staff.until(other.revision);
+    expect(scoredSeats()).toEqual(expect.arrayContaining([1, 3]));
+    const retry = await submit(one.client, id, 90);
+    expect(retry).toMatchObject({ ok: true, repeated: true });
+  });
+
+  it('disconnects a logged-out session’s desk at once and refuses the session afterwards', async () => {
+    const cookie = await loginCookie(own.app);
+    const client = await desk(cookie);
+    const closed = closing(client);
+    const out = await own.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
+    expect(out.statusCode).toBe(200);
+    expect(await closed).toEqual({ reason: 'logged-out', disconnect: 'io server disconnect' });
+    const again = await ShowClient.connect(ownBase, { eventId: live.event.id, role: 'staff' }, cookie).then(
+      () => 'connected',
+      (error: { body?: { error?: { code?: string } } }) => error.body?.error?.code,
+    );
+    expect(again).toBe('AUTH_REQUIRED');
+  });
+
+  it('disconnects every desk of an account when its password changes; a session ended elsewhere is refused', async () => {
+    const first = await desk(await loginCookie(own.app, 'supervisor', SUPERVISOR_PASSWORD));
+    const second = await desk(await loginCookie(own.app, 'supervisor', SUPERVISOR_PASSWORD));
+    const closed = [closing(first), closing(second)];
+    await own.app.services.auth.setPassword('supervisor', 'a-new-supervisor-pass');
+    for (const result of await Promise.all(closed))
+      expect(result).toEqual({ reason: 'password-changed', disconnect: 'io server disconnect' });
+    await own.app.services.auth.setPassword('supervisor', SUPERVISOR_PASSWORD);
+
+    // `npm run set-password` runs in another process: this one hears of it at the desk's next command.
+    const cookie = await loginCookie(own.app);
+    const client = await desk(cookie);
+    const ended = closing(client);
+    own.app.services.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(
+      createHash('sha256')
+        .update(cookie.split('=')[1] as string)
+        .digest('hex'),
+    );
+    const ack = await client.send({ type: 'lockJudging' });
+    expect(ack.ok ? 'ok' : ack.error.code).toBe('AUTH_REQUIRED');
+    expect(await ended).toEqual({ reason: 'session-ended', disconnect: 'io server disconnect' });
+  });
+
+  it('keeps a seat joinable by its real tablet after five wrong joins from another address', async () => {
+    for (let i = 0; i < 5; i += 1)
+      expect((await join(2, { pin: '000000', address: '203.0.113.50' })).json().error.code).toBe('JUDGE_JOIN_INVALID');
+    const guesser = await join(2, { address: '203.0.113.50' });
+    expect(guesser.json().error.code).toBe('JUDGE_JOIN_RATE_LIMITED');
+    const real = await join(2, { address: '192.168.1.22' });
+    expect(real.statusCode, real.body).toBe(200);
+  });
+
+  it('lets the operator clear a seat’s lock (and releasing a seat clears it too)', async () => {
+    const seatList = async () =>
+      (
+        await own.app.inject({
+          method: 'GET',
+          url: `/api/events/${live.event.id}/seats`,
+          headers: { cookie: operator },
+        })
+      ).json<SeatView[]>();
+    for (let i = 0; i < 5; i += 1) await join(2, { pin: '000000', address: '192.168.1.23' });
+    expect((await join(2, { address: '192.168.1.23' })).json().error.code).toBe('JUDGE_JOIN_RATE_LIMITED');
+    expect((await seatList()).find((s) => s.seat === 2)?.joinFailures).toBe(10); // with the last test's five
+    const unlock = await own.app.inject({
+      method: 'POST',
+      url: `/api/events/${live.event.id}/seats/2/unlock`,
+      headers: { cookie: operator },
+    });
+    expect(unlock.statusCode).toBe(200);
+    expect((await seatList()).find((s) => s.seat === 2)?.joinFailures).toBe(0);
+    // The same device that joined in the last test rejoins from the address that was locked.
+    expect((await join(2, { address: '192.168.1.23', deviceId: 'tablet-2-own' })).statusCode).toBe(200);
+
+    for (let i = 0; i < 5; i += 1) await join(2, { pin: '000000', address: '192.168.1.24' });
+    await own.app.inject({
+      method: 'POST',
+      url: `/api/events/${live.event.id}/seats/2/release`,
+      headers: { cookie: operator },
+    });
+    expect((await join(2, { address: '192.168.1.24', deviceId: 'tablet-2-other' })).statusCode).toBe(200);
+  });
+
+  it('slows but never refuses the right PIN once many addresses have guessed at a seat', async () => {
+    for (let i = 0; i < 21; i += 1) await join(3, { pin: '000000', address: `198.51.100.${i + 1}` });
+    const real = await join(3, { address: '192.168.1.25', deviceId: 'tablet-3-own' });
+    expect(real.statusCode, real.body).toBe(200);
+  });
+
+  it('lets the operator log in from another address after five wrong passwords at one address', async () => {
+    const login = (password: string, address: string) =>
+      own.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: address,
+        payload: { username: 'operator', password },
+      });
+    for (let i = 0; i < 5; i += 1)
+      expect((await login(`wrong-${i}`, '203.0.113.60')).json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
+    expect((await login(OPERATOR_PASSWORD, '203.0.113.60')).json().error.code).toBe('AUTH_RATE_LIMITED');
+    expect((await login(OPERATOR_PASSWORD, '192.168.1.10')).statusCode).toBe(200);
+  });
+
+  it('answers other requests while 60 wrong logins are being checked (scrypt off the main thread)', async () => {
+    let pending = 60;
+    const logins = Array.from({ length: 60 }, (_, i) =>
+      own.app
+        .inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: `10.60.0.${i + 1}`,
+          payload: { username: 'supervisor', password: `wrong-${i}` },
+        })
+        .finally(() => (pending -= 1)),
+    );
+    const other = await own.app.inject({ method: 'GET', url: '/api/public/events' });
+    expect(other.statusCode).toBe(200);
+    expect(pending, 'logins still being checked when the other request was answered').toBeGreaterThan(0);
+    for (const response of await Promise.all(logins))
+      expect(response.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
+  });
+
+  it('does not give PINs back to the supervisor (or anyone) through the event routes', async () => {
+    const supervisor = await loginCookie(own.app, 'supervisor', SUPERVISOR_PASSWORD);
+    const pins = live.seats.map((s) => s.pin);
+    for (const cookie of [supervisor, operator]) {
+      for (const url of ['/api/events', `/api/events/${live.event.id}`]) {
+        const body = (await own.app.inject({ method: 'GET', url, headers: { cookie } })).body;
+        expect(body, url).not.toMatch(/"pin"\s*:/u);
+        for (const pin of pins) expect(body.includes(`"${pin}"`), `${url} carries a PIN`).toBe(false);
+      }
+    }
+    // The seat list (and its printable sheet) stays the operator's alone.
+    const seats = await own.app.inject({
+      method: 'GET',
+      url: `/api/events/${live.event.id}/seats`,
+      headers: { cookie: supervisor },
+    });
+    expect(seats.statusCode).toBe(403);
+  });
+
+  it('refuses an expired session’s desk at its next command, and disconnects it', async () => {
+    const client = await desk(await loginCookie(own.app));
+    const closed = closing(client);
+    skewMs = 13 * 3600 * 1000;
+    const ack = await client.send({ type: 'lockJudging' });
+    expect(ack.ok ? 'ok' : ack.error.code).toBe('AUTH_REQUIRED');
+    expect(await closed).toEqual({ reason: 'session-expired', disconnect: 'io server disconnect' });
   });
 });

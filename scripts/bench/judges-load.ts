@@ -117,13 +117,16 @@ export async function benchJudgesLoad(records: BenchRecord[], work: string): Pro
       .prepare('SELECT token FROM judge_seats WHERE event_id = ? AND seat = ?')
       .pluck()
       .get(eventId, judge.seat) as string;
-    const { judgeKey } = app.services.seats.joinSeat({
-      eventId,
-      seat: judge.seat,
-      token,
-      pin: judge.pin,
-      deviceId: `bench-${judge.seat}-dev`,
-    });
+    const { judgeKey } = await app.services.seats.joinSeat(
+      {
+        eventId,
+        seat: judge.seat,
+        token,
+        pin: judge.pin,
+        deviceId: `bench-${judge.seat}-dev`,
+      },
+      '127.0.0.1',
+    );
     tablets.push(await connect({ eventId, role: 'judge', key: judgeKey }));
   }
 

@@ -4,23 +4,34 @@ import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
 import type { SessionUser, StaffRole } from '../protocol/auth';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
-import { FailureLimiter } from './failure-limiter';
+import { GuessLimiter, pause } from './guess-limiter';
+import { RevocationFeed } from './revocations';
 
 export const SESSION_HOURS = 12;
 export const MAX_FAILURES = 5;
 export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 const MAX_TRACKED_KEYS = 10_000;
+/** Failures at one account (or seat) from all addresses before every attempt at it waits. */
+export const BACKSTOP_FAILURES = 20;
+/** The backstop's first wait, doubled with each further failure up to the cap. */
+export const BACKSTOP_BASE_DELAY_MS = 250;
+export const BACKSTOP_MAX_DELAY_MS = 4000;
 
 export const DEFAULT_USERS: readonly { username: string; role: StaffRole }[] = [
   { username: 'operator', role: 'operator' },
   { username: 'supervisor', role: 'supervisor' },
 ];
 
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Where a session stands, looked up by its token's hash (a socket keeps only the hash). */
+export type SessionState = { user: SessionUser } | { ended: 'session-expired' | 'session-ended' };
 
 export class AuthService {
-  /** Failed logins per client address and per username, within a sliding window. */
-  private readonly failures: FailureLimiter;
+  /** Failed logins per (username, client address), with a per-username backstop that slows. */
+  private readonly failures: GuessLimiter;
+  /** Logouts and password changes, for the realtime layer to close the sockets they admitted. */
+  readonly revocations = new RevocationFeed();
 
   constructor(
     private readonly db: Db,
@@ -29,10 +40,13 @@ export class AuthService {
     /** How many addresses and usernames the login limiter remembers at most. */
     maxTrackedKeys = MAX_TRACKED_KEYS,
   ) {
-    this.failures = new FailureLimiter({
+    this.failures = new GuessLimiter({
       maxFailures: MAX_FAILURES,
       windowMs: FAILURE_WINDOW_MS,
       maxKeys: maxTrackedKeys,
+      backstop: BACKSTOP_FAILURES,
+      baseDelayMs: BACKSTOP_BASE_DELAY_MS,
+      maxDelayMs: BACKSTOP_MAX_DELAY_MS,
     });
   }
 
@@ -40,47 +54,58 @@ export class AuthService {
    * Creates the operator and supervisor accounts on first start. A password comes from the
    * given values (environment) or is generated; generated ones are returned to be shown once.
    */
-  ensureUsers(
+  async ensureUsers(
     passwords: Partial<Record<StaffRole, string>>,
-  ): { username: string; role: StaffRole; password: string }[] {
+  ): Promise<{ username: string; role: StaffRole; password: string }[]> {
     const created: { username: string; role: StaffRole; password: string }[] = [];
     const exists = this.db.prepare('SELECT 1 FROM users WHERE username = ?').pluck();
     const insert = this.db.prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)');
     for (const user of DEFAULT_USERS) {
       if (exists.get(user.username)) continue;
       const password = passwords[user.role] ?? generatePassword(this.random);
-      insert.run(user.username, user.role, hashPassword(password, this.random(16)), this.clock().toISOString());
+      const hash = await hashPassword(password, this.random(16));
+      insert.run(user.username, user.role, hash, this.clock().toISOString());
       if (passwords[user.role] === undefined) created.push({ ...user, password });
     }
     return created;
   }
 
-  setPassword(username: string, password: string): void {
-    const result = this.db
-      .prepare('UPDATE users SET password_hash = ? WHERE username = ?')
-      .run(hashPassword(password, this.random(16)), username);
+  /**
+   * A new password ends every session of the account; sockets opened with them are closed by the
+   * realtime layer (this process at once; another process, like `npm run set-password`, on its
+   * next sweep or the socket's next command).
+   */
+  async setPassword(username: string, password: string): Promise<void> {
+    const hash = await hashPassword(password, this.random(16));
+    const result = this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
     if (result.changes === 0) throw new AppError('NOT_FOUND');
-    this.db.prepare('DELETE FROM sessions WHERE username = ?').run(username);
+    const ended = this.db
+      .prepare('DELETE FROM sessions WHERE username = ? RETURNING token_hash')
+      .pluck()
+      .all(username) as string[];
+    this.revocations.announce({ kind: 'session', tokenHashes: ended, reason: 'password-changed' });
   }
 
-  login(
+  async login(
     username: string,
     password: string,
     clientAddress: string,
-  ): { token: string; user: SessionUser; expiresAt: Date } {
-    const now = this.clock().getTime();
-    const keys = [`ip:${clientAddress}`, `user:${username}`];
-    if (this.failures.blocked(keys, now)) throw new AppError('AUTH_RATE_LIMITED');
+  ): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
+    if (this.failures.blocked(username, clientAddress, this.clock().getTime())) {
+      throw new AppError('AUTH_RATE_LIMITED');
+    }
+    await pause(this.failures.delayMs(username, this.clock().getTime()));
     const row = this.db
       .prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?')
       .get(username) as { username: string; role: StaffRole; hash: string } | undefined;
     // Verify against a dummy hash when the user is unknown, so timing does not tell.
-    const ok = verifyPassword(password, row?.hash ?? dummyHash()) && row !== undefined;
+    const ok = (await verifyPassword(password, row?.hash ?? (await dummyHash()))) && row !== undefined;
+    const now = this.clock().getTime();
     if (!ok) {
-      this.failures.fail(keys, now);
+      this.failures.fail(username, clientAddress, now);
       throw new AppError('AUTH_INVALID_CREDENTIALS');
     }
-    this.failures.succeed(keys);
+    this.failures.succeed(username, clientAddress);
     const token = this.random(32).toString('base64url');
     const expiresAt = new Date(now + SESSION_HOURS * 3600 * 1000);
     this.db
@@ -95,24 +120,33 @@ export class AuthService {
   }
 
   logout(token: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash(token));
+    const hash = tokenHash(token);
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(hash);
+    this.revocations.announce({ kind: 'session', tokenHashes: [hash], reason: 'logged-out' });
   }
 
   resolve(token: string | undefined): SessionUser | undefined {
     if (!token) return undefined;
+    const state = this.session(tokenHash(token));
+    return 'user' in state ? state.user : undefined;
+  }
+
+  /** A session by its token's hash: its user, or why it no longer opens anything. */
+  session(hash: string): SessionState {
     const row = this.db
       .prepare(
         `SELECT u.username, u.role, s.expires_at AS expiresAt FROM sessions s
          JOIN users u ON u.username = s.username WHERE s.token_hash = ?`,
       )
-      .get(tokenHash(token)) as { username: string; role: StaffRole; expiresAt: string } | undefined;
-    if (!row || Date.parse(row.expiresAt) <= this.clock().getTime()) return undefined;
-    return { username: row.username, role: row.role };
+      .get(hash) as { username: string; role: StaffRole; expiresAt: string } | undefined;
+    if (!row) return { ended: 'session-ended' };
+    if (Date.parse(row.expiresAt) <= this.clock().getTime()) return { ended: 'session-expired' };
+    return { user: { username: row.username, role: row.role } };
   }
 }
 
-let cachedDummyHash: string | undefined;
-function dummyHash(): string {
+let cachedDummyHash: Promise<string> | undefined;
+function dummyHash(): Promise<string> {
   cachedDummyHash ??= hashPassword('choucha-dummy-password', Buffer.alloc(16));
   return cachedDummyHash;
 }

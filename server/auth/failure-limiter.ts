@@ -29,6 +29,16 @@ export class FailureLimiter {
     for (const key of keys) this.failures.delete(key);
   }
 
+  /** How many times a key failed within the window before `now`. */
+  count(key: string, now: number): number {
+    return (this.failures.get(key) ?? []).filter((t) => now - t < this.options.windowMs).length;
+  }
+
+  /** Forgets every key the predicate picks (an operator clearing a seat's lock). */
+  forget(picks: (key: string) => boolean): void {
+    for (const key of [...this.failures.keys()]) if (picks(key)) this.failures.delete(key);
+  }
+
   /** How many keys are being tracked (for tests and monitoring). */
   get size(): number {
     return this.failures.size;

@@ -34,7 +34,7 @@ export function authRoutes(auth: AuthService, options: { secureCookies: boolean 
       '/api/auth/login',
       { schema: { body: LoginBodySchema, response: { 200: SessionUserSchema } } },
       async (request, reply) => {
-        const session = auth.login(request.body.username, request.body.password, request.ip);
+        const session = await auth.login(request.body.username, request.body.password, request.ip);
         reply.setCookie(SESSION_COOKIE, session.token, {
           path: '/',
           httpOnly: true,

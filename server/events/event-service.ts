@@ -1,12 +1,19 @@
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
-import type { CountySettings, CreateEventBody, EventStatus, EventSummary, PublicEvent } from '../protocol/events';
+import type {
+  CountySettings,
+  CreateEventBody,
+  EventSettings,
+  EventStatus,
+  EventSummary,
+  PublicEvent,
+} from '../protocol/events';
 import type { DrawService } from '../draws/draw-service';
 import type { ShowRunner } from '../live/show-runner';
 import type { SeatService } from '../judges/seat-service';
 import { sameSecret } from '../auth/same-secret';
-import type { EventRecord, EventRepository } from './event-repository';
+import type { EventDeclaration, EventRecord, EventRepository } from './event-repository';
 
 /**
  * Events (抽查活动): declared as drafts, sealed into a draw with a published commitment (its
@@ -43,8 +50,28 @@ export class EventService {
       rehearsalOf: event.rehearsalOf,
       status: this.status(event),
       drawId: event.drawId,
-      settings: event.settings,
+      // PINs stay in the operator's seat list and printed sheet; an event read back never carries them.
+      settings: {
+        ...event.settings,
+        judges: event.settings.judges?.map(({ seat, name, recusals }) => ({ seat, name, recusals })),
+      },
     };
+  }
+
+  /**
+   * The declaration to store: every judge with a PIN. A PIN the editor left out is the one the
+   * seat already has (PINs are not read back, so the editor cannot send it); a new seat needs one.
+   */
+  private declaration(body: CreateEventBody, current: EventSettings | null): EventDeclaration {
+    const judges = body.settings.judges?.map(({ pin, ...judge }) => {
+      const kept = pin ?? current?.judges?.find((j) => j.seat === judge.seat)?.pin;
+      if (kept === undefined) {
+        throw new AppError('VALIDATION_FAILED', { message: `${judge.seat} 号评委需要设置 PIN（4–6 位数字）` });
+      }
+      return { ...judge, pin: kept };
+    });
+    const { judges: _sent, ...settings } = body.settings;
+    return { ...body, settings: judges === undefined ? settings : { ...settings, judges } };
   }
 
   private newId(prefix: string): string {
@@ -58,13 +85,14 @@ export class EventService {
 
   createEvent(body: CreateEventBody, actor: string): EventSummary {
     const id = this.newId('E');
-    this.events.insert(id, body, this.created(actor));
+    this.events.insert(id, this.declaration(body, null), this.created(actor));
     return this.event(id);
   }
 
   updateEvent(eventId: string, body: CreateEventBody): EventSummary {
-    if (this.events.get(eventId).drawId !== null) throw new AppError('EVENT_SEALED');
-    this.events.update(eventId, body);
+    const current = this.events.get(eventId);
+    if (current.drawId !== null) throw new AppError('EVENT_SEALED');
+    this.events.update(eventId, this.declaration(body, current.settings));
     return this.event(eventId);
   }
 

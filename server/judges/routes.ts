@@ -18,6 +18,12 @@ import type { EventService } from '../events/event-service';
 import { EventParams } from '../events/routes';
 import type { SeatService } from './seat-service';
 
+/** A seat in a URL. */
+const SeatParams = Type.Object({
+  eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }),
+  seat: DecimalInteger(SEAT_NUMBER),
+});
+
 /** Judges' seat routes: a tablet joins with its link and PIN; the operator lists, prints and releases seats. */
 export function seatRoutes(seats: SeatService, events: EventService, auth: AuthService, publicBase: () => string) {
   return async (app: FastifyInstance): Promise<void> => {
@@ -27,7 +33,7 @@ export function seatRoutes(seats: SeatService, events: EventService, auth: AuthS
     typed.post(
       '/api/judges/join',
       { schema: { body: JudgeJoinBodySchema, response: { 200: JudgeJoinResultSchema } } },
-      async (request) => seats.joinSeat(request.body),
+      async (request) => seats.joinSeat(request.body, request.ip),
     );
     typed.get(
       '/api/judges/seat',
@@ -46,15 +52,20 @@ export function seatRoutes(seats: SeatService, events: EventService, auth: AuthS
       '/api/events/:eventId/seats/:seat/release',
       {
         schema: {
-          params: Type.Object({
-            eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }),
-            seat: DecimalInteger(SEAT_NUMBER),
-          }),
+          params: SeatParams,
         },
         onRequest: operator,
       },
       async (request) => {
         seats.releaseSeat(request.params.eventId, request.params.seat);
+        return { ok: true };
+      },
+    );
+    typed.post(
+      '/api/events/:eventId/seats/:seat/unlock',
+      { schema: { params: SeatParams }, onRequest: operator },
+      async (request) => {
+        seats.clearLock(request.params.eventId, request.params.seat);
         return { ok: true };
       },
     );

@@ -1,6 +1,13 @@
-import { FailureLimiter } from '../auth/failure-limiter';
+import { GuessLimiter, pause } from '../auth/guess-limiter';
+import { RevocationFeed } from '../auth/revocations';
 import { sameSecret } from '../auth/same-secret';
-import { FAILURE_WINDOW_MS, MAX_FAILURES } from '../auth/auth-service';
+import {
+  BACKSTOP_BASE_DELAY_MS,
+  BACKSTOP_FAILURES,
+  BACKSTOP_MAX_DELAY_MS,
+  FAILURE_WINDOW_MS,
+  MAX_FAILURES,
+} from '../auth/auth-service';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
@@ -14,12 +21,17 @@ import type { EventRepository } from '../events/event-repository';
  * holds each seat, and the key that device's tablet connects with.
  */
 export class SeatService {
-  /** Failed seat joins per seat (wrong PIN or token), within a sliding window. */
-  private readonly joinFailures = new FailureLimiter({
+  /** Failed seat joins (wrong PIN or token) per (seat, client address), with a per-seat backstop that slows. */
+  private readonly joinFailures = new GuessLimiter({
     maxFailures: MAX_FAILURES,
     windowMs: FAILURE_WINDOW_MS,
     maxKeys: 10_000,
+    backstop: BACKSTOP_FAILURES,
+    baseDelayMs: BACKSTOP_BASE_DELAY_MS,
+    maxDelayMs: BACKSTOP_MAX_DELAY_MS,
   });
+  /** Released seats, for the realtime layer to close the old tablet's socket. */
+  readonly revocations = new RevocationFeed();
 
   constructor(
     private readonly db: Db,
@@ -44,6 +56,7 @@ export class SeatService {
       token: string;
       deviceId: string | null;
     }[];
+    const now = this.clock().getTime();
     return judges.map((j) => {
       const row = rows.find((r) => r.seat === j.seat);
       return {
@@ -52,6 +65,7 @@ export class SeatService {
         pin: j.pin,
         joinPath: row ? `/judge?event=${eventId}&seat=${j.seat}&token=${row.token}` : '',
         joined: Boolean(row?.deviceId),
+        joinFailures: this.joinFailures.failuresAt(seatOwner(eventId, j.seat), now),
       };
     });
   }
@@ -82,20 +96,26 @@ export class SeatService {
    * A judge joins a seat with its link's token and the PIN. One device per seat: another device
    * is refused until the operator releases the seat; the same device may rejoin (after a reload).
    */
-  joinSeat(body: JudgeJoinBody): { judgeKey: string; seat: number; name: string } {
+  async joinSeat(
+    body: JudgeJoinBody,
+    clientAddress: string,
+  ): Promise<{ judgeKey: string; seat: number; name: string }> {
+    // A PIN has few digits: a seat link photographed off a table must not be brute-forced, and a
+    // stranger's wrong guesses must not lock out the judge's own tablet (another address).
+    const owner = seatOwner(body.eventId, body.seat);
+    if (this.joinFailures.blocked(owner, clientAddress, this.clock().getTime())) {
+      throw new AppError('JUDGE_JOIN_RATE_LIMITED');
+    }
+    await pause(this.joinFailures.delayMs(owner, this.clock().getTime()));
     const judge = (this.events.get(body.eventId).settings.judges ?? []).find((j) => j.seat === body.seat);
     const row = this.db
       .prepare('SELECT token, device_id AS deviceId FROM judge_seats WHERE event_id = ? AND seat = ?')
       .get(body.eventId, body.seat) as { token: string; deviceId: string | null } | undefined;
-    // A PIN has few digits: a seat link photographed off a table must not be brute-forced.
-    const seatKey = [`seat:${body.eventId}:${body.seat}`];
-    const now = this.clock().getTime();
-    if (this.joinFailures.blocked(seatKey, now)) throw new AppError('JUDGE_JOIN_RATE_LIMITED');
     if (!judge || !row || !sameSecret(row.token, body.token) || !sameSecret(judge.pin, body.pin)) {
-      this.joinFailures.fail(seatKey, now);
+      this.joinFailures.fail(owner, clientAddress, this.clock().getTime());
       throw new AppError('JUDGE_JOIN_INVALID');
     }
-    this.joinFailures.succeed(seatKey);
+    this.joinFailures.succeed(owner, clientAddress);
     if (row.deviceId !== null && row.deviceId !== body.deviceId) throw new AppError('JUDGE_SEAT_TAKEN');
     const judgeKey = this.random(24).toString('base64url');
     this.db
@@ -106,21 +126,41 @@ export class SeatService {
 
   /** The seat a judge's key opens, if any. */
   judgeSeatFor(eventId: string, judgeKey: string | undefined): number | null {
-    if (!judgeKey) return null;
+    return judgeKey ? this.seatOfKeyHash(eventId, sha256Hex(judgeKey)) : null;
+  }
+
+  /** The seat a judge's key opens, by the key's hash (what a socket keeps): null once released or rejoined. */
+  seatOfKeyHash(eventId: string, keyHash: string): number | null {
     const seat = this.db
       .prepare('SELECT seat FROM judge_seats WHERE event_id = ? AND session_hash = ?')
       .pluck()
-      .get(eventId, sha256Hex(judgeKey)) as number | undefined;
+      .get(eventId, keyHash) as number | undefined;
     return seat ?? null;
   }
 
-  releaseSeat(eventId: string, seat: number): void {
+  /** Clears a seat's join limits (every address), so a judge refused after wrong PINs can join at once. */
+  clearLock(eventId: string, seat: number): void {
+    this.seatRow(eventId, seat);
+    this.joinFailures.clear(seatOwner(eventId, seat));
+  }
+
+  private seatRow(eventId: string, seat: number): void {
     this.events.get(eventId);
-    const result = this.db
+    const found = this.db.prepare('SELECT 1 FROM judge_seats WHERE event_id = ? AND seat = ?').get(eventId, seat);
+    if (found === undefined) throw new AppError('NOT_FOUND', { message: `没有 ${seat} 号席位` });
+  }
+
+  /** Frees the seat for another tablet: the old tablet's socket is closed, and the seat's join limits cleared. */
+  releaseSeat(eventId: string, seat: number): void {
+    this.seatRow(eventId, seat);
+    this.db
       .prepare(
         'UPDATE judge_seats SET device_id = NULL, session_hash = NULL, joined_at = NULL WHERE event_id = ? AND seat = ?',
       )
       .run(eventId, seat);
-    if (result.changes === 0) throw new AppError('NOT_FOUND', { message: `没有 ${seat} 号席位` });
+    this.joinFailures.clear(seatOwner(eventId, seat));
+    this.revocations.announce({ kind: 'seat', eventId, seat, reason: 'seat-released' });
   }
 }
+
+const seatOwner = (eventId: string, seat: number) => `${eventId}:${seat}`;

@@ -5,7 +5,9 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { fastifyCookie } from '@fastify/cookie';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { AuthService } from '../auth/auth-service';
+import { tokenHash, type AuthService } from '../auth/auth-service';
+import { sha256Hex } from '../draw-engine/sha256';
+import { SocketAuthority } from './socket-authority';
 import { AppError, refuseMalformedText } from '../errors';
 import { SESSION_COOKIE, type SessionUser } from '../protocol/auth';
 import {
@@ -38,6 +40,8 @@ interface SocketData {
   /** A judge's seat (judges only). */
   seat: number | null;
   label: string;
+  /** The hash of the session token (staff) or judge key (judges) this socket was admitted with. */
+  credential: string | null;
 }
 
 type ShowSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -101,19 +105,21 @@ export function attachRealtime(
     try {
       refuseMalformedText('payload', authData, SocketAuthSchema); // the label is shown on the desk's monitor
       events.event(eventId);
+      const none = { staff: null, seat: null, credential: null };
       if (role === 'staff') {
-        const staff = auth.resolve(sessionCookie(socket.handshake.headers.cookie));
-        if (!staff) return refuse('AUTH_REQUIRED');
-        socket.data = { eventId, role, staff, seat: null, label: label ?? staff.username };
+        const token = sessionCookie(socket.handshake.headers.cookie);
+        const staff = auth.resolve(token);
+        if (!staff || token === undefined) return refuse('AUTH_REQUIRED');
+        socket.data = { ...none, eventId, role, staff, label: label ?? staff.username, credential: tokenHash(token) };
       } else if (role === 'overlay') {
         if (!events.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
-        socket.data = { eventId, role, staff: null, seat: null, label: label ?? '输出' };
+        socket.data = { ...none, eventId, role, label: label ?? '输出' };
       } else if (role === 'judge') {
         const seat = seats.judgeSeatFor(eventId, key);
-        if (seat === null) return refuse('JUDGE_JOIN_INVALID');
-        socket.data = { eventId, role, staff: null, seat, label: `${seat} 号评委` };
+        if (seat === null || key === undefined) return refuse('JUDGE_JOIN_INVALID');
+        socket.data = { ...none, eventId, role, seat, label: `${seat} 号评委`, credential: sha256Hex(key) };
       } else {
-        socket.data = { eventId, role, staff: null, seat: null, label: label ?? '公众' };
+        socket.data = { ...none, eventId, role, label: label ?? '公众' };
       }
       shows.revision(eventId); // refuses drafts: only sealed events have a show
     } catch (error) {
@@ -151,6 +157,8 @@ export function attachRealtime(
     () => shows.now(),
     (eventId, seats) => io.to([roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')]).emit('show:seats', seats),
   );
+
+  const authority = new SocketAuthority(auth, seats, () => io.sockets.sockets.values(), pingIntervalMs);
 
   io.on('connection', (socket: ShowSocket) => {
     const { eventId, role } = socket.data;
@@ -200,8 +208,8 @@ export function attachRealtime(
     socket.on('output:reload', (target, ack) => {
       if (typeof ack !== 'function') return;
       const staff = socket.data.staff;
-      if (role !== 'staff' || staff?.role !== 'operator') {
-        ack(new AppError(role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED').toBody());
+      if (role !== 'staff' || staff?.role !== 'operator' || !authority.stillHolds(socket)) {
+        ack(new AppError(role === 'staff' && staff?.role !== 'operator' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED').toBody());
         return;
       }
       const entry = presence.get(eventId)?.get(String((target as { socketId?: unknown })?.socketId ?? ''));
@@ -218,12 +226,13 @@ export function attachRealtime(
     });
 
     socket.on('show:sync', (ack) => {
-      if (typeof ack === 'function') ack(shows.snapshot(eventId, role, socket.data.seat, supervisor));
+      if (typeof ack !== 'function' || !authority.stillHolds(socket)) return;
+      ack(shows.snapshot(eventId, role, socket.data.seat, supervisor));
     });
 
     socket.on('judge:submit', (submission, ack) => {
       if (typeof ack !== 'function') return;
-      if (role !== 'judge' || socket.data.seat === null) {
+      if (role !== 'judge' || socket.data.seat === null || !authority.stillHolds(socket)) {
         ack({ ok: false, ...new AppError('AUTH_REQUIRED').toBody() });
         return;
       }
@@ -261,6 +270,8 @@ export function attachRealtime(
     const { eventId, role, staff } = socket.data;
     if (!checkEnvelope.Check(envelope)) return { ok: false, ...new AppError('VALIDATION_FAILED').toBody() };
     const allowed: readonly string[] = rolesFor(envelope.command.type);
+    if (role === 'staff' && !authority.stillHolds(socket))
+      return { ok: false, ...new AppError('AUTH_REQUIRED').toBody() };
     if (role !== 'staff' || !staff || !allowed.includes(staff.role)) {
       const code = role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED';
       log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');
@@ -319,6 +330,7 @@ export function attachRealtime(
     /** Stops the broadcasts and pings, then closes socket.io (call when the app closes). */
     close: async () => {
       stop();
+      authority.stop();
       clearInterval(pinger);
       for (const timer of viewerTimers.values()) clearTimeout(timer);
       await io.close();

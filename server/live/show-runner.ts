@@ -155,12 +155,16 @@ export class ShowRunner {
     return this.apply(eventId, toCoreCommand(envelope.command, { at, secret, role }), envelope, actor);
   }
 
-  /** A judge's score: tied to the round and auditee it was entered for; its id makes retries safe. */
+  /**
+   * A judge's score: tied to the round and auditee it was entered for; its id makes retries safe.
+   * The id is the tablet's own, so it is kept per seat: another seat sending the same id is a new
+   * score, not a retry (a ':' never appears in a console's key, so the two cannot meet either).
+   */
   submitScore(eventId: string, seat: number, submission: JudgeSubmission): CommandAck {
     return this.apply(
       eventId,
       judgeScoreCommand(seat, submission, this.clock().getTime()),
-      { revision: this.revision(eventId), idempotencyKey: submission.submissionId },
+      { revision: this.revision(eventId), idempotencyKey: `judge:${seat}:${submission.submissionId}` },
       `judge:${seat}`,
     );
   }

@@ -9,29 +9,53 @@ import { EventModeSchema } from './modes';
  */
 export { EVENT_MODES, EVENT_MODE_LABEL, EventModeSchema, type EventMode } from './modes';
 
-export const JudgeSettingSchema = Type.Object(
-  {
-    seat: Type.Integer({ minimum: 1, maximum: 30 }),
-    name: Type.String({ minLength: 1, maxLength: 32 }),
-    /** 4–6 digits, printed on the seat's join sheet. */
-    pin: Type.String({ pattern: '^[0-9]{4,6}$' }),
-    /** Auditee numbers this judge must not score (回避). */
-    recusals: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 100 }),
-  },
-  { additionalProperties: false },
-);
+const judgeFields = {
+  seat: Type.Integer({ minimum: 1, maximum: 30 }),
+  name: Type.String({ minLength: 1, maxLength: 32 }),
+  /** Auditee numbers this judge must not score (回避). */
+  recusals: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 100 }),
+};
+/** 4–6 digits, printed on the seat's join sheet. */
+const PinSchema = Type.String({ pattern: '^[0-9]{4,6}$' });
+
+/** A judge as stored: with the seat's PIN. */
+export const JudgeSettingSchema = Type.Object({ ...judgeFields, pin: PinSchema }, { additionalProperties: false });
 export type JudgeSetting = Static<typeof JudgeSettingSchema>;
 
+/**
+ * A judge as the event editor sends it. PINs are never read back (only the operator's seat list
+ * and printable sheet carry them), so the editor sends a PIN only when one is typed: left out, the
+ * seat keeps the PIN it has.
+ */
+export const JudgeSettingBodySchema = Type.Object(
+  { ...judgeFields, pin: Type.Optional(PinSchema) },
+  { additionalProperties: false },
+);
+export type JudgeSettingBody = Static<typeof JudgeSettingBodySchema>;
+
+/** A judge as staff read an event back: no PIN. */
+export const JudgeViewSchema = Type.Object(judgeFields);
+export type JudgeView = Static<typeof JudgeViewSchema>;
+
+const settingsFields = {
+  plan: DrawPlanSchema,
+  reportMinutes: Type.Integer({ minimum: 1, maximum: 30 }),
+  rollSeconds: Type.Integer({ minimum: 2, maximum: 20 }),
+};
 export const EventSettingsSchema = Type.Object(
-  {
-    plan: DrawPlanSchema,
-    reportMinutes: Type.Integer({ minimum: 1, maximum: 30 }),
-    rollSeconds: Type.Integer({ minimum: 2, maximum: 20 }),
-    judges: Type.Optional(Type.Array(JudgeSettingSchema, { maxItems: 30 })),
-  },
+  { ...settingsFields, judges: Type.Optional(Type.Array(JudgeSettingSchema, { maxItems: 30 })) },
   { additionalProperties: false },
 );
 export type EventSettings = Static<typeof EventSettingsSchema>;
+export const EventSettingsBodySchema = Type.Object(
+  { ...settingsFields, judges: Type.Optional(Type.Array(JudgeSettingBodySchema, { maxItems: 30 })) },
+  { additionalProperties: false },
+);
+export const EventSettingsViewSchema = Type.Object({
+  ...settingsFields,
+  judges: Type.Optional(Type.Array(JudgeViewSchema, { maxItems: 30 })),
+});
+export type EventSettingsView = Static<typeof EventSettingsViewSchema>;
 
 export const CreateEventBodySchema = Type.Object(
   {
@@ -39,7 +63,7 @@ export const CreateEventBodySchema = Type.Object(
     eventDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     venue: Type.String({ maxLength: 100 }),
     mode: EventModeSchema,
-    settings: EventSettingsSchema,
+    settings: EventSettingsBodySchema,
   },
   { additionalProperties: false },
 );
@@ -74,7 +98,7 @@ export const EventSummarySchema = Type.Object({
   rehearsalOf: Type.Union([Type.String(), Type.Null()]),
   status: EventStatusSchema,
   drawId: Type.Union([Type.String(), Type.Null()]),
-  settings: EventSettingsSchema,
+  settings: EventSettingsViewSchema,
 });
 export type EventSummary = Static<typeof EventSummarySchema>;
 

@@ -67,5 +67,7 @@ export const SeatViewSchema = Type.Object({
   pin: Type.String(),
   joinPath: Type.String(),
   joined: Type.Boolean(),
+  /** Wrong joins at this seat within the limiter's window, from every address (the operator may clear them). */
+  joinFailures: Type.Integer(),
 });
 export type SeatView = Static<typeof SeatViewSchema>;

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { ErrorBody } from './errors';
+import { literalUnion } from './literal-union';
 import type { JudgeSubmission } from './judges';
 import { ClientRoleSchema, type ClientRole } from './round';
 import type { ShowCommandEnvelope } from './show-commands';
@@ -40,6 +41,27 @@ export interface SeatStatus {
 export const JudgeStatusSchema = Type.Object({ unsent: Type.Boolean() }, { additionalProperties: false });
 export type JudgeStatus = Static<typeof JudgeStatusSchema>;
 
+/**
+ * Why the server closed a socket whose authority was taken away: the clients show the label and
+ * stop reconnecting (a tablet asks for the PIN again, a desk for a login).
+ */
+export const REVOCATION_REASONS = [
+  'seat-released',
+  'logged-out',
+  'password-changed',
+  'session-expired',
+  'session-ended',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+export const RevocationReasonSchema = literalUnion(REVOCATION_REASONS);
+export const REVOCATION_REASON_LABEL: Record<RevocationReason, string> = {
+  'seat-released': '席位已被释放',
+  'logged-out': '已退出登录',
+  'password-changed': '密码已更改',
+  'session-expired': '登录已过期',
+  'session-ended': '登录已失效',
+};
+
 export interface ServerToClientEvents {
   /** The whole state for the client's role; sent on connect, after every change, and on request. */
   'show:snapshot': (snapshot: ShowSnapshot) => void;
@@ -53,6 +75,8 @@ export interface ServerToClientEvents {
   'presence:ping': (ack: () => void) => void;
   /** The operator asked this output to reload itself. */
   'output:reload': () => void;
+  /** Sent just before the server closes a socket whose session or seat was taken away. */
+  'auth:revoked': (notice: { reason: RevocationReason }) => void;
 }
 
 export interface ClientToServerEvents {

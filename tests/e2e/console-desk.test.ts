@@ -102,6 +102,16 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     const town = app.services.draws.preview(app.services.events.event(draftId).settings.plan).poolSize;
     expect(await desk.getByTestId('pool-size').innerText()).toBe(`${town} 人`);
     await screenshot(desk, 'console-event-editor');
+    // PINs are not read back: reopened, the draft's PIN boxes are empty (已设置), and saving keeps the PINs.
+    await desk.reload();
+    await desk.getByTestId('judge-row').first().waitFor();
+    const pinBoxes = () =>
+      desk
+        .getByTestId('judge-pin')
+        .evaluateAll((boxes) => boxes.map((b) => [(b as HTMLInputElement).value, b.getAttribute('placeholder')]));
+    await expect.poll(pinBoxes).toEqual(Array(3).fill(['', '已设置']));
+    await desk.getByTestId('judges-table').scrollIntoViewIfNeeded();
+    await screenshot(desk, 'console-event-editor-pins-set');
 
     await desk.getByTestId('open-seal').click();
     // A modal <dialog>: the focus goes to the field to type in, Esc closes it and the focus comes back.
@@ -196,6 +206,16 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(await desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(3);
     await hold(desk, release);
     await expect.poll(() => desk.locator('[data-testid="seat-row"][data-joined="true"]').count()).toBe(2);
+    // The released tablet is disconnected at once and says why, back on its PIN screen.
+    const releasedTablet = tablets.at(-1) as Page;
+    await releasedTablet.getByTestId('judge-join-error').waitFor();
+    expect(await releasedTablet.getByTestId('judge-join-error').innerText()).toContain('席位已被释放');
+    await screenshot(releasedTablet, 'judge-seat-released');
+    // Next to a free seat: the operator clears its join limits (a judge refused after wrong PINs).
+    const unlock = desk.locator('[data-testid="seat-row"][data-seat="3"] [data-testid="seat-unlock"]');
+    await unlock.click();
+    await expect.poll(() => desk.getByTestId('desk-message').innerText()).toContain('3 号席位已解除锁定');
+    await screenshot(desk, 'console-desk-seat-unlock');
     await phone.context().close();
     await expect.poll(viewers, { timeout: 10_000 }).toBe('0');
     await (tablets.pop() as Page).context().close();
@@ -443,5 +463,16 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(text).toContain(snapshot.draw.seed as string);
     expect(text).not.toMatch(PHONE);
     await screenshot(record, 'console-record');
+  });
+
+  it('closes the supervisor’s desk at once when its session is logged out elsewhere, and says why', async () => {
+    const out = await supervisor.context().request.post(`${base}/api/auth/logout`);
+    expect(out.status()).toBe(200);
+    const message = supervisor.getByTestId('desk-message');
+    await message.waitFor();
+    expect(await message.getAttribute('data-code')).toBe('logged-out');
+    expect(await message.innerText()).toContain('已退出登录');
+    expect(await supervisor.getByTestId('desk-connection').innerText()).toBe('连接被拒绝');
+    await screenshot(supervisor, 'console-desk-logged-out');
   });
 });

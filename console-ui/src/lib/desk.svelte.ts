@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { ROLE_LABEL } from '$protocol/auth';
+import { REVOCATION_REASON_LABEL } from '$protocol/show';
 import type {
   ClientToServerEvents,
   CommandAck,
@@ -93,7 +94,10 @@ export class ShowDesk {
     socket.on('connect', () => {
       this.connection = 'connected';
     });
-    socket.on('disconnect', () => (this.connection = 'offline'));
+    // A desk closed for a revoked session stays 'refused': the server's close is not retried.
+    socket.on('disconnect', () => {
+      if (this.connection !== 'refused') this.connection = 'offline';
+    });
     socket.on('connect_error', (error) => {
       const body = (error as { data?: ErrorBody }).data;
       if (body?.error?.code) {
@@ -101,6 +105,16 @@ export class ShowDesk {
         this.message = { kind: 'error', text: body.error.message, code: body.error.code };
         socket.disconnect();
       } else this.connection = 'offline';
+    });
+    // The session was ended (logout elsewhere, a new password, expiry): the server closes the socket
+    // and it is not retried, so the desk says why instead of looking like a dropped network.
+    socket.on('auth:revoked', ({ reason }) => {
+      this.connection = 'refused';
+      this.message = {
+        kind: 'error',
+        text: `${REVOCATION_REASON_LABEL[reason]}：此操作台已断开，请刷新页面重新登录`,
+        code: reason,
+      };
     });
     socket.on('show:snapshot', (snapshot) => this.apply(snapshot));
     socket.on('show:seats', (seats) => (this.seatStatus = seats));
@@ -224,6 +238,17 @@ export class ShowDesk {
       await this.loadSeats();
     } catch (error) {
       this.message = { kind: 'error', text: error instanceof ApiError ? error.message : '释放失败' };
+    }
+  }
+
+  /** Clears the seat's join limits, so its judge can enter the PIN again at once from any tablet. */
+  async unlockSeat(seat: number): Promise<void> {
+    try {
+      await api.post(`/api/events/${this.eventId}/seats/${seat}/unlock`);
+      this.message = { kind: 'info', text: `${seat} 号席位已解除锁定，评委可立即重新输入 PIN 加入` };
+      await this.loadSeats();
+    } catch (error) {
+      this.message = { kind: 'error', text: error instanceof ApiError ? error.message : '解除锁定失败' };
     }
   }
 

@@ -3,7 +3,7 @@ import type { DrawPlan, PoolPreview, StratifyBy } from '$protocol/draw';
 import { plannedAuditees, RISK_TIERS } from '$protocol/draw';
 import type { ProgramDto as Program, RosterFacets } from '$protocol/registry';
 import { DEFAULT_SCORING_RULES, RUBRIC_EXAMPLE, scoringRulesProblems, type ScoringRules } from '$protocol/scoring';
-import type { CreateEventBody, EventSummary, JudgeSetting } from '$protocol/show';
+import type { CreateEventBody, EventSummary, JudgeSettingBody } from '$protocol/show';
 import { isTextMalformedDetails } from '$protocol/text-in-values';
 import { api, ApiError } from './api';
 
@@ -13,7 +13,10 @@ type Mode = CreateEventBody['mode'];
 export interface JudgeRow {
   seat: number;
   name: string;
+  /** As typed; blank on a seat that has one keeps it (PINs are never read back from the server). */
   pin: string;
+  /** The seat already has a PIN on the server. */
+  pinSet: boolean;
   recusals: string;
 }
 
@@ -103,7 +106,13 @@ export class EventEditor {
     this.plan = clone(event.settings.plan);
     this.scoring = clone(event.settings.plan.scoring ?? DEFAULT_SCORING_RULES);
     this.avoidText = event.settings.plan.eligibility.avoid.map((a) => `${a.number} ${a.reason}`).join('\n');
-    this.judges = (event.settings.judges ?? []).map((j) => ({ ...j, recusals: j.recusals.join(', ') }));
+    this.judges = (event.settings.judges ?? []).map((j) => ({
+      seat: j.seat,
+      name: j.name,
+      pin: '',
+      pinSet: true,
+      recusals: j.recusals.join(', '),
+    }));
   }
 
   async loadFacets(): Promise<void> {
@@ -258,7 +267,7 @@ export class EventEditor {
   // — judges —
   addJudge(): void {
     const seat = Math.max(0, ...this.judges.map((j) => j.seat)) + 1;
-    this.judges.push({ seat, name: `评委${seat}`, pin: randomPin(), recusals: '' });
+    this.judges.push({ seat, name: `评委${seat}`, pin: randomPin(), pinSet: false, recusals: '' });
   }
   removeJudge(seat: number): void {
     this.judges = this.judges.filter((j) => j.seat !== seat);
@@ -283,7 +292,8 @@ export class EventEditor {
     const seats: number[] = [];
     for (const judge of this.judges) {
       if (!judge.name.trim()) problems.push(`${judge.seat} 号评委须填写姓名`);
-      if (!/^[0-9]{4,6}$/u.test(judge.pin)) problems.push(`${judge.seat} 号评委的 PIN 须为 4–6 位数字`);
+      const keeps = judge.pinSet && judge.pin === '';
+      if (!keeps && !/^[0-9]{4,6}$/u.test(judge.pin)) problems.push(`${judge.seat} 号评委的 PIN 须为 4–6 位数字`);
       if (seats.includes(judge.seat)) problems.push(`席位 ${judge.seat} 重复`);
       seats.push(judge.seat);
     }
@@ -299,10 +309,10 @@ export class EventEditor {
       scoring: clone(this.scoring),
     };
     plan.eligibility.avoid = this.avoidList().list;
-    const judges: JudgeSetting[] = this.judges.map((j) => ({
+    const judges: JudgeSettingBody[] = this.judges.map((j) => ({
       seat: j.seat,
       name: j.name.trim(),
-      pin: j.pin,
+      ...(j.pin === '' ? {} : { pin: j.pin }),
       recusals: j.recusals
         .split(/[\s,，、]+/u)
         .map((s) => s.trim())
@@ -363,6 +373,8 @@ export class EventEditor {
         ? await api.put<EventSummary>(`/api/events/${this.id}`, body)
         : await api.post<EventSummary>('/api/events', body);
       this.id = event.id;
+      // Saved: each seat now has its PIN on the server, and a blank box keeps it.
+      this.judges = this.judges.map((j) => ({ ...j, pinSet: true }));
       return event;
     } catch (error) {
       this.error = error instanceof ApiError ? `${fieldOf(error)}${error.message}` : '保存失败';

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorBody } from '$protocol/errors';
+import { REVOCATION_REASON_LABEL } from '$protocol/show';
 import type {
   ClientToServerEvents,
   JudgeSubmission,
@@ -234,17 +235,25 @@ export class JudgeTablet {
     socket.on('disconnect', () => (this.connection = 'offline'));
     socket.on('connect_error', (error) => {
       const body = (error as { data?: ErrorBody }).data;
-      if (body?.error?.code === 'JUDGE_JOIN_INVALID') {
-        // The seat was released (or the key is no longer valid): join again with the PIN.
-        socket.disconnect();
-        storage.remove(this.seatKey);
-        this.joined = false;
-        this.joinError = '席位已被工作人员释放或失效，请重新输入 PIN 加入';
-        void this.loadCard();
-      } else this.connection = 'offline';
+      // The seat was released (or the key is no longer valid): join again with the PIN.
+      if (body?.error?.code === 'JUDGE_JOIN_INVALID') this.leaveSeat('席位已被工作人员释放或失效，请重新输入 PIN 加入');
+      else this.connection = 'offline';
     });
+    // The seat was released (or joined again elsewhere): the server closed this socket for good.
+    socket.on('auth:revoked', ({ reason }) =>
+      this.leaveSeat(`${REVOCATION_REASON_LABEL[reason]}，请重新输入 PIN 加入`),
+    );
     socket.on('show:snapshot', (snapshot) => this.receive(snapshot));
     socket.on('presence:ping', (ack) => ack());
+  }
+
+  /** Back to the PIN screen with the reason shown; the stored key opens nothing any more. */
+  private leaveSeat(reason: string): void {
+    this.socket?.disconnect();
+    storage.remove(this.seatKey);
+    this.joined = false;
+    this.joinError = reason;
+    void this.loadCard();
   }
 
   private receive(snapshot: ShowSnapshot): void {
