@@ -99,6 +99,19 @@ describe('CsvParser', () => {
     ]);
   });
 
+  it('refuses a quote inside an unquoted cell with the record number, as csv-parse does (CSV_INVALID_OPENING_QUOTE)', () => {
+    expect(() => parseCsv('a,b\nab"c,1\n')).toThrow(/单元格中间出现引号/u);
+    expect(recordOf(() => parseCsv('a,b\n1,2\n3, "x"\n'))).toBe(3);
+    for (let at = 0; at <= 12; at += 1) {
+      expect(recordOf(() => parseInPieces('a,b\n1,tw"o\n', [at]))).toBe(2);
+    }
+    // A quote inside a quoted cell, doubled, is the way to write one.
+    expect(parseCsv('a,b\n"ab""c",1\n')).toEqual([
+      ['a', 'b'],
+      ['ab"c', '1'],
+    ]);
+  });
+
   it('refuses an unclosed quote at the end of the file with the record where it opened', () => {
     expect(recordOf(() => parseCsv('a,b\n1,2\n3,"open\nmore\n'))).toBe(3);
   });

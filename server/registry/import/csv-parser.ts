@@ -3,7 +3,7 @@
  * Quoted fields may hold delimiters, quotes ("") and line breaks; CRLF, LF and CR all end a
  * record. Pure: no I/O, so memory is bounded by the caller's chunk size and the field cap.
  * Strict as csv-parse is by default: text after a closing quote (CSV_INVALID_CLOSING_QUOTE), a quote
- * opening an unclosed field at the end, and, with `fieldCount: 'header'`, a record whose field count
+ * inside an unquoted field (CSV_INVALID_OPENING_QUOTE), a quote opening an unclosed field at the end, and, with `fieldCount: 'header'`, a record whose field count
  * differs from the header's (CSV_RECORD_INCONSISTENT_FIELDS_LENGTH) are refused with the record's number.
  */
 export class CsvSyntaxError extends Error {
@@ -145,12 +145,17 @@ export class CsvParser {
         this.inQuotes = true;
         this.fieldStarted = true;
         i += 1;
+      } else if (c === QUOTE) {
+        throw new CsvSyntaxError(
+          '单元格中间出现引号：含引号的单元格须整个用引号括起，其中的引号写成两个（""）',
+          this.recordNumber,
+        );
       } else {
         // Plain run up to the next special character.
         let j = i + 1;
         while (j < n) {
           const d = text.charCodeAt(j);
-          if (d === delimiter || d === LF || d === CR) break;
+          if (d === delimiter || d === LF || d === CR || d === QUOTE) break;
           j += 1;
         }
         this.appendField(text.slice(i, j));
