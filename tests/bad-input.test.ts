@@ -1184,3 +1184,65 @@ describe('import files: decoding, refused characters, headers, CSV structure and
     expect(verifyRosterVersion(db, 'cadre-household', version as number).ok).toBe(true);
   });
 });
+
+describe('the product walk (issue 17): what a county clerk sees for a mixed-encoding roster', () => {
+  let own: Awaited<ReturnType<typeof testApp>>;
+  let ownCookie: string;
+  beforeAll(async () => {
+    own = await testApp();
+    ownCookie = await loginCookie(own.app);
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  async function problemsOf(files: Record<string, Buffer>): Promise<ImportRejection['problems']> {
+    const body = multipart(Object.entries(files).map(([name, content]) => ({ name, content })));
+    const response = await own.app.inject({
+      method: 'POST',
+      url: '/api/programs/cadre-household/imports',
+      headers: { ...body.headers, cookie: ownCookie },
+      payload: body.payload,
+    });
+    expect(response.statusCode, response.body).toBe(422);
+    return ((JSON.parse(response.body) as ErrorBody).error.details as ImportRejection).problems;
+  }
+
+  it('points at the GBK name of a small UTF-8 file without a BOM, not at its header', async () => {
+    // A clerk pastes one name from an old GBK sheet into a UTF-8 file (no BOM: WPS, LibreOffice).
+    const utf8 = csvBytes(HOUSEHOLD_HEADER, householdRows());
+    const line = 5; // the spreadsheet's row: header = 1
+    const name = (householdRows()[line - 2] as string[])[1] as string;
+    const at = utf8.indexOf(Buffer.from(`,${name},`, 'utf8')) + 1;
+    const file = Buffer.concat([
+      utf8.subarray(0, at),
+      iconv.encode('钱多多', 'gbk'),
+      utf8.subarray(at + Buffer.byteLength(name)),
+    ]);
+    const problems = await problemsOf({
+      'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS),
+      'cadres.csv': csvBytes(CADRE_HEADER, cadreRows()),
+      'households.csv': file,
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ file: 'households.csv', code: 'MALFORMED_TEXT', row: line, column: '户主姓名' }),
+    ]);
+    expect(problems[0]?.message).toMatch(/文件编码为 UTF-8：/u);
+  });
+
+  it('still reads a whole GBK file as GBK', async () => {
+    const gbk = iconv.encode(csvBytes(HOUSEHOLD_HEADER, householdRows()).toString('utf8'), 'gbk');
+    const body = multipart([
+      { name: 'grid.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
+      { name: 'cadres.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
+      { name: 'households.csv', content: gbk },
+    ]);
+    const response = await own.app.inject({
+      method: 'POST',
+      url: '/api/programs/cadre-household/imports',
+      headers: { ...body.headers, cookie: ownCookie },
+      payload: body.payload,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+  });
+});

@@ -297,3 +297,18 @@ describe('judges’ tablets', () => {
     }
   }, 120_000);
 });
+
+describe('the PIN field of a tablet (found walking show day, issue 17)', () => {
+  it('shows all six digits of a 6-digit PIN, the length the editor generates, in both orientations', async () => {
+    const { page } = await tablet(5);
+    await page.getByTestId('judge-pin').fill('123456');
+    for (const viewport of [LANDSCAPE, PORTRAIT]) {
+      await page.setViewportSize(viewport);
+      // A field narrower than its text scrolls: the first digits typed would be out of sight.
+      const fits = await page
+        .getByTestId('judge-pin')
+        .evaluate((input) => input.scrollWidth <= input.clientWidth && input.scrollLeft === 0);
+      expect(fits).toBe(true);
+    }
+  });
+});

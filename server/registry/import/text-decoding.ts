@@ -3,7 +3,12 @@ import iconv from 'iconv-lite';
 /**
  * Encoding detection for spreadsheet exports. Excel on Chinese Windows saves "CSV" as GBK;
  * newer tools write UTF-8 with or without a BOM; "Unicode text" is UTF-16 with a BOM.
- * Without a BOM, a sample that is valid UTF-8 is UTF-8, anything else is GB18030 (a superset of GBK).
+ * Without a BOM, a sample that is valid UTF-8 is UTF-8. One that is not is read by whichever of UTF-8
+ * and GB18030 (a superset of GBK) leaves fewer undecodable sequences in it: a GBK file read as UTF-8
+ * breaks at nearly every character, while a UTF-8 file with one name pasted from a GBK sheet breaks
+ * only there. Judged GB18030, that file would break at its header (UTF-8 Chinese read as GBK pairs
+ * into other characters until a comma cuts a pair), and the refusal would point at row 1, not at
+ * the name the clerk must retype.
  */
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
@@ -18,7 +23,18 @@ export function detectEncoding(sample: Uint8Array): DetectedEncoding {
   }
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
   if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
-  return { encoding: isValidUtf8Prefix(sample) ? 'utf-8' : 'gb18030', bomLength: 0 };
+  if (isValidUtf8Prefix(sample)) return { encoding: 'utf-8', bomLength: 0 };
+  const asUtf8 = replacements(new TextDecoder('utf-8').decode(sample));
+  const asGb18030 = replacements(iconv.decode(Buffer.from(sample), 'gb18030'));
+  return { encoding: asUtf8 < asGb18030 ? 'utf-8' : 'gb18030', bomLength: 0 };
+}
+
+function replacements(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(REPLACEMENT_CHARACTER); at >= 0; at = text.indexOf(REPLACEMENT_CHARACTER, at + 1)) {
+    count += 1;
+  }
+  return count;
 }
 
 /** True when the bytes are valid UTF-8, allowing one multi-byte sequence cut at the end. */
