@@ -8,6 +8,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { tokenHash, type AuthService } from '../auth/auth-service';
 import { sha256Hex } from '../draw-engine/sha256';
 import { SocketAuthority } from './socket-authority';
+import { DeferredWork } from './deferred-work';
 import { AppError, refuseMalformedText } from '../errors';
 import { SESSION_COOKIE, type SessionUser } from '../protocol/auth';
 import {
@@ -158,6 +159,9 @@ export function attachRealtime(
     (eventId, seats) => io.to([roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')]).emit('show:seats', seats),
   );
 
+  const publicWork = new DeferredWork((error) =>
+    log.warn({ error: error instanceof Error ? error.message : String(error) }, 'public snapshot failed'),
+  );
   const authority = new SocketAuthority(auth, seats, () => io.sockets.sockets.values(), pingIntervalMs);
 
   io.on('connection', (socket: ShowSocket) => {
@@ -167,14 +171,19 @@ export function attachRealtime(
         body: { ok: false, ...rateLimited },
         onDisconnect: (event) => {
           log.warn({ eventId, role, event }, 'socket disconnected: rate limit');
-          if (role !== 'judge') joins.penalize(role, socket.handshake.address, limits.dropPenalty, performance.now());
+          if (role !== 'judge')
+            joins.penalize(role, socket.handshake.address, limits.dropPenalty[role], performance.now());
         },
       });
     }
     // Supervisors get their own snapshot: it flags outlying scores, which operators and outputs never see.
     const supervisor = role === 'staff' && socket.data.staff?.role === 'supervisor';
     void socket.join(roomOf(eventId, supervisor ? 'supervisor' : role));
-    socket.emit('show:snapshot', shows.snapshot(eventId, role, socket.data.seat, supervisor));
+    const sendSnapshot = () =>
+      socket.emit('show:snapshot', shows.snapshot(eventId, role, socket.data.seat, supervisor));
+    // A viewer's first snapshot waits its turn behind on-air work (built when sent, so never older than a broadcast).
+    if (role === 'public') publicWork.add(() => socket.connected && sendSnapshot());
+    else sendSnapshot();
     if (role === 'staff') socket.emit('show:seats', seatPresence.list(eventId));
     const judgeSeat = role === 'judge' ? socket.data.seat : null;
     if (judgeSeat !== null) {
@@ -227,7 +236,9 @@ export function attachRealtime(
 
     socket.on('show:sync', (ack) => {
       if (typeof ack !== 'function' || !authority.stillHolds(socket)) return;
-      ack(shows.snapshot(eventId, role, socket.data.seat, supervisor));
+      const answer = () => ack(shows.snapshot(eventId, role, socket.data.seat, supervisor));
+      if (role === 'public') publicWork.add(() => socket.connected && answer());
+      else answer();
     });
 
     socket.on('judge:submit', (submission, ack) => {

@@ -86,11 +86,20 @@ describe('socket limits on a fixed clock', () => {
 describe('an address whose socket was dropped for abuse', () => {
   it('pays in join tokens, into debt: it may come back only once the penalty has refilled', () => {
     const joins = new JoinLimiter({ public: { burst: 100, perSecond: 10 }, overlay: { burst: 1, perSecond: 1 } });
-    joins.penalize('public', '10.0.0.1', 100 + REALTIME_LIMITS.dropPenalty, 0);
+    const penalty = 20;
+    joins.penalize('public', '10.0.0.1', 100 + penalty, 0);
     expect(joins.allow('public', '10.0.0.1', 0)).toBe(false);
-    const refill = (REALTIME_LIMITS.dropPenalty / 10) * 1000; // the debt, at 10 a second
+    const refill = (penalty / 10) * 1000; // the debt, at 10 a second
     expect(joins.allow('public', '10.0.0.1', refill)).toBe(false); // back at zero: still no whole token
     expect(joins.allow('public', '10.0.0.1', refill + 100)).toBe(true);
     expect(joins.allow('public', '10.0.0.2', 0)).toBe(true); // other addresses are not charged
+  });
+
+  it('is charged two seconds of joins for a public socket and twenty for an output, within the debt the bucket allows', () => {
+    const { joins, dropPenalty } = REALTIME_LIMITS;
+    expect(dropPenalty.public / joins.public.perSecond).toBe(2);
+    expect(dropPenalty.overlay / joins.overlay.perSecond).toBe(20);
+    expect(dropPenalty.public).toBeLessThanOrEqual(joins.public.burst);
+    expect(dropPenalty.overlay).toBeLessThanOrEqual(joins.overlay.burst);
   });
 });

@@ -80,7 +80,7 @@ export interface RealtimeLimits {
    * Join tokens an address loses when one of its sockets is dropped for abuse: reconnecting is how
    * a flooder gets fresh buckets (and a snapshot on connect), so each drop costs it seconds.
    */
-  dropPenalty: number;
+  dropPenalty: Record<'public' | 'overlay', number>;
 }
 
 export const REALTIME_LIMITS: RealtimeLimits = {
@@ -105,14 +105,16 @@ export const REALTIME_LIMITS: RealtimeLimits = {
       refusals: { burst: 100, perSecond: 5 },
     },
   },
-  // A venue's wifi puts many phones behind one address: 100 at once, then 10 a second.
+  // A venue's wifi or a mobile carrier's NAT puts many phones behind one address, and they all come
+  // at the start of a broadcast: 1,000 at once, then 100 a second (a first snapshot each, served
+  // behind on-air work: deferred-work.ts).
   joins: {
-    public: { burst: 100, perSecond: 10 },
+    public: { burst: 1000, perSecond: 100 },
     overlay: { burst: 30, perSecond: 1 },
   },
-  // 20 tokens at 10 a second: a dropped flooder's address may come back once per 2 s; honest phones
-  // behind it are refused for as long, and try again (public-site.svelte.ts).
-  dropPenalty: 20,
+  // A dropped flooder's address may come back once per 2 s (public, 200 at 100 a second) or 20 s
+  // (outputs, 20 at 1 a second); honest phones behind it are refused for as long, and try again (public-site.svelte.ts).
+  dropPenalty: { public: 200, overlay: 20 },
 };
 
 /** What to do with one event: serve it, refuse it (typed ack), or disconnect the socket. */
