@@ -466,6 +466,7 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
   });
 
   it('closes the supervisor’s desk at once when its session is logged out elsewhere, and says why', async () => {
+    expect(await supervisor.getByTestId('household-row').count()).toBeGreaterThan(0);
     const out = await supervisor.context().request.post(`${base}/api/auth/logout`);
     expect(out.status()).toBe(200);
     const message = supervisor.getByTestId('desk-message');
@@ -473,6 +474,9 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(await message.getAttribute('data-code')).toBe('logged-out');
     expect(await message.innerText()).toContain('已退出登录');
     expect(await supervisor.getByTestId('desk-connection').innerText()).toBe('连接被拒绝');
+    // Households' names and phones leave the screen with the session.
+    await supervisor.getByTestId('desk-closed').waitFor();
+    expect(await supervisor.getByTestId('household-row').count()).toBe(0);
     await screenshot(supervisor, 'console-desk-logged-out');
   });
 });

@@ -110,6 +110,12 @@ export class ShowDesk {
     // and it is not retried, so the desk says why instead of looking like a dropped network.
     socket.on('auth:revoked', ({ reason }) => {
       this.connection = 'refused';
+      // What the session let this screen show goes with it: households' names and phones, the log.
+      this.snapshot = null;
+      this.log = [];
+      this.presence = [];
+      this.seatStatus = [];
+      this.seats = [];
       this.message = {
         kind: 'error',
         text: `${REVOCATION_REASON_LABEL[reason]}：此操作台已断开，请刷新页面重新登录`,
