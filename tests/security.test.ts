@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from '../server/protocol/auth';
 import { parsePublicUrl, PublicUrlError } from '../server/http/public-url';
 import { CONTENT_SECURITY_POLICY } from '../server/http/security';
 import { REALTIME_LIMITS } from '../server/live/socket-limits';
+import { BACKSTOP_FAILURES } from '../server/auth/auth-service';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
@@ -1004,7 +1005,9 @@ describe('authority ends when it is taken away; limits stop the guesser', () => 
           method: 'POST',
           url: '/api/auth/login',
           remoteAddress: `10.60.0.${i + 1}`,
-          payload: { username: 'supervisor', password: `wrong-${i}` },
+          // One guess at each of 60 names: 60 at one account would now meet its backstop, whose waits
+          // are taken in turn (the review's describe block below), and most would be refused unchecked.
+          payload: { username: `guessed-name-${i}`, password: `wrong-${i}` },
         })
         .finally(() => (pending -= 1)),
     );
@@ -1042,4 +1045,66 @@ describe('authority ends when it is taken away; limits stop the guesser', () => 
     expect(ack.ok ? 'ok' : ack.error.code).toBe('AUTH_REQUIRED');
     expect(await closed).toEqual({ reason: 'session-expired', disconnect: 'io server disconnect' });
   });
+});
+
+describe('review of issue 17: guesses sent in parallel are counted before they are checked', () => {
+  let own: { app: FastifyInstance; close: () => Promise<void> };
+  let event: { id: string; seats: SeatView[] };
+
+  beforeAll(async () => {
+    own = await testApp();
+    await loadDemoCounty(own.app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
+    const base = await own.app.listen({ host: '127.0.0.1', port: 0 });
+    const scripted = await ScriptedShow.create(own.app, base, { rollSeconds: 2 });
+    scripted.staff.close();
+    event = { id: scripted.event.id, seats: scripted.seats };
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  const tally = (codes: string[]) =>
+    codes.reduce<Record<string, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
+  const login = (username: string, password: string, address: string) =>
+    own.app
+      .inject({ method: 'POST', url: '/api/auth/login', remoteAddress: address, payload: { username, password } })
+      .then((r) => (r.statusCode === 200 ? 'OK' : (r.json<{ error: { code: string } }>().error.code as string)));
+
+  it('checks at most five of 30 wrong logins sent at once from one address', async () => {
+    const codes = await Promise.all(Array.from({ length: 30 }, (_, i) => login('operator', `w-${i}`, '203.0.113.9')));
+    // Before: all 30 were checked ({"AUTH_INVALID_CREDENTIALS":30}): each passed the limit before any had failed.
+    expect(tally(codes)).toEqual({ AUTH_INVALID_CREDENTIALS: 5, AUTH_RATE_LIMITED: 25 });
+  });
+
+  it('checks at most five of 30 wrong PINs sent at once from one address', async () => {
+    const seat = event.seats[0] as SeatView;
+    const token = new URL(`http://x${seat.joinPath}`).searchParams.get('token');
+    const codes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        own.app
+          .inject({
+            method: 'POST',
+            url: '/api/judges/join',
+            remoteAddress: '203.0.113.10',
+            payload: { eventId: event.id, seat: seat.seat, token, pin: `9${i}`, deviceId: 'guesser-tablet' },
+          })
+          .then((r) => r.json<{ error: { code: string } }>().error.code),
+      ),
+    );
+    expect(tally(codes)).toEqual({ JUDGE_JOIN_INVALID: 5, JUDGE_JOIN_RATE_LIMITED: 25 });
+  });
+
+  it('lets a burst from 200 addresses check only a few guesses past the backstop, and the owner still gets in', async () => {
+    const started = Date.now();
+    const codes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => login('supervisor', `w-${i}`, `10.2.${i >> 8}.${i & 255}`)),
+    );
+    const counts = tally(codes);
+    // Before: all 200 were checked (scrypt's thread pool the only limit, ~680 guesses a minute here).
+    // Now the backstop's waits are taken in turn: 20 at full speed, then 250, 500, 1000, 2000 ms.
+    expect(counts.AUTH_INVALID_CREDENTIALS).toBeLessThanOrEqual(BACKSTOP_FAILURES + 4);
+    expect(counts.AUTH_RATE_LIMITED).toBe(200 - (counts.AUTH_INVALID_CREDENTIALS ?? 0));
+    expect(await login('supervisor', SUPERVISOR_PASSWORD, '192.168.1.30')).toBe('OK');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
 });

@@ -4,7 +4,7 @@ import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
 import type { SessionUser, StaffRole } from '../protocol/auth';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
-import { GuessLimiter, pause } from './guess-limiter';
+import { GuessLimiter } from './guess-limiter';
 import { RevocationFeed } from './revocations';
 
 export const SESSION_HOURS = 12;
@@ -91,21 +91,23 @@ export class AuthService {
     password: string,
     clientAddress: string,
   ): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
-    if (this.failures.blocked(username, clientAddress, this.clock().getTime())) {
-      throw new AppError('AUTH_RATE_LIMITED');
-    }
-    await pause(this.failures.delayMs(username, this.clock().getTime()));
-    const row = this.db
-      .prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?')
-      .get(username) as { username: string; role: StaffRole; hash: string } | undefined;
-    // Verify against a dummy hash when the user is unknown, so timing does not tell.
-    const ok = (await verifyPassword(password, row?.hash ?? (await dummyHash()))) && row !== undefined;
+    const guess = await this.failures.guess(
+      username,
+      clientAddress,
+      () => this.clock().getTime(),
+      async () => {
+        const row = this.db
+          .prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?')
+          .get(username) as { username: string; role: StaffRole; hash: string } | undefined;
+        // Verify against a dummy hash when the user is unknown, so timing does not tell.
+        const ok = await verifyPassword(password, row?.hash ?? (await dummyHash()));
+        return ok ? row : undefined;
+      },
+    );
+    if (guess.outcome === 'refused') throw new AppError('AUTH_RATE_LIMITED');
+    if (guess.outcome === 'wrong') throw new AppError('AUTH_INVALID_CREDENTIALS');
+    const row = guess.opened;
     const now = this.clock().getTime();
-    if (!ok) {
-      this.failures.fail(username, clientAddress, now);
-      throw new AppError('AUTH_INVALID_CREDENTIALS');
-    }
-    this.failures.succeed(username, clientAddress);
     const token = this.random(32).toString('base64url');
     const expiresAt = new Date(now + SESSION_HOURS * 3600 * 1000);
     this.db
