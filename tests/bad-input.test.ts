@@ -1184,3 +1184,45 @@ describe('import files: decoding, refused characters, headers, CSV structure and
     expect(verifyRosterVersion(db, 'cadre-household', version as number).ok).toBe(true);
   });
 });
+
+describe('review of issue 17: text that came in around the fields', () => {
+  let own: { app: FastifyInstance; close: () => Promise<void> };
+  let cookie: string;
+  beforeAll(async () => {
+    own = await testApp();
+    cookie = await loginCookie(own.app);
+  });
+  afterAll(async () => own?.close());
+
+  it('refuses an upload whose file name carries a refused character, without echoing the name', async () => {
+    for (const [name, fault] of [
+      ['网格\u202Evsc.csv', 'BIDI_CONTROL'],
+      ['网格\u0007.csv', 'CONTROL'],
+      ['网格\uFFFD.csv', 'REPLACEMENT'],
+    ] as const) {
+      const body = multipart([
+        { name, content: csvBytes(GRID_HEADER, GRID_ROWS) },
+        { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
+        { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, householdRows()) },
+      ]);
+      const response = await own.app.inject({
+        method: 'POST',
+        url: '/api/programs/cadre-household/imports',
+        headers: { ...body.headers, cookie },
+        payload: body.payload,
+      });
+      // Before: 200, and the name was stored in the roster version's sources as it came.
+      expect(response.statusCode, response.body).toBe(422);
+      const { problems } = response.json<ErrorBody>().error.details as ImportRejection;
+      expect(problems).toEqual([
+        expect.objectContaining({
+          file: '文件1',
+          code: 'REFUSED_CHARACTER',
+          message: expect.stringContaining(TEXT_FAULT_LABEL[fault]),
+        }),
+      ]);
+      expect(response.body.includes(name)).toBe(false);
+    }
+    expect(own.app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(0);
+  });
+});
