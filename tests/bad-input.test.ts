@@ -33,7 +33,7 @@ import {
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
-import { lyingZipBomb, sharedStringsBomb, zipBomb } from './helpers/zip-bomb';
+import { lyingZipBomb, sharedStringsBomb, splitZipBomb, zipBomb } from './helpers/zip-bomb';
 
 /**
  * The bad-input campaign: hostile and broken inputs across import files, HTTP bodies and socket
@@ -1224,5 +1224,26 @@ describe('review of issue 17: text that came in around the fields', () => {
       expect(response.body.includes(name)).toBe(false);
     }
     expect(own.app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(0);
+  });
+
+  it('refuses a bomb split into many entries under the per-entry ratio check, by the archive’s ratio', async () => {
+    // 64 worksheets of 15 MB, 1 MB on the wire: each entry stays under the 16 MB an entry must pass
+    // before its ratio is checked, and 960 MB in all under the 1 GB total. Before: all 960 MB were
+    // inflated, then inflated again by the reader (5–9 s here) and the file read as having no rows.
+    const bomb = splitZipBomb(64);
+    expect(bomb.length).toBeLessThan(1_100_000);
+    const dir = tempDir();
+    try {
+      const refusal = await readXlsxRows(writeTemp(dir, 'split.xlsx', bomb), 100).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refusal).toMatchObject({ code: 'XLSX_BOMB', message: expect.stringMatching(/压缩比异常/u) });
+      const inflated = Number(/已解压 (\d+) 字节/u.exec((refusal as Error).message)?.[1] ?? NaN);
+      expect(inflated).toBeGreaterThan(ZIP_LIMITS.ratioCheckedAboveBytes);
+      expect(inflated).toBeLessThanOrEqual(ZIP_LIMITS.ratioCheckedAboveBytes + INFLATE_CHUNK + 1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
