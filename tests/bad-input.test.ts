@@ -1185,7 +1185,7 @@ describe('import files: decoding, refused characters, headers, CSV structure and
   });
 });
 
-describe('review of issue 17: text that came in around the fields', () => {
+describe('review of issue 17: file names and split zip bombs, around the checks that landed', () => {
   let own: { app: FastifyInstance; close: () => Promise<void> };
   let cookie: string;
   beforeAll(async () => {
