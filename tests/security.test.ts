@@ -1107,4 +1107,24 @@ describe('review of issue 17: guesses sent in parallel are counted before they a
     expect(await login('supervisor', SUPERVISOR_PASSWORD, '192.168.1.30')).toBe('OK');
     expect(Date.now() - started).toBeLessThan(30_000);
   }, 60_000);
+
+  it('keeps a searched household name out of the server log', async () => {
+    const lines: string[] = [];
+    const logged = await testApp({ logger: true, logStream: { write: (line) => void lines.push(line) } });
+    try {
+      const cookie = await loginCookie(logged.app);
+      const response = await logged.app.inject({
+        method: 'GET',
+        url: `/api/programs/cadre-household/search?q=${encodeURIComponent('王小明')}&page=1`,
+        headers: { cookie },
+      });
+      expect(response.statusCode).toBe(404); // no roster yet: the request is still logged
+      const text = lines.join('');
+      expect(text).toContain('/api/programs/cadre-household/search?q=…&page=1');
+      // Before: the URL was logged as sent, the name percent-encoded in it.
+      expect(decodeURIComponent(text).includes('王小明')).toBe(false);
+    } finally {
+      await logged.close();
+    }
+  });
 });
