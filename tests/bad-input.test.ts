@@ -1226,6 +1226,49 @@ describe('review of issue 17: file names and split zip bombs, around the checks 
     expect(own.app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(0);
   });
 
+  it('refuses a name holding any format or default-ignorable character, not only the listed ones', async () => {
+    // Before: 王\u{1D173}五 and the others were imported, and masked 王*五 on air.
+    for (const cp of [0x1d173, 0x13430, 0x1bca0, 0xfff0, 0xe0002, 0x206a, 0x17b4]) {
+      const households = householdRows();
+      (households[0] as string[])[1] = `王${String.fromCodePoint(cp)}五`;
+      const body = multipart([
+        { name: '网格.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
+        { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
+        { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, households) },
+      ]);
+      const response = await own.app.inject({
+        method: 'POST',
+        url: '/api/programs/cadre-household/imports',
+        headers: { ...body.headers, cookie },
+        payload: body.payload,
+      });
+      expect(response.statusCode, formatCodePoint(cp)).toBe(422);
+      const { problems } = response.json<ErrorBody>().error.details as ImportRejection;
+      expect(problems, formatCodePoint(cp)).toEqual([
+        expect.objectContaining({
+          code: 'REFUSED_CHARACTER',
+          row: 2,
+          message: expect.stringContaining(`${TEXT_FAULT_LABEL.INVISIBLE_FORMAT}（${formatCodePoint(cp)}）`),
+        }),
+      ]);
+    }
+    // A variation selector picks a glyph of the character before it: kept.
+    const households = householdRows();
+    (households[0] as string[])[1] = '王\uFE00五';
+    const body = multipart([
+      { name: '网格.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
+      { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
+      { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, households) },
+    ]);
+    const kept = await own.app.inject({
+      method: 'POST',
+      url: '/api/programs/cadre-household/imports',
+      headers: { ...body.headers, cookie },
+      payload: body.payload,
+    });
+    expect(kept.statusCode, kept.body).toBe(200);
+  });
+
   it('refuses a bomb split into many entries under the per-entry ratio check, by the archive’s ratio', async () => {
     // 64 worksheets of 15 MB, 1 MB on the wire: each entry stays under the 16 MB an entry must pass
     // before its ratio is checked, and 960 MB in all under the 1 GB total. Before: all 960 MB were

@@ -7,6 +7,8 @@ import { parsePublicUrl, PublicUrlError } from '../server/http/public-url';
 import { CONTENT_SECURITY_POLICY } from '../server/http/security';
 import { REALTIME_LIMITS } from '../server/live/socket-limits';
 import { BACKSTOP_FAILURES } from '../server/auth/auth-service';
+import { maskName } from '../server/privacy';
+import { formatCodePoint } from '../server/protocol/text-rules';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
@@ -1125,6 +1127,16 @@ describe('review of issue 17: guesses sent in parallel are counted before they a
       expect(decodeURIComponent(text).includes('王小明')).toBe(false);
     } finally {
       await logged.close();
+    }
+  });
+
+  it('masks a two-character name as its surname whatever sits between the two (format, unassigned, blank)', () => {
+    // Before: 王\u{1D173}五 (MUSICAL SYMBOL BEGIN BEAM, a Cf the text rules let through) was stored and
+    // masked 王*五, both real characters on air; the same for U+13430, U+1BCA0, U+FFF0, U+E0002, U+2800.
+    for (const cp of [0x1d173, 0x13430, 0x1bca0, 0xfff0, 0xe0002, 0x2800, 0x206a, 0x17b4, 0x1f600]) {
+      const name = `王${String.fromCodePoint(cp)}五`;
+      expect(maskName(name), formatCodePoint(cp)).toBe('王*');
+      expect(maskName(`欧阳${String.fromCodePoint(cp)}娜娜`), formatCodePoint(cp)).toBe('欧**娜');
     }
   });
 });
