@@ -16,6 +16,14 @@ export const BACKSTOP_FAILURES = 20;
 /** The backstop's first wait, doubled with each further failure up to the cap. */
 export const BACKSTOP_BASE_DELAY_MS = 250;
 export const BACKSTOP_MAX_DELAY_MS = 4000;
+/** The same limits for every secret a person guesses at: an account's password, a seat's PIN. */
+export const GUESS_LIMITS = {
+  maxFailures: MAX_FAILURES,
+  windowMs: FAILURE_WINDOW_MS,
+  backstop: BACKSTOP_FAILURES,
+  baseDelayMs: BACKSTOP_BASE_DELAY_MS,
+  maxDelayMs: BACKSTOP_MAX_DELAY_MS,
+} as const;
 
 export const DEFAULT_USERS: readonly { username: string; role: StaffRole }[] = [
   { username: 'operator', role: 'operator' },
@@ -28,7 +36,7 @@ export const tokenHash = (token: string) => createHash('sha256').update(token).d
 export type SessionState = { user: SessionUser } | { ended: 'session-expired' | 'session-ended' };
 
 export class AuthService {
-  /** Failed logins per (username, client address), with a per-username backstop that slows. */
+  /** Failed logins per (username, client address), with a per-username backstop whose waits are taken in turn. */
   private readonly failures: GuessLimiter;
   /** Logouts and password changes, for the realtime layer to close the sockets they admitted. */
   readonly revocations = new RevocationFeed();
@@ -40,14 +48,7 @@ export class AuthService {
     /** How many addresses and usernames the login limiter remembers at most. */
     maxTrackedKeys = MAX_TRACKED_KEYS,
   ) {
-    this.failures = new GuessLimiter({
-      maxFailures: MAX_FAILURES,
-      windowMs: FAILURE_WINDOW_MS,
-      maxKeys: maxTrackedKeys,
-      backstop: BACKSTOP_FAILURES,
-      baseDelayMs: BACKSTOP_BASE_DELAY_MS,
-      maxDelayMs: BACKSTOP_MAX_DELAY_MS,
-    });
+    this.failures = new GuessLimiter({ ...GUESS_LIMITS, maxKeys: maxTrackedKeys });
   }
 
   /**

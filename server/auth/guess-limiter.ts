@@ -39,12 +39,12 @@ export class GuessLimiter {
   }
 
   /** Whether this address is refused for this secret. */
-  blocked(owner: string, address: string, now: number): boolean {
+  private blocked(owner: string, address: string, now: number): boolean {
     return this.failures.blocked([pairKey(owner, address)], now);
   }
 
   /** How long an attempt at this secret waits before it is checked (0 below the backstop). */
-  delayMs(owner: string, now: number): number {
+  private delayMs(owner: string, now: number): number {
     const over = this.failures.count(ownerKey(owner), now) - this.limits.backstop;
     if (over < 0) return 0;
     return Math.min(this.limits.baseDelayMs * 2 ** Math.min(over, 30), this.limits.maxDelayMs);
@@ -74,7 +74,7 @@ export class GuessLimiter {
     return { outcome: 'right', opened };
   }
 
-  fail(owner: string, address: string, now: number): void {
+  private fail(owner: string, address: string, now: number): void {
     this.failures.fail([pairKey(owner, address), ownerKey(owner)], now);
   }
 
@@ -82,7 +82,7 @@ export class GuessLimiter {
    * The owner got in from this address: that address starts afresh. The backstop's count stays
    * (the others' failures are not the owner's), and ages out with the window.
    */
-  succeed(owner: string, address: string): void {
+  private succeed(owner: string, address: string): void {
     this.failures.succeed([pairKey(owner, address)]);
   }
 

@@ -1,13 +1,7 @@
 import { GuessLimiter } from '../auth/guess-limiter';
 import { RevocationFeed } from '../auth/revocations';
 import { sameSecret } from '../auth/same-secret';
-import {
-  BACKSTOP_BASE_DELAY_MS,
-  BACKSTOP_FAILURES,
-  BACKSTOP_MAX_DELAY_MS,
-  FAILURE_WINDOW_MS,
-  MAX_FAILURES,
-} from '../auth/auth-service';
+import { GUESS_LIMITS } from '../auth/auth-service';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
@@ -21,15 +15,8 @@ import type { EventRepository } from '../events/event-repository';
  * holds each seat, and the key that device's tablet connects with.
  */
 export class SeatService {
-  /** Failed seat joins (wrong PIN or token) per (seat, client address), with a per-seat backstop that slows. */
-  private readonly joinFailures = new GuessLimiter({
-    maxFailures: MAX_FAILURES,
-    windowMs: FAILURE_WINDOW_MS,
-    maxKeys: 10_000,
-    backstop: BACKSTOP_FAILURES,
-    baseDelayMs: BACKSTOP_BASE_DELAY_MS,
-    maxDelayMs: BACKSTOP_MAX_DELAY_MS,
-  });
+  /** Failed seat joins (wrong PIN or token) per (seat, client address), with a per-seat backstop whose waits are taken in turn. */
+  private readonly joinFailures = new GuessLimiter({ ...GUESS_LIMITS, maxKeys: 10_000 });
   /** Released seats, for the realtime layer to close the old tablet's socket. */
   readonly revocations = new RevocationFeed();
 
