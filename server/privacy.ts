@@ -3,7 +3,7 @@
  * overlay, a public page or a registry listing: 张*三, 张*, 138****1234.
  */
 
-import { NAME_DOTS, NAME_SPACES } from './protocol/name-rules';
+import { ANY_NAME_DOT, NAME_SPACES } from './protocol/name-rules';
 import { codePointFault } from './protocol/text-rules';
 
 /** Spaces of every kind. */
@@ -17,8 +17,6 @@ function dropped(char: string): boolean {
   return SPACES.test(char) || (cp >= 0xd800 && cp <= 0xdfff) || codePointFault(cp) !== null;
 }
 
-/** The middle dots that separate the parts of a name (阿不都·热合曼), in their usual forms. */
-const ANY_NAME_DOT = new RegExp(`[${NAME_DOTS}]`, 'gu');
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 
 /**
