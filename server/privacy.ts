@@ -3,15 +3,20 @@
  * overlay, a public page or a registry listing: 张*三, 张*, 138****1234.
  */
 
-import { NAME_DOTS, NAME_SPACES } from './protocol/name-rules';
+import { ANY_NAME_DOT, NAME_SPACES } from './protocol/name-rules';
+import { codePointFault } from './protocol/text-rules';
 
-/** Spaces of every kind and characters that show nothing (zero-width, joiners, bidi controls, soft hyphen). */
-const INVISIBLE_OR_SPACE = new RegExp(
-  String.raw`\u034F|\u1160|[${NAME_SPACES}\u00AD\u061C\u115F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]`,
-  'gu',
-);
-/** The middle dots that separate the parts of a name (阿不都·热合曼), in their usual forms. */
-const ANY_NAME_DOT = new RegExp(`[${NAME_DOTS}]`, 'gu');
+/** Spaces of every kind. */
+const SPACES = new RegExp(`[${NAME_SPACES}]`, 'u');
+/** A grapheme that is a real character of a name: it holds a letter or a digit (a filler, a symbol or a blank does not). */
+const REAL = /[\p{L}\p{N}]/u;
+
+/** Whether a character is dropped before masking: a space, or one the text rules refuse (it shows nothing). */
+function dropped(char: string): boolean {
+  const cp = char.codePointAt(0) ?? 0;
+  return SPACES.test(char) || (cp >= 0xd800 && cp <= 0xdfff) || codePointFault(cp) !== null;
+}
+
 const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
 
 /**
@@ -20,13 +25,15 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'grapheme' });
  * character with its combining marks counts once).
  */
 export function nameGraphemes(name: string): string[] {
-  const clean = name
-    .normalize('NFC')
-    .replace(INVISIBLE_OR_SPACE, '')
+  const clean = Array.from(name.normalize('NFC'))
+    .filter((char) => !dropped(char))
+    .join('')
     .replace(ANY_NAME_DOT, '·')
     .replace(/·{2,}/gu, '·')
     .replace(/^·|·$/gu, '');
-  return Array.from(segmenter.segment(clean), (s) => s.segment);
+  // Names stored before the text rules may still hold a filler the rules now refuse, or a blank
+  // symbol (U+2800): only graphemes with a letter or digit count, so none can stand for a middle.
+  return Array.from(segmenter.segment(clean), (s) => s.segment).filter((g) => g === '·' || REAL.test(g));
 }
 
 /**

@@ -33,7 +33,7 @@ import {
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
-import { lyingZipBomb, sharedStringsBomb, zipBomb } from './helpers/zip-bomb';
+import { lyingZipBomb, sharedStringsBomb, splitZipBomb, zipBomb } from './helpers/zip-bomb';
 
 /**
  * The bad-input campaign: hostile and broken inputs across import files, HTTP bodies and socket
@@ -1244,5 +1244,111 @@ describe('the product walk (issue 17): what a county clerk sees for a mixed-enco
       payload: body.payload,
     });
     expect(response.statusCode, response.body).toBe(200);
+  });
+});
+
+describe('review of issue 17: file names and split zip bombs, around the checks that landed', () => {
+  let own: { app: FastifyInstance; close: () => Promise<void> };
+  let cookie: string;
+  beforeAll(async () => {
+    own = await testApp();
+    cookie = await loginCookie(own.app);
+  });
+  afterAll(async () => own?.close());
+
+  it('refuses an upload whose file name carries a refused character, without echoing the name', async () => {
+    for (const [name, fault] of [
+      ['网格\u202Evsc.csv', 'BIDI_CONTROL'],
+      ['网格\u0007.csv', 'CONTROL'],
+      ['网格\uFFFD.csv', 'REPLACEMENT'],
+    ] as const) {
+      const body = multipart([
+        { name, content: csvBytes(GRID_HEADER, GRID_ROWS) },
+        { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
+        { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, householdRows()) },
+      ]);
+      const response = await own.app.inject({
+        method: 'POST',
+        url: '/api/programs/cadre-household/imports',
+        headers: { ...body.headers, cookie },
+        payload: body.payload,
+      });
+      // Before: 200, and the name was stored in the roster version's sources as it came.
+      expect(response.statusCode, response.body).toBe(422);
+      const { problems } = response.json<ErrorBody>().error.details as ImportRejection;
+      expect(problems).toEqual([
+        expect.objectContaining({
+          file: '文件1',
+          code: 'REFUSED_CHARACTER',
+          message: expect.stringContaining(TEXT_FAULT_LABEL[fault]),
+        }),
+      ]);
+      expect(response.body.includes(name)).toBe(false);
+    }
+    expect(own.app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(0);
+  });
+
+  it('refuses a name holding any format or default-ignorable character, not only the listed ones', async () => {
+    // Before: 王\u{1D173}五 and the others were imported, and masked 王*五 on air.
+    for (const cp of [0x1d173, 0x13430, 0x1bca0, 0xfff0, 0xe0002, 0x206a, 0x17b4]) {
+      const households = householdRows();
+      (households[0] as string[])[1] = `王${String.fromCodePoint(cp)}五`;
+      const body = multipart([
+        { name: '网格.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
+        { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
+        { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, households) },
+      ]);
+      const response = await own.app.inject({
+        method: 'POST',
+        url: '/api/programs/cadre-household/imports',
+        headers: { ...body.headers, cookie },
+        payload: body.payload,
+      });
+      expect(response.statusCode, formatCodePoint(cp)).toBe(422);
+      const { problems } = response.json<ErrorBody>().error.details as ImportRejection;
+      expect(problems, formatCodePoint(cp)).toEqual([
+        expect.objectContaining({
+          code: 'REFUSED_CHARACTER',
+          row: 2,
+          message: expect.stringContaining(`${TEXT_FAULT_LABEL.INVISIBLE_FORMAT}（${formatCodePoint(cp)}）`),
+        }),
+      ]);
+    }
+    // A variation selector picks a glyph of the character before it: kept.
+    const households = householdRows();
+    (households[0] as string[])[1] = '王\uFE00五';
+    const body = multipart([
+      { name: '网格.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
+      { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
+      { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, households) },
+    ]);
+    const kept = await own.app.inject({
+      method: 'POST',
+      url: '/api/programs/cadre-household/imports',
+      headers: { ...body.headers, cookie },
+      payload: body.payload,
+    });
+    expect(kept.statusCode, kept.body).toBe(200);
+  });
+
+  it('refuses a bomb split into many entries under the per-entry ratio check, by the archive’s ratio', async () => {
+    // 64 worksheets of 15 MB, 1 MB on the wire: each entry stays under the 16 MB an entry must pass
+    // before its ratio is checked, and 960 MB in all under the 1 GB total. Before: all 960 MB were
+    // inflated, then inflated again by the reader (5–9 s here) and the file read as having no rows.
+    const bomb = splitZipBomb(64);
+    expect(bomb.length).toBeLessThan(1_100_000);
+    const dir = tempDir();
+    try {
+      const refusal = await readXlsxRows(writeTemp(dir, 'split.xlsx', bomb), 100).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refusal).toMatchObject({ code: 'XLSX_BOMB', message: expect.stringMatching(/压缩比异常/u) });
+      const inflated = Number(/已解压 (\d+) 字节/u.exec((refusal as Error).message)?.[1] ?? NaN);
+      expect(inflated).toBeGreaterThan(ZIP_LIMITS.ratioCheckedAboveBytes);
+      expect(inflated).toBeLessThanOrEqual(ZIP_LIMITS.ratioCheckedAboveBytes + INFLATE_CHUNK + 1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

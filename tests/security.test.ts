@@ -6,6 +6,9 @@ import { SESSION_COOKIE } from '../server/protocol/auth';
 import { parsePublicUrl, PublicUrlError } from '../server/http/public-url';
 import { CONTENT_SECURITY_POLICY } from '../server/http/security';
 import { REALTIME_LIMITS } from '../server/live/socket-limits';
+import { BACKSTOP_FAILURES } from '../server/auth/auth-service';
+import { maskName } from '../server/privacy';
+import { formatCodePoint } from '../server/protocol/text-rules';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
@@ -1004,7 +1007,9 @@ describe('authority ends when it is taken away; limits stop the guesser', () => 
           method: 'POST',
           url: '/api/auth/login',
           remoteAddress: `10.60.0.${i + 1}`,
-          payload: { username: 'supervisor', password: `wrong-${i}` },
+          // One guess at each of 60 names: 60 at one account would now meet its backstop, whose waits
+          // are taken in turn (the review's describe block below), and most would be refused unchecked.
+          payload: { username: `guessed-name-${i}`, password: `wrong-${i}` },
         })
         .finally(() => (pending -= 1)),
     );
@@ -1041,5 +1046,97 @@ describe('authority ends when it is taken away; limits stop the guesser', () => 
     const ack = await client.send({ type: 'lockJudging' });
     expect(ack.ok ? 'ok' : ack.error.code).toBe('AUTH_REQUIRED');
     expect(await closed).toEqual({ reason: 'session-expired', disconnect: 'io server disconnect' });
+  });
+});
+
+describe('review of issue 17: guesses sent in parallel are counted before they are checked', () => {
+  let own: { app: FastifyInstance; close: () => Promise<void> };
+  let event: { id: string; seats: SeatView[] };
+
+  beforeAll(async () => {
+    own = await testApp();
+    await loadDemoCounty(own.app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
+    const base = await own.app.listen({ host: '127.0.0.1', port: 0 });
+    const scripted = await ScriptedShow.create(own.app, base, { rollSeconds: 2 });
+    scripted.staff.close();
+    event = { id: scripted.event.id, seats: scripted.seats };
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  const tally = (codes: string[]) =>
+    codes.reduce<Record<string, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
+  const login = (username: string, password: string, address: string) =>
+    own.app
+      .inject({ method: 'POST', url: '/api/auth/login', remoteAddress: address, payload: { username, password } })
+      .then((r) => (r.statusCode === 200 ? 'OK' : (r.json<{ error: { code: string } }>().error.code as string)));
+
+  it('checks at most five of 30 wrong logins sent at once from one address', async () => {
+    const codes = await Promise.all(Array.from({ length: 30 }, (_, i) => login('operator', `w-${i}`, '203.0.113.9')));
+    // Before: all 30 were checked ({"AUTH_INVALID_CREDENTIALS":30}): each passed the limit before any had failed.
+    expect(tally(codes)).toEqual({ AUTH_INVALID_CREDENTIALS: 5, AUTH_RATE_LIMITED: 25 });
+  });
+
+  it('checks at most five of 30 wrong PINs sent at once from one address', async () => {
+    const seat = event.seats[0] as SeatView;
+    const token = new URL(`http://x${seat.joinPath}`).searchParams.get('token');
+    const codes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        own.app
+          .inject({
+            method: 'POST',
+            url: '/api/judges/join',
+            remoteAddress: '203.0.113.10',
+            payload: { eventId: event.id, seat: seat.seat, token, pin: `9${i}`, deviceId: 'guesser-tablet' },
+          })
+          .then((r) => r.json<{ error: { code: string } }>().error.code),
+      ),
+    );
+    expect(tally(codes)).toEqual({ JUDGE_JOIN_INVALID: 5, JUDGE_JOIN_RATE_LIMITED: 25 });
+  });
+
+  it('lets a burst from 200 addresses check only a few guesses past the backstop, and the owner still gets in', async () => {
+    const started = Date.now();
+    const codes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => login('supervisor', `w-${i}`, `10.2.${i >> 8}.${i & 255}`)),
+    );
+    const counts = tally(codes);
+    // Before: all 200 were checked (scrypt's thread pool the only limit, ~680 guesses a minute here).
+    // Now the backstop's waits are taken in turn: 20 at full speed, then 250, 500, 1000, 2000 ms.
+    expect(counts.AUTH_INVALID_CREDENTIALS).toBeLessThanOrEqual(BACKSTOP_FAILURES + 4);
+    expect(counts.AUTH_RATE_LIMITED).toBe(200 - (counts.AUTH_INVALID_CREDENTIALS ?? 0));
+    expect(await login('supervisor', SUPERVISOR_PASSWORD, '192.168.1.30')).toBe('OK');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('keeps a searched household name out of the server log', async () => {
+    const lines: string[] = [];
+    const logged = await testApp({ logger: true, logStream: { write: (line) => void lines.push(line) } });
+    try {
+      const cookie = await loginCookie(logged.app);
+      const response = await logged.app.inject({
+        method: 'GET',
+        url: `/api/programs/cadre-household/search?q=${encodeURIComponent('王小明')}&page=1`,
+        headers: { cookie },
+      });
+      expect(response.statusCode).toBe(404); // no roster yet: the request is still logged
+      const text = lines.join('');
+      expect(text).toContain('/api/programs/cadre-household/search?q=…&page=1');
+      // Before: the URL was logged as sent, the name percent-encoded in it.
+      expect(decodeURIComponent(text).includes('王小明')).toBe(false);
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('masks a two-character name as its surname whatever sits between the two (format, unassigned, blank)', () => {
+    // Before: 王\u{1D173}五 (MUSICAL SYMBOL BEGIN BEAM, a Cf the text rules let through) was stored and
+    // masked 王*五, both real characters on air; the same for U+13430, U+1BCA0, U+FFF0, U+E0002, U+2800.
+    for (const cp of [0x1d173, 0x13430, 0x1bca0, 0xfff0, 0xe0002, 0x2800, 0x206a, 0x17b4, 0x1f600]) {
+      const name = `王${String.fromCodePoint(cp)}五`;
+      expect(maskName(name), formatCodePoint(cp)).toBe('王*');
+      expect(maskName(`欧阳${String.fromCodePoint(cp)}娜娜`), formatCodePoint(cp)).toBe('欧**娜');
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
 import type { SessionUser, StaffRole } from '../protocol/auth';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
-import { GuessLimiter, pause } from './guess-limiter';
+import { GuessLimiter } from './guess-limiter';
 import { RevocationFeed } from './revocations';
 
 export const SESSION_HOURS = 12;
@@ -16,6 +16,14 @@ export const BACKSTOP_FAILURES = 20;
 /** The backstop's first wait, doubled with each further failure up to the cap. */
 export const BACKSTOP_BASE_DELAY_MS = 250;
 export const BACKSTOP_MAX_DELAY_MS = 4000;
+/** The same limits for every secret a person guesses at: an account's password, a seat's PIN. */
+export const GUESS_LIMITS = {
+  maxFailures: MAX_FAILURES,
+  windowMs: FAILURE_WINDOW_MS,
+  backstop: BACKSTOP_FAILURES,
+  baseDelayMs: BACKSTOP_BASE_DELAY_MS,
+  maxDelayMs: BACKSTOP_MAX_DELAY_MS,
+} as const;
 
 export const DEFAULT_USERS: readonly { username: string; role: StaffRole }[] = [
   { username: 'operator', role: 'operator' },
@@ -28,7 +36,7 @@ export const tokenHash = (token: string) => createHash('sha256').update(token).d
 export type SessionState = { user: SessionUser } | { ended: 'session-expired' | 'session-ended' };
 
 export class AuthService {
-  /** Failed logins per (username, client address), with a per-username backstop that slows. */
+  /** Failed logins per (username, client address), with a per-username backstop whose waits are taken in turn. */
   private readonly failures: GuessLimiter;
   /** Logouts and password changes, for the realtime layer to close the sockets they admitted. */
   readonly revocations = new RevocationFeed();
@@ -40,14 +48,7 @@ export class AuthService {
     /** How many addresses and usernames the login limiter remembers at most. */
     maxTrackedKeys = MAX_TRACKED_KEYS,
   ) {
-    this.failures = new GuessLimiter({
-      maxFailures: MAX_FAILURES,
-      windowMs: FAILURE_WINDOW_MS,
-      maxKeys: maxTrackedKeys,
-      backstop: BACKSTOP_FAILURES,
-      baseDelayMs: BACKSTOP_BASE_DELAY_MS,
-      maxDelayMs: BACKSTOP_MAX_DELAY_MS,
-    });
+    this.failures = new GuessLimiter({ ...GUESS_LIMITS, maxKeys: maxTrackedKeys });
   }
 
   /**
@@ -91,21 +92,23 @@ export class AuthService {
     password: string,
     clientAddress: string,
   ): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
-    if (this.failures.blocked(username, clientAddress, this.clock().getTime())) {
-      throw new AppError('AUTH_RATE_LIMITED');
-    }
-    await pause(this.failures.delayMs(username, this.clock().getTime()));
-    const row = this.db
-      .prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?')
-      .get(username) as { username: string; role: StaffRole; hash: string } | undefined;
-    // Verify against a dummy hash when the user is unknown, so timing does not tell.
-    const ok = (await verifyPassword(password, row?.hash ?? (await dummyHash()))) && row !== undefined;
+    const guess = await this.failures.guess(
+      username,
+      clientAddress,
+      () => this.clock().getTime(),
+      async () => {
+        const row = this.db
+          .prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?')
+          .get(username) as { username: string; role: StaffRole; hash: string } | undefined;
+        // Verify against a dummy hash when the user is unknown, so timing does not tell.
+        const ok = await verifyPassword(password, row?.hash ?? (await dummyHash()));
+        return ok ? row : undefined;
+      },
+    );
+    if (guess.outcome === 'refused') throw new AppError('AUTH_RATE_LIMITED');
+    if (guess.outcome === 'wrong') throw new AppError('AUTH_INVALID_CREDENTIALS');
+    const row = guess.opened;
     const now = this.clock().getTime();
-    if (!ok) {
-      this.failures.fail(username, clientAddress, now);
-      throw new AppError('AUTH_INVALID_CREDENTIALS');
-    }
-    this.failures.succeed(username, clientAddress);
     const token = this.random(32).toString('base64url');
     const expiresAt = new Date(now + SESSION_HOURS * 3600 * 1000);
     this.db

@@ -25,6 +25,15 @@ export class FailureLimiter {
     this.forgetOld(now);
   }
 
+  /** Takes back one failure counted at `at` (an attempt counted before its check, then found right). */
+  unfail(key: string, at: number): void {
+    const times = this.failures.get(key);
+    const index = times?.lastIndexOf(at) ?? -1;
+    if (times === undefined || index < 0) return;
+    times.splice(index, 1);
+    if (times.length === 0) this.failures.delete(key);
+  }
+
   succeed(keys: readonly string[]): void {
     for (const key of keys) this.failures.delete(key);
   }

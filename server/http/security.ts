@@ -62,8 +62,11 @@ export function registerSecurity(app: FastifyInstance): void {
   });
 }
 
-/** Query parameters that carry a credential (overlay key, seat token, PIN): never written to a log. */
-const CREDENTIAL_PARAMS = /([?&](?:key|token|pin|judgeKey|secret)=)[^&#]*/giu;
+/**
+ * Query parameters never written to a log: those that carry a credential (overlay key, seat token,
+ * PIN), and a registry search's text (`q`), which is a household's or cadre's name as typed.
+ */
+const CREDENTIAL_PARAMS = /([?&](?:key|token|pin|judgeKey|secret|q)=)[^&#]*/giu;
 
 export function redactUrl(url: string): string {
   return url.replace(CREDENTIAL_PARAMS, '$1…');

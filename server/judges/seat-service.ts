@@ -1,13 +1,7 @@
-import { GuessLimiter, pause } from '../auth/guess-limiter';
+import { GuessLimiter } from '../auth/guess-limiter';
 import { RevocationFeed } from '../auth/revocations';
 import { sameSecret } from '../auth/same-secret';
-import {
-  BACKSTOP_BASE_DELAY_MS,
-  BACKSTOP_FAILURES,
-  BACKSTOP_MAX_DELAY_MS,
-  FAILURE_WINDOW_MS,
-  MAX_FAILURES,
-} from '../auth/auth-service';
+import { GUESS_LIMITS } from '../auth/auth-service';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
@@ -21,15 +15,8 @@ import type { EventRepository } from '../events/event-repository';
  * holds each seat, and the key that device's tablet connects with.
  */
 export class SeatService {
-  /** Failed seat joins (wrong PIN or token) per (seat, client address), with a per-seat backstop that slows. */
-  private readonly joinFailures = new GuessLimiter({
-    maxFailures: MAX_FAILURES,
-    windowMs: FAILURE_WINDOW_MS,
-    maxKeys: 10_000,
-    backstop: BACKSTOP_FAILURES,
-    baseDelayMs: BACKSTOP_BASE_DELAY_MS,
-    maxDelayMs: BACKSTOP_MAX_DELAY_MS,
-  });
+  /** Failed seat joins (wrong PIN or token) per (seat, client address), with a per-seat backstop whose waits are taken in turn. */
+  private readonly joinFailures = new GuessLimiter({ ...GUESS_LIMITS, maxKeys: 10_000 });
   /** Released seats, for the realtime layer to close the old tablet's socket. */
   readonly revocations = new RevocationFeed();
 
@@ -102,20 +89,22 @@ export class SeatService {
   ): Promise<{ judgeKey: string; seat: number; name: string }> {
     // A PIN has few digits: a seat link photographed off a table must not be brute-forced, and a
     // stranger's wrong guesses must not lock out the judge's own tablet (another address).
-    const owner = seatOwner(body.eventId, body.seat);
-    if (this.joinFailures.blocked(owner, clientAddress, this.clock().getTime())) {
-      throw new AppError('JUDGE_JOIN_RATE_LIMITED');
-    }
-    await pause(this.joinFailures.delayMs(owner, this.clock().getTime()));
-    const judge = (this.events.get(body.eventId).settings.judges ?? []).find((j) => j.seat === body.seat);
-    const row = this.db
-      .prepare('SELECT token, device_id AS deviceId FROM judge_seats WHERE event_id = ? AND seat = ?')
-      .get(body.eventId, body.seat) as { token: string; deviceId: string | null } | undefined;
-    if (!judge || !row || !sameSecret(row.token, body.token) || !sameSecret(judge.pin, body.pin)) {
-      this.joinFailures.fail(owner, clientAddress, this.clock().getTime());
-      throw new AppError('JUDGE_JOIN_INVALID');
-    }
-    this.joinFailures.succeed(owner, clientAddress);
+    const guess = await this.joinFailures.guess(
+      seatOwner(body.eventId, body.seat),
+      clientAddress,
+      () => this.clock().getTime(),
+      () => {
+        const judge = (this.events.get(body.eventId).settings.judges ?? []).find((j) => j.seat === body.seat);
+        const row = this.db
+          .prepare('SELECT token, device_id AS deviceId FROM judge_seats WHERE event_id = ? AND seat = ?')
+          .get(body.eventId, body.seat) as { token: string; deviceId: string | null } | undefined;
+        const right = judge && row && sameSecret(row.token, body.token) && sameSecret(judge.pin, body.pin);
+        return right ? { judge, row } : undefined;
+      },
+    );
+    if (guess.outcome === 'refused') throw new AppError('JUDGE_JOIN_RATE_LIMITED');
+    if (guess.outcome === 'wrong') throw new AppError('JUDGE_JOIN_INVALID');
+    const { judge, row } = guess.opened;
     if (row.deviceId !== null && row.deviceId !== body.deviceId) throw new AppError('JUDGE_SEAT_TAKEN');
     const judgeKey = this.random(24).toString('base64url');
     this.db

@@ -12,3 +12,6 @@ export const NAME_DOTS = '\u00b7\u2022\u2027\u30fb\uff65';
 
 /** The one form stored and shown: U+00B7 MIDDLE DOT. */
 export const NAME_DOT = '\u00b7';
+
+/** Any of the middle-dot forms, for replacing each with NAME_DOT (import and masking alike). */
+export const ANY_NAME_DOT = new RegExp(`[${NAME_DOTS}]`, 'gu');

@@ -64,23 +64,20 @@ function isBidiControl(cp: number): boolean {
   );
 }
 
-/** Format characters that show nothing (Unicode Cf outside bidi), and the Hangul fillers that render blank. */
+/**
+ * Characters that show nothing: every format character (Unicode Cf, outside bidi) and every
+ * default-ignorable code point (the Hangul fillers, U+FFF0–U+FFF8, the unassigned tag plane…), but
+ * not the variation selectors, which pick a glyph of the character before them (an IVS on a rare
+ * surname). A short list was not enough: 王\u{1D173}五 (MUSICAL SYMBOL BEGIN BEAM) passed it and was
+ * masked 王*五 on air, the invisible character taken for the name's middle.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+const VARIATION_SELECTOR = /\p{Variation_Selector}/u;
+
 function isInvisibleFormat(cp: number): boolean {
-  return (
-    cp === 0x00ad ||
-    cp === 0x034f ||
-    cp === 0x115f ||
-    cp === 0x1160 ||
-    cp === 0x180e ||
-    (cp >= 0x200b && cp <= 0x200d) ||
-    (cp >= 0x2060 && cp <= 0x2064) ||
-    cp === 0x3164 ||
-    cp === 0xfeff ||
-    cp === 0xffa0 ||
-    (cp >= 0xfff9 && cp <= 0xfffb) ||
-    cp === 0xe0001 ||
-    (cp >= 0xe0020 && cp <= 0xe007f)
-  );
+  if (cp < 0xad) return false;
+  const char = String.fromCodePoint(cp);
+  return INVISIBLE.test(char) && !VARIATION_SELECTOR.test(char);
 }
 
 /** Most text is printable ASCII and CJK ideographs: one regular-expression test and no loop. */

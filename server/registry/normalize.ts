@@ -1,4 +1,4 @@
-import { NAME_DOT, NAME_DOTS, NAME_SPACES } from '../protocol/name-rules';
+import { ANY_NAME_DOT, NAME_DOT, NAME_DOTS, NAME_SPACES } from '../protocol/name-rules';
 import { AUDITEE_STATUSES, CONSENT_VALUES, GENDERS } from '../protocol/registry';
 /**
  * Pure cell normalisation for roster imports. Spreadsheets come with full-width digits,
@@ -102,7 +102,6 @@ const SPACE_BETWEEN_HAN = new RegExp(
   'gu',
 );
 const SPACE_RUN = new RegExp(`[${NAME_SPACES}]+`, 'gu');
-const ANY_NAME_DOT = new RegExp(`[${NAME_DOTS}]`, 'gu');
 const NAME_NEEDS_RULE = new RegExp(`[${NAME_SPACES}${NAME_DOTS}]`, 'u');
 
 /**

@@ -34,13 +34,25 @@ export function sharedStringsBomb(count: number): Buffer {
   ]);
 }
 
+/**
+ * A bomb split under the per-entry ratio check: `count` worksheets of `megabytes` each (15 MB, below
+ * the 16 MB an entry must pass before its ratio is looked at), honest sizes, about 15 KB each packed.
+ */
+export function splitZipBomb(count: number, megabytes = 15): Buffer {
+  const sheet = Buffer.alloc(megabytes * 1024 * 1024, 0x20);
+  const sheets = Array.from({ length: count }, (_, i): [string, Buffer] => [`xl/worksheets/sheet${i + 1}.xml`, sheet]);
+  return zipOf([['[Content_Types].xml', Buffer.from('<?xml version="1.0"?><Types/>')], ...sheets]);
+}
+
 /** A deflated zip of the entries; `declaredBytes` replaces every entry's unpacked size when given. */
 function zipOf(entries: [string, Buffer][], declaredBytes?: number): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
+  const packedOnce = new Map<Buffer, Buffer>(); // the same data is deflated once
   for (const [name, data] of entries) {
-    const packed = deflateRawSync(data, { level: 9 });
+    const packed = packedOnce.get(data) ?? deflateRawSync(data, { level: 9 });
+    packedOnce.set(data, packed);
     const nameBytes = Buffer.from(name);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

@@ -27,9 +27,10 @@ const READ_CHUNK = 64 * 1024;
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
 const LOCAL_SIGNATURE = 0x04034b50;
 
-/** What was inflated so far, and why it was stopped (null while it may go on). */
+/** What was inflated so far, from how many compressed bytes of finished entries, and why it was stopped (null while it may go on). */
 export interface InflateCount {
   bytes: number;
+  compressed: number;
   refusal: string | null;
 }
 
@@ -68,18 +69,23 @@ function mb(bytes: number): string {
 function countedRefusal(
   limits: CountedLimits,
   name: string,
-  entryBytes: number,
-  compressedRead: number,
-  total: number,
+  entry: { bytes: number; compressed: number },
+  count: InflateCount,
   strings: OpenTagCounter | null,
 ): string | null {
-  if (total > limits.totalUnpackedBytes) return `解压后超过上限 ${mb(limits.totalUnpackedBytes)}`;
-  const ratio = entryBytes / Math.max(1, compressedRead);
-  if (entryBytes > limits.ratioCheckedAboveBytes && ratio > limits.maxRatio) {
-    return `「${name}」压缩比异常（解压到 ${mb(entryBytes)} 时已达 ${Math.round(ratio)}:1）`;
+  if (count.bytes > limits.totalUnpackedBytes) return `解压后超过上限 ${mb(limits.totalUnpackedBytes)}`;
+  const ratio = entry.bytes / Math.max(1, entry.compressed);
+  if (entry.bytes > limits.ratioCheckedAboveBytes && ratio > limits.maxRatio) {
+    return `「${name}」压缩比异常（解压到 ${mb(entry.bytes)} 时已达 ${Math.round(ratio)}:1）`;
+  }
+  // The whole archive too: a bomb split into entries that each stay under the size above (64 × 15 MB
+  // from 1 MB) passed the per-entry check and was inflated to 960 MB, then again by the reader.
+  const archiveRatio = count.bytes / Math.max(1, count.compressed + entry.compressed);
+  if (count.bytes > limits.ratioCheckedAboveBytes && archiveRatio > limits.maxRatio) {
+    return `压缩包整体压缩比异常（解压到 ${mb(count.bytes)} 时已达 ${Math.round(archiveRatio)}:1）`;
   }
   if (strings !== null) {
-    if (entryBytes > limits.sharedStringsBytes) return `共享字符串表超过 ${mb(limits.sharedStringsBytes)}`;
+    if (entry.bytes > limits.sharedStringsBytes) return `共享字符串表超过 ${mb(limits.sharedStringsBytes)}`;
     if (strings.count > limits.sharedStrings) return `共享字符串超过 ${limits.sharedStrings} 条`;
   }
   return null;
@@ -100,7 +106,8 @@ async function countEntry(
     entryBytes += out.length;
     count.bytes += out.length;
     strings?.push(out);
-    count.refusal = countedRefusal(limits, entry.name, entryBytes, inflater.bytesWritten, count.bytes, strings);
+    const counted = { bytes: entryBytes, compressed: inflater.bytesWritten };
+    count.refusal = countedRefusal(limits, entry.name, counted, count, strings);
     if (count.refusal !== null) inflater.destroy();
   });
   const done = new Promise<void>((resolve, reject) => {
@@ -194,10 +201,12 @@ export async function* countedArchive(
     if (entry.method === 8) sizes = await countEntry(file, entry, dataStart, count, limits);
     else if (entry.method === 0) {
       count.bytes += entry.compressed; // stored: what is read is what is unpacked
-      count.refusal = countedRefusal(limits, entry.name, entry.compressed, entry.compressed, count.bytes, null);
+      const stored = { bytes: entry.compressed, compressed: entry.compressed };
+      count.refusal = countedRefusal(limits, entry.name, stored, count, null);
       sizes = count.refusal === null ? { compressed: entry.compressed, uncompressed: entry.compressed } : null;
     } else throw new MalformedZipError(`「${entry.name}」使用了不支持的压缩方式（${entry.method}）`);
     if (sizes === null || count.refusal !== null) throw new ZipLimitError(count.refusal ?? '', count);
+    count.compressed += sizes.compressed;
     const header = localHeader(entry, sizes.compressed, sizes.uncompressed);
     written.push({ entry, ...sizes, offset: at });
     yield header;

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Db } from '../../store/db';
+import { findTextFault, TEXT_FAULT_LABEL } from '../../protocol/text-rules';
 import type { ImportResult } from '../../protocol/registry';
 import { ImportRejectedError } from './import-problems';
 import { unreadableProblem, type ImportSource } from './opened-files';
@@ -38,8 +39,20 @@ export async function importRosterFiles(
   const maxRows = options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;
   const sources: ImportSource[] = [];
   const problems: ImportRejectedError['problems'] = [];
-  for (const file of files) {
-    const name = file.name ?? basename(file.path);
+  for (const [index, file] of files.entries()) {
+    const given = file.name ?? basename(file.path);
+    // A file's name is stored with the roster version and shown on the console: it meets the text
+    // rules like any cell. Refused by its place in the upload, so the problem does not echo it.
+    const fault = findTextFault(given);
+    const name = fault === null ? given : `文件${index + 1}`;
+    if (fault !== null) {
+      problems.push({
+        file: name,
+        code: 'REFUSED_CHARACTER',
+        message: `文件名的第 ${Array.from(given.slice(0, fault.index)).length + 1} 个字符是${TEXT_FAULT_LABEL[fault.fault]}（${fault.codePoint}），请改名后重新导入`,
+      });
+      continue;
+    }
     try {
       const size = statSync(file.path).size;
       if (size > maxFileBytes) {

@@ -202,7 +202,7 @@ export async function readXlsxRows(
 ): Promise<RawRow[]> {
   const entries = zipDirectory(path);
   const file = await open(path, 'r');
-  const source = Readable.from(countedArchive(file, entries, { bytes: 0, refusal: null }, limits));
+  const source = Readable.from(countedArchive(file, entries, { bytes: 0, compressed: 0, refusal: null }, limits));
   // exceljs pipes the source into its unzipper, which never hears of the source's errors: race them.
   const failed = new Promise<never>((_, reject) => source.once('error', reject));
   try {
