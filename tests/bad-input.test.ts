@@ -774,7 +774,21 @@ describe('strict input: no type coercion, no malformed text', () => {
     casesRun += 1;
   });
 
-  const notDecimal = ['1e309', '1e3', '1.0', '%201', '1%20', '%2B1', '-1', '0x10', '', '1_0', '99999999999'];
+  const notDecimal = [
+    '1e309',
+    '1e3',
+    '1.0',
+    '%201',
+    '1%20',
+    '%2B1',
+    '-1',
+    '0x10',
+    '',
+    '1_0',
+    '99999999999',
+    '01',
+    '0000000001',
+  ];
   const integerUrls: [string, (n: string) => string, 'GET' | 'POST', unknown?][] = [
     ['a roster version in a query', (n) => `/api/programs/cadre-household/facets?version=${n}`, 'GET'],
     ['a search page in a query', (n) => `/api/programs/cadre-household/search?q=%E5%BC%A0&page=${n}`, 'GET'],

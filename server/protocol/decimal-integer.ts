@@ -14,21 +14,26 @@ export interface DecimalBounds {
   maximum: number;
 }
 
-/** The schema of a URL integer: at most as many digits as `maximum` has, then the bounds. */
+/**
+ * The schema of a URL integer: at most as many digits as `maximum` has, no leading zero (one
+ * spelling per number, as in JSON: `seat=01` is not seat 1), then the bounds.
+ */
 export function DecimalInteger(bounds: DecimalBounds): TUnsafe<number> {
   if (!Number.isSafeInteger(bounds.minimum) || !Number.isSafeInteger(bounds.maximum) || bounds.minimum < 0) {
     throw new Error(`decimal bounds must be finite non-negative integers: ${JSON.stringify(bounds)}`);
   }
   return Type.Unsafe<number>({
     type: 'string',
-    pattern: `^[0-9]{1,${String(bounds.maximum).length}}$`,
+    pattern: `^(?:0|[1-9][0-9]{0,${String(bounds.maximum).length - 1}})$`,
     [DECIMAL_INTEGER_KEYWORD]: { minimum: bounds.minimum, maximum: bounds.maximum },
   });
 }
 
-/** The integer a URL's text spells in decimal digits within the bounds, or null (no sign, space, point or exponent). */
+/** The integer a URL's text spells in decimal digits within the bounds, or null (no sign, space, point, exponent or leading zero). */
 export function parseDecimalInteger(text: unknown, { minimum, maximum }: DecimalBounds): number | null {
-  if (typeof text !== 'string' || text.length > String(maximum).length || !/^[0-9]+$/u.test(text)) return null;
+  if (typeof text !== 'string' || text.length > String(maximum).length || !/^(?:0|[1-9][0-9]*)$/u.test(text)) {
+    return null;
+  }
   const value = Number(text);
   return value >= minimum && value <= maximum ? value : null;
 }

@@ -47,11 +47,29 @@ describe('the text walker', () => {
 describe('URL integers', () => {
   it('take decimal digits within the bounds and nothing else', () => {
     const bounds = { minimum: 1, maximum: 100_000 };
-    expect(['1', '07', '100000'].map((t) => parseDecimalInteger(t, bounds))).toEqual([1, 7, 100_000]);
-    for (const text of ['0', '100001', '1e309', '1e3', '1.0', ' 1', '1 ', '+1', '-1', '0x10', '', '１', '٣', 1]) {
+    expect(['1', '7', '100000'].map((t) => parseDecimalInteger(t, bounds))).toEqual([1, 7, 100_000]);
+    expect(parseDecimalInteger('0', { minimum: 0, maximum: 9 })).toBe(0);
+    for (const text of [
+      '0',
+      '07',
+      '00001',
+      '100001',
+      '1e309',
+      '1e3',
+      '1.0',
+      ' 1',
+      '1 ',
+      '+1',
+      '-1',
+      '0x10',
+      '',
+      '１',
+      '٣',
+      1,
+    ]) {
       expect(parseDecimalInteger(text, bounds), String(text)).toBeNull();
     }
-    expect(DecimalInteger(bounds)).toMatchObject({ type: 'string', pattern: '^[0-9]{1,6}$' });
+    expect(DecimalInteger(bounds)).toMatchObject({ type: 'string', pattern: '^(?:0|[1-9][0-9]{0,5})$' });
     expect(() => DecimalInteger({ minimum: 0, maximum: Infinity })).toThrow();
   });
 });
