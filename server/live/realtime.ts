@@ -190,7 +190,9 @@ export function attachRealtime(
       seatPresence.connected(eventId, judgeSeat);
       socket.on('disconnect', () => seatPresence.disconnected(eventId, judgeSeat));
       socket.on('judge:status', (status) => {
-        if (checkJudgeStatus.Check(status)) seatPresence.reported(eventId, judgeSeat, status.unsent);
+        // A tablet whose key was replaced (the seat released, or rejoined elsewhere) reports nothing more.
+        if (checkJudgeStatus.Check(status) && authority.stillHolds(socket))
+          seatPresence.reported(eventId, judgeSeat, status.unsent);
       });
     }
     if (role === 'staff') socket.emit('show:viewers', publicViewers(eventId));
@@ -243,7 +245,8 @@ export function attachRealtime(
 
     socket.on('judge:submit', (submission, ack) => {
       if (typeof ack !== 'function') return;
-      if (role !== 'judge' || socket.data.seat === null || !authority.stillHolds(socket)) {
+      const seat = socket.data.seat;
+      if (role !== 'judge' || seat === null || !authority.stillHolds(socket)) {
         ack({ ok: false, ...new AppError('AUTH_REQUIRED').toBody() });
         return;
       }
@@ -254,7 +257,7 @@ export function attachRealtime(
       ack(
         guarded(() => {
           refuseMalformedText('payload', submission, JudgeSubmissionSchema);
-          return shows.submitScore(eventId, socket.data.seat as number, submission);
+          return shows.submitScore(eventId, seat, submission);
         }),
       );
     });
