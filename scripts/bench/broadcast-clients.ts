@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import { percentile } from './record';
 
 const [mode, base, countText, roundsText, eventId, cookie] = process.argv.slice(2) as [
   string,
@@ -102,10 +103,9 @@ for (let round = 0; round < rounds; round += 1) {
   revision = target;
   await new Promise((r) => setTimeout(r, 50));
 }
-const sorted = [...latencies].sort((a, b) => a - b);
-const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 for (const socket of [...clients, sender]) socket.disconnect();
 // Exit only once the line is written: stdout to a pipe is asynchronous.
-process.stdout.write(`${JSON.stringify({ p50: at(50), p99: at(99), samples: sorted.length, missed })}\n`, () =>
-  process.exit(0),
+process.stdout.write(
+  `${JSON.stringify({ p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples: latencies.length, missed })}\n`,
+  () => process.exit(0),
 );

@@ -12,6 +12,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, CommandAck, ServerToClientEvents, ShowSnapshot } from '../../server/protocol/show';
 import { REALTIME_LIMITS } from '../../server/live/socket-limits';
+import { percentile } from './record';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** How soon a refused flooder tries to connect again (socket.io's own first retry is after 1 s). */
@@ -52,9 +53,7 @@ if (mode === 'operator') {
     await new Promise((r) => setTimeout(r, 10));
   }
   staff.disconnect();
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-  print({ p50: at(50), p99: at(99), times });
+  print({ p50: percentile(times, 50), p99: percentile(times, 99), times });
 } else {
   const [socketsText, pace] = rest as [string, 'limit' | 'max'];
   const counts = { served: 0, refused: 0, dropped: 0, joinsRefused: 0 };

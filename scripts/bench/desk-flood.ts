@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { buildApp } from '../../server/app';
 import { loadDemoCounty } from '../../server/demo/load-demo';
 import { defaultPlan } from '../../server/draw-engine/default-plan';
-import { judged, type BenchRecord } from './record';
+import { judged, percentile, type BenchRecord } from './record';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Commands per phase and block: the phases take turns, so a busy moment of the machine is shared. */
@@ -32,9 +32,7 @@ interface FloodCounts {
 }
 
 function percentiles(times: number[]): Trip {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-  return { p50: at(50), p99: at(99), times };
+  return { p50: percentile(times, 50), p99: percentile(times, 99), times };
 }
 
 const child = (args: string[]): ChildProcess =>
