@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildApp, REPO_ROOT } from './app';
 import { loadDemoCounty, registryIsEmpty } from './demo/load-demo';
 import {
@@ -92,7 +92,7 @@ await app.listen({ host, port });
 const address = app.server.address();
 const boundPort = typeof address === 'object' && address !== null ? address.port : port;
 const base = app.services.publicBase();
-const rel = relative(process.cwd(), dbPath) || dbPath;
+const rel = shownPath(dbPath);
 const listening = originOf(host, boundPort);
 // Bound beyond this machine with no public address: say which address the printed links will carry.
 const addressWarning =
@@ -117,12 +117,19 @@ ${overlayLines(base)}
 ${
   generatedAccounts.length > 0
     ? generatedAccounts.map((a) => `  ${a.username} 的初始密码：${a.password}`).join('\n') +
-      `\n  （已保存到 ${relative(process.cwd(), credentialsFile)}）`
+      `\n  （已保存到 ${shownPath(credentialsFile)}）`
     : process.env.CHOUCHA_OPERATOR_PASSWORD
       ? '  密码：环境变量 CHOUCHA_OPERATOR_PASSWORD / CHOUCHA_SUPERVISOR_PASSWORD 所设'
-      : `  密码：见 ${relative(process.cwd(), credentialsFile)}（首次启动时生成）；重设：npm run set-password -- operator 新密码`
+      : // Only point at the file when it is there: passwords set from the environment at the first start wrote none.
+        `  密码：${existsSync(credentialsFile) ? `见 ${shownPath(credentialsFile)}（首次启动时生成）` : '首次启动时设定（未保存到文件）'}；重设：npm run set-password -- operator 新密码`
 }
 ${addressWarning}按 Ctrl+C 停止。`);
+
+/** A path as the operator can use it: relative when inside the working folder, absolute otherwise. */
+function shownPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? resolve(path) : inside;
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

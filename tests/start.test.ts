@@ -68,6 +68,28 @@ describe('npm start on a fresh clone', () => {
   }, 180_000);
 });
 
+describe('npm start with passwords from the environment', () => {
+  it('does not point at a credentials file on a later start when none was written', async () => {
+    const db = join(dir, 'from-env', 'data', 'choucha.db');
+    const env = { PORT: '0', CHOUCHA_DEMO: '0', CHOUCHA_DB: db };
+    const first = await startMain({
+      ...env,
+      CHOUCHA_OPERATOR_PASSWORD: 'op-pass-1',
+      CHOUCHA_SUPERVISOR_PASSWORD: 'sv-pass-1',
+    });
+    children.push(first.child);
+    expect(first.output).toMatch(/环境变量 CHOUCHA_OPERATOR_PASSWORD/u);
+    await stop(first.child);
+    const second = await startMain(env);
+    children.push(second.child);
+    expect(second.output).not.toMatch(/initial-credentials\.txt/u);
+    expect(second.output).toMatch(/首次启动时设定（未保存到文件）；重设：npm run set-password/u);
+    // A database outside the working folder is named by its absolute path, not ../../…
+    expect(second.output).toContain(`数据库：${db}`);
+    await stop(second.child);
+  }, 120_000);
+});
+
 describe('npm start and the public address links are built on', () => {
   const quiet = (name: string, env: Record<string, string>) =>
     startMain({ PORT: '0', CHOUCHA_DEMO: '0', CHOUCHA_DB: join(dir, `${name}.db`), ...env }).then((started) => {
