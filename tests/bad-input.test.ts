@@ -1016,34 +1016,46 @@ describe('strict input: no type coercion, no malformed text', () => {
   });
 });
 
-describe('import files: decoding, refused characters, headers, CSV structure and names (issue 17, finding 6)', () => {
-  // An app of its own: the blocks above take their show on air, and imports wait for a show to end.
-  let own: Awaited<ReturnType<typeof testApp>>;
-  let ownCookie: string;
+/**
+ * An app of its own for a block of import cases (the first blocks take their show on air, and an
+ * import waits for a show to end), and its import route as the console posts to it.
+ */
+function ownImportApp() {
+  let started: Awaited<ReturnType<typeof testApp>> | undefined;
+  let cookie = '';
   beforeAll(async () => {
-    own = await testApp();
-    ownCookie = await loginCookie(own.app);
+    started = await testApp();
+    cookie = await loginCookie(started.app);
   });
-  afterAll(async () => {
-    await own?.close();
-  });
-
-  const versions = () => own.app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get() as number;
-  const post = (files: Record<string, Buffer | string>) => {
-    const body = multipart(Object.entries(files).map(([name, content]) => ({ name, content })));
-    return own.app.inject({
+  afterAll(async () => started?.close());
+  const app = (): FastifyInstance => {
+    if (!started) throw new Error('the app has not started');
+    return started.app;
+  };
+  const upload = (files: Record<string, Buffer | string> | { name: string; content: Buffer | string }[]) => {
+    const list = Array.isArray(files) ? files : Object.entries(files).map(([name, content]) => ({ name, content }));
+    const body = multipart(list);
+    return app().inject({
       method: 'POST',
       url: '/api/programs/cadre-household/imports',
-      headers: { ...body.headers, cookie: ownCookie },
+      headers: { ...body.headers, cookie },
       payload: body.payload,
     });
   };
+  return { app, upload };
+}
+
+describe('import files: decoding, refused characters, headers, CSV structure and names (issue 17, finding 6)', () => {
+  const own = ownImportApp();
+
+  const versions = () => own.app().services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get() as number;
+  const post = own.upload;
   /** Posts the files (the grid and whichever roster file is not given), expects IMPORT_INVALID and nothing written. */
   async function refused(
     files: Record<string, Buffer | string>,
     without: string[] = [],
   ): Promise<ImportRejection['problems']> {
-    const before = registryDigest(own.app.services.db);
+    const before = registryDigest(own.app().services.db);
     const count = versions();
     const all: Record<string, Buffer | string> = {
       'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS),
@@ -1056,7 +1068,7 @@ describe('import files: decoding, refused characters, headers, CSV structure and
     expect(response.statusCode, response.body).toBe(422);
     expect(errorCode(response.body)).toBe('IMPORT_INVALID');
     expect(versions()).toBe(count);
-    expect(registryDigest(own.app.services.db)).toBe(before);
+    expect(registryDigest(own.app().services.db)).toBe(before);
     const { problems } = (JSON.parse(response.body) as ErrorBody).error.details as ImportRejection;
     for (const p of problems) expect(p.message).toMatch(/\p{Script=Han}/u);
     return problems;
@@ -1187,7 +1199,7 @@ describe('import files: decoding, refused characters, headers, CSV structure and
       'households.csv': csvBytes(HOUSEHOLD_HEADER, households),
     });
     expect(response.statusCode, response.body).toBe(200);
-    const db = own.app.services.db;
+    const db = own.app().services.db;
     const version = db.prepare('SELECT MAX(id) FROM roster_versions').pluck().get();
     const name = (table: string, number: string) =>
       db.prepare(`SELECT name FROM ${table} WHERE version_id = ? AND number = ?`).pluck().get(version, number);
@@ -1200,24 +1212,10 @@ describe('import files: decoding, refused characters, headers, CSV structure and
 });
 
 describe('the product walk (issue 17): what a county clerk sees for a mixed-encoding roster', () => {
-  let own: Awaited<ReturnType<typeof testApp>>;
-  let ownCookie: string;
-  beforeAll(async () => {
-    own = await testApp();
-    ownCookie = await loginCookie(own.app);
-  });
-  afterAll(async () => {
-    await own?.close();
-  });
+  const own = ownImportApp();
 
   async function problemsOf(files: Record<string, Buffer>): Promise<ImportRejection['problems']> {
-    const body = multipart(Object.entries(files).map(([name, content]) => ({ name, content })));
-    const response = await own.app.inject({
-      method: 'POST',
-      url: '/api/programs/cadre-household/imports',
-      headers: { ...body.headers, cookie: ownCookie },
-      payload: body.payload,
-    });
+    const response = await own.upload(files);
     expect(response.statusCode, response.body).toBe(422);
     return ((JSON.parse(response.body) as ErrorBody).error.details as ImportRejection).problems;
   }
@@ -1246,29 +1244,17 @@ describe('the product walk (issue 17): what a county clerk sees for a mixed-enco
 
   it('still reads a whole GBK file as GBK', async () => {
     const gbk = iconv.encode(csvBytes(HOUSEHOLD_HEADER, householdRows()).toString('utf8'), 'gbk');
-    const body = multipart([
+    const response = await own.upload([
       { name: 'grid.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
       { name: 'cadres.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
       { name: 'households.csv', content: gbk },
     ]);
-    const response = await own.app.inject({
-      method: 'POST',
-      url: '/api/programs/cadre-household/imports',
-      headers: { ...body.headers, cookie: ownCookie },
-      payload: body.payload,
-    });
     expect(response.statusCode, response.body).toBe(200);
   });
 });
 
 describe('review of issue 17: file names and split zip bombs, around the checks that landed', () => {
-  let own: { app: FastifyInstance; close: () => Promise<void> };
-  let cookie: string;
-  beforeAll(async () => {
-    own = await testApp();
-    cookie = await loginCookie(own.app);
-  });
-  afterAll(async () => own?.close());
+  const own = ownImportApp();
 
   it('refuses an upload whose file name carries a refused character, without echoing the name', async () => {
     for (const [name, fault] of [
@@ -1276,17 +1262,11 @@ describe('review of issue 17: file names and split zip bombs, around the checks 
       ['网格\u0007.csv', 'CONTROL'],
       ['网格\uFFFD.csv', 'REPLACEMENT'],
     ] as const) {
-      const body = multipart([
+      const response = await own.upload([
         { name, content: csvBytes(GRID_HEADER, GRID_ROWS) },
         { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
         { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, householdRows()) },
       ]);
-      const response = await own.app.inject({
-        method: 'POST',
-        url: '/api/programs/cadre-household/imports',
-        headers: { ...body.headers, cookie },
-        payload: body.payload,
-      });
       // Before: 200, and the name was stored in the roster version's sources as it came.
       expect(response.statusCode, response.body).toBe(422);
       const { problems } = response.json<ErrorBody>().error.details as ImportRejection;
@@ -1299,7 +1279,7 @@ describe('review of issue 17: file names and split zip bombs, around the checks 
       ]);
       expect(response.body.includes(name)).toBe(false);
     }
-    expect(own.app.services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(0);
+    expect(own.app().services.db.prepare('SELECT COUNT(*) FROM roster_versions').pluck().get()).toBe(0);
   });
 
   it('refuses a name holding any format or default-ignorable character, not only the listed ones', async () => {
@@ -1307,17 +1287,11 @@ describe('review of issue 17: file names and split zip bombs, around the checks 
     for (const cp of [0x1d173, 0x13430, 0x1bca0, 0xfff0, 0xe0002, 0x206a, 0x17b4]) {
       const households = householdRows();
       (households[0] as string[])[1] = `王${String.fromCodePoint(cp)}五`;
-      const body = multipart([
+      const response = await own.upload([
         { name: '网格.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
         { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
         { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, households) },
       ]);
-      const response = await own.app.inject({
-        method: 'POST',
-        url: '/api/programs/cadre-household/imports',
-        headers: { ...body.headers, cookie },
-        payload: body.payload,
-      });
       expect(response.statusCode, formatCodePoint(cp)).toBe(422);
       const { problems } = response.json<ErrorBody>().error.details as ImportRejection;
       expect(problems, formatCodePoint(cp)).toEqual([
@@ -1331,17 +1305,11 @@ describe('review of issue 17: file names and split zip bombs, around the checks 
     // A variation selector picks a glyph of the character before it: kept.
     const households = householdRows();
     (households[0] as string[])[1] = '王\uFE00五';
-    const body = multipart([
+    const kept = await own.upload([
       { name: '网格.csv', content: csvBytes(GRID_HEADER, GRID_ROWS) },
       { name: '干部.csv', content: csvBytes(CADRE_HEADER, cadreRows()) },
       { name: '联系户.csv', content: csvBytes(HOUSEHOLD_HEADER, households) },
     ]);
-    const kept = await own.app.inject({
-      method: 'POST',
-      url: '/api/programs/cadre-household/imports',
-      headers: { ...body.headers, cookie },
-      payload: body.payload,
-    });
     expect(kept.statusCode, kept.body).toBe(200);
   });
 
