@@ -8,11 +8,15 @@ rejection sampling and the Fisher-Yates order, and checks either the test vector
     python3 docs/reference/verify_draw.py tests/vectors/draw-v1.json
     python3 docs/reference/verify_draw.py choucha-bundle-D20261126-xxxx.json
 
+A bundle with a `show` part is also checked by verify_show.py (next to this file): the show log's
+chain, and every round's scores, households and result recomputed from the log.
 Exit status 0 when everything holds, 1 otherwise.
 """
 import hashlib
 import json
 import sys
+
+from verify_show import verify_show
 
 
 def sha256_hex(data: bytes) -> str:
@@ -128,17 +132,28 @@ def check_selections(report: Report, label: str, stage: dict, quota: int, reason
 def verify_bundle(bundle: dict, report: Report):
     report.check("plan hash", sha256_hex(jcs(bundle["plan"]).encode("utf-8")) == bundle["planHash"])
     report.check("pool hash", sha256_hex(jcs(bundle["pool"]).encode("utf-8")) == bundle["poolHash"])
-    previous = "0" * 64
-    chain_ok = True
-    for index, entry in enumerate(bundle["log"]):
-        fields = ["choucha-log-v1", str(entry["seq"]), entry["at"], entry["actor"], entry["type"], jcs(entry["payload"]), entry["prevHash"]]
-        chain_ok = chain_ok and entry["seq"] == index + 1 and entry["prevHash"] == previous
-        chain_ok = chain_ok and sha256_hex(length_prefixed(fields)) == entry["hash"]
-        previous = entry["hash"]
-    report.check("log hash chain", chain_ok and previous == bundle["logHead"])
+    report.check("log hash chain", chain_holds(bundle["log"], bundle["logHead"]))
     if bundle["secret"] is None:
         report.check("not revealed: no seed, no draws", bundle["seed"] is None and bundle["auditeeStages"] is None)
-        return
+    else:
+        verify_draws(bundle, report)
+    if "show" in bundle:
+        verify_show(bundle, report.check, chain_holds)
+
+
+def chain_holds(entries, head: str) -> bool:
+    """Section 7: each entry's hash recomputes and links to the previous one; the last is the head ("" when empty)."""
+    previous = "0" * 64
+    ok = True
+    for index, entry in enumerate(entries):
+        fields = ["choucha-log-v1", str(entry["seq"]), entry["at"], entry["actor"], entry["type"], jcs(entry["payload"]), entry["prevHash"]]
+        ok = ok and entry["seq"] == index + 1 and entry["prevHash"] == previous
+        ok = ok and sha256_hex(length_prefixed(fields)) == entry["hash"]
+        previous = entry["hash"]
+    return ok and (entries[-1]["hash"] if entries else "") == head
+
+
+def verify_draws(bundle: dict, report: Report):
     report.check("commitment", commitment_of(bundle["secret"]) == bundle["commitment"])
     seed = derive_seed(bundle["drawId"], bundle["roster"]["hash"], bundle["planHash"], bundle["poolHash"], bundle["secret"], bundle["entropy"])
     report.check("seed", seed == bundle["seed"])
