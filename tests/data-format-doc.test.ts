@@ -196,6 +196,12 @@ describe('docs/data-format.md holds the import as the code has it', () => {
     expect(accepted).toEqual(sorted(separators));
   });
 
+  it('names every program by its code and name, as the roster hash writes the code', () => {
+    const line = paragraph('- Program codes:');
+    const named = [...line.matchAll(/`([a-z-]+)` \(([^)]+)\)/gu)].map((m) => [m[1], m[2]]);
+    expect(named).toEqual(BUILTIN_PROGRAMS.map((p) => [p.code, p.name]));
+  });
+
   it("gives the doc's phone examples exactly", () => {
     const rows = table('written');
     expect(rows.length).toBeGreaterThanOrEqual(4);
