@@ -3,12 +3,12 @@ import {
   cleanConsent,
   cleanGender,
   cleanNumber,
-  cleanPhone,
   cleanStatus,
   cleanText,
   normaliseName,
   NUMBER_PATTERN,
 } from './normalize';
+import { cleanPhone } from './phone';
 import { maskName } from '../privacy';
 
 describe('cell normalisation', () => {

@@ -52,25 +52,6 @@ export function cleanNumber(raw: string): string {
   return /\s/u.test(folded) ? folded.replace(/\s+/gu, '') : folded;
 }
 
-export type PhoneResult = { ok: true; phone: string } | { ok: false };
-
-/**
- * Mobile numbers (11 digits starting with 1, with or without +86, spaces or dashes)
- * and landlines (0 + area code + 7–8 digits). Empty stays empty.
- */
-export function cleanPhone(raw: string): PhoneResult {
-  if (PLAIN_MOBILE.test(raw)) return { ok: true, phone: raw }; // the usual case, nothing to clean
-  const folded = foldFullWidth(cleanText(raw)).replace(/[\s()（）]/gu, '');
-  if (folded === '') return { ok: true, phone: '' };
-  const withoutCountry = folded.replace(/^(\+86|0086)-?/u, '');
-  const digitsOnly = withoutCountry.replace(/-/gu, '');
-  if (/^1\d{10}$/u.test(digitsOnly)) return { ok: true, phone: digitsOnly };
-  if (/^0\d{2,3}-?\d{7,8}$/u.test(withoutCountry)) return { ok: true, phone: withoutCountry };
-  return { ok: false };
-}
-
-const PLAIN_MOBILE = /^1\d{10}$/u;
-
 /**
  * The fixed vocabularies take their exact words only (trimmed, as every cell is), and an empty
  * cell as the documented default. A near word (休假, 在职, yes, F) is refused with the allowed

@@ -67,6 +67,9 @@ export const CONTACT_HEADERS: Record<ContactField, readonly string[]> = {
     '教师编号',
     '联系医护编号',
     '医护编号',
+    // The medic program's own words (its template writes 联系医护人员编号, templates.ts).
+    '联系医护人员编号',
+    '医护人员编号',
     '联系人员编号',
     '包联干部编号',
     'auditeeno',

@@ -1,6 +1,7 @@
 import type { ImportProblemCode } from '../../protocol/registry';
 import { findTextFault, TEXT_FAULT_LABEL } from '../../protocol/text-rules';
-import { cleanNumber, cleanPhone, cleanText, isCleanCell, normaliseName, NUMBER_PATTERN } from '../normalize';
+import { cleanNumber, cleanText, isCleanCell, normaliseName, NUMBER_PATTERN } from '../normalize';
+import { cleanPhone } from '../phone';
 import type { GridPlaces } from './grid-places';
 import { shown, type ProblemList } from './import-problems';
 import type { OpenedFile } from './opened-files';
