@@ -13,6 +13,8 @@ const PURE_ENGINES = ['draw-engine', 'run-of-show', 'scoring', 'verify'];
 const PURE_FOLDERS = [...PURE_ENGINES, 'protocol'];
 const SERVICE_FOLDERS = [
   'draws',
+  'keys',
+  'public-log',
   'events',
   'judges',
   'live',

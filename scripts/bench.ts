@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { generateDemoCounty } from '../server/demo/demo-county';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import { openDatabase, type Db } from '../server/store/db';
-import { DrawService } from '../server/draws/draw-service';
+import { openDraws } from '../server/draws/open-draws';
 import { verifyBundle } from '../server/verify/bundle';
 import { systemClock, systemRandom } from '../server/runtime';
 import { defaultPlan } from '../server/draw-engine/default-plan';
@@ -138,8 +138,8 @@ async function benchDemoLoad(): Promise<Db> {
 }
 
 /** A draw over the whole demo county (about 9,800 eligible cadres), and verifying its bundle. */
-function benchDraw(db: Db): void {
-  const draws = new DrawService(db, systemClock, systemRandom);
+function benchDraw(db: Db, dbPath: string): void {
+  const { draws } = openDraws(db, { dbPath, clock: systemClock, random: systemRandom });
   const plan = defaultPlan(new Date().toISOString().slice(0, 10), {
     auditees: { mode: 'total', count: 5 },
     replacementCaps: { auditees: 3, contactsPerAuditee: 3 },
@@ -407,7 +407,7 @@ try {
   if (runs('import')) benchImport();
   if (runs('draw') || runs('report')) {
     const db = await benchDemoLoad();
-    if (runs('draw')) benchDraw(db);
+    if (runs('draw')) benchDraw(db, join(work, 'demo.db'));
     if (runs('report')) benchReport(db);
     db.close();
   }

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../server/store/db';
-import { DrawService } from '../server/draws/draw-service';
+import { openDraws } from '../server/draws/open-draws';
 import { systemClock, systemRandom } from '../server/runtime';
 import { REPO_ROOT } from '../server/app';
 import { AppError } from '../server/errors';
@@ -26,7 +26,7 @@ if (!drawId) {
 }
 const db = openDatabase(dbPath);
 try {
-  const draws = new DrawService(db, systemClock, systemRandom);
+  const { draws } = openDraws(db, { dbPath, clock: systemClock, random: systemRandom });
   // Through the show runner: a draw that ran as a show carries the show's log and results.
   const bundle = new ShowRunner(db, new EventRepository(db), draws, systemClock).bundle(drawId);
   const path = out ?? join(process.cwd(), `choucha-bundle-${drawId}.json`);

@@ -10,7 +10,7 @@ import { importRosterFiles } from '../server/registry/import/import-files';
 import { ImportRejectedError } from '../server/registry/import/roster-import';
 import { REPO_ROOT } from '../server/app';
 import { AppError } from '../server/errors';
-import { DrawService } from '../server/draws/draw-service';
+import { openDraws } from '../server/draws/open-draws';
 import { buildEventServices } from '../server/events/event-services';
 import { systemClock, systemRandom } from '../server/runtime';
 
@@ -39,7 +39,7 @@ if (!program) {
 }
 try {
   // The same rule as the console's upload: this process would hold the write lock while a show is on air.
-  const draws = new DrawService(db, systemClock, systemRandom);
+  const { draws } = openDraws(db, { dbPath, clock: systemClock, random: systemRandom });
   buildEventServices(db, draws, systemClock, systemRandom).events.refuseImportOnAir();
 } catch (error) {
   if (!(error instanceof AppError)) throw error;

@@ -18,8 +18,11 @@ import { listenOrigin } from './http/public-url';
 import { redactUrl, registerSecurity } from './http/security';
 import { registerStrictInput, STRICT_AJV } from './http/strict-input';
 import { uiRoutes } from './http/ui-routes';
-import { DrawService } from './draws/draw-service';
+import type { DrawService } from './draws/draw-service';
+import { openDraws } from './draws/open-draws';
+import type { PublicLogService } from './public-log/public-log-service';
 import { drawRoutes } from './draws/routes';
+import { publicLogRoutes } from './public-log/routes';
 import type { EventService } from './events/event-service';
 import { buildEventServices } from './events/event-services';
 import { eventRoutes } from './events/routes';
@@ -53,6 +56,11 @@ export interface AppOptions {
   publicUrl?: string;
   /** Without `publicUrl`: the host links use with the bound port (default the bound address itself). */
   linkHost?: string;
+  /**
+   * Where the county's vault and signing keys live, outside the database file (default: CHOUCHA_KEY_DIR,
+   * else `keys/` beside the database; see server/keys/county-keys.ts).
+   */
+  keyDir?: string;
   /** Socket rate limits (default REALTIME_LIMITS); the bench's thousands of viewers share one address. */
   socketLimits?: RealtimeLimits;
 }
@@ -62,6 +70,8 @@ export interface AppServices {
   auth: AuthService;
   registry: RegistryService;
   draws: DrawService;
+  /** The county's public log of every sealed draw (signed tree heads, proofs). */
+  publicLog: PublicLogService;
   events: EventService;
   /** The live shows of sealed events (commands, snapshots, logs, bundles). */
   shows: ShowRunner;
@@ -95,7 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = new AuthService(db, clock, random);
   const generatedAccounts = await auth.ensureUsers(options.initialPasswords ?? {});
   const registry = new RegistryService(db);
-  const draws = new DrawService(db, clock, random);
+  const { draws, publicLog } = openDraws(db, { dbPath: options.dbPath, keyDir: options.keyDir, clock, random });
   const { events, shows, seats } = buildEventServices(db, draws, clock, random);
   const reports = new ReportService(db);
   const followups = new FollowupService(db, events, clock);
@@ -123,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     auth,
     registry,
     draws,
+    publicLog,
     events,
     shows,
     seats,
@@ -156,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(drawRoutes(draws, auth, (drawId) => shows.bundle(drawId)));
   await app.register(eventRoutes(events, auth, publicBase));
+  await app.register(publicLogRoutes(publicLog));
   await app.register(showRoutes(shows, events, auth, publicBase));
   await app.register(seatRoutes(seats, events, auth, publicBase));
   await app.register(reportRoutes(reports, auth));

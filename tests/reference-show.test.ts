@@ -144,6 +144,7 @@ class PureShow {
     return buildBundle(this.state.draw, this.drawLog, {
       eventId: 'event-test-0001',
       rehearsal: false,
+      mode: 'televised',
       reportMinutes: 5,
       rollSeconds: 4,
       judges: this.state.judges,

@@ -9,7 +9,7 @@ import {
 } from '../protocol/draw';
 import type { Pool } from '../draw-engine/eligibility';
 import { stageOrder } from '../draw-engine/order';
-import { commitmentOf, deriveSeed, stageSeed } from '../draw-engine/seed';
+import { commitmentOf, deriveSeed, deriveSeedV2, stageSeed } from '../draw-engine/seed';
 
 /**
  * The draw ceremony as a pure state machine: sealed → public entropy locked → secret revealed
@@ -44,7 +44,18 @@ export interface ContactStage {
   selections: Selection[];
 }
 
+/** The notary's committed secret as the seal record holds it (format 2). */
+export interface NotaryCommitment {
+  commitment: string;
+  /** A rehearsal's second secret, held by the server in the notary's place (and said so). */
+  simulated: boolean;
+}
+
 export interface DrawState {
+  /** 1: the first format (server secret only); 2: the seal binds the notary, the show and the public log. */
+  sealVersion: 1 | 2;
+  /** The seal record's log hash (format 2: the seed's first input); '' in format 1. */
+  sealHash: string;
   drawId: string;
   programCode: string;
   roster: { versionId: number; hash: string; auditeeCount: number; contactCount: number };
@@ -53,16 +64,24 @@ export interface DrawState {
   pool: Pool;
   poolHash: string;
   commitment: string;
+  notary: NotaryCommitment | null;
   entropy: string | null;
   secret: string | null;
+  notarySecret: string | null;
   seed: string | null;
+  /** Set when the draw was abandoned (作废), with the reason: no step is accepted after it. */
+  abandoned: { reason: string } | null;
   auditeeStages: AuditeeStage[] | null;
   contactStages: ContactStage[];
 }
 
 export type DrawCommand =
-  | { type: 'lockEntropy'; entropy: string }
-  | { type: 'reveal'; secret: string }
+  /** `by`: the role that typed the digits; from format 2 only the supervisor (notary) may. */
+  | { type: 'lockEntropy'; entropy: string; by?: 'operator' | 'supervisor' }
+  /** The server's secret; with a simulated notary, the simulated secret too. */
+  | { type: 'reveal'; secret: string; notarySecret?: string }
+  | { type: 'revealNotary'; secret: string }
+  | { type: 'abandon'; reason: string }
   | { type: 'drawAuditees' }
   | { type: 'replaceAuditee'; number: string; reason: AuditeeReplacementReason }
   | { type: 'drawContacts'; auditeeNumber: string }
@@ -80,7 +99,12 @@ export type DrawErrorCode =
   | 'DRAW_NOT_SELECTED'
   | 'DRAW_REASON_INVALID'
   | 'DRAW_REPLACEMENT_CAP'
-  | 'DRAW_NO_ALTERNATE';
+  | 'DRAW_NO_ALTERNATE'
+  | 'DRAW_NOTARY_MISMATCH'
+  | 'DRAW_NOTARY_PENDING'
+  | 'DRAW_NOTARY_NOT_APPLICABLE'
+  | 'DRAW_ABANDONED'
+  | 'DRAW_ENTROPY_ROLE';
 
 export type DrawResult = { ok: true; state: DrawState } | { ok: false; code: DrawErrorCode; message: string };
 
@@ -120,27 +144,80 @@ function replaceIn(
  */
 export function drawStepRefusal(
   state: DrawState,
-  type: 'lockEntropy' | 'reveal' | 'drawAuditees',
+  type: 'lockEntropy' | 'reveal' | 'revealNotary' | 'drawAuditees',
 ): Extract<DrawResult, { ok: false }> | null {
+  if (state.abandoned) return fail('DRAW_ABANDONED', `本次抽取已作废（${state.abandoned.reason}），不能再执行任何步骤`);
   switch (type) {
     case 'lockEntropy':
       return state.entropy !== null ? fail('DRAW_ENTROPY_LOCKED', '公开随机数已锁定，不能更改') : null;
     case 'reveal':
       if (state.secret !== null) return fail('DRAW_ALREADY_REVEALED', '密钥已公开');
       return state.entropy === null ? fail('DRAW_ENTROPY_MISSING', '须先锁定公开随机数，才能公开密钥') : null;
+    case 'revealNotary':
+      if (state.notary === null || state.notary.simulated) {
+        return fail('DRAW_NOTARY_NOT_APPLICABLE', '本次抽取没有需要公证员公开的密钥');
+      }
+      if (state.notarySecret !== null) return fail('DRAW_ALREADY_REVEALED', '公证员密钥已公开');
+      // The notary reveals last: the server's secret is already public, so nothing is left to steer.
+      return state.secret === null ? fail('DRAW_NOT_REVEALED', '须先锁定公开随机数并公开服务器密钥') : null;
     case 'drawAuditees':
+      if (state.seed === null && state.secret !== null && state.notary !== null) {
+        return fail('DRAW_NOTARY_PENDING', '须先由公证员公开其密钥，种子才能确定');
+      }
       if (state.seed === null) return fail('DRAW_NOT_REVEALED', '须先锁定公开随机数并公开密钥');
       return state.auditeeStages !== null ? fail('DRAW_STAGE_EXECUTED', '本轮人员抽取已执行，不能重抽') : null;
   }
 }
 
+/** The seed once every committed secret is known (null until then). */
+function seedOf(state: DrawState, secret: string, notarySecret: string | null, entropy: string): string | null {
+  if (state.sealVersion === 1) {
+    return deriveSeed({
+      drawId: state.drawId,
+      rosterHash: state.roster.hash,
+      planHash: state.planHash,
+      poolHash: state.poolHash,
+      secret,
+      entropy,
+    });
+  }
+  if (state.notary !== null && notarySecret === null) return null;
+  return deriveSeedV2({ sealHash: state.sealHash, serverSecret: secret, notarySecret: notarySecret ?? '', entropy });
+}
+
 const fail = (code: DrawErrorCode, message: string) => ({ ok: false, code, message }) as const;
 
+/** Whether a secret (64 hex digits) is the one a commitment was made to. */
+function matches(secret: string, commitment: string | undefined): boolean {
+  try {
+    return commitmentOf(secret) === commitment;
+  } catch {
+    return false;
+  }
+}
+
 export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawResult {
+  if (state.abandoned) {
+    return refuse('DRAW_ABANDONED', `本次抽取已作废（${state.abandoned.reason}），不能再执行任何步骤`);
+  }
   switch (command.type) {
+    case 'abandon':
+      return { ok: true, state: { ...state, abandoned: { reason: command.reason } } };
+    case 'revealNotary': {
+      const refused = drawStepRefusal(state, 'revealNotary');
+      if (refused) return refused;
+      if (!matches(command.secret, state.notary?.commitment)) {
+        return refuse('DRAW_NOTARY_MISMATCH', '公证员密钥与封存时登记的承诺值不符，未被接受');
+      }
+      const seed = seedOf(state, state.secret ?? '', command.secret, state.entropy ?? '');
+      return { ok: true, state: { ...state, notarySecret: command.secret, seed } };
+    }
     case 'lockEntropy': {
       const refused = drawStepRefusal(state, 'lockEntropy');
       if (refused) return refused;
+      if (state.sealVersion === 2 && command.by !== 'supervisor') {
+        return refuse('DRAW_ENTROPY_ROLE', '公开随机数须由监督员（公证员）在自己的控制台录入并锁定');
+      }
       const entropy = command.entropy.replace(/\s+/gu, '');
       if (!ENTROPY_PATTERN.test(entropy)) {
         return refuse('DRAW_ENTROPY_INVALID', '公开随机数须为 20 至 200 位数字（如现场掷骰结果）');
@@ -151,22 +228,20 @@ export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawRe
       const refused = drawStepRefusal(state, 'reveal');
       if (refused) return refused;
       const entropy = state.entropy ?? ''; // locked: drawStepRefusal checked it
-      let commitment: string;
-      try {
-        commitment = commitmentOf(command.secret);
-      } catch {
-        return refuse('DRAW_SECRET_MISMATCH', '密钥格式不正确');
+      if (!matches(command.secret, state.commitment)) {
+        return refuse('DRAW_SECRET_MISMATCH', '密钥与事先公布的承诺值不符');
       }
-      if (commitment !== state.commitment) return refuse('DRAW_SECRET_MISMATCH', '密钥与事先公布的承诺值不符');
-      const seed = deriveSeed({
-        drawId: state.drawId,
-        rosterHash: state.roster.hash,
-        planHash: state.planHash,
-        poolHash: state.poolHash,
-        secret: command.secret,
-        entropy,
-      });
-      return { ok: true, state: { ...state, secret: command.secret, seed } };
+      // A rehearsal's simulated notary is revealed with the server's secret, in the same entry.
+      const simulated = state.notary?.simulated === true;
+      if (simulated !== (command.notarySecret !== undefined)) {
+        return refuse('DRAW_NOTARY_MISMATCH', '模拟公证员的密钥须与服务器密钥一同公开，且仅限演练');
+      }
+      if (simulated && !matches(command.notarySecret ?? '', state.notary?.commitment)) {
+        return refuse('DRAW_NOTARY_MISMATCH', '模拟公证员密钥与封存时的承诺值不符');
+      }
+      const notarySecret = command.notarySecret ?? null;
+      const seed = seedOf(state, command.secret, notarySecret, entropy);
+      return { ok: true, state: { ...state, secret: command.secret, notarySecret, seed } };
     }
     case 'drawAuditees': {
       const refused = drawStepRefusal(state, 'drawAuditees');

@@ -149,7 +149,7 @@ describe('risk tiers', () => {
       poolHash: poolHash(pool),
       commitment: commitmentOf(FIXED_SECRET),
     };
-    let state: DrawState = sealedState(seal, plan, pool);
+    let state: DrawState = sealedState(seal, plan, pool, '');
     const at = '2026-11-26T08:00:00.000Z';
     const log: LogEntry[] = [appendEntry(undefined, { at, actor: 'operator', type: 'seal', payload: seal })];
     const commands: DrawCommand[] = [

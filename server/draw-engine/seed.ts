@@ -6,6 +6,7 @@ import { hexToBytes, sha256Hex, utf8 } from '../draw-engine/sha256';
  * followed by its UTF-8 bytes, so no two different lists can give the same bytes.
  */
 export const SEED_TAG = 'choucha-seed-v1';
+export const SEED_TAG_V2 = 'choucha-seed-v2';
 export const STAGE_TAG = 'choucha-stage-v1';
 export const HEX64 = /^[0-9a-f]{64}$/u;
 
@@ -49,6 +50,25 @@ export function deriveSeed(inputs: SeedInputs): string {
       inputs.secret,
       inputs.entropy,
     ]),
+  );
+}
+
+export interface SeedInputsV2 {
+  /** The seal record's log hash: it covers the draw, roster, plan, pool, commitments and show. */
+  sealHash: string;
+  serverSecret: string;
+  /** The notary's secret ('' for a single-party draw). */
+  notarySecret: string;
+  entropy: string;
+}
+
+/**
+ * A format-2 seed: every committed secret and the public entropy, bound to the whole seal record.
+ * Nobody knows it until every secret is revealed, and each secret was fixed before the entropy.
+ */
+export function deriveSeedV2(inputs: SeedInputsV2): string {
+  return sha256Hex(
+    lengthPrefixed([SEED_TAG_V2, inputs.sealHash, inputs.serverSecret, inputs.notarySecret, inputs.entropy]),
   );
 }
 

@@ -8,7 +8,7 @@ import {
   type EligibilityContact,
 } from '../draw-engine/eligibility';
 import type { DrawState } from '../draw-engine/ceremony';
-import { sealedState } from '../verify/bundle';
+import { sealedState, sealPayloadOf } from '../verify/bundle';
 import { commitmentOf } from '../draw-engine/seed';
 
 /** A small synthetic county for draw tests: 3 towns, 60 auditees, 12 contacts each. */
@@ -60,5 +60,32 @@ export function sealedFixture(plan: DrawPlan = basePlan(), drawId = 'draw-test-0
     },
     plan,
     pool,
+    '',
+  );
+}
+
+export const FIXED_NOTARY_SECRET = 'b2'.repeat(32);
+
+/**
+ * A format-2 draw as sealed: the seal record's hash stands in for the log's (any fixed value does
+ * for the ceremony), with a notary who holds their own secret, a simulated one, or none.
+ */
+export function sealedFixtureV2(
+  notary: 'notary' | 'simulated' | 'none',
+  plan: DrawPlan = basePlan({ notary: notary === 'none' ? 'none' : 'required' }),
+  sealHash = 'c3'.repeat(32),
+): DrawState {
+  const v1 = sealedFixture(plan);
+  return sealedState(
+    {
+      ...sealPayloadOf(v1),
+      version: 2,
+      notary:
+        notary === 'none' ? null : { commitment: commitmentOf(FIXED_NOTARY_SECRET), simulated: notary === 'simulated' },
+      show: null,
+    },
+    plan,
+    v1.pool,
+    sealHash,
   );
 }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError, refuseMalformedText } from '../errors';
-import type { ErrorCode } from '../protocol/errors';
 import type { DrawCommandBody, DrawListItem, DrawPlan, DrawView, PoolPreview, SealDrawBody } from '../protocol/draw';
 import { SealDrawBodySchema, stratifiesByRisk } from '../protocol/draw';
 import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
@@ -11,9 +10,15 @@ import {
   commandOf,
   countReplacements,
   sealedState,
-  sealPayloadOf,
+  sealPayloadV2,
   type DrawBundle,
+  type SealedShow,
+  type SealPayload,
 } from '../verify/bundle';
+import type { ShowSection } from '../verify/show-section';
+import type { StaffRole } from '../protocol/auth';
+import type { CountyKeys } from '../keys/county-keys';
+import type { PublicLogService } from '../public-log/public-log-service';
 import {
   buildPool,
   checkScoringRules,
@@ -42,8 +47,20 @@ interface DrawRow {
   title: string;
   plan: string;
   pool: string;
+  /** Format 1 only: the secret as plain hex ('' from format 2, where secret_box holds it sealed). */
   secret: string;
+  secret_box: string | null;
+  notary_box: string | null;
   created_at: string;
+}
+
+/** Who the seal names as the second party: the notary's registered commitment, or a rehearsal's simulation. */
+export type SealNotary = { commitment: string } | 'simulated' | null;
+
+/** What an event adds to a seal: the show it will run, and the notary. */
+export interface SealContext {
+  show: SealedShow | null;
+  notary: SealNotary;
 }
 
 interface LoadedDraw {
@@ -71,6 +88,8 @@ export class DrawService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly random: RandomBytes,
+    private readonly keys: CountyKeys,
+    private readonly publicLog: PublicLogService,
   ) {}
 
   private rosterRows(versionId: number) {
@@ -176,13 +195,17 @@ export class DrawService {
   }
 
   /**
-   * Freezes the roster version, plan and pool, draws the operator's 32-byte secret and
-   * publishes its commitment. Nothing random about the result exists yet.
+   * Freezes the roster version, plan and pool, draws the server's 32-byte secret (stored sealed
+   * with the vault key) and publishes its commitment with the notary's; the seal record goes into
+   * the public log in the same transaction. Nothing random about the result exists yet.
    */
-  seal(body: SealDrawBody, actor: string): DrawView {
+  seal(body: SealDrawBody, actor: string, context: SealContext = { show: null, notary: null }): DrawView {
     // Requests are checked as they come; a draft saved before the text rules is checked here, so
     // no lone surrogate is hashed into a plan (the reference verifier cannot read it as UTF-8).
     refuseMalformedText('stored', body, SealDrawBodySchema);
+    const requested: SealNotary = body.notaryCommitment ? { commitment: body.notaryCommitment } : context.notary;
+    if (body.plan.notary === 'required' && requested === null) throw new AppError('DRAW_NOTARY_COMMITMENT_MISSING');
+    if (body.plan.notary !== 'required' && requested !== null) throw new AppError('DRAW_NOTARY_NOT_APPLICABLE');
     const version = this.version(body.plan, body.rosterVersionId);
     if (!verifyRosterVersion(this.db, body.plan.programCode, version.id).ok)
       throw new AppError('ROSTER_VERSION_TAMPERED');
@@ -191,8 +214,15 @@ export class DrawService {
     // SHA-256 of exactly this text (node:crypto here, the engine's portable one in verifiers).
     const poolJson = canonicalJson(report.pool);
     const secret = this.random(32).toString('hex');
+    const simulatedSecret = requested === 'simulated' ? this.random(32).toString('hex') : null;
+    const notary =
+      requested === null
+        ? null
+        : requested === 'simulated'
+          ? { commitment: commitmentOf(simulatedSecret ?? ''), simulated: true }
+          : { commitment: requested.commitment, simulated: false };
     const drawId = `D${this.clock().toISOString().slice(0, 10).replace(/-/gu, '')}-${this.random(4).toString('hex')}`;
-    const state = sealedState(
+    const payload = sealPayloadV2(
       {
         drawId,
         programCode: body.plan.programCode,
@@ -206,16 +236,17 @@ export class DrawService {
         poolHash: sha256OfText(poolJson),
         commitment: commitmentOf(secret),
       },
-      body.plan,
-      report.pool,
+      notary,
+      context.show,
     );
     const now = this.clock().toISOString();
-    const entry = appendEntry(undefined, { at: now, actor, type: 'seal', payload: sealPayloadOf(state) });
+    const entry = appendEntry(undefined, { at: now, actor, type: 'seal', payload });
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO draws (id, program_code, roster_version_id, title, plan, pool, secret, created_at, created_by)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO draws (id, program_code, roster_version_id, title, plan, pool, secret, secret_box, notary_box,
+                              created_at, created_by)
+           VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)`,
         )
         .run(
           drawId,
@@ -224,11 +255,13 @@ export class DrawService {
           body.title,
           canonicalJson(body.plan),
           poolJson,
-          secret,
+          this.keys.sealSecret(drawId, secret),
+          simulatedSecret === null ? null : this.keys.sealSecret(drawId, simulatedSecret),
           now,
           actor,
         );
       this.insertEntry(drawId, entry);
+      this.publicLog.append({ kind: 'seal', drawId, title: body.title, sealHash: entry.hash, seal: payload, at: now });
     })();
     this.loaded.delete(drawId);
     return this.view(drawId);
@@ -249,7 +282,7 @@ export class DrawService {
     if (!seal || seal.type !== 'seal') {
       throw new AppError('STORE_CORRUPT', { message: `抽取 ${drawId} 的日志缺少封存记录，已停止处理` });
     }
-    const sealed = seal.payload as ReturnType<typeof sealPayloadOf>;
+    const sealed = seal.payload as SealPayload;
     const plan = JSON.parse(row.plan) as DrawPlan;
     const pool = JSON.parse(row.pool) as Pool;
     // The frozen plan and pool must still be what the seal hashed.
@@ -258,7 +291,7 @@ export class DrawService {
         message: `抽取 ${drawId} 的方案或名单池与封存时的哈希不符，可能被改动，已停止处理`,
       });
     }
-    let state = sealedState(sealed, plan, pool);
+    let state = sealedState(sealed, plan, pool, seal.hash);
     for (const entry of log.slice(1)) {
       const result = applyDrawCommand(state, commandOf(entry));
       if (!result.ok) throw new Error(`draw ${drawId} log entry ${entry.seq} does not replay: ${result.message}`);
@@ -270,35 +303,91 @@ export class DrawService {
   }
 
   /** Runs one ceremony command; accepted commands are logged before they are answered. */
-  command(drawId: string, body: DrawCommandBody, actor: string): DrawView {
+  command(drawId: string, body: DrawCommandBody, actor: string, role: StaffRole = 'operator'): DrawView {
     const draw = this.load(drawId);
     // A show's draw moves only with the show, through its log: never around it.
     if (this.db.prepare('SELECT 1 FROM events WHERE draw_id = ?').get(drawId))
       throw new AppError('DRAW_OWNED_BY_EVENT');
-    // The secret is the server's to reveal: the command carries it only inside the log.
-    const command = (body.type === 'reveal' ? { type: 'reveal', secret: draw.row.secret } : body) as DrawCommand;
+    const command = this.ceremonyCommand(drawId, body, role);
     const result = applyDrawCommand(draw.state, command);
-    if (!result.ok) throw new AppError(result.code as ErrorCode, { message: result.message });
+    if (!result.ok) throw new AppError(result.code, { message: result.message });
     const { type, ...payload } = command;
-    const normalised = type === 'lockEntropy' ? { entropy: result.state.entropy } : payload;
-    const entry = appendEntry(draw.log.at(-1), { at: this.clock().toISOString(), actor, type, payload: normalised });
-    this.db.transaction(() => this.insertEntry(drawId, entry))();
-    this.loaded.set(drawId, { row: draw.row, state: result.state, log: [...draw.log, entry] });
+    const normalised = type === 'lockEntropy' ? { ...payload, entropy: result.state.entropy } : payload;
+    const at = this.clock().toISOString();
+    const entry = appendEntry(draw.log.at(-1), { at, actor, type, payload: normalised });
+    const log = [...draw.log, entry];
+    this.db.transaction(() => {
+      this.insertEntry(drawId, entry);
+      if (result.state.abandoned) this.appendFinal(drawId, result.state, log, null, at);
+    })();
+    this.loaded.set(drawId, { row: draw.row, state: result.state, log });
     return this.view(drawId);
+  }
+
+  /**
+   * A request as the ceremony applies it: the reveal given the server's secret (and a rehearsal's
+   * simulated notary secret), the entropy tagged with the role that typed it.
+   */
+  ceremonyCommand(drawId: string, body: DrawCommandBody, role: StaffRole): DrawCommand {
+    switch (body.type) {
+      case 'reveal': {
+        const notarySecret = this.simulatedNotarySecretOf(drawId);
+        return { type: 'reveal', secret: this.secretOf(drawId), ...(notarySecret ? { notarySecret } : {}) };
+      }
+      case 'lockEntropy':
+        return this.load(drawId).state.sealVersion === 2 ? { ...body, by: role } : body;
+      default:
+        return body;
+    }
+  }
+
+  /**
+   * Appends a draw's final record to the public log (the show closed, or the draw was abandoned).
+   * Call inside the caller's transaction.
+   */
+  appendFinal(
+    drawId: string,
+    state: DrawState,
+    drawLog: readonly LogEntry[],
+    show: { head: string; length: number } | null,
+    at: string,
+  ): void {
+    if (state.sealVersion !== 2) return;
+    this.publicLog.append({
+      kind: 'final',
+      drawId,
+      status: state.abandoned ? 'abandoned' : 'completed',
+      reason: state.abandoned?.reason ?? null,
+      drawLogHead: drawLog.at(-1)?.hash ?? '',
+      drawLogLength: drawLog.length,
+      showLogHead: show?.head ?? null,
+      showLogLength: show?.length ?? 0,
+      at,
+    });
   }
 
   /** The draw as it was sealed, before any ceremony step: the show folds its own log from here. */
   sealedStateOf(drawId: string): DrawState {
     const { row, log } = this.load(drawId);
+    const seal = log[0];
     return sealedState(
-      log[0]?.payload as ReturnType<typeof sealPayloadOf>,
+      seal?.payload as SealPayload,
       JSON.parse(row.plan) as DrawPlan,
       JSON.parse(row.pool) as Pool,
+      seal?.hash ?? '',
     );
   }
 
+  /** The server's secret, opened from its box with the vault key (format 1: stored as it was). */
   secretOf(drawId: string): string {
-    return this.load(drawId).row.secret;
+    const { row } = this.load(drawId);
+    return row.secret_box === null ? row.secret : this.keys.openSecret(drawId, row.secret_box);
+  }
+
+  /** A rehearsal's simulated notary secret, revealed with the server's (null for any other draw). */
+  simulatedNotarySecretOf(drawId: string): string | null {
+    const { row } = this.load(drawId);
+    return row.notary_box === null ? null : this.keys.openSecret(drawId, row.notary_box);
   }
 
   /**
@@ -321,16 +410,23 @@ export class DrawService {
 
   view(drawId: string): DrawView {
     const { row, state, log } = this.load(drawId);
-    const status: DrawView['status'] =
-      state.auditeeStages !== null
+    return { ...this.viewOf(row, state), logLength: log.length, logHead: log.at(-1)?.hash ?? '' };
+  }
+
+  private viewOf(row: DrawRow, state: DrawState): Omit<DrawView, 'logLength' | 'logHead'> {
+    const status: DrawView['status'] = state.abandoned
+      ? 'abandoned'
+      : state.auditeeStages !== null
         ? 'drawing'
         : state.seed !== null
           ? 'revealed'
-          : state.entropy !== null
-            ? 'entropy-locked'
-            : 'sealed';
+          : state.secret !== null
+            ? 'awaiting-notary'
+            : state.entropy !== null
+              ? 'entropy-locked'
+              : 'sealed';
     return {
-      drawId,
+      drawId: state.drawId,
       title: row.title,
       programCode: state.programCode,
       createdAt: row.created_at,
@@ -342,6 +438,12 @@ export class DrawService {
       poolSize: state.pool.auditees.length,
       strata: strataOf(state.plan, state.pool.auditees),
       commitment: state.commitment,
+      sealVersion: state.sealVersion,
+      sealHash: state.sealHash,
+      notary: state.notary,
+      notarySecret: state.notarySecret,
+      abandoned: state.abandoned,
+      sealTreeHead: this.publicLog.sealHeadOf(state.drawId),
       entropy: state.entropy,
       secret: state.secret,
       seed: state.seed,
@@ -349,8 +451,6 @@ export class DrawService {
         state.auditeeStages?.map((s) => ({ stratum: s.stratum, quota: s.quota, selections: s.selections })) ?? null,
       contactStages: state.contactStages.map((s) => ({ auditeeNumber: s.auditeeNumber, selections: s.selections })),
       replacements: countReplacements(state),
-      logLength: log.length,
-      logHead: log.at(-1)?.hash ?? '',
     };
   }
 
@@ -369,8 +469,14 @@ export class DrawService {
     });
   }
 
-  bundle(drawId: string): DrawBundle {
+  bundle(drawId: string, show?: ShowSection): DrawBundle {
     const { state, log } = this.load(drawId);
-    return buildBundle(state, log);
+    return buildBundle(state, log, show, this.publicLog.proofFor(drawId) ?? undefined);
+  }
+
+  /** The draw's state and log as they stand (the show appends its final record with them). */
+  current(drawId: string): { state: DrawState; log: LogEntry[] } {
+    const { state, log } = this.load(drawId);
+    return { state, log };
   }
 }

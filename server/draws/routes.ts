@@ -13,13 +13,23 @@ import {
 } from '../protocol/draw';
 import type { DrawBundle } from '../verify/bundle';
 import type { DrawService } from '../draws/draw-service';
+import type { StaffRole } from '../protocol/auth';
 
 const DrawParams = Type.Object({ drawId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
 
 /**
+ * Who may send a ceremony step: the supervisor (the notary) alone types the public entropy and
+ * reveals the notary's secret; either may abandon; the rest is the operator's.
+ */
+function drawCommandRoles(type: string | undefined): StaffRole[] {
+  if (type === 'lockEntropy' || type === 'revealNotary') return ['supervisor'];
+  if (type === 'abandon') return ['operator', 'supervisor'];
+  return ['operator'];
+}
+
+/**
  * Draw routes. Reading a draw and its bundle is public (anyone may verify); sealing and the
- * ceremony need staff. The supervisor (notary) may lock the public entropy; the rest is the
- * operator's.
+ * ceremony need staff.
  */
 export function drawRoutes(
   draws: DrawService,
@@ -71,10 +81,16 @@ export function drawRoutes(
         schema: { params: DrawParams, body: DrawCommandBodySchema, response: { 200: DrawViewSchema } },
         preValidation: async (request) => {
           const body = request.body as { type?: string };
-          await requireStaff(auth, body.type === 'lockEntropy' ? ['operator', 'supervisor'] : ['operator'])(request);
+          await requireStaff(auth, drawCommandRoles(body.type))(request);
         },
       },
-      async (request) => draws.command(request.params.drawId, request.body, request.staff?.username ?? 'operator'),
+      async (request) =>
+        draws.command(
+          request.params.drawId,
+          request.body,
+          request.staff?.username ?? 'operator',
+          request.staff?.role ?? 'operator',
+        ),
     );
 
     typed.get('/api/draws/:drawId/bundle', { schema: { params: DrawParams } }, async (request, reply) => {

@@ -35,7 +35,35 @@ export class EventService {
     if (event.drawId === null) return 'draft';
     const loaded = this.shows.loadOrDamage(event.id);
     if (loaded instanceof AppError) return 'damaged';
+    if (loaded.state.abandoned) return 'abandoned';
     return loaded.state.status === 'sealed' ? 'sealed' : loaded.state.status;
+  }
+
+  /** The notary's commitment registered for a draft (null when none was). */
+  private notaryCommitment(eventId: string): string | null {
+    return (
+      (this.db.prepare('SELECT commitment FROM notary_commitments WHERE event_id = ?').pluck().get(eventId) as
+        string | undefined) ?? null
+    );
+  }
+
+  /**
+   * Registers the notary's commitment, made on the notary's own device (the secret never comes
+   * here before the reveal). Only for a draft whose plan calls for a notary; a new one replaces
+   * the old until the event is sealed.
+   */
+  registerNotaryCommitment(eventId: string, commitment: string, actor: string): EventSummary {
+    const event = this.events.get(eventId);
+    if (event.drawId !== null) throw new AppError('EVENT_SEALED');
+    if (event.settings.plan.notary !== 'required') throw new AppError('EVENT_NOTARY_NOT_REQUIRED');
+    this.db
+      .prepare(
+        `INSERT INTO notary_commitments (event_id, commitment, registered_at, registered_by) VALUES (?, ?, ?, ?)
+         ON CONFLICT (event_id) DO UPDATE SET commitment = excluded.commitment,
+           registered_at = excluded.registered_at, registered_by = excluded.registered_by`,
+      )
+      .run(eventId, commitment, this.clock().toISOString(), actor);
+    return this.event(eventId);
   }
 
   private summary(event: EventRecord): EventSummary {
@@ -55,6 +83,7 @@ export class EventService {
         ...event.settings,
         judges: event.settings.judges?.map(({ seat, name, recusals }) => ({ seat, name, recusals })),
       },
+      notaryCommitment: this.notaryCommitment(event.id),
     };
   }
 
@@ -101,7 +130,28 @@ export class EventService {
     const event = this.events.get(eventId);
     if (event.drawId !== null) throw new AppError('EVENT_SEALED');
     const title = event.rehearsal ? `【演练】${event.title}` : event.title;
-    const draw = this.draws.seal({ title, plan: event.settings.plan }, actor);
+    const { settings } = event;
+    const registered = this.notaryCommitment(eventId);
+    // A rehearsal's notary is simulated (and says so); a real event needs the notary's own commitment.
+    const notary =
+      settings.plan.notary !== 'required'
+        ? null
+        : event.rehearsal
+          ? 'simulated'
+          : registered === null
+            ? null
+            : { commitment: registered };
+    const draw = this.draws.seal({ title, plan: settings.plan }, actor, {
+      notary,
+      show: {
+        eventId,
+        rehearsal: event.rehearsal,
+        mode: event.mode,
+        reportMinutes: settings.reportMinutes,
+        rollSeconds: settings.rollSeconds,
+        judges: (settings.judges ?? []).map((j) => ({ seat: j.seat, recusals: j.recusals })),
+      },
+    });
     this.db.transaction(() => {
       this.events.attachDraw(eventId, draw.drawId);
       this.seats.issueSeats(eventId, event.settings.judges ?? []);
@@ -159,6 +209,7 @@ export class EventService {
           planHash: snapshot.draw.planHash,
           poolHash: snapshot.draw.poolHash,
           commitment: snapshot.draw.commitment,
+          notary: this.draws.view(snapshot.draw.drawId).notary,
         };
       });
   }

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
 import { requireStaff } from '../auth/routes';
 import { CountySettingsSchema, CreateEventBodySchema, EventSummarySchema, PublicEventSchema } from '../protocol/events';
+import { CommitmentSchema } from '../protocol/draw';
 import type { EventService } from './event-service';
 
 /** An event id in a URL (the event, show and seat routes share it). */
@@ -56,6 +57,24 @@ export function eventRoutes(events: EventService, auth: AuthService, publicBase:
       '/api/events/:eventId/seal',
       { schema: { params: EventParams, response: { 200: EventSummarySchema } }, onRequest: operator },
       async (request) => events.sealEvent(request.params.eventId, request.staff?.username ?? 'operator'),
+    );
+    // The notary's commitment, from the notary's own console: only the supervisor registers it.
+    typed.put(
+      '/api/events/:eventId/notary-commitment',
+      {
+        schema: {
+          params: EventParams,
+          body: Type.Object({ commitment: CommitmentSchema }, { additionalProperties: false }),
+          response: { 200: EventSummarySchema },
+        },
+        onRequest: requireStaff(auth, ['supervisor']),
+      },
+      async (request) =>
+        events.registerNotaryCommitment(
+          request.params.eventId,
+          request.body.commitment,
+          request.staff?.username ?? 'supervisor',
+        ),
     );
     typed.post(
       '/api/events/:eventId/rehearsal',

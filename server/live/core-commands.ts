@@ -10,12 +10,23 @@ import type { ShowCommand } from '../run-of-show/run-of-show';
  */
 export function toCoreCommand(
   body: ShowCommandBody,
-  context: { at: number; secret: () => string; role: StaffRole },
+  context: { at: number; secret: () => string; simulatedNotarySecret: () => string | null; role: StaffRole },
 ): ShowCommand {
   switch (body.type) {
-    case 'reveal':
-      // The secret is the server's: the reveal picks it up here and logs it (it is public from then on).
-      return { type: 'reveal', at: context.at, secret: context.secret() };
+    case 'reveal': {
+      // The secret is the server's: the reveal picks it up here and logs it (it is public from then on),
+      // with a rehearsal's simulated notary secret.
+      const notarySecret = context.simulatedNotarySecret();
+      return {
+        type: 'reveal',
+        at: context.at,
+        secret: context.secret(),
+        ...(notarySecret === null ? {} : { notarySecret }),
+      };
+    }
+    case 'lockEntropy':
+      // Logged with the role that locked it: from format 2 the ceremony accepts only the supervisor's.
+      return { ...body, at: context.at, by: context.role };
     case 'correctScore':
       return { ...body, at: context.at, ...inHundredths(body.items) };
     case 'correctOutcome':

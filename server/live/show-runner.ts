@@ -117,14 +117,14 @@ export class ShowRunner {
    * each round's result, so anyone can replay the show and recompute every score.
    */
   bundle(drawId: string): DrawBundle {
-    const bundle = this.draws.bundle(drawId);
     const eventId = this.events.idOfDraw(drawId);
-    if (eventId === undefined) return bundle;
+    if (eventId === undefined) return this.draws.bundle(drawId);
     const { event, state, log } = this.load(eventId);
     const entries = log.map(({ idempotencyKey: _key, command: _command, ...entry }) => entry);
     const show: ShowSection = {
       eventId,
       rehearsal: event.rehearsal,
+      mode: event.mode,
       reportMinutes: event.settings.reportMinutes,
       rollSeconds: event.settings.rollSeconds,
       judges: state.judges,
@@ -132,7 +132,7 @@ export class ShowRunner {
       logHead: entries.at(-1)?.hash ?? '',
       rounds: publishedRounds(state, entries),
     };
-    return { ...bundle, show };
+    return this.draws.bundle(drawId, show);
   }
 
   /** Server time in ms: outputs align their roll and countdown to it. */
@@ -151,8 +151,14 @@ export class ShowRunner {
   command(eventId: string, envelope: ShowCommandEnvelope, actor: string, role: StaffRole = 'operator'): CommandAck {
     const show = this.load(eventId);
     const at = this.clock().getTime();
-    const secret = () => this.draws.secretOf(show.event.drawId as string);
-    return this.apply(eventId, toCoreCommand(envelope.command, { at, secret, role }), envelope, actor);
+    const drawId = show.event.drawId as string;
+    const context = {
+      at,
+      role,
+      secret: () => this.draws.secretOf(drawId),
+      simulatedNotarySecret: () => this.draws.simulatedNotarySecretOf(drawId),
+    };
+    return this.apply(eventId, toCoreCommand(envelope.command, context), envelope, actor);
   }
 
   /**
@@ -213,6 +219,12 @@ export class ShowRunner {
     this.db.transaction(() => {
       appendLogRow(this.db, SHOW_LOG, eventId, entry, envelope.idempotencyKey);
       if (drawCommands.length > 0) this.draws.record(event.drawId as string, drawCommands, actor, iso);
+      // The end of a show (closed, or abandoned) goes into the county's public log with both heads.
+      if (result.state.status === 'closed' && show.state.status !== 'closed') {
+        const drawId = event.drawId as string;
+        const { state: drawState, log: drawLog } = this.draws.current(drawId);
+        this.draws.appendFinal(drawId, drawState, drawLog, { head: entry.hash, length: entry.seq }, iso);
+      }
       const history = this.db.prepare(
         'INSERT INTO audit_history (program_code, auditee_number, audited_on, event_id, mode, result) VALUES (?, ?, ?, ?, ?, ?)',
       );

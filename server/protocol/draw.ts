@@ -36,9 +36,31 @@ export const RISK_TIER_MEANING: Record<RiskTier, string> = {
   低风险: '最近一次抽查达标',
 };
 
+/**
+ * Who holds a committed secret of the seed (docs/verification.md, "Seeds"): with `required`, the
+ * notary (公证/监督) commits a secret of their own before sealing and reveals it after the public
+ * entropy, so neither the server nor the notary alone can predict or steer the seed; `none` is a
+ * single-party draw (routine and special checks without a notary), labelled so everywhere.
+ * Absent: a plan written before this rule, single-party.
+ */
+export const NOTARY_RULES = ['required', 'none'] as const;
+export const NotaryRuleSchema = literalUnion(NOTARY_RULES);
+export type NotaryRule = Static<typeof NotaryRuleSchema>;
+export const NOTARY_RULE_LABEL: Record<NotaryRule, string> = {
+  required: '双方密钥：服务器与公证员各持一份承诺过的密钥',
+  none: '单方密钥：不设公证员，仅服务器密钥',
+};
+
+/** 32 bytes as 64 lowercase hex digits: a secret, or its commitment (SHA-256 of the bytes). */
+const Hex32 = () => Type.String({ pattern: '^[0-9a-f]{64}$' });
+export const CommitmentSchema = Hex32();
+export const SecretSchema = Hex32();
+
 export const DrawPlanSchema = Type.Object(
   {
     version: Type.Literal(1),
+    /** Whether a notary's secret joins the seed; absent = single-party (plans before format 2). */
+    notary: Type.Optional(NotaryRuleSchema),
     programCode: Text(64),
     /** The day of the draw (YYYY-MM-DD); the cool-down counts back from it. */
     eventDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
@@ -146,6 +168,22 @@ export const CONTACT_REPLACEMENT_REASONS: Record<ContactReplacementReason, strin
 /** Public entropy: digits rolled on air (dice, balls), at least 20 of them. */
 export const ENTROPY_PATTERN = /^[0-9]{20,200}$/u;
 
+/** The notary's committed secret as sealed: its commitment, and whether a rehearsal simulated it. */
+export const NotaryCommitmentSchema = Type.Object({ commitment: Type.String(), simulated: Type.Boolean() });
+
+/**
+ * A signed head of the county's public log (RFC 6962 style; docs/verification.md, "The public log"):
+ * the tree's size and root at a moment, signed with the county's Ed25519 key.
+ */
+export const SignedTreeHeadSchema = Type.Object({
+  treeSize: Type.Integer({ minimum: 0 }),
+  rootHash: Type.String(),
+  timestamp: Type.String(),
+  keyId: Type.String(),
+  signature: Type.String(),
+});
+export type SignedTreeHead = Static<typeof SignedTreeHeadSchema>;
+
 const SelectionSchema = Type.Object({
   number: Type.String(),
   position: Type.Integer(),
@@ -158,9 +196,27 @@ const SelectionSchema = Type.Object({
 });
 
 /** What anyone may see of a draw: numbers and hashes, never names or phones. */
-/** Where a sealed draw stands: sealed, entropy locked, secret revealed, drawing under way. */
-export const DRAW_STATUSES = ['sealed', 'entropy-locked', 'revealed', 'drawing'] as const;
+/**
+ * Where a sealed draw stands: sealed, entropy locked, the server's secret revealed while the
+ * notary's is awaited, seed fixed, drawing under way, or abandoned (作废: never drawn again).
+ */
+export const DRAW_STATUSES = [
+  'sealed',
+  'entropy-locked',
+  'awaiting-notary',
+  'revealed',
+  'drawing',
+  'abandoned',
+] as const;
 export type DrawStatus = (typeof DRAW_STATUSES)[number];
+export const DRAW_STATUS_LABEL: Record<DrawStatus, string> = {
+  sealed: '已封存',
+  'entropy-locked': '已锁定公开随机数',
+  'awaiting-notary': '待公证员公开密钥',
+  revealed: '种子已确定',
+  drawing: '抽取中',
+  abandoned: '已作废',
+};
 const DrawStatusSchema = literalUnion(DRAW_STATUSES);
 
 export const DrawViewSchema = Type.Object({
@@ -181,6 +237,14 @@ export const DrawViewSchema = Type.Object({
   poolSize: Type.Integer(),
   strata: Type.Array(Type.Object({ stratum: Type.String(), size: Type.Integer(), quota: Type.Integer() })),
   commitment: Type.String(),
+  /** Format of the seal record: 2 binds the notary, the show and the public log. */
+  sealVersion: Type.Union([Type.Literal(1), Type.Literal(2)]),
+  sealHash: Type.String(),
+  notary: Type.Union([NotaryCommitmentSchema, Type.Null()]),
+  notarySecret: Type.Union([Type.String(), Type.Null()]),
+  abandoned: Type.Union([Type.Object({ reason: Type.String() }), Type.Null()]),
+  /** The public log's head signed right after the seal record was appended (printed on the bulletin). */
+  sealTreeHead: Type.Union([SignedTreeHeadSchema, Type.Null()]),
   entropy: Type.Union([Type.String(), Type.Null()]),
   secret: Type.Union([Type.String(), Type.Null()]),
   seed: Type.Union([Type.String(), Type.Null()]),
@@ -199,6 +263,8 @@ export const SealDrawBodySchema = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: 100 }),
     plan: DrawPlanSchema,
+    /** The notary's commitment, made on their own device; required when the plan says `notary: 'required'`. */
+    notaryCommitment: Type.Optional(CommitmentSchema),
     rosterVersionId: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
@@ -229,6 +295,13 @@ export const DrawCommandBodySchema = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ type: Type.Literal('reveal') }, { additionalProperties: false }),
+  /** The notary's own secret, read from their file or typed from their printed words, after the server's. */
+  Type.Object({ type: Type.Literal('revealNotary'), secret: SecretSchema }, { additionalProperties: false }),
+  /** Abandons the draw (作废), with the reason: it stays in the public log as abandoned. */
+  Type.Object(
+    { type: Type.Literal('abandon'), reason: Type.String({ minLength: 2, maxLength: 200 }) },
+    { additionalProperties: false },
+  ),
   Type.Object({ type: Type.Literal('drawAuditees') }, { additionalProperties: false }),
   Type.Object(
     { type: Type.Literal('replaceAuditee'), number: Type.String({ maxLength: 32 }), reason: AuditeeReasonSchema },

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DrawPlanSchema } from './draw';
+import { DrawPlanSchema, NotaryCommitmentSchema } from './draw';
 import { literalUnion } from './literal-union';
 import { EventModeSchema } from './modes';
 
@@ -70,7 +70,7 @@ export const CreateEventBodySchema = Type.Object(
 export type CreateEventBody = Static<typeof CreateEventBodySchema>;
 
 /** Where an event stands; `damaged`: its stored log or frozen draw fails its checks, nothing runs until it is looked at. */
-export const EVENT_STATUSES = ['draft', 'sealed', 'live', 'closed', 'damaged'] as const;
+export const EVENT_STATUSES = ['draft', 'sealed', 'live', 'closed', 'abandoned', 'damaged'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 export const EventStatusSchema = literalUnion(EVENT_STATUSES);
 export const EVENT_STATUS_LABEL: Record<EventStatus, string> = {
@@ -78,6 +78,7 @@ export const EVENT_STATUS_LABEL: Record<EventStatus, string> = {
   sealed: '已封存',
   live: '直播中',
   closed: '已结束',
+  abandoned: '已作废',
   damaged: '数据校验失败',
 };
 /** How the public site names the statuses it lists (drafts and damaged events are never public). */
@@ -99,6 +100,8 @@ export const EventSummarySchema = Type.Object({
   status: EventStatusSchema,
   drawId: Type.Union([Type.String(), Type.Null()]),
   settings: EventSettingsViewSchema,
+  /** The notary's commitment registered from their own device (before sealing; public once sealed). */
+  notaryCommitment: Type.Union([Type.String(), Type.Null()]),
 });
 export type EventSummary = Static<typeof EventSummarySchema>;
 
@@ -129,5 +132,7 @@ export const PublicEventSchema = Type.Object({
   planHash: Type.String(),
   poolHash: Type.String(),
   commitment: Type.String(),
+  /** The notary's commitment as sealed (null: a single-party draw); simulated in a rehearsal. */
+  notary: Type.Union([NotaryCommitmentSchema, Type.Null()]),
 });
 export type PublicEvent = Static<typeof PublicEventSchema>;

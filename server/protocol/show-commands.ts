@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { RoleSchema, STAFF_ROLES, type StaffRole } from './auth';
-import { AuditeeReasonSchema, ContactReasonSchema } from './draw';
+import { AuditeeReasonSchema, ContactReasonSchema, SecretSchema } from './draw';
 import { CallStatusSchema, GraphicSchema, OutcomeSchema, SatisfactionSchema } from './round';
 
 /**
@@ -21,6 +21,13 @@ const Points = Type.Array(Type.Number({ minimum: 0, maximum: 100 }), { minItems:
 const Open = command('open');
 const LockEntropy = command('lockEntropy', { entropy: Type.String({ maxLength: 400 }) });
 const Reveal = command('reveal');
+/** Supervisor (the notary): their own secret, from their file or printed words, after the server's. */
+const RevealNotary = command('revealNotary', { secret: SecretSchema });
+/**
+ * Abandons the show and its draw (作废), with the reason: the rule when the notary cannot reveal,
+ * or the draw cannot go on. It stays in the public log as abandoned; a new event must be sealed.
+ */
+const Abandon = command('abandon', { reason: Type.String({ minLength: 2, maxLength: 200 }) });
 const DrawAuditee = command('drawAuditee');
 const PresentAuditee = command('presentAuditee');
 const ReplaceAuditee = command('replaceAuditee', { reason: AuditeeReasonSchema });
@@ -81,6 +88,8 @@ export const ShowCommandBodySchema = Type.Union([
   Open,
   LockEntropy,
   Reveal,
+  RevealNotary,
+  Abandon,
   DrawAuditee,
   PresentAuditee,
   ReplaceAuditee,
@@ -121,6 +130,8 @@ export const ShowCommandTypeSchema = Type.Union(ShowCommandBodySchema.anyOf.map(
 export const IRREVERSIBLE_COMMANDS: ReadonlySet<ShowCommandType> = new Set<ShowCommandType>([
   'lockEntropy',
   'reveal',
+  'revealNotary',
+  'abandon',
   'drawAuditee',
   'replaceAuditee',
   'drawHouseholds',
@@ -148,6 +159,8 @@ export const COMMAND_LABEL: Record<ShowCommandType, string> = {
   open: '开始直播',
   lockEntropy: '锁定公开随机数',
   reveal: '公开密钥',
+  revealNotary: '公证员公开密钥',
+  abandon: '作废本场',
   drawAuditee: '摇号抽取',
   presentAuditee: '确认人员到场',
   replaceAuditee: '递补人员',
@@ -176,11 +189,13 @@ export const COMMAND_LABEL: Record<ShowCommandType, string> = {
 };
 
 /**
- * Who may send a command: the operator runs the show; the supervisor also locks entropy and
- * corrects household outcomes (at their own steps), and alone asks for rechecks and corrects scores.
+ * Who may send a command: the operator runs the show; the supervisor (the notary) alone types and
+ * locks the public entropy, reveals the notary's secret, asks for rechecks and corrects scores; both
+ * may correct household outcomes (at their own steps) and abandon the show.
  */
 export function rolesFor(type: ShowCommandType): readonly StaffRole[] {
-  if (type === 'lockEntropy' || type === 'correctOutcome') return STAFF_ROLES;
+  if (type === 'correctOutcome' || type === 'abandon') return STAFF_ROLES;
+  if (type === 'lockEntropy' || type === 'revealNotary') return ['supervisor'];
   if (type === 'requestRecheck' || type === 'correctScore') return ['supervisor'];
   return ['operator'];
 }
@@ -217,8 +232,17 @@ const SubmitScore = Type.Object({
 /** Every command the run-of-show applies, as the show log records it (bundles publish it). */
 export const LoggedShowCommandSchema = Type.Union([
   timed(Open),
-  timed(LockEntropy),
-  Type.Object({ type: Type.Literal('reveal'), at: Type.Number(), secret: Type.String() }),
+  /** `by`: the role that locked it (format 2; older logs have none). */
+  timed(LockEntropy, { by: Type.Optional(RoleSchema) }),
+  /** The server's secret; a rehearsal's simulated notary secret with it (format 2). */
+  Type.Object({
+    type: Type.Literal('reveal'),
+    at: Type.Number(),
+    secret: Type.String(),
+    notarySecret: Type.Optional(Type.String()),
+  }),
+  timed(RevealNotary),
+  timed(Abandon),
   timed(DrawAuditee),
   timed(PresentAuditee),
   timed(ReplaceAuditee),

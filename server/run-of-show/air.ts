@@ -6,6 +6,8 @@ const STEP_GRAPHIC: Partial<Record<ShowCommand['type'], Graphic>> = {
   open: 'opening',
   lockEntropy: 'entropy',
   reveal: 'entropy',
+  revealNotary: 'entropy',
+  abandon: 'summary',
   drawAuditee: 'roll',
   replaceAuditee: 'roll',
   presentAuditee: 'auditee',

@@ -22,15 +22,52 @@ export const ROLL_LEAD_MS = 800;
  */
 export function entropyOrReveal(
   state: ShowState,
-  command: Extract<ShowCommand, { type: 'lockEntropy' | 'reveal' }>,
+  command: Extract<ShowCommand, { type: 'lockEntropy' | 'reveal' | 'revealNotary' }>,
 ): ShowResult {
-  const drawCommand: DrawCommand =
-    command.type === 'lockEntropy'
-      ? { type: 'lockEntropy', entropy: command.entropy }
-      : { type: 'reveal', secret: command.secret };
+  const drawCommand = ceremonyOf(command);
   const result = applyDrawCommand(state.draw, drawCommand);
   if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
   return { ok: true, state: { ...state, draw: result.state }, effects: [{ type: 'draw', command: drawCommand }] };
+}
+
+/** The ceremony's command for a show step, as the draw's own log records it. */
+function ceremonyOf(command: Extract<ShowCommand, { type: 'lockEntropy' | 'reveal' | 'revealNotary' }>): DrawCommand {
+  switch (command.type) {
+    case 'lockEntropy':
+      return { type: 'lockEntropy', entropy: command.entropy, ...(command.by ? { by: command.by } : {}) };
+    case 'reveal':
+      return {
+        type: 'reveal',
+        secret: command.secret,
+        ...(command.notarySecret === undefined ? {} : { notarySecret: command.notarySecret }),
+      };
+    case 'revealNotary':
+      return { type: 'revealNotary', secret: command.secret };
+  }
+}
+
+/**
+ * Abandons the show and its draw (作废): the declared rule when the notary cannot reveal (never a
+ * fallback to the server's secret alone), or when the draw cannot go on. The show closes with it.
+ */
+export function abandonShow(state: ShowState, command: Extract<ShowCommand, { type: 'abandon' }>): ShowResult {
+  const drawCommand: DrawCommand = { type: 'abandon', reason: command.reason };
+  const result = applyDrawCommand(state.draw, drawCommand);
+  if (!result.ok) return refuse('SHOW_DRAW_REFUSED', result.message, result.code);
+  return {
+    ok: true,
+    state: {
+      ...state,
+      draw: result.state,
+      status: 'closed',
+      closedAt: command.at,
+      abandoned: { reason: command.reason },
+    },
+    effects: [
+      { type: 'draw', command: drawCommand },
+      { type: 'closed', at: command.at },
+    ],
+  };
 }
 
 const rollFrom = (state: ShowState, at: number) => ({

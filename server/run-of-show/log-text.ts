@@ -20,7 +20,11 @@ export function describeLogEntry(type: string, payload: unknown): string {
     case 'lockEntropy':
       return `锁定公开随机数 ${text('entropy')}`;
     case 'reveal':
-      return `公开密钥 ${text('secret')}`;
+      return `公开密钥 ${text('secret')}${text('notarySecret') ? `（模拟公证员密钥 ${text('notarySecret')}）` : ''}`;
+    case 'revealNotary':
+      return `公证员公开密钥 ${text('secret')}`;
+    case 'abandon':
+      return `作废本场（原因：${text('reason')}）`;
     case 'drawAuditee':
       return '摇号抽取人员';
     case 'presentAuditee':

@@ -308,6 +308,7 @@ describe('run-of-show behaviour', () => {
   it('marks the irreversible commands for confirmation', () => {
     expect([...IRREVERSIBLE_COMMANDS].sort()).toEqual(
       [
+        'abandon',
         'close',
         'drawAuditee',
         'drawHouseholds',
@@ -315,6 +316,7 @@ describe('run-of-show behaviour', () => {
         'replaceAuditee',
         'replaceHousehold',
         'reveal',
+        'revealNotary',
         'revealScores',
       ].sort(),
     );

@@ -1,6 +1,6 @@
 import type { DrawState } from '../draw-engine/ceremony';
 import { airCommand, withStepGraphic } from './air';
-import { drawAuditee, drawHouseholds, entropyOrReveal, replaceAuditee } from './draw-steps';
+import { abandonShow, drawAuditee, drawHouseholds, entropyOrReveal, replaceAuditee } from './draw-steps';
 import { correctScore, lockJudging, requestRecheck, submitScore } from './judging-steps';
 import { correctOutcome, householdStep, reportStep } from './round-steps';
 import { refuse, withRound, type JudgeSeat, type ShowCommand, type ShowResult, type ShowState } from './show-state';
@@ -43,6 +43,7 @@ export function initialShow(
     rollMs: (options.rollSeconds ?? 6) * 1000,
     rounds: [],
     closedAt: null,
+    abandoned: null,
   };
 }
 
@@ -65,7 +66,10 @@ function applyStep(state: ShowState, command: ShowCommand): ShowResult {
       return { ok: true, state: { ...state, status: 'live' }, effects: [] };
     case 'lockEntropy':
     case 'reveal':
+    case 'revealNotary':
       return entropyOrReveal(state, command);
+    case 'abandon':
+      return abandonShow(state, command);
     case 'drawAuditee':
       return drawAuditee(state, command.at);
     case 'close':

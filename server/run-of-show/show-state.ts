@@ -93,6 +93,8 @@ export interface ShowState {
   judges: JudgeSeat[];
   rounds: RoundState[];
   closedAt: number | null;
+  /** Set when the show was abandoned (作废), with the reason; the show is closed with it. */
+  abandoned: { reason: string } | null;
 }
 
 /** A command as the run-of-show applies it and the show log records it (declared in the protocol). */

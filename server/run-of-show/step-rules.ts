@@ -18,6 +18,8 @@ export function stepRefusal(
   if (type === 'cue' || type === 'clearAll' || type === 'setBug') return null;
   if (type === 'take') return state.air.preview === null ? refuse('SHOW_NOTHING_CUED', '预览中没有画面可切出') : null;
   if (state.status === 'closed') return refuse('SHOW_CLOSED', '本场抽查已结束');
+  // Abandoning is open until the show closes, before it opens too (a notary who cannot come).
+  if (type === 'abandon') return null;
   if (type === 'open') return state.status === 'sealed' ? null : refuse('SHOW_ALREADY_OPEN', '直播已开始');
   if (state.status !== 'live') return refuse('SHOW_NOT_LIVE', '请先开始直播');
 
@@ -41,6 +43,7 @@ export function stepRefusal(
   switch (type) {
     case 'lockEntropy':
     case 'reveal':
+    case 'revealNotary':
       return drawRefused(drawStepRefusal(state.draw, type));
     case 'drawAuditee':
       if (round && round.step !== 'result') {

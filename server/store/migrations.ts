@@ -319,4 +319,48 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'ROSTER_VERSION_IMMUTABLE'); END;
     `,
   },
+  {
+    version: 8,
+    name: 'sealed secrets, the notary and the public log',
+    sql: `
+      -- Format 2: the server's secret is stored sealed with the vault key (kept outside this file;
+      -- secret is then ''), and a rehearsal's simulated notary secret likewise.
+      ALTER TABLE draws ADD COLUMN secret_box TEXT;
+      ALTER TABLE draws ADD COLUMN notary_box TEXT;
+
+      -- The notary's commitment, registered from the notary's own device before sealing. The
+      -- secret itself never reaches the server until the notary reveals it on air.
+      CREATE TABLE notary_commitments (
+        event_id TEXT PRIMARY KEY REFERENCES events(id),
+        commitment TEXT NOT NULL,
+        registered_at TEXT NOT NULL,
+        registered_by TEXT NOT NULL
+      );
+
+      -- The county's public log (RFC 6962 style): leaves in order, and every signed tree head.
+      CREATE TABLE public_log_leaves (
+        leaf_index INTEGER PRIMARY KEY,
+        draw_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        leaf TEXT NOT NULL,
+        leaf_hash TEXT NOT NULL
+      );
+      CREATE INDEX public_log_by_draw ON public_log_leaves(draw_id);
+      CREATE TABLE public_log_heads (
+        tree_size INTEGER PRIMARY KEY,
+        root_hash TEXT NOT NULL,
+        timestamp TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        signature TEXT NOT NULL
+      );
+      CREATE TRIGGER public_log_leaves_no_update BEFORE UPDATE ON public_log_leaves
+        BEGIN SELECT RAISE(ABORT, 'PUBLIC_LOG_IMMUTABLE'); END;
+      CREATE TRIGGER public_log_leaves_no_delete BEFORE DELETE ON public_log_leaves
+        BEGIN SELECT RAISE(ABORT, 'PUBLIC_LOG_IMMUTABLE'); END;
+      CREATE TRIGGER public_log_heads_no_update BEFORE UPDATE ON public_log_heads
+        BEGIN SELECT RAISE(ABORT, 'PUBLIC_LOG_IMMUTABLE'); END;
+      CREATE TRIGGER public_log_heads_no_delete BEFORE DELETE ON public_log_heads
+        BEGIN SELECT RAISE(ABORT, 'PUBLIC_LOG_IMMUTABLE'); END;
+    `,
+  },
 ];

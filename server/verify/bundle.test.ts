@@ -1,3 +1,4 @@
+import { SEED_PARTIES_LABEL } from '../protocol/verify';
 import { describe, expect, it } from 'vitest';
 import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
 import { buildBundle, sealPayloadOf, verdictOf, verifyBundle, type DrawBundle } from '../verify/bundle';
@@ -140,7 +141,14 @@ describe('the verdict', () => {
   it('a drawn, verified bundle is a drawn result, not a rehearsal', () => {
     const report = verifyBundle(JSON.parse(JSON.stringify(bundle)));
     expect(report).toMatchObject({ ok: true, outcome: 'drawn', rehearsal: false });
-    expect(verdictOf(report)).toEqual({ headline: '验证通过：本次抽取可复算，未被改动', notes: [] });
+    // A format-1 bundle: the server alone held the secret, and the bulletin is still to be compared by eye.
+    const verdict = verdictOf(report);
+    expect(verdict.headline).toBe('验证通过：本次抽取可复算，未被改动');
+    expect(verdict.notes).toEqual([
+      SEED_PARTIES_LABEL['single-party'],
+      expect.stringContaining(`承诺值：${bundle.commitment}`),
+    ]);
+    expect(verdict.notes[1]).toContain(`公开随机数：${bundle.entropy}`);
   });
 
   it('a sealed bundle with nothing drawn proves only what was frozen', () => {

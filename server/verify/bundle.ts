@@ -1,5 +1,12 @@
 import type { DrawPlan } from '../protocol/draw';
-import { REHEARSAL_NOTE, VERIFY_OUTCOME_LABEL, type VerifyOutcome } from '../protocol/verify';
+import {
+  REHEARSAL_NOTE,
+  SEED_PARTIES_LABEL,
+  VERIFY_OUTCOME_LABEL,
+  type SeedParties,
+  type VerifyOutcome,
+} from '../protocol/verify';
+import { checkAgainstBulletin, eyeChecks, type BulletinExpectations } from '../verify/bulletin-checks';
 import {
   applyDrawCommand,
   type AuditeeStage,
@@ -12,7 +19,12 @@ import { planHash, poolHash, strataOf, type Pool } from '../draw-engine/eligibil
 import { findChainBreak, type LogEntry } from '../draw-engine/log-chain';
 import { verifyShowSection, type ShowSection } from '../verify/show-section';
 import { stageOrder } from '../draw-engine/order';
-import { commitmentOf, deriveSeed, stageSeed } from '../draw-engine/seed';
+import { commitmentOf, deriveSeed, deriveSeedV2, stageSeed } from '../draw-engine/seed';
+import type { EventMode } from '../protocol/modes';
+import type { JudgeSeat } from '../run-of-show/show-state';
+import type { NotaryCommitment } from '../draw-engine/ceremony';
+import { checkFormat2, sealedShowOf } from '../verify/format2-checks';
+import type { PublicLogProof } from '../verify/public-log';
 
 /**
  * The verification bundle: everything needed to re-check a draw offline, numbers and hashes
@@ -20,8 +32,21 @@ import { commitmentOf, deriveSeed, stageSeed } from '../draw-engine/seed';
  * Pure: runs the same in Node (`npm run verify`) and in the browser (/verify).
  */
 export const BUNDLE_FORMAT = 'choucha-draw-bundle';
-export const BUNDLE_VERSION = 1;
+/** Bundles of format 1 (server secret only, nothing public-logged) still verify as such. */
+export const BUNDLE_VERSIONS = [1, 2] as const;
+export type BundleVersion = (typeof BUNDLE_VERSIONS)[number];
 
+/** What the seal record says of the show that will run the draw (format 2): all of it hashed. */
+export interface SealedShow {
+  eventId: string;
+  rehearsal: boolean;
+  mode: EventMode;
+  reportMinutes: number;
+  rollSeconds: number;
+  judges: JudgeSeat[];
+}
+
+/** The draw log's first entry. Format 2 adds its version, the notary's commitment and the show. */
 export interface SealPayload {
   drawId: string;
   programCode: string;
@@ -29,11 +54,14 @@ export interface SealPayload {
   planHash: string;
   poolHash: string;
   commitment: string;
+  version?: 2;
+  notary?: NotaryCommitment | null;
+  show?: SealedShow | null;
 }
 
 export interface DrawBundle {
   format: typeof BUNDLE_FORMAT;
-  version: typeof BUNDLE_VERSION;
+  version: BundleVersion;
   drawId: string;
   programCode: string;
   roster: DrawState['roster'];
@@ -53,23 +81,44 @@ export interface DrawBundle {
   logHead: string;
   /** The live show that ran this draw, when there was one: its log and each round's result. */
   show?: ShowSection;
+  /** Format 2: the notary's commitment and secret, the seal's hash, whether it was abandoned. */
+  sealHash?: string;
+  notary?: NotaryCommitment | null;
+  notarySecret?: string | null;
+  abandoned?: { reason: string } | null;
+  /** Format 2: the draw's records in the county's public log, with their proofs. */
+  publicLog?: PublicLogProof;
 }
 
-/** The state right after sealing, before any randomness. */
-export function sealedState(seal: SealPayload, plan: DrawPlan, pool: Pool): DrawState {
+/** The state right after sealing, before any randomness; `sealHash` is the seal entry's log hash. */
+export function sealedState(seal: SealPayload, plan: DrawPlan, pool: Pool, sealHash: string): DrawState {
+  const v2 = seal.version === 2;
   return {
-    ...seal,
+    sealVersion: v2 ? 2 : 1,
+    sealHash: v2 ? sealHash : '',
+    drawId: seal.drawId,
+    programCode: seal.programCode,
+    roster: seal.roster,
     plan,
+    planHash: seal.planHash,
     pool,
+    poolHash: seal.poolHash,
+    commitment: seal.commitment,
+    notary: seal.notary ?? null,
     entropy: null,
     secret: null,
+    notarySecret: null,
     seed: null,
     auditeeStages: null,
     contactStages: [],
+    abandoned: null,
   };
 }
 
-export function sealPayloadOf(state: DrawState): SealPayload {
+type SealFields = Pick<DrawState, 'drawId' | 'programCode' | 'roster' | 'planHash' | 'poolHash' | 'commitment'>;
+
+/** A format-1 seal payload's fields (format 2 adds version, notary and show; see sealPayloadV2). */
+export function sealPayloadOf(state: SealFields): SealPayload {
   return {
     drawId: state.drawId,
     programCode: state.programCode,
@@ -78,6 +127,15 @@ export function sealPayloadOf(state: DrawState): SealPayload {
     poolHash: state.poolHash,
     commitment: state.commitment,
   };
+}
+
+/** The format-2 seal payload: the draw, the notary's commitment and the show, all under one hash. */
+export function sealPayloadV2(
+  state: SealFields,
+  notary: NotaryCommitment | null,
+  show: SealedShow | null,
+): SealPayload {
+  return { ...sealPayloadOf(state), version: 2, notary, show };
 }
 
 /** A log entry's command: every entry after the seal is one accepted ceremony command. */
@@ -92,10 +150,16 @@ export function countReplacements(state: DrawState): DrawBundle['replacements'] 
   };
 }
 
-export function buildBundle(state: DrawState, log: readonly LogEntry[], show?: ShowSection): DrawBundle {
+export function buildBundle(
+  state: DrawState,
+  log: readonly LogEntry[],
+  show?: ShowSection,
+  publicLog?: PublicLogProof,
+): DrawBundle {
+  const v2 = state.sealVersion === 2;
   return {
     format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
+    version: state.sealVersion,
     drawId: state.drawId,
     programCode: state.programCode,
     roster: state.roster,
@@ -114,6 +178,15 @@ export function buildBundle(state: DrawState, log: readonly LogEntry[], show?: S
     log: [...log],
     logHead: log.at(-1)?.hash ?? '',
     ...(show ? { show } : {}),
+    ...(v2
+      ? {
+          sealHash: state.sealHash,
+          notary: state.notary,
+          notarySecret: state.notarySecret,
+          abandoned: state.abandoned,
+          ...(publicLog ? { publicLog } : {}),
+        }
+      : {}),
   };
 }
 
@@ -131,6 +204,10 @@ export interface VerificationReport {
   outcome: VerifyOutcome;
   /** The bundle is a rehearsal's (演练): it verifies like any other, and never counts. */
   rehearsal: boolean;
+  /** Who held the seed's committed secrets (labelled everywhere a single party decided it). */
+  parties: SeedParties;
+  /** What must still be compared by eye with the bulletin and the broadcast (see eyeChecks). */
+  eyeChecks: string[];
   checks: VerificationCheck[];
 }
 
@@ -138,8 +215,9 @@ export interface VerificationReport {
  * The verdict, kept here so the page and `npm run verify` say the same thing: a bundle whose
  * checks hold but where nobody has been drawn proves only what was frozen, not a result.
  */
-export function outcomeOf(ok: boolean, bundle: Pick<DrawBundle, 'auditeeStages'>): VerifyOutcome {
+export function outcomeOf(ok: boolean, bundle: Pick<DrawBundle, 'auditeeStages' | 'abandoned'>): VerifyOutcome {
   if (!ok) return 'failed';
+  if (bundle.abandoned) return 'abandoned';
   return bundle.auditeeStages === null || bundle.auditeeStages.length === 0 ? 'undrawn' : 'drawn';
 }
 
@@ -149,6 +227,10 @@ export function verdictOf(report: VerificationReport): { headline: string; notes
   if (report.rehearsal) notes.push(REHEARSAL_NOTE);
   if (report.outcome === 'undrawn')
     notes.push('密钥公开、完成抽取后才有结果可复核；现在核对的是封存时冻结的名册、方案、名单池与承诺值');
+  if (report.outcome !== 'failed') notes.push(SEED_PARTIES_LABEL[report.parties]);
+  if (report.outcome !== 'failed' && report.eyeChecks.length > 0) {
+    notes.push(`以下几项软件无法替你核对，请亲眼比对公告与直播录像：${report.eyeChecks.join('；')}`);
+  }
   const headline = VERIFY_OUTCOME_LABEL[report.outcome];
   return { headline: report.rehearsal ? `演练 · ${headline}` : headline, notes };
 }
@@ -160,8 +242,18 @@ function isRehearsal(input: unknown): boolean {
   return typeof show === 'object' && show !== null && 'rehearsal' in show && show.rehearsal === true;
 }
 
-/** Checks a bundle. Each check is named; the report holds iff every check holds. */
-export function verifyBundle(input: unknown): VerificationReport {
+function partiesOf(input: unknown): SeedParties {
+  if (typeof input !== 'object' || input === null || !('notary' in input)) return 'single-party';
+  const notary = input.notary;
+  if (typeof notary !== 'object' || notary === null) return 'single-party';
+  return 'simulated' in notary && notary.simulated === true ? 'simulated' : 'two-party';
+}
+
+/**
+ * Checks a bundle. Each check is named; the report holds iff every check holds. `expected`: what
+ * the bulletin printed (commitments, tree head, key fingerprint), compared when given.
+ */
+export function verifyBundle(input: unknown, expected: BulletinExpectations = {}): VerificationReport {
   const checks: VerificationCheck[] = [];
   const check = (id: string, label: string, ok: boolean, detail: string) => {
     checks.push({ id, label, ok, detail });
@@ -175,19 +267,36 @@ export function verifyBundle(input: unknown): VerificationReport {
       typeof input === 'object' &&
         input !== null &&
         bundle.format === BUNDLE_FORMAT &&
-        bundle.version === BUNDLE_VERSION,
-      `应为 ${BUNDLE_FORMAT} 第 ${BUNDLE_VERSION} 版`,
+        BUNDLE_VERSIONS.some((v) => v === bundle.version),
+      `应为 ${BUNDLE_FORMAT} 第 ${BUNDLE_VERSIONS.join(' 或 ')} 版`,
     )
   ) {
-    return { ok: false, outcome: 'failed', rehearsal: isRehearsal(input), checks };
+    return {
+      ok: false,
+      outcome: 'failed',
+      rehearsal: isRehearsal(input),
+      parties: 'single-party',
+      eyeChecks: [],
+      checks,
+    };
   }
+  let eye: string[] = [];
   try {
     verifyInto(bundle, check);
+    checkAgainstBulletin(bundle, expected, check);
+    eye = eyeChecks(bundle, expected);
   } catch (error) {
     check('structure', '内容结构', false, `无法读取：${(error as Error).message}`);
   }
   const ok = checks.every((c) => c.ok);
-  return { ok, outcome: outcomeOf(ok, bundle), rehearsal: isRehearsal(input), checks };
+  return {
+    ok,
+    outcome: outcomeOf(ok, bundle),
+    rehearsal: isRehearsal(input),
+    parties: partiesOf(input),
+    eyeChecks: eye,
+    checks,
+  };
 }
 
 function safeCommitment(secret: string): string {
@@ -232,20 +341,20 @@ function verifyInto(
   );
 
   const seal = bundle.log[0];
-  const sealExpected: SealPayload = {
-    drawId: bundle.drawId,
-    programCode: bundle.programCode,
-    roster: bundle.roster,
-    planHash: bundle.planHash,
-    poolHash: bundle.poolHash,
-    commitment: bundle.commitment,
-  };
+  const v2 = bundle.version === 2;
+  const fields = sealPayloadOf(bundle);
+  // Format 2: the seal also names the notary's commitment and the show, as the bundle shows them.
+  const sealExpected = v2
+    ? sealPayloadV2(fields, bundle.notary ?? null, bundle.show ? sealedShowOf(bundle.show) : null)
+    : fields;
   check(
     'seal',
-    '封存记录与名册、方案、名单池、承诺值一致',
+    v2 ? '封存记录与名册、方案、名单池、双方承诺值、直播设置一致' : '封存记录与名册、方案、名单池、承诺值一致',
     seal?.type === 'seal' && canonicalJson(seal.payload) === canonicalJson(sealExpected),
     '日志第 1 条为封存记录',
   );
+  const sealHash = seal?.hash ?? '';
+  if (v2) checkFormat2(bundle, check);
 
   if (bundle.secret !== null) {
     const commitment = safeCommitment(bundle.secret);
@@ -256,15 +365,29 @@ function verifyInto(
       `SHA-256(密钥) = ${commitment || '（格式错误）'}`,
     );
     if (bundle.entropy !== null) {
-      const seed = deriveSeed({
-        drawId: bundle.drawId,
-        rosterHash: bundle.roster.hash,
-        planHash: bundle.planHash,
-        poolHash: bundle.poolHash,
-        secret: bundle.secret,
-        entropy: bundle.entropy,
-      });
-      check('seed', '种子可复算', seed === bundle.seed, `复算 ${seed}`);
+      const seed = v2
+        ? bundle.notary && bundle.notarySecret == null
+          ? null
+          : deriveSeedV2({
+              sealHash,
+              serverSecret: bundle.secret,
+              notarySecret: bundle.notarySecret ?? '',
+              entropy: bundle.entropy,
+            })
+        : deriveSeed({
+            drawId: bundle.drawId,
+            rosterHash: bundle.roster.hash,
+            planHash: bundle.planHash,
+            poolHash: bundle.poolHash,
+            secret: bundle.secret,
+            entropy: bundle.entropy,
+          });
+      check(
+        'seed',
+        '种子可复算',
+        seed === bundle.seed,
+        seed === null ? '公证员尚未公开密钥：种子尚未确定' : `复算 ${seed}`,
+      );
     } else {
       check('seed', '种子可复算', false, '有密钥却没有公开随机数');
     }
@@ -278,7 +401,7 @@ function verifyInto(
   }
 
   // Replay every accepted command from the seal: the result must be what the bundle shows.
-  let state = sealedState(sealExpected, bundle.plan, bundle.pool);
+  let state = sealedState(sealExpected, bundle.plan, bundle.pool, sealHash);
   let replayProblem = '';
   for (const entry of bundle.log.slice(1)) {
     const result = applyDrawCommand(state, commandOf(entry));
@@ -291,6 +414,7 @@ function verifyInto(
   const replayed = {
     entropy: state.entropy,
     secret: state.secret,
+    ...(v2 ? { notarySecret: state.notarySecret, abandoned: state.abandoned } : {}),
     seed: state.seed,
     auditeeStages: state.auditeeStages,
     contactStages: state.contactStages,
@@ -298,6 +422,7 @@ function verifyInto(
   const shown = {
     entropy: bundle.entropy,
     secret: bundle.secret,
+    ...(v2 ? { notarySecret: bundle.notarySecret ?? null, abandoned: bundle.abandoned ?? null } : {}),
     seed: bundle.seed,
     auditeeStages: bundle.auditeeStages,
     contactStages: bundle.contactStages,
@@ -347,7 +472,11 @@ function verifyInto(
   );
 
   if (bundle.show) {
-    const showDraw = verifyShowSection(bundle.show, sealedState(sealExpected, bundle.plan, bundle.pool), check);
+    const showDraw = verifyShowSection(
+      bundle.show,
+      sealedState(sealExpected, bundle.plan, bundle.pool, sealHash),
+      check,
+    );
     if (showDraw) {
       check(
         'show-draw',

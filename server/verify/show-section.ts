@@ -4,6 +4,7 @@ import type { RoundScore } from '../scoring/scoring';
 import { roundScore } from '../run-of-show/round-score';
 import type { Finding } from '../run-of-show/show-state';
 import type { StaffRole } from '../protocol/auth';
+import type { EventMode } from '../protocol/modes';
 import { loggedCommand } from '../run-of-show/logged-command';
 import { initialShow, transition, type JudgeSeat, type ShowState } from '../run-of-show/run-of-show';
 
@@ -15,6 +16,8 @@ import { initialShow, transition, type JudgeSeat, type ShowState } from '../run-
 export interface ShowSection {
   eventId: string;
   rehearsal: boolean;
+  /** The event's mode (format 2; the seal record names it too). */
+  mode: EventMode;
   reportMinutes: number;
   rollSeconds: number;
   judges: JudgeSeat[];

@@ -8,7 +8,7 @@ export const DEMO_PLAN: DrawPlan = defaultPlan('2026-11-26');
 export function runDemoDraw(app: FastifyInstance, plan: DrawPlan = DEMO_PLAN): string {
   const draws = app.services.draws;
   const { drawId } = draws.seal({ title: '示范县干部作风电视抽查', plan }, 'operator');
-  draws.command(drawId, { type: 'lockEntropy', entropy: '62415336124566123452' }, 'supervisor');
+  draws.command(drawId, { type: 'lockEntropy', entropy: '62415336124566123452' }, 'supervisor', 'supervisor');
   draws.command(drawId, { type: 'reveal' }, 'operator');
   let view = draws.command(drawId, { type: 'drawAuditees' }, 'operator');
   const first = view.auditeeStages?.[0]?.selections[0]?.number as string;

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { DrawPlan } from '../../server/protocol/draw';
 import type { CommandAck, EventSummary, SeatView, ShowCommandBody, ShowSnapshot } from '../../server/protocol/show';
 import { DEMO_PLAN } from './draw-fixture';
 import { ShowClient } from './show-client';
-import { loginCookie } from './test-app';
+import { loginCookie, SUPERVISOR_PASSWORD } from './test-app';
+import { rolesFor } from '../../server/protocol/show-commands';
 
 /** Public entropy as a notary would type it from dice. */
 export const DICE = '31415926535897932384626433';
@@ -23,7 +24,24 @@ export class ScriptedShow {
     readonly overlayKey: string,
     readonly staff: ShowClient,
     readonly seats: SeatView[],
+    /** The notary's own secret (generated here as on the notary's device), when the plan calls for one. */
+    readonly notarySecret: string | null,
   ) {}
+
+  private supervisorClient: ShowClient | null = null;
+
+  /** The supervisor's (notary's) console socket, connected on first use. */
+  async supervisor(): Promise<ShowClient> {
+    if (this.supervisorClient === null) {
+      const cookie = await loginCookie(this.app, 'supervisor', SUPERVISOR_PASSWORD);
+      this.supervisorClient = await ShowClient.connect(
+        this.base,
+        { eventId: this.event.id, role: 'staff', label: '测试监督员控制台' },
+        cookie,
+      );
+    }
+    return this.supervisorClient;
+  }
 
   static async create(
     app: FastifyInstance,
@@ -42,14 +60,17 @@ export class ScriptedShow {
       rehearsal?: boolean;
       /** A routine or special check: no judges, no report. */
       mode?: 'televised' | 'special' | 'routine';
+      /** A notary's committed secret joins the seed (plan `notary: 'required'`), registered before sealing. */
+      notary?: boolean;
     } = {},
   ): Promise<ScriptedShow> {
     const cookie = await loginCookie(app);
-    const plan = options.plan ?? {
+    const basePlan = options.plan ?? {
       ...DEMO_PLAN,
       auditees: { mode: 'total' as const, count: 2 },
       contactsPerAuditee: 4,
     };
+    const plan: DrawPlan = options.notary ? { ...basePlan, notary: 'required' } : basePlan;
     const judges = JUDGE_NAMES.slice(0, options.judges ?? JUDGE_NAMES.length).map((name, i) => ({
       seat: i + 1,
       name,
@@ -75,6 +96,16 @@ export class ScriptedShow {
     });
     if (created.statusCode !== 200) throw new Error(created.body);
     let id = created.json<EventSummary>().id;
+    const notarySecret = options.notary ? randomBytes(32).toString('hex') : null;
+    if (notarySecret !== null && !options.rehearsal) {
+      const registered = await app.inject({
+        method: 'PUT',
+        url: `/api/events/${id}/notary-commitment`,
+        headers: { cookie: await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD) },
+        payload: { commitment: createHash('sha256').update(Buffer.from(notarySecret, 'hex')).digest('hex') },
+      });
+      if (registered.statusCode !== 200) throw new Error(registered.body);
+    }
     const sealed = await app.inject({ method: 'POST', url: `/api/events/${id}/seal`, headers: { cookie } });
     if (sealed.statusCode !== 200) throw new Error(sealed.body);
     if (options.rehearsal) {
@@ -90,7 +121,16 @@ export class ScriptedShow {
       SeatView[]
     >();
     const staff = await ShowClient.connect(base, { eventId: id, role: 'staff', label: '测试操作台' }, cookie);
-    return new ScriptedShow(app, base, details.event, details.overlayKey, staff, seats);
+    // A rehearsal's notary is simulated by the server: nothing for the test's notary to reveal.
+    return new ScriptedShow(
+      app,
+      base,
+      details.event,
+      details.overlayKey,
+      staff,
+      seats,
+      options.rehearsal ? null : notarySecret,
+    );
   }
 
   /** A seat's join link, as printed on the seat's sheet. */
@@ -112,9 +152,15 @@ export class ScriptedShow {
     return round;
   }
 
-  /** Sends one command and waits until the staff socket has the new state. */
+  /**
+   * Sends one command from the console whose role may send it (the supervisor's for the entropy and
+   * the notary's secret) and waits until the staff socket has the new state.
+   */
   async run(command: ShowCommandBody): Promise<ShowSnapshot> {
-    const ack: CommandAck = await this.staff.send(command);
+    const byOperator = rolesFor(command.type).includes('operator');
+    const client = byOperator ? this.staff : await this.supervisor();
+    if (!byOperator) await client.until(this.staff.latest.revision);
+    const ack: CommandAck = await client.send(command);
     if (!ack.ok) throw new Error(`${command.type}: ${ack.error.code} ${ack.error.message}`);
     return this.staff.until(ack.revision);
   }
@@ -123,9 +169,11 @@ export class ScriptedShow {
     await this.run({ type: 'open' });
   }
 
+  /** The notary locks the dice, the server reveals its secret, then the notary reveals theirs. */
   async entropyAndReveal(): Promise<void> {
     await this.run({ type: 'lockEntropy', entropy: DICE });
     await this.run({ type: 'reveal' });
+    if (this.notarySecret !== null) await this.run({ type: 'revealNotary', secret: this.notarySecret });
   }
 
   /** Records every pending household: the first is replaced (no answer), the rest answer. */
@@ -215,6 +263,7 @@ export class ScriptedShow {
   }
 
   close(): void {
+    this.supervisorClient?.close();
     this.staff.close();
   }
 }
