@@ -26,11 +26,13 @@ import { findChainBreak } from '../server/draw-engine/log-chain';
 import { readLog, SHOW_LOG } from '../server/store/log-store';
 import type { RandomBytes } from '../server/runtime';
 import type { CommandAck, JudgeSubmission, ShowCommandBody, ShowSnapshot } from '../server/protocol/show';
+import { rolesFor } from '../server/protocol/show-commands';
 import { nextAction } from '../console-ui/src/lib/next-action';
 import { ShowClient } from '../tests/helpers/show-client';
 import { startMain } from '../tests/helpers/server-process';
 
 const PASSWORD = 'chaos-operator-pass';
+const SUPERVISOR_PASSWORD = `${PASSWORD}-s`;
 const DICE = '31415926535897932384626433';
 const SEATS = 5;
 
@@ -51,7 +53,7 @@ async function prepare(dbPath: string, seed: string): Promise<string> {
   const app = await buildApp({
     dbPath,
     random: seededRandom(seed),
-    initialPasswords: { operator: PASSWORD, supervisor: `${PASSWORD}-s` },
+    initialPasswords: { operator: PASSWORD, supervisor: SUPERVISOR_PASSWORD },
   });
   try {
     await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
@@ -162,6 +164,8 @@ class ServerProcess {
 /** The desk and the judges' tablets, reconnecting to whatever server is running. */
 class Clients {
   staff: ShowClient | null = null;
+  /** The notary's console: the dice are theirs to lock. */
+  notary: ShowClient | null = null;
   judges = new Map<number, ShowClient>();
   private judgeKeys = new Map<number, string>();
   private cookie = '';
@@ -172,20 +176,29 @@ class Clients {
     private readonly seatLinks: Map<number, { token: string; pin: string }>,
   ) {}
 
+  private async login(username: string, password: string): Promise<string> {
+    const login = await fetch(`${this.server.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (!login.ok) throw new Error(`login: ${await login.text()}`);
+    return (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  }
+
   async connect(): Promise<void> {
     this.close();
     const base = this.server.base;
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'operator', password: PASSWORD }),
-    });
-    if (!login.ok) throw new Error(`login: ${await login.text()}`);
-    this.cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    this.cookie = await this.login('operator', PASSWORD);
     this.staff = await ShowClient.connect(
       base,
       { eventId: this.eventId, role: 'staff', label: '故障演练操作台' },
       this.cookie,
+    );
+    this.notary = await ShowClient.connect(
+      base,
+      { eventId: this.eventId, role: 'staff', label: '故障演练监督员' },
+      await this.login('supervisor', SUPERVISOR_PASSWORD),
     );
     for (const [seat, link] of this.seatLinks) {
       // A tablet joins once; its key is stored (hashed) by the server and survives restarts.
@@ -218,7 +231,8 @@ class Clients {
   /** Sends a step with the given idempotency key and revision; resolves with the ack. */
   send(step: Step, key: string, revision: number): Promise<CommandAck> {
     if (step.kind === 'command') {
-      return (this.staff as ShowClient).send(step.command, { key, revision });
+      const sender = rolesFor(step.command.type).includes('operator') ? this.staff : this.notary;
+      return (sender as ShowClient).send(step.command, { key, revision });
     }
     const judge = this.judges.get(step.seat) as ShowClient;
     return judge.socket.timeout(5000).emitWithAck('judge:submit', step.submission);
@@ -226,15 +240,20 @@ class Clients {
 
   close(): void {
     this.staff?.close();
+    this.notary?.close();
+    this.notary = null;
     for (const judge of this.judges.values()) judge.close();
     this.judges.clear();
     this.staff = null;
   }
 }
 
-/** Fields that carry wall-clock time or hashes over it: they differ between any two runs. */
+/**
+ * Fields that carry wall-clock time or hashes over it: they differ between any two runs (the public
+ * log's heads, proofs and final record too: they are signed and hashed over times).
+ */
 const TIME_KEYS =
-  /^(at|serverTime|startsAt|landsAt|settlesAt|runningSince|revealedAt|elapsedMs|hash|prevHash|logHead|createdAt|connectedAt|exportedAt)$/u;
+  /^(at|serverTime|startsAt|landsAt|settlesAt|runningSince|revealedAt|elapsedMs|hash|prevHash|logHead|createdAt|connectedAt|exportedAt|timestamp|rootHash|signature|inclusion|sealInclusion|consistency|drawLogHead|showLogHead)$/u;
 
 export function timeless(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(timeless);

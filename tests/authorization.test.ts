@@ -11,6 +11,8 @@ const COMMANDS: ShowCommandBody[] = [
   { type: 'open' },
   { type: 'lockEntropy', entropy: '12345678901234567890' },
   { type: 'reveal' },
+  { type: 'revealNotary', secret: 'ab'.repeat(32) },
+  { type: 'abandon', reason: '公证员无法到场' },
   { type: 'drawAuditee' },
   { type: 'presentAuditee' },
   { type: 'replaceAuditee', reason: 'LEAVE' },
@@ -31,9 +33,15 @@ const COMMANDS: ShowCommandBody[] = [
 ];
 
 type Role = 'operator' | 'supervisor' | 'overlay' | 'public' | 'judge';
-/** Who may send what: the operator everything, the supervisor (notary) the entropy, outputs and the public nothing. */
+/** The notary's own steps: typing and locking the dice, revealing their secret. */
+const NOTARY_STEPS: ShowCommandBody['type'][] = ['lockEntropy', 'revealNotary'];
+/**
+ * Who may send what: the operator everything but the notary's steps, the supervisor (notary) those
+ * and abandoning the show; outputs and the public nothing.
+ */
 const allowed = (role: Role, type: ShowCommandBody['type']) =>
-  role === 'operator' || (role === 'supervisor' && type === 'lockEntropy');
+  (role === 'operator' && !NOTARY_STEPS.includes(type)) ||
+  (role === 'supervisor' && (NOTARY_STEPS.includes(type) || type === 'abandon'));
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
@@ -101,7 +109,9 @@ describe('authorization matrix: every show command × every role', () => {
     const ack = await client.send(command, { revision: 999 });
     expect(isAuthRefusal(ack), JSON.stringify(ack)).toBe(!allowed(role, type));
     if (!allowed(role, type))
-      expect(ack).toMatchObject({ error: { code: role === 'supervisor' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED' } });
+      expect(ack).toMatchObject({
+        error: { code: role === 'supervisor' || role === 'operator' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED' },
+      });
   });
 
   it.each(cases)('HTTP: %s sends %s', async (role, type, command) => {

@@ -77,7 +77,7 @@ async function showOnAirAtJudging(): Promise<void> {
   await show.run({ type: 'openJudging' });
 }
 afterAll(async () => {
-  show?.staff.close();
+  show?.close();
   await close?.();
 });
 
@@ -515,9 +515,10 @@ describe('hostile and broken socket payloads', () => {
         'SHOW_WRONG_STEP',
       ],
       [
-        'entropy of letters',
-        { revision, idempotencyKey: key(), command: { type: 'lockEntropy', entropy: 'x'.repeat(30) } },
-        'SHOW_DRAW_REFUSED',
+        // The digits are the notary's to type (format 2): the operator's desk is refused outright.
+        'the operator typing the entropy',
+        { revision, idempotencyKey: key(), command: { type: 'lockEntropy', entropy: '3'.repeat(30) } },
+        'AUTH_FORBIDDEN',
       ],
     ];
     for (const [name, payload, code] of cases) {
@@ -526,6 +527,14 @@ describe('hostile and broken socket payloads', () => {
       if (!ack.ok) expect(ack.error.code, name).toBe(code);
       casesRun += 1;
     }
+    // From the notary's own console, entropy of letters is the ceremony's refusal.
+    const letters = await send(await show.supervisor(), {
+      revision,
+      idempotencyKey: key(),
+      command: { type: 'lockEntropy', entropy: 'x'.repeat(30) },
+    });
+    expect(letters).toMatchObject({ ok: false, error: { code: 'SHOW_DRAW_REFUSED' } });
+    casesRun += 1;
     // A replayed idempotency key gets the first answer again and applies nothing twice.
     const once = key();
     const first = await send(staff, { revision, idempotencyKey: once, command: { type: 'extendReport', seconds: 30 } });

@@ -114,8 +114,16 @@ describe('a draw from sealing to the bundle, over HTTP', () => {
   it('refuses the wrong order of steps and the wrong roles with typed codes', async () => {
     expect(code(await command(drawId, { type: 'reveal' }))).toBe('DRAW_ENTROPY_MISSING');
     expect(code(await command(drawId, { type: 'drawAuditees' }))).toBe('DRAW_NOT_REVEALED');
-    expect(code(await command(drawId, { type: 'lockEntropy', entropy: '123' }))).toBe('DRAW_ENTROPY_INVALID');
-    expect(code(await command(drawId, { type: 'lockEntropy', entropy: { digits: 1 } }))).toBe('VALIDATION_FAILED');
+    // The operator may not type the digits (format 2: only the supervisor, the notary, locks them).
+    expect(code(await command(drawId, { type: 'lockEntropy', entropy: '12345678901234567890' }))).toBe(
+      'AUTH_FORBIDDEN',
+    );
+    expect(code(await command(drawId, { type: 'lockEntropy', entropy: '123' }, supervisor))).toBe(
+      'DRAW_ENTROPY_INVALID',
+    );
+    expect(code(await command(drawId, { type: 'lockEntropy', entropy: { digits: 1 } }, supervisor))).toBe(
+      'VALIDATION_FAILED',
+    );
     expect(code(await command(drawId, { type: 'drawAuditees', extra: true }))).toBe('VALIDATION_FAILED');
     expect(code(await command(drawId, { type: 'redraw' }))).toBe('VALIDATION_FAILED');
     expect(code(await command(drawId, { type: 'reveal' }, supervisor))).toBe('AUTH_FORBIDDEN');

@@ -5,6 +5,7 @@ import { defaultPlan } from '../server/draw-engine/default-plan';
 import { verifyBundle } from '../server/verify/bundle';
 import type { Followups } from '../server/protocol/followups';
 import type { EventSummary, ShowCommandBody } from '../server/protocol/show';
+import { rolesFor } from '../server/protocol/show-commands';
 import { loginCookie, testApp } from './helpers/test-app';
 import { DICE, ScriptedShow } from './helpers/show-script';
 
@@ -139,7 +140,9 @@ describe('follow-up: 整改 and 回头看', () => {
     const shows = app.services.shows;
     let revision = 0;
     const run = (command: ShowCommandBody) => {
-      const ack = shows.command(draft.id, { revision, idempotencyKey: `recheck-${revision}`, command }, 'operator');
+      // The notary's steps come from the supervisor, the rest from the operator, as on the consoles.
+      const role = rolesFor(command.type).includes('operator') ? 'operator' : 'supervisor';
+      const ack = shows.command(draft.id, { revision, idempotencyKey: `recheck-${revision}`, command }, role, role);
       if (!ack.ok) throw new Error(`${command.type}: ${ack.error.message}`);
       revision = ack.revision;
     };

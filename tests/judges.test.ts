@@ -151,10 +151,18 @@ describe('judges on tablets', () => {
     clients.push(desk, viewer);
     expect(await judges.get(2)?.send({ type: 'open' })).toMatchObject({ ok: false, error: { code: 'AUTH_REQUIRED' } });
 
+    // The notary locks the dice from the supervisor's own console.
+    const notary = await ShowClient.connect(
+      base,
+      { eventId: event.id, role: 'staff' },
+      await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD),
+    );
+    clients.push(notary);
     const step = async (command: ShowCommandBody) => {
-      const ack = await desk.send(command);
+      const ack = await (command.type === 'lockEntropy' ? notary : desk).send(command);
       if (!ack.ok) throw new Error(`${command.type}: ${ack.error.code}`);
       await desk.until(ack.revision);
+      await notary.until(ack.revision);
     };
     await step({ type: 'open' });
     await step({ type: 'lockEntropy', entropy: '11223344556611223344' });

@@ -127,6 +127,7 @@ describe('scoring rules are part of the sealed plan', () => {
       expect(response.body).not.toContain(JUDGE_NAMES[0]);
       const report = verifyBundle(bundle);
       expect(report.checks.filter((c) => c.id.startsWith('show')).map((c) => [c.id, c.ok])).toEqual([
+        ['show-present', true],
         ['show-log', true],
         ['show-replay', true],
         ['show-scores', true],

@@ -39,7 +39,7 @@ beforeAll(async () => {
   cookie = await loginCookie(app);
 });
 afterAll(async () => {
-  show?.staff.close();
+  show?.close();
   await close?.();
 });
 
@@ -74,6 +74,13 @@ const ROUTES: Record<string, Access> = {
   'POST /api/events/:eventId/rehearsal': 'staff',
   'GET /api/events/:eventId/snapshot': 'public',
   'GET /api/public/events': 'public',
+  'PUT /api/events/:eventId/notary-commitment': 'staff',
+  'GET /api/public-log/head': 'public',
+  'GET /api/public-log/heads/:size': 'public',
+  'GET /api/public-log/leaves': 'public',
+  'GET /api/public-log/proof/inclusion': 'public',
+  'GET /api/public-log/proof/consistency': 'public',
+  'GET /api/public/draws': 'public',
   'GET /api/settings': 'staff',
   'PUT /api/settings': 'staff',
   'GET /api/events/:eventId/log': 'staff',
@@ -259,7 +266,8 @@ describe('secrets', () => {
     const db = app.services.db;
     const event = show.event.id;
     const drawId = show.snapshot.draw.drawId;
-    const secret = db.prepare('SELECT secret FROM draws WHERE id = ?').pluck().get(drawId) as string;
+    // Stored sealed (format 2): the service opens it with the vault key kept outside the database.
+    const secret = app.services.draws.secretOf(drawId);
     const overlayKey = show.overlayKey;
     const seatTokens = db.prepare('SELECT token FROM judge_seats WHERE event_id = ?').pluck().all(event) as string[];
     const passwordHashes = db.prepare('SELECT password_hash FROM users').pluck().all() as string[];
@@ -621,7 +629,7 @@ describe('addresses from configuration, printable pages not cached', () => {
         const event = await fetch(`${ownBase}/api/events/${ownShow.event.id}`, { headers: { cookie: ownCookie } });
         expect(((await event.json()) as { publicUrl: string }).publicUrl).toBe('https://choucha.example.cn');
       } finally {
-        ownShow.staff.close();
+        ownShow.close();
       }
     } finally {
       await own.close();
@@ -668,7 +676,7 @@ describe('public sockets cannot stall the desk', () => {
     limited = await ScriptedShow.create(app, base, { title: '限流测试' });
     await limited.open();
   });
-  afterAll(() => limited?.staff.close());
+  afterAll(() => limited?.close());
   const publicViewer = () => ShowClient.connect(base, { eventId: limited.event.id, role: 'public' });
 
   it('a public socket flooding show:sync gets SOCKET_RATE_LIMITED, then is disconnected', async () => {
@@ -798,7 +806,7 @@ describe('authority ends when it is taken away; limits stop the guesser', () => 
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    live?.staff.close();
+    live?.close();
     await own?.close();
   });
 
@@ -1058,7 +1066,7 @@ describe('review of issue 17: guesses sent in parallel are counted before they a
     await loadDemoCounty(own.app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 200, teachers: 10 });
     const base = await own.app.listen({ host: '127.0.0.1', port: 0 });
     const scripted = await ScriptedShow.create(own.app, base, { rollSeconds: 2 });
-    scripted.staff.close();
+    scripted.close();
     event = { id: scripted.event.id, seats: scripted.seats };
   });
   afterAll(async () => {

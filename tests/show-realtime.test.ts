@@ -259,7 +259,8 @@ describe('a whole show of two rounds over socket.io', () => {
     expect(desk.latest.rehearsal).toBe(true);
 
     const step = async (command: ShowCommandBody) => {
-      const ack = await desk.send(command);
+      if (command.type === 'lockEntropy') await notary.until(desk.latest.revision);
+      const ack = await (command.type === 'lockEntropy' ? notary : desk).send(command);
       if (!ack.ok) throw new Error(`${command.type}: ${ack.error.code} ${ack.error.message}`);
       await desk.until(ack.revision);
     };
@@ -323,7 +324,7 @@ describe('a whole show of two rounds over socket.io', () => {
     expect(seen).toContain('100****');
     expect(onAir.rounds[0]?.replacedAuditees[0]?.reason).toBe('LEAVE');
 
-    const bundle = app.services.draws.bundle(onAir.draw.drawId);
+    const bundle = app.services.shows.bundle(onAir.draw.drawId);
     expect(verifyBundle(bundle).ok).toBe(true);
     expect(bundle.replacements).toEqual({ auditees: 1, contacts: 2 });
     const log = readLog(app.services.db, SHOW_LOG, show.id);

@@ -41,7 +41,7 @@ beforeAll(async () => {
   await show.run({ type: 'startReport' });
 });
 afterAll(async () => {
-  show?.staff.close();
+  show?.close();
   await app?.close();
 });
 
@@ -119,7 +119,7 @@ describe('storage faults', () => {
 
   it('refuses to run a show whose stored log was edited or damaged, says which entry, and writes nothing', async () => {
     const eventId = show.event.id;
-    show.staff.close();
+    show.close();
     await app.close();
     const raw = new Database(dbPath);
     // The app's triggers refuse edits; someone with the file in hand drops them first.

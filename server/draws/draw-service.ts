@@ -308,6 +308,10 @@ export class DrawService {
     // A show's draw moves only with the show, through its log: never around it.
     if (this.db.prepare('SELECT 1 FROM events WHERE draw_id = ?').get(drawId))
       throw new AppError('DRAW_OWNED_BY_EVENT');
+    // Once the seed is fixed a result exists: only the notary may void it.
+    if (body.type === 'abandon' && draw.state.seed !== null && role !== 'supervisor') {
+      throw new AppError('AUTH_FORBIDDEN', { message: '种子已确定：只有监督员（公证员）可以作废本次抽取' });
+    }
     const command = this.ceremonyCommand(drawId, body, role);
     const result = applyDrawCommand(draw.state, command);
     if (!result.ok) throw new AppError(result.code, { message: result.message });

@@ -24,6 +24,9 @@ export function toCoreCommand(
         ...(notarySecret === null ? {} : { notarySecret }),
       };
     }
+    case 'abandon':
+      // Who abandons decides when they may (the run-of-show checks it): logged with the role.
+      return { ...body, at: context.at, by: context.role };
     case 'lockEntropy':
       // Logged with the role that locked it: from format 2 the ceremony accepts only the supervisor's.
       return { ...body, at: context.at, by: context.role };

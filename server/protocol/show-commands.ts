@@ -242,7 +242,8 @@ export const LoggedShowCommandSchema = Type.Union([
     notarySecret: Type.Optional(Type.String()),
   }),
   timed(RevealNotary),
-  timed(Abandon),
+  /** `by`: who abandoned it; once the seed is fixed, only the supervisor (notary) may. */
+  timed(Abandon, { by: Type.Optional(RoleSchema) }),
   timed(DrawAuditee),
   timed(PresentAuditee),
   timed(ReplaceAuditee),

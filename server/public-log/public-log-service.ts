@@ -46,7 +46,10 @@ export class PublicLogService {
   ) {}
 
   private leafHashes(): string[] {
-    this.hashes ??= this.db.prepare('SELECT leaf_hash FROM public_log_leaves ORDER BY leaf_index').pluck().all() as string[];
+    this.hashes ??= this.db
+      .prepare('SELECT leaf_hash FROM public_log_leaves ORDER BY leaf_index')
+      .pluck()
+      .all() as string[];
     return this.hashes;
   }
 
@@ -69,25 +72,25 @@ export class PublicLogService {
       signature: this.keys.sign(treeHeadMessage(unsigned)),
     };
     this.db
-      .prepare('INSERT INTO public_log_heads (tree_size, root_hash, timestamp, key_id, signature) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO public_log_heads (tree_size, root_hash, timestamp, key_id, signature) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(head.treeSize, head.rootHash, head.timestamp, head.keyId, head.signature);
     // The cache follows the database only once the transaction commits; a rollback drops it.
     this.hashes = null;
     return { index, head };
   }
 
-  /** The latest signed head (size 0 before anything was sealed: unsigned, empty root). */
+  /** The latest signed head (null before anything was sealed). */
   latestHead(): SignedTreeHead | null {
     const row = this.db.prepare('SELECT * FROM public_log_heads ORDER BY tree_size DESC LIMIT 1').get() as
-      | HeadRow
-      | undefined;
+      HeadRow | undefined;
     return row ? headOf(row) : null;
   }
 
   head(treeSize: number): SignedTreeHead | null {
     const row = this.db.prepare('SELECT * FROM public_log_heads WHERE tree_size = ?').get(treeSize) as
-      | HeadRow
-      | undefined;
+      HeadRow | undefined;
     return row ? headOf(row) : null;
   }
 
@@ -97,7 +100,11 @@ export class PublicLogService {
     const rows = this.db
       .prepare('SELECT * FROM public_log_leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?')
       .all(from, limit) as LeafRow[];
-    return rows.map((row) => ({ index: row.leaf_index, leaf: JSON.parse(row.leaf) as PublicLogLeaf, leafHash: row.leaf_hash }));
+    return rows.map((row) => ({
+      index: row.leaf_index,
+      leaf: JSON.parse(row.leaf) as PublicLogLeaf,
+      leafHash: row.leaf_hash,
+    }));
   }
 
   publicKey(): string {

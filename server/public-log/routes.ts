@@ -23,10 +23,14 @@ import type { PublicLogService } from './public-log-service';
 export function publicLogRoutes(publicLog: PublicLogService) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-    typed.get('/api/public-log/head', { schema: { response: { 200: PublicLogHeadSchema } } }, async (_request, reply) => {
-      reply.header('cache-control', 'no-cache');
-      return { head: publicLog.latestHead(), publicKey: publicLog.publicKey(), keyId: publicLog.keyId() };
-    });
+    typed.get(
+      '/api/public-log/head',
+      { schema: { response: { 200: PublicLogHeadSchema } } },
+      async (_request, reply) => {
+        reply.header('cache-control', 'no-cache');
+        return { head: publicLog.latestHead(), publicKey: publicLog.publicKey(), keyId: publicLog.keyId() };
+      },
+    );
     typed.get(
       '/api/public-log/heads/:size',
       {

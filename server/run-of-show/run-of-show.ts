@@ -48,7 +48,8 @@ export function initialShow(
 }
 
 export function transition(state: ShowState, command: ShowCommand): ShowResult {
-  const refused = stepRefusal(state, command.type, command.type === 'correctOutcome' ? command.by : 'operator');
+  const by = command.type === 'correctOutcome' || command.type === 'abandon' ? (command.by ?? 'operator') : 'operator';
+  const refused = stepRefusal(state, command.type, by);
   if (refused) return refused;
   const result = applyStep(state, command);
   return result.ok ? { ...result, state: withStepGraphic(result.state, command.type) } : result;

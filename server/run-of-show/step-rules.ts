@@ -18,8 +18,13 @@ export function stepRefusal(
   if (type === 'cue' || type === 'clearAll' || type === 'setBug') return null;
   if (type === 'take') return state.air.preview === null ? refuse('SHOW_NOTHING_CUED', '预览中没有画面可切出') : null;
   if (state.status === 'closed') return refuse('SHOW_CLOSED', '本场抽查已结束');
-  // Abandoning is open until the show closes, before it opens too (a notary who cannot come).
-  if (type === 'abandon') return null;
+  // Abandoning is open until the show closes, before it opens too (a notary who cannot come); once
+  // the seed is fixed the result exists, and only the notary may void it (publicly, in the log).
+  if (type === 'abandon') {
+    return state.draw.seed !== null && by !== 'supervisor'
+      ? refuse('SHOW_WRONG_STEP', '种子已确定：只有监督员（公证员）可以作废本场，并写明原因')
+      : null;
+  }
   if (type === 'open') return state.status === 'sealed' ? null : refuse('SHOW_ALREADY_OPEN', '直播已开始');
   if (state.status !== 'live') return refuse('SHOW_NOT_LIVE', '请先开始直播');
 

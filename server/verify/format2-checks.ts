@@ -30,6 +30,12 @@ function safeCommitment(secret: string): string {
 
 export function checkFormat2(bundle: DrawBundle, check: Check): void {
   const seal = bundle.log[0];
+  check(
+    'seal-hash',
+    '封存记录的哈希如实列出',
+    seal !== undefined && bundle.sealHash === seal.hash,
+    `种子以封存记录的哈希 ${seal?.hash ?? '（无）'} 为输入`,
+  );
   const sealedShow = (seal?.payload as { show?: SealedShow | null } | undefined)?.show ?? null;
   if (sealedShow !== null) {
     check(
@@ -66,6 +72,7 @@ function expectedFinal(bundle: DrawBundle): ExpectedFinal | null {
   if (!bundle.abandoned && !closed) return null;
   return {
     status: bundle.abandoned ? 'abandoned' : 'completed',
+    reason: bundle.abandoned?.reason ?? null,
     drawLogHead: bundle.logHead,
     drawLogLength: bundle.log.length,
     showLogHead: bundle.show ? bundle.show.logHead : null,

@@ -86,6 +86,7 @@ export type Check = (id: string, label: string, ok: boolean, detail: string) => 
 /** What the draw's logs say its final leaf must be (null: the draw has not ended). */
 export interface ExpectedFinal {
   status: FinalStatus;
+  reason: string | null;
   drawLogHead: string;
   drawLogLength: number;
   showLogHead: string | null;
@@ -173,6 +174,7 @@ export function checkPublicLog(
         finalLeaf?.kind === 'final' &&
         canonicalJson({
           status: finalLeaf.status,
+          reason: finalLeaf.reason,
           drawLogHead: finalLeaf.drawLogHead,
           drawLogLength: finalLeaf.drawLogLength,
           showLogHead: finalLeaf.showLogHead,

@@ -24,7 +24,7 @@ beforeAll(async () => {
   browser = await launchBare();
 });
 afterAll(async () => {
-  show?.staff.close();
+  show?.close();
   await browser?.close();
   await close?.();
 });
