@@ -57,8 +57,12 @@ export function renderBulletin(
     ? [['风险等级', RISK_TIERS.map((tier) => `${tier}：${RISK_TIER_MEANING[tier]}`).join('；')]]
     : [];
   const notaryRow: [string, string] = draw.notary
-    ? [draw.notary.simulated ? '公证员承诺值（演练：模拟）' : '公证员密钥承诺值', draw.notary.commitment]
-    : ['公证员密钥承诺值', `无（${SEED_PARTIES_SHORT_LABEL['single-party']}）`];
+    ? [
+        draw.notary.simulated ? `公证员承诺值（${SEED_PARTIES_SHORT_LABEL.simulated}）` : '公证员密钥承诺值',
+        draw.notary.commitment,
+      ]
+    : // Not labelled 承诺值: a hash row is set in a monospace font without Chinese glyphs.
+      ['公证员密钥', `无（${SEED_PARTIES_SHORT_LABEL['single-party']}）`];
   const facts: [string, string][] = [
     ['活动', `${event.title}${event.rehearsal ? '（演练，不计入正式记录）' : ''}`],
     ['日期与地点', `${event.eventDate}\u3000${event.venue}`],

@@ -171,8 +171,7 @@ describe('the bulletin binds the seal: both commitments, the log’s tree head, 
     const rehearsal = events.rehearse(draft.id, 'operator');
     const rehearsalHtml = (await app.inject({ method: 'GET', url: `/events/${rehearsal.id}/bulletin` })).body;
     expect(rehearsalHtml).toContain('data-parties="simulated"');
-    expect(rehearsalHtml).toContain('演练：模拟公证员');
-    expect(rehearsalHtml).toContain('公证员承诺值（演练：模拟）');
+    expect(rehearsalHtml).toContain('<th>公证员承诺值（演练：模拟公证员）</th>');
 
     // The staff's printed record says the same.
     const cookie = await loginCookie(app);
