@@ -244,5 +244,16 @@ describe('/public lists every sealed draw of the public log, abandoned and rehea
     await page.getByTestId('public-sealed-draws').evaluate((node) => node.scrollIntoView());
     await screenshot(page, 'public-sealed-draws');
     await page.close();
+
+    // The staff's printed record of the abandoned event says so, with the reason and both parties.
+    const record = await app.inject({
+      method: 'GET',
+      url: `/events/${abandoned.event.id}/record`,
+      headers: { cookie },
+    });
+    expect(record.statusCode).toBe(200);
+    expect(record.body).toContain(`<th>作废</th><td>已作废：${REASON}</td>`);
+    expect(record.body).toContain('<th>密钥方式</th><td>双方密钥（服务器 + 公证员）</td>');
+    expect(record.body).toContain(sealed.notary?.commitment);
   });
 });
