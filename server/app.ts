@@ -168,7 +168,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(drawRoutes(draws, auth, (drawId) => shows.bundle(drawId)));
   await app.register(eventRoutes(events, auth, publicBase));
   await app.register(publicLogRoutes(publicLog));
-  await app.register(showRoutes(shows, events, auth, publicBase));
+  await app.register(
+    showRoutes(shows, events, auth, publicBase, (drawId) => ({ draw: draws.view(drawId), keyId: publicLog.keyId() })),
+  );
   await app.register(seatRoutes(seats, events, auth, publicBase));
   await app.register(reportRoutes(reports, auth));
   await app.register(followupRoutes(followups, auth));

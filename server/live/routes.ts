@@ -9,14 +9,23 @@ import { EventLogEntrySchema, ShowCommandEnvelopeSchema, ShowSnapshotSchema, rol
 import type { ShowRunner } from './show-runner';
 import type { EventService } from '../events/event-service';
 import { EventParams } from '../events/routes';
-import { renderBulletin } from '../print/bulletin';
+import { renderBulletin, type BulletinSeal } from '../print/bulletin';
 import { resultsCsv, resultsXlsx } from './results-export';
 import { renderRecord } from '../print/record';
 import { AppError } from '../errors';
 import { DecimalInteger, ROW_ID } from '../protocol/decimal-integer';
 
-/** Show routes: staff run a sealed event's show and read its log and results; anyone may read its public snapshot. */
-export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthService, publicBase: () => string) {
+/**
+ * Show routes: staff run a sealed event's show and read its log and results; anyone may read its
+ * public snapshot and its bulletin (`sealOf`: the draw's seal and the county key, as printed).
+ */
+export function showRoutes(
+  shows: ShowRunner,
+  events: EventService,
+  auth: AuthService,
+  publicBase: () => string,
+  sealOf: (drawId: string) => BulletinSeal,
+) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
     const staff = requireStaff(auth);
@@ -77,7 +86,7 @@ export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthSe
         const verifyUrl = `${publicBase()}/verify?draw=${snapshot.draw.drawId}`;
         reply.type('text/html; charset=utf-8');
         reply.header('cache-control', 'no-store');
-        return renderRecord(event, snapshot, shows.logEntries(event.id), verifyUrl);
+        return renderRecord(event, snapshot, shows.logEntries(event.id), sealOf(snapshot.draw.drawId), verifyUrl);
       },
     );
     typed.get('/events/:eventId/bulletin', { schema: { params: EventParams } }, async (request, reply) => {
@@ -87,7 +96,7 @@ export function showRoutes(shows: ShowRunner, events: EventService, auth: AuthSe
       reply.type('text/html; charset=utf-8');
       // A printed page is read once and printed: a cache must not keep an old state of the show.
       reply.header('cache-control', 'no-store');
-      return renderBulletin(event, snapshot, verifyUrl);
+      return renderBulletin(event, snapshot, sealOf(snapshot.draw.drawId), verifyUrl);
     });
 
     typed.post(

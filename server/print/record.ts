@@ -1,5 +1,7 @@
 import { EVENT_MODE_LABEL, type EventLogEntry, type EventSummary, type ShowSnapshot } from '../protocol/show';
 import { resultRows } from '../live/results-export';
+import { SEED_PARTIES_SHORT_LABEL, seedPartiesOf } from '../protocol/verify';
+import type { BulletinSeal } from './bulletin';
 import { factRows, markup, printPage, signatureLines } from './layout';
 
 const RECORD_CSS = `  body { max-width: 1000px; line-height: 1.5; font-size: 14px; }
@@ -32,8 +34,19 @@ export function renderRecord(
   event: EventSummary,
   snapshot: ShowSnapshot,
   log: readonly EventLogEntry[],
+  seal: BulletinSeal,
   verifyUrl: string,
 ): string {
+  const { draw } = seal;
+  const parties = seedPartiesOf(draw.notary);
+  // A single-party draw, a simulated notary and an abandoned draw say so on the record itself.
+  const notaryRows: [string, string][] = draw.notary
+    ? [
+        ['公证员密钥承诺值', `${draw.notary.commitment}${draw.notary.simulated ? '（演练：模拟公证员）' : ''}`],
+        ['公证员公开的密钥', draw.notarySecret ?? '（尚未公开）'],
+      ]
+    : [];
+  const abandonedRows: [string, string][] = draw.abandoned ? [['作废', `已作废：${draw.abandoned.reason}`]] : [];
   const facts: [string, string][] = [
     ['活动', `${event.title}${event.rehearsal ? '（演练，不计入正式记录）' : ''}`],
     ['日期与地点', `${event.eventDate}\u3000${event.venue}`],
@@ -43,12 +56,16 @@ export function renderRecord(
     ['名册哈希', snapshot.draw.rosterHash],
     ['方案哈希', snapshot.draw.planHash],
     ['名单池哈希', snapshot.draw.poolHash],
+    ['密钥方式', SEED_PARTIES_SHORT_LABEL[parties]],
     ['密钥承诺值', snapshot.draw.commitment],
+    ...notaryRows,
     ['公开随机数', snapshot.draw.entropy ?? '（尚未锁定）'],
     ['公开的密钥', snapshot.draw.secret ?? '（尚未公开）'],
     ['种子', snapshot.draw.seed ?? '（尚未产生）'],
     ['日志末哈希', snapshot.logHead],
+    ['封存记录哈希', draw.sealHash],
     ['抽取编号', snapshot.draw.drawId],
+    ...abandonedRows,
   ];
   const results = resultRows(snapshot).map(
     (row) => markup`<tr>${RESULT_COLUMNS.map(([index]) => markup`<td>${row[index] ?? ''}</td>`)}</tr>\n`,
@@ -60,12 +77,12 @@ export function renderRecord(
   return printPage({
     title: `抽查记录 · ${event.title}`,
     heading: '抽查记录',
-    sub: event.title,
+    sub: `${event.title} · ${SEED_PARTIES_SHORT_LABEL[parties]}${draw.abandoned ? ' · 已作废' : ''}`,
     testId: 'record',
     rehearsal: event.rehearsal,
     css: RECORD_CSS,
     body: markup`<table class="facts">
-${factRows(facts, /哈希|承诺|随机数|密钥|种子|编号/u)}</table>
+${factRows(facts, /哈希|承诺|随机数|公开的密钥|种子|编号/u)}</table>
 <h2>结果</h2>
 <table data-testid="record-results">
 <tr>${RESULT_COLUMNS.map(([, heading]) => markup`<th>${heading}</th>`)}</tr>

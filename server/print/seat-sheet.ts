@@ -1,9 +1,9 @@
 import qrcode from 'qrcode-generator';
 import type { EventSummary, SeatView } from '../protocol/show';
-import { markup, printPage, trusted } from './layout';
+import { escapeHtml, markup, printPage, trusted } from './layout';
 
 /** A QR code as an SVG path (one unit per module, with the quiet zone), drawn on the server. */
-export function qrSvg(text: string, size = 200): string {
+export function qrSvg(text: string, size = 200, label = '席位二维码'): string {
   const qr = qrcode(0, 'M');
   qr.addData(text);
   qr.make();
@@ -16,7 +16,7 @@ export function qrSvg(text: string, size = 200): string {
     }
   }
   const side = count + 2 * quiet;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges" role="img" aria-label="席位二维码"><rect width="${side}" height="${side}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${side} ${side}" shape-rendering="crispEdges" role="img" aria-label="${escapeHtml(label)}"><rect width="${side}" height="${side}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
 }
 
 const SEAT_SHEET_CSS = `  body { line-height: normal; }

@@ -29,3 +29,14 @@ export const SEED_PARTIES_LABEL: Record<SeedParties, string> = {
 };
 /** Said of every rehearsal bundle, whatever its outcome: a rehearsal never counts as an audit. */
 export const REHEARSAL_NOTE = '本次为演练（彩排），不是正式抽查，结果不计入任何记录';
+
+/** The same, in a few words: the label printed beside the commitments and on /public's list. */
+export const SEED_PARTIES_SHORT_LABEL: Record<SeedParties, string> = {
+  'two-party': '双方密钥（服务器 + 公证员）',
+  'single-party': '单方密钥',
+  simulated: '演练：模拟公证员',
+};
+
+/** Who holds the seed's secrets, from the notary as sealed (null: the server's secret alone). */
+export const seedPartiesOf = (notary: { simulated: boolean } | null): SeedParties =>
+  notary === null ? 'single-party' : notary.simulated ? 'simulated' : 'two-party';

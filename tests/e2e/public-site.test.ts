@@ -7,7 +7,8 @@ import { defaultPlan } from '../../server/draw-engine/default-plan';
 import type { PublicEvent } from '../../server/protocol/show';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { loginCookie, testApp } from '../helpers/test-app';
-import { ScriptedShow } from '../helpers/show-script';
+import { DICE, ScriptedShow } from '../helpers/show-script';
+import type { PublicDraw, PublicLogHead } from '../../server/protocol/public-log';
 import { ShowClient } from '../helpers/show-client';
 
 /**
@@ -183,5 +184,76 @@ describe('public site', () => {
     const staffView = app.services.shows.snapshot(show.event.id, 'staff');
     expect(staffView.rounds[0]?.auditee.name).toBe(name);
     expect(app.services.shows.snapshot(show.event.id, 'overlay').rounds[0]?.auditee.name).toBe(name);
+  });
+});
+
+describe('/public lists every sealed draw of the public log, abandoned and rehearsal ones too', () => {
+  const REASON = '公证员因病无法到场公开密钥，本场作废，另行封存';
+
+  it('shows each sealed draw with its state, commitments, parties and links, and the log’s signed head', async () => {
+    const abandoned = await ScriptedShow.create(app, base, { title: '示范县作废的抽查', plan, notary: true });
+    await abandoned.open();
+    await abandoned.run({ type: 'lockEntropy', entropy: DICE });
+    await abandoned.run({ type: 'abandon', reason: REASON });
+    const rehearsal = await ScriptedShow.create(app, base, { title: '示范县演练抽查', plan, rehearsal: true });
+    abandoned.close();
+    rehearsal.close();
+
+    const draws = (await app.inject({ method: 'GET', url: '/api/public/draws' })).json<PublicDraw[]>();
+    const { head, keyId } = (await app.inject({ method: 'GET', url: '/api/public-log/head' })).json<PublicLogHead>();
+    const page = await newPage({ width: 1280, height: 1500 });
+    await page.goto(`${base}/public`);
+    const rows = page.getByTestId('public-sealed-draw');
+    await expect.poll(() => rows.count()).toBe(draws.length);
+    expect(draws.length).toBeGreaterThanOrEqual(5);
+
+    const row = (drawId: string) => page.locator(`[data-testid="public-sealed-draw"][data-draw="${drawId}"]`);
+    const dropped = row(abandoned.snapshot.draw.drawId);
+    expect(await dropped.getAttribute('data-state')).toBe('abandoned');
+    expect(await dropped.getAttribute('data-parties')).toBe('two-party');
+    expect(await dropped.getByTestId('public-sealed-state').innerText()).toBe('已作废');
+    expect(await dropped.getByTestId('public-sealed-reason').innerText()).toBe(`作废原因：${REASON}`);
+    const hashes = await dropped.getByTestId('hash').evaluateAll((items) => items.map((i) => i.dataset.value));
+    const sealed = draws.find((d) => d.drawId === abandoned.snapshot.draw.drawId) as PublicDraw;
+    expect(hashes).toEqual([sealed.commitment, sealed.notary?.commitment, sealed.sealHash]);
+    expect(await dropped.getByTestId('public-sealed-bundle').getAttribute('href')).toBe(
+      `/api/draws/${sealed.drawId}/bundle`,
+    );
+    expect(await dropped.getByTestId('public-sealed-verify').getAttribute('href')).toBe(
+      `/verify?draw=${sealed.drawId}`,
+    );
+
+    const practice = row(rehearsal.snapshot.draw.drawId);
+    expect(await practice.getAttribute('data-rehearsal')).toBe('true');
+    expect(await practice.innerText()).toContain('演练');
+    expect(await practice.getByTestId('public-sealed-parties').innerText()).toBe('单方密钥');
+    expect(await row(show.snapshot.draw.drawId).getAttribute('data-state')).toBe('completed');
+    expect(await row(announced.snapshot.draw.drawId).getAttribute('data-state')).toBe('sealed');
+
+    const logHead = page.getByTestId('public-log-head');
+    expect(await logHead.getAttribute('data-size')).toBe(String(head?.treeSize));
+    const headHashes = await logHead.getByTestId('hash').evaluateAll((items) => items.map((i) => i.dataset.value));
+    expect(headHashes).toEqual([head?.rootHash, keyId]);
+
+    // The list is numbers and hashes: no household's phone or name, and no auditee's name either.
+    const listed = await page.getByTestId('public-sealed-draws').innerText();
+    expect(listed).not.toMatch(PHONE);
+    for (const name of privateHouseholdNames(show.snapshot)) expect(listed.includes(name)).toBe(false);
+    for (const round of show.snapshot.rounds) expect(listed.includes(round.auditee.name)).toBe(false);
+
+    await page.getByTestId('public-sealed-draws').evaluate((node) => node.scrollIntoView());
+    await screenshot(page, 'public-sealed-draws');
+    await page.close();
+
+    // The staff's printed record of the abandoned event says so, with the reason and both parties.
+    const record = await app.inject({
+      method: 'GET',
+      url: `/events/${abandoned.event.id}/record`,
+      headers: { cookie },
+    });
+    expect(record.statusCode).toBe(200);
+    expect(record.body).toContain(`<th>作废</th><td>已作废：${REASON}</td>`);
+    expect(record.body).toContain('<th>密钥方式</th><td>双方密钥（服务器 + 公证员）</td>');
+    expect(record.body).toContain(sealed.notary?.commitment);
   });
 });

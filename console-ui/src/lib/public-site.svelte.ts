@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PublicEvent, ServerToClientEvents, ShowSnapshot, SocketAuth } from '$protocol/show';
 import type { ErrorBody } from '$protocol/errors';
+import type { PublicDraw, PublicLogHead } from '$protocol/public-log';
 import { api, ApiError } from './api';
 
 /** How long a viewer refused for too many connections from its address waits before trying again. */
@@ -15,6 +16,10 @@ type PublicSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  */
 export class PublicSite {
   events = $state<PublicEvent[] | null>(null);
+  /** Every sealed draw of the public log (real, rehearsal, abandoned), newest first. */
+  draws = $state<PublicDraw[] | null>(null);
+  /** The log's current signed head and the county key. */
+  logHead = $state<PublicLogHead | null>(null);
   snapshot = $state<ShowSnapshot | null>(null);
   connection = $state<'idle' | 'connecting' | 'connected' | 'offline'>('idle');
   error = $state('');
@@ -22,7 +27,14 @@ export class PublicSite {
 
   async loadEvents(): Promise<void> {
     try {
-      this.events = await api.get<PublicEvent[]>('/api/public/events');
+      const [events, draws, logHead] = await Promise.all([
+        api.get<PublicEvent[]>('/api/public/events'),
+        api.get<PublicDraw[]>('/api/public/draws'),
+        api.get<PublicLogHead>('/api/public-log/head'),
+      ]);
+      this.events = events;
+      this.draws = [...draws].sort((a, b) => b.leafIndex - a.leafIndex);
+      this.logHead = logHead;
     } catch (error) {
       this.error = error instanceof ApiError ? error.message : '无法读取活动';
     }
