@@ -1,9 +1,10 @@
 /**
  * npm run rehearse: runs a whole show through the real HTTP and socket protocol, with simulated
  * call outcomes, as a rehearsal (演练) event, so real records stay untouched. Uses the server at
- * http://127.0.0.1:$PORT when one answers (log in with CHOUCHA_OPERATOR_PASSWORD or the password
- * in data/initial-credentials.txt), otherwise a temporary server of its own. Writes the
- * verification bundle and prints its path as the last line.
+ * http://127.0.0.1:$PORT when one answers (log in with CHOUCHA_OPERATOR_PASSWORD and
+ * CHOUCHA_SUPERVISOR_PASSWORD, or the passwords in data/initial-credentials.txt: the supervisor's
+ * console locks the dice, as the notary's does on air), otherwise a temporary server of its own.
+ * Writes the verification bundle and prints its path as the last line.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import type {
   ShowCommandBody,
   ShowSnapshot,
 } from '../server/protocol/show';
+import { rolesFor } from '../server/protocol/show-commands';
 
 const port = Number(process.env.PORT ?? 3000);
 /** `--pace SECONDS`: wait between steps, to watch the overlay (default: no wait). */
@@ -38,37 +40,52 @@ async function serverAnswers(base: string): Promise<boolean> {
   }
 }
 
-function knownPassword(): string | undefined {
-  if (process.env.CHOUCHA_OPERATOR_PASSWORD) return process.env.CHOUCHA_OPERATOR_PASSWORD;
+type Account = 'operator' | 'supervisor';
+
+function knownPassword(account: Account): string | undefined {
+  const variable = account === 'operator' ? 'CHOUCHA_OPERATOR_PASSWORD' : 'CHOUCHA_SUPERVISOR_PASSWORD';
+  if (process.env[variable]) return process.env[variable];
   const file = join(REPO_ROOT, 'data', 'initial-credentials.txt');
   if (!existsSync(file)) return undefined;
-  return /^operator\t(\S+)$/mu.exec(readFileSync(file, 'utf8'))?.[1];
+  return new RegExp(`^${account}\\t(\\S+)$`, 'mu').exec(readFileSync(file, 'utf8'))?.[1];
+}
+
+async function login(base: string, username: Account, password: string | undefined): Promise<string> {
+  if (!password) {
+    const variable = username === 'operator' ? 'CHOUCHA_OPERATOR_PASSWORD' : 'CHOUCHA_SUPERVISOR_PASSWORD';
+    throw new Error(`不知道${username === 'operator' ? '操作员' : '监督员'}密码：请设置 ${variable}`);
+  }
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`登录失败（${response.status}）：${await response.text()}`);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0] as string;
 }
 
 async function main(): Promise<void> {
   let base = `http://127.0.0.1:${port}`;
-  let password = knownPassword();
+  let password = knownPassword('operator');
+  let supervisorPassword = knownPassword('supervisor');
   let stop = async () => {};
   if (await serverAnswers(base)) {
     say(`使用正在运行的服务器 ${base}（演练活动，不影响正式记录）`);
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'choucha-rehearse-'));
     password = 'rehearsal-operator';
-    const app = await buildApp({ dbPath: join(dir, 'rehearsal.db'), initialPasswords: { operator: password } });
+    supervisorPassword = 'rehearsal-supervisor';
+    const app = await buildApp({
+      dbPath: join(dir, 'rehearsal.db'),
+      initialPasswords: { operator: password, supervisor: supervisorPassword },
+    });
     say('没有正在运行的服务器：启动临时服务器并载入示范县（演练用）…');
     await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 2000, teachers: 10 });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     stop = async () => app.close();
   }
-  if (!password) throw new Error('不知道操作员密码：请设置 CHOUCHA_OPERATOR_PASSWORD');
-
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'operator', password }),
-  });
-  if (login.status !== 200) throw new Error(`登录失败（${login.status}）：${await login.text()}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const cookie = await login(base, 'operator', password);
+  const supervisorCookie = await login(base, 'supervisor', supervisorPassword);
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${base}${path}`, {
       method,
@@ -103,22 +120,29 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, Math.max(paceMs, 3000)));
   }
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, {
-    auth: { eventId: event.id, role: 'staff', label: '演练脚本' },
-    extraHeaders: { cookie },
-    transports: ['websocket'],
-  });
+  const connect = async (label: string, withCookie: string) => {
+    const client: Socket<ServerToClientEvents, ClientToServerEvents> = io(base, {
+      auth: { eventId: event.id, role: 'staff', label },
+      extraHeaders: { cookie: withCookie },
+      transports: ['websocket'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('connect_error', reject);
+    });
+    return client;
+  };
+  const socket = await connect('演练脚本', cookie);
+  // The supervisor's console: the dice are the notary's to type and lock.
+  const notary = await connect('演练脚本（监督员）', supervisorCookie);
   let latest: ShowSnapshot | undefined;
   socket.on('show:snapshot', (snapshot) => {
     if (!latest || snapshot.revision >= latest.revision) latest = snapshot;
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
   const send = async (command: ShowCommandBody): Promise<void> => {
     for (let i = 0; !latest && i < 100; i += 1) await new Promise((r) => setTimeout(r, 10));
-    const ack: CommandAck = await socket.timeout(5000).emitWithAck('show:command', {
+    const sender = rolesFor(command.type).includes('operator') ? socket : notary;
+    const ack: CommandAck = await sender.timeout(5000).emitWithAck('show:command', {
       revision: latest?.revision ?? 0,
       idempotencyKey: randomUUID().replace(/-/gu, ''),
       command,
@@ -171,6 +195,7 @@ async function main(): Promise<void> {
   }
   await send({ type: 'close' });
   socket.disconnect();
+  notary.disconnect();
 
   const bundleResponse = await fetch(`${base}/api/draws/${event.drawId}/bundle`);
   const bundleText = await bundleResponse.text();

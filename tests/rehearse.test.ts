@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../server/demo/load-demo';
-import { OPERATOR_PASSWORD, testApp } from './helpers/test-app';
+import { OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
 import { tempDir } from './helpers/roster-fixture';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -42,6 +42,7 @@ describe('npm run rehearse', () => {
     const rehearsal = await run('rehearse.ts', [], {
       PORT: port,
       CHOUCHA_OPERATOR_PASSWORD: OPERATOR_PASSWORD,
+      CHOUCHA_SUPERVISOR_PASSWORD: SUPERVISOR_PASSWORD,
       CHOUCHA_REHEARSAL_DIR: tempDir(),
     });
     expect(rehearsal.code, rehearsal.stdout).toBe(0);
