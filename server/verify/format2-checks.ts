@@ -31,6 +31,13 @@ function safeCommitment(secret: string): string {
 export function checkFormat2(bundle: DrawBundle, check: Check): void {
   const seal = bundle.log[0];
   const sealedShow = (seal?.payload as { show?: SealedShow | null } | undefined)?.show ?? null;
+  // The bundle's own copy of the seal's hash is what /verify and the bulletin show: it must be the log's.
+  check(
+    'seal-hash',
+    '封存记录哈希与日志第 1 条一致',
+    seal !== undefined && bundle.sealHash === seal.hash,
+    `日志第 1 条的哈希 ${seal?.hash ?? '（无）'}`,
+  );
   if (sealedShow !== null) {
     check(
       'show-present',
