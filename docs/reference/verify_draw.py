@@ -18,7 +18,8 @@ import json
 import re
 import sys
 
-from verify_public_log import check_bulletin, eye_checks, verify_public_log
+from transparency_ref import leaf_hash, tree_root
+from verify_public_log import check_bulletin, eye_checks, head_signed, key_id_of, verify_public_log
 from verify_show import entropy_digits, verify_show
 
 
@@ -380,6 +381,34 @@ def verify_vectors(vectors: dict, report: Report):
     verify_bundle(vectors["bundle"], report)
 
 
+def verify_vectors_v2(vectors: dict, report: Report):
+    """tests/vectors/draw-v2.json: seal v2, seed v2, stage orders, the public log, a whole bundle."""
+    for case in vectors["commitments"]:
+        report.check("commitment", commitment_of(case["secret"]) == case["commitment"])
+    seal = vectors["seal"]
+    report.check("seal payload canonical JSON and hash", jcs(seal["payload"]) == seal["json"] and sha256_hex(seal["json"].encode("utf-8")) == seal["sha256"])
+    report.check("seal entry hash (the seal hash)", chain_holds([seal["entry"]], seal["entry"]["hash"]) and seal["entry"]["payload"] == seal["payload"])
+    for case in vectors["seeds"]:
+        i = case["inputs"]
+        report.check(f"seed v2 ({case['case']})", derive_seed_v2(i["sealHash"], i["serverSecret"], i["notarySecret"], i["entropy"]) == case["seed"])
+    seed = vectors["seeds"][0]["seed"]
+    for stage in vectors["stages"]:
+        seed_hex = stage_seed(seed, stage["kind"], stage["key"])
+        report.check(f"stage order v2 {stage['kind']} {stage['key']!r}", seed_hex == stage["stageSeed"] and stage_order(seed_hex, stage["items"]) == stage["order"])
+    log = vectors["publicLog"]
+    report.check("county key fingerprint", key_id_of(log["publicKey"]) == log["keyId"])
+    for i, leaf in enumerate(log["leaves"]):
+        report.check(f"public log leaf {i}: canonical JSON and RFC 6962 leaf hash", jcs(leaf["leaf"]) == leaf["json"] and leaf_hash(leaf["json"].encode("utf-8")) == leaf["leafHash"])
+    for case in log["heads"]:
+        head = case["head"]
+        message = length_prefixed(["choucha-tree-head-v1", str(head["treeSize"]), head["rootHash"], head["timestamp"]])
+        root = tree_root([leaf["leafHash"] for leaf in log["leaves"][: head["treeSize"]]])
+        report.check(f"tree head {head['treeSize']}: root, signed message, Ed25519 signature",
+                     head["rootHash"] == root and message.hex() == case["message"] and head_signed(head, log["publicKey"], length_prefixed))
+    b = vectors["bulletin"]
+    verify_bundle(vectors["bundle"], report, {"commitments": b["commitments"], "treeHead": parse_tree_head(b["treeHead"]), "keyId": b["keyId"]})
+
+
 def parse_tree_head(text: str):
     match = re.fullmatch(r"\s*(?:(\d{1,12})\s*[:：]\s*)?([0-9a-fA-F]{64})\s*", text)
     if match is None:
@@ -403,6 +432,8 @@ def main() -> int:
         if not report.failures:
             for item in eye_checks(data, expected):
                 print("COMPARE BY EYE: " + item)
+    elif data.get("version") == 2:
+        verify_vectors_v2(data, report)
     else:
         verify_vectors(data, report)
     print("ALL CHECKS PASSED" if not report.failures else f"{len(report.failures)} CHECK(S) FAILED")
