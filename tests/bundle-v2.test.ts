@@ -611,3 +611,33 @@ describe('the secret at rest and the public log', () => {
     }
   }, 30_000);
 });
+
+describe('a rehearsal with a simulated notary, abandoned', () => {
+  it('verifies as simulated and abandoned in TypeScript and Python, and a flipped field is refused by both', async () => {
+    const show = await ScriptedShow.create(app, base, {
+      notary: true,
+      rehearsal: true,
+      rollSeconds: 2,
+      title: '演练后作废',
+    });
+    shows.push(show);
+    await show.open();
+    await show.entropyAndReveal();
+    await show.run({ type: 'drawAuditee' });
+    await show.run({ type: 'abandon', reason: '演练中途停止' });
+    const bundle = await bundleOf(show.snapshot.draw.drawId);
+    const report = verifyBundle(bundle);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report).toMatchObject({ parties: 'simulated', outcome: 'abandoned', rehearsal: true });
+    expect(bundle.notary?.simulated).toBe(true);
+    expect(bundle.abandoned).toEqual({ reason: '演练中途停止' });
+    const py = python(bundle);
+    expect(py.stdout).toMatch(/OK {3}notary's commitment \(simulated\)/u);
+    expect(py.stdout).toMatch(/OK {3}public log: final leaf agrees/u);
+    expect(py.status).toBe(0);
+    const flips: Path[] = [['show', 'rehearsal'], ['notary', 'simulated'], ['abandoned', 'reason'], ['notarySecret']];
+    const changedBundles = flips.map((path) => withChange(bundle, path));
+    for (const changedBundle of changedBundles) expect(verifyBundle(changedBundle).ok).toBe(false);
+    expect(pythonRejects(changedBundles)).toEqual([true, true, true, true]);
+  }, 30_000);
+});

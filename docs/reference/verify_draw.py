@@ -2,12 +2,20 @@
 """An independent verifier for choucha draws, written from docs/verification.md alone.
 
 Python 3 standard library only. It re-implements the hash inputs, seedrandom's RC4 generator,
-rejection sampling and the Fisher-Yates order, and checks either the test vectors
-(tests/vectors/draw-v1.json) or a verification bundle:
+rejection sampling and the Fisher-Yates order, replays the draw ceremony from the seal record, and
+checks either the test vectors (tests/vectors/draw-v1.json, draw-v2.json) or a verification bundle
+of format 1 or 2:
 
-    python3 docs/reference/verify_draw.py tests/vectors/draw-v1.json
-    python3 docs/reference/verify_draw.py choucha-bundle-D20261126-xxxx.json
+    python3 docs/reference/verify_draw.py tests/vectors/draw-v2.json
+    python3 docs/reference/verify_draw.py choucha-bundle-D20261126-xxxx.json \
+        --bulletin-commitment HEX --bulletin-commitment HEX --tree-head SIZE:ROOT --key-id HEX
 
+Format 2 adds: the seal record naming the notary's commitment and the show (its event, rehearsal
+flag, mode, timings, seats and recusals), seed v2 over the seal's hash and both secrets, the
+entropy locked by the supervisor only, and the county's public log (verify_public_log.py, on
+transparency_ref.py: the key's fingerprint, both Ed25519 signatures, the seal leaf, inclusion,
+consistency, the final leaf). Without the bulletin's values a bundle proves only itself (a new
+secret can be ground and both logs re-hashed); what was not given is printed as COMPARE BY EYE.
 A bundle with a `show` part is also checked by verify_show.py (next to this file): the show log's
 chain, and every round's scores, households and result recomputed from the log.
 Exit status 0 when everything holds, 1 otherwise.
