@@ -152,6 +152,16 @@ describe('format-2 bundles: forgeries, single-field changes, the secret at rest,
     expect(py.stdout).toMatch(/OK {3}public log: consistency/u);
     expect(py.stdout).toMatch(/OK {3}bulletin: printed tree head is the bundle's/u);
     expect(py.status).toBe(0);
+    // Another county's key (or a key swapped after the bulletin) is refused by both.
+    const otherKey = 'ab'.repeat(32);
+    expect(
+      verifyBundle(closed, { keyId: otherKey })
+        .checks.filter((c) => !c.ok)
+        .map((c) => c.id),
+    ).toEqual(['bulletin-key']);
+    const pyKey = python(closed, ['--key-id', otherKey]);
+    expect(pyKey.status).toBe(1);
+    expect(pyKey.stdout).toMatch(/FAIL bulletin: printed key fingerprint/u);
   }, 60_000);
 
   it("refuses the operator's lockEntropy over the socket, HTTP and the service; a wrong notary secret changes nothing", async () => {
