@@ -1,6 +1,9 @@
 /**
- * npm run verify -- BUNDLE [--roster FILE…]
+ * npm run verify -- BUNDLE [--bulletin-commitment HEX]… [--tree-head SIZE:ROOT] [--key-id HEX] [--roster FILE…]
  * Re-checks a draw offline and prints a report; exits 0 only if every check holds.
+ * --bulletin-commitment (repeatable), --tree-head and --key-id: what the bulletin printed before the
+ * show; without them a bundle only proves itself (anyone can grind a new secret and re-hash both
+ * logs), so whatever was not given is listed, boxed, as what to compare by eye.
  * With --roster, the roster files are hashed by the registry's own import path and the pool
  * is rebuilt from them and the plan (the cool-down exclusions are listed in the bundle).
  */
@@ -8,6 +11,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outcomeOf, verdictOf, verifyBundle, type DrawBundle, type VerificationCheck } from '../server/verify/bundle';
+import { parseTreeHead, type BulletinExpectations } from '../server/verify/bulletin-checks';
+import { SEED_PARTIES_LABEL } from '../server/protocol/verify';
 import {
   buildPool,
   poolHash,
@@ -20,12 +25,51 @@ import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { importRosterFiles } from '../server/registry/import/import-files';
 import { ImportRejectedError } from '../server/registry/import/roster-import';
 
+const USAGE =
+  '用法：npm run verify -- 验证包.json [--bulletin-commitment 承诺值]… [--tree-head 条数:根哈希] [--key-id 指纹] [--roster 名册文件…]';
 const args = process.argv.slice(2);
 const rosterIndex = args.indexOf('--roster');
 const rosterFiles = rosterIndex >= 0 ? args.splice(rosterIndex).slice(1) : [];
-const [bundlePath] = args;
-if (!bundlePath) {
-  console.error('用法：npm run verify -- 验证包.json [--roster 名册文件…]');
+
+/** The bulletin's values from the command line (each flag takes the next argument). */
+function bulletinOf(list: string[]): { expected: BulletinExpectations; rest: string[] } {
+  const expected: BulletinExpectations = {};
+  const rest: string[] = [];
+  for (let i = 0; i < list.length; i += 1) {
+    const arg = list[i] as string;
+    const value = list[i + 1];
+    if (!['--bulletin-commitment', '--tree-head', '--key-id'].includes(arg)) {
+      rest.push(arg);
+      continue;
+    }
+    if (value === undefined) throw new Error(`${arg} 后须跟一个值`);
+    i += 1;
+    if (arg === '--bulletin-commitment') {
+      if (!/^[0-9a-fA-F]{64}$/u.test(value.trim())) throw new Error(`承诺值应为 64 位十六进制：${value}`);
+      expected.commitments = [...(expected.commitments ?? []), value];
+    } else if (arg === '--tree-head') {
+      const head = parseTreeHead(value);
+      if (!head) throw new Error(`树头应为“条数:根哈希”或“根哈希”（64 位十六进制）：${value}`);
+      expected.treeHead = head;
+    } else {
+      if (!/^[0-9a-fA-F]{64}$/u.test(value.trim())) throw new Error(`密钥指纹应为 64 位十六进制：${value}`);
+      expected.keyId = value;
+    }
+  }
+  return { expected, rest };
+}
+
+let parsed: ReturnType<typeof bulletinOf>;
+try {
+  parsed = bulletinOf(args);
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const { expected } = parsed;
+const [bundlePath, ...extra] = parsed.rest;
+if (!bundlePath || extra.length > 0) {
+  console.error(USAGE);
   process.exit(2);
 }
 
@@ -36,7 +80,7 @@ try {
   console.error(`无法读取验证包：${(error as Error).message}`);
   process.exit(1);
 }
-const report = verifyBundle(input);
+const report = verifyBundle(input, expected);
 const checks: VerificationCheck[] = [...report.checks];
 
 async function checkRoster(bundle: DrawBundle): Promise<void> {
@@ -95,5 +139,20 @@ const verdict = verdictOf({ ...report, ok, outcome, checks });
 console.log(
   ok ? `\n结论：全部检查通过。${verdict.headline}` : `\n结论：${verdict.headline}。未通过的检查：${failed.join('、')}`,
 );
-for (const note of verdict.notes) console.log(`      ${note}`);
+// Who held the secrets and what to compare by eye get their own lines below, not a note among notes.
+const partiesLabel = SEED_PARTIES_LABEL[report.parties];
+for (const note of verdict.notes.filter((n) => n !== partiesLabel && !n.startsWith('以下几项软件无法替你核对'))) {
+  console.log(`      ${note}`);
+}
+if (ok) {
+  console.log(`\n密钥由谁持有：${partiesLabel}`);
+  if (report.eyeChecks.length > 0) console.log(`\n${eyeBox(report.eyeChecks)}`);
+}
 process.exit(ok ? 0 : 1);
+
+/** What the software could not compare, boxed so nobody reads past it. */
+function eyeBox(items: string[]): string {
+  const lines = ['请亲眼核对（软件无法替你比对，须与公告、直播录像逐字核对）：', ...items.map((item) => `· ${item}`)];
+  const rule = '═'.repeat(60);
+  return [`╔${rule}`, ...lines.map((line) => `║ ${line}`), `╚${rule}`].join('\n');
+}

@@ -37,6 +37,13 @@ export function checkFormat2(bundle: DrawBundle, check: Check): void {
     `种子以封存记录的哈希 ${seal?.hash ?? '（无）'} 为输入`,
   );
   const sealedShow = (seal?.payload as { show?: SealedShow | null } | undefined)?.show ?? null;
+  // The bundle's own copy of the seal's hash is what /verify and the bulletin show: it must be the log's.
+  check(
+    'seal-hash',
+    '封存记录哈希与日志第 1 条一致',
+    seal !== undefined && bundle.sealHash === seal.hash,
+    `日志第 1 条的哈希 ${seal?.hash ?? '（无）'}`,
+  );
   if (sealedShow !== null) {
     check(
       'show-present',

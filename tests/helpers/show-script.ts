@@ -97,7 +97,9 @@ export class ScriptedShow {
     if (created.statusCode !== 200) throw new Error(created.body);
     let id = created.json<EventSummary>().id;
     const notarySecret = options.notary ? randomBytes(32).toString('hex') : null;
-    if (notarySecret !== null && !options.rehearsal) {
+    // Registered for a rehearsal too: the event it copies is sealed first, and its plan needs the
+    // commitment; the rehearsal copy then gets a server-simulated notary of its own.
+    if (notarySecret !== null) {
       const registered = await app.inject({
         method: 'PUT',
         url: `/api/events/${id}/notary-commitment`,
