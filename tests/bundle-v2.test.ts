@@ -634,7 +634,8 @@ describe('a rehearsal with a simulated notary, abandoned', () => {
     await show.open();
     await show.entropyAndReveal();
     await show.run({ type: 'drawAuditee' });
-    await show.run({ type: 'abandon', reason: '演练中途停止' });
+    // The seed is fixed: only the supervisor may abandon now.
+    await show.runAsSupervisor({ type: 'abandon', reason: '演练中途停止' });
     const bundle = await bundleOf(show.snapshot.draw.drawId);
     const report = verifyBundle(bundle);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);

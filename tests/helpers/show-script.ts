@@ -171,6 +171,15 @@ export class ScriptedShow {
     await this.run({ type: 'open' });
   }
 
+  /** Sends a command from the supervisor's console (abandoning after the seed is the notary's alone). */
+  async runAsSupervisor(command: ShowCommandBody): Promise<ShowSnapshot> {
+    const client = await this.supervisor();
+    await client.until(this.staff.latest.revision);
+    const ack: CommandAck = await client.send(command);
+    if (!ack.ok) throw new Error(`${command.type}: ${ack.error.code} ${ack.error.message}`);
+    return this.staff.until(ack.revision);
+  }
+
   /** The notary locks the dice, the server reveals its secret, then the notary reveals theirs. */
   async entropyAndReveal(): Promise<void> {
     await this.run({ type: 'lockEntropy', entropy: DICE });
