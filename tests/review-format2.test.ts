@@ -127,6 +127,24 @@ describe('review of format 2: attacks that must fail', () => {
   });
 });
 
+describe('review of format 2: the replay', () => {
+  it('a replacement reason inherited from Object.prototype does not replay', () => {
+    const { drawId } = twoPartyDraw();
+    const real = JSON.parse(JSON.stringify(app.services.draws.bundle(drawId))) as DrawBundle;
+    let state: DrawState = sealedState(real.log[0]?.payload as never, real.plan, real.pool, real.sealHash ?? '');
+    for (const entry of real.log.slice(1)) {
+      const result = applyDrawCommand(state, { type: entry.type, ...(entry.payload as object) } as DrawCommand);
+      if (!result.ok) throw new Error(result.message);
+      state = result.state;
+    }
+    const number = firstPick(real) ?? '';
+    for (const reason of ['constructor', 'toString', '__proto__']) {
+      const result = applyDrawCommand(state, { type: 'replaceAuditee', number, reason } as DrawCommand);
+      expect(result.ok, reason).toBe(false);
+    }
+  });
+});
+
 describe('review of format 2: the key folder and the public log cache', () => {
   it('refuses to start on a database with format-2 draws when the key folder is missing', async () => {
     const own = await testApp();
