@@ -265,7 +265,9 @@ export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawRe
     }
     case 'replaceAuditee': {
       if (state.auditeeStages === null) return refuse('DRAW_AUDITEES_NOT_DRAWN', '尚未抽取人员');
-      if (!(command.reason in AUDITEE_REPLACEMENT_REASONS)) return refuse('DRAW_REASON_INVALID', '递补原因无效');
+      // Own keys only: `in` would take 'constructor' or 'toString' from Object.prototype as a reason.
+      if (!Object.hasOwn(AUDITEE_REPLACEMENT_REASONS, command.reason))
+        return refuse('DRAW_REASON_INVALID', '递补原因无效');
       if (auditeeReplacementCount(state) >= state.plan.replacementCaps.auditees) {
         return refuse('DRAW_REPLACEMENT_CAP', `人员递补已达方案上限 ${state.plan.replacementCaps.auditees} 次`);
       }
@@ -305,7 +307,8 @@ export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawRe
       return { ok: true, state: { ...state, contactStages: [...state.contactStages, stage] } };
     }
     case 'replaceContact': {
-      if (!(command.reason in CONTACT_REPLACEMENT_REASONS)) return refuse('DRAW_REASON_INVALID', '递补原因无效');
+      if (!Object.hasOwn(CONTACT_REPLACEMENT_REASONS, command.reason))
+        return refuse('DRAW_REASON_INVALID', '递补原因无效');
       const stageIndex = state.contactStages.findIndex((c) => c.auditeeNumber === command.auditeeNumber);
       const stage = state.contactStages[stageIndex];
       if (!stage) return refuse('DRAW_NOT_SELECTED', '该人员的联系对象尚未抽取');

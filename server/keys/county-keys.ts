@@ -43,13 +43,26 @@ function writeOnce(path: string, data: string | Buffer): void {
   chmodSync(path, 0o600);
 }
 
-function loadOrCreate(dir: string | null, random: RandomBytes): { vault: Buffer; signing: KeyObject } {
+function loadOrCreate(
+  dir: string | null,
+  random: RandomBytes,
+  mayCreate: boolean,
+): { vault: Buffer; signing: KeyObject } {
   if (dir === null) {
     return { vault: random(32), signing: generateKeyPairSync('ed25519').privateKey };
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const vaultPath = join(dir, VAULT_FILE);
   const signingPath = join(dir, SIGNING_FILE);
+  // A database that already sealed with keys must find them: new ones would leave every sealed
+  // secret unreadable and sign the same log under a second identity (a fork nobody can explain).
+  const missing = [vaultPath, signingPath].filter((path) => !existsSync(path));
+  if (!mayCreate && missing.length > 0) {
+    throw new Error(
+      `county key files missing: ${missing.join(', ')}. The database already holds sealed draws and signed ` +
+        'public-log heads; restore the key folder (or set CHOUCHA_KEY_DIR to it) instead of making new keys.',
+    );
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!existsSync(vaultPath)) writeOnce(vaultPath, random(32).toString('hex'));
   if (!existsSync(signingPath)) {
     const { privateKey } = generateKeyPairSync('ed25519');
@@ -66,8 +79,9 @@ function rawPublicKey(privateKey: KeyObject): string {
   return spki.subarray(spki.length - 32).toString('hex');
 }
 
-export function loadCountyKeys(dir: string | null, random: RandomBytes): CountyKeys {
-  const { vault, signing } = loadOrCreate(dir, random);
+/** `mayCreate`: false once the database holds sealed secrets or signed heads (the keys must exist). */
+export function loadCountyKeys(dir: string | null, random: RandomBytes, mayCreate = true): CountyKeys {
+  const { vault, signing } = loadOrCreate(dir, random, mayCreate);
   const publicKey = rawPublicKey(signing);
   return {
     dir,

@@ -46,10 +46,23 @@ export class PublicLogService {
   ) {}
 
   private leafHashes(): string[] {
-    this.hashes ??= this.db
-      .prepare('SELECT leaf_hash FROM public_log_leaves ORDER BY leaf_index')
+    // Another process on the same file (a command-line tool, a second server) may have appended:
+    // the log only grows, so the cache is topped up from its length, never trusted as complete.
+    const size = this.db
+      .prepare('SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM public_log_leaves')
       .pluck()
-      .all() as string[];
+      .get() as number;
+    // (A cache longer than the log cannot happen, as append drops it; were it so, it is read anew.)
+    const cached = this.hashes !== null && this.hashes.length <= size ? this.hashes : [];
+    if (cached.length < size) {
+      const more = this.db
+        .prepare('SELECT leaf_hash FROM public_log_leaves WHERE leaf_index >= ? ORDER BY leaf_index')
+        .pluck()
+        .all(cached.length) as string[];
+      this.hashes = [...cached, ...more];
+    } else {
+      this.hashes = cached;
+    }
     return this.hashes;
   }
 

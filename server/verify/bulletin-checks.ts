@@ -18,9 +18,13 @@ export interface BulletinExpectations {
 
 const normalise = (hex: string) => hex.trim().toLowerCase();
 
-/** Every commitment a bundle's seal names: the server's, then the notary's when there is one. */
-export function commitmentsOf(bundle: Pick<DrawBundle, 'commitment' | 'notary'>): string[] {
-  return [bundle.commitment, ...(bundle.notary ? [bundle.notary.commitment] : [])];
+/**
+ * Every commitment a bundle's seal names: the server's, then the notary's when there is one. A
+ * version-1 bundle names the server's only, whatever else it carries: its seed never used a
+ * notary's secret, so a format-2 draw downgraded to version 1 cannot match a printed notary's.
+ */
+export function commitmentsOf(bundle: Pick<DrawBundle, 'version' | 'commitment' | 'notary'>): string[] {
+  return [bundle.commitment, ...(bundle.version === 2 && bundle.notary ? [bundle.notary.commitment] : [])];
 }
 
 /** Parses `SIZE:ROOT` or `ROOT` as printed on the bulletin (null when it is neither). */
@@ -47,12 +51,13 @@ export function checkAgainstBulletin(bundle: DrawBundle, expected: BulletinExpec
   }
   if (expected.treeHead) {
     const printed = expected.treeHead;
-    const heads = bundle.publicLog ? [bundle.publicLog.sealTreeHead, bundle.publicLog.treeHead] : [];
-    const same = heads.some(
-      (head) =>
-        head.rootHash === normalise(printed.rootHash) &&
-        (printed.treeSize === undefined || head.treeSize === printed.treeSize),
-    );
+    // The bulletin prints the head signed right after this draw's seal leaf, never a later one: a
+    // later head could follow a second seal record of the same draw (see public-log-seal).
+    const head = bundle.publicLog?.sealTreeHead;
+    const same =
+      head !== undefined &&
+      head.rootHash === normalise(printed.rootHash) &&
+      (printed.treeSize === undefined || head.treeSize === printed.treeSize);
     check(
       'bulletin-tree-head',
       '公开日志树头与公告一致',

@@ -244,6 +244,8 @@ function isRehearsal(input: unknown): boolean {
 
 function partiesOf(input: unknown): SeedParties {
   if (typeof input !== 'object' || input === null || !('notary' in input)) return 'single-party';
+  // A version-1 seed never used a notary's secret, whatever a version-1 bundle says of one.
+  if (!('version' in input) || input.version !== 2) return 'single-party';
   const notary = input.notary;
   if (typeof notary !== 'object' || notary === null) return 'single-party';
   return 'simulated' in notary && notary.simulated === true ? 'simulated' : 'two-party';

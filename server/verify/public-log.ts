@@ -123,9 +123,13 @@ export function checkPublicLog(
     `封存时树头 ${p.sealTreeHead.treeSize} 条、导出时树头 ${p.treeHead.treeSize} 条，均由指纹 ${shortHash(p.keyId)} 的密钥签名`,
   );
   const sealLeaf = p.leaves[0];
+  // The seal head is the one signed right after the seal leaf (its size is the leaf's index + 1):
+  // the bulletin prints it, so a bundle cannot point at a later head that a second seal record of
+  // the same draw, appended by whoever holds the key, may have followed.
   const sealMatches =
     sealLeaf !== undefined &&
     sealLeaf.leaf.kind === 'seal' &&
+    p.sealTreeHead.treeSize === sealLeaf.index + 1 &&
     seal !== undefined &&
     sealLeaf.leaf.sealHash === seal.hash &&
     canonicalJson(sealLeaf.leaf.seal) === canonicalJson(seal.payload);
@@ -133,7 +137,7 @@ export function checkPublicLog(
     'public-log-seal',
     '公开日志中的封存记录就是本验证包的封存记录',
     sealMatches,
-    sealLeaf ? `第 ${sealLeaf.index + 1} 条` : '没有封存记录',
+    sealLeaf ? `第 ${sealLeaf.index + 1} 条，封存时树头 ${p.sealTreeHead.treeSize} 条` : '没有封存记录',
   );
   const included = p.leaves.every((entry) =>
     verifyInclusion(publicLeafHash(entry.leaf), entry.index, p.treeHead.treeSize, entry.inclusion, p.treeHead.rootHash),
