@@ -1,9 +1,11 @@
 /**
- * npm run verify -- BUNDLE [--bulletin-commitment HEX]… [--tree-head SIZE:ROOT] [--key-id HEX] [--roster FILE…]
+ * npm run verify -- BUNDLE [--seal-record LINE] [--bulletin-commitment HEX]… [--tree-head SIZE:ROOT] [--key-id HEX] [--roster FILE…]
  * Re-checks a draw offline and prints a report; exits 0 only if every check holds.
  * --bulletin-commitment (repeatable), --tree-head and --key-id: what the bulletin printed before the
  * show; without them a bundle only proves itself (anyone can grind a new secret and re-hash both
- * logs), so whatever was not given is listed, boxed, as what to compare by eye.
+ * logs), so whatever was not given is listed, boxed, as what to compare by eye. --seal-record: the
+ * bulletin's QR line (choucha:seal:…), which gives the seal record itself, both commitments and the
+ * tree head at once.
  * With --roster, the roster files are hashed by the registry's own import path and the pool
  * is rebuilt from them and the plan (the cool-down exclusions are listed in the bundle).
  */
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { outcomeOf, verdictOf, verifyBundle, type DrawBundle, type VerificationCheck } from '../server/verify/bundle';
 import { parseTreeHead, type BulletinExpectations } from '../server/verify/bulletin-checks';
+import { parseSealRecordText } from '../server/verify/seal-record-text';
 import { SEED_PARTIES_LABEL } from '../server/protocol/verify';
 import {
   buildPool,
@@ -26,7 +29,7 @@ import { importRosterFiles } from '../server/registry/import/import-files';
 import { ImportRejectedError } from '../server/registry/import/roster-import';
 
 const USAGE =
-  '用法：npm run verify -- 验证包.json [--bulletin-commitment 承诺值]… [--tree-head 条数:根哈希] [--key-id 指纹] [--roster 名册文件…]';
+  '用法：npm run verify -- 验证包.json [--seal-record 公告二维码文字] [--bulletin-commitment 承诺值]… [--tree-head 条数:根哈希] [--key-id 指纹] [--roster 名册文件…]';
 const args = process.argv.slice(2);
 const rosterIndex = args.indexOf('--roster');
 const rosterFiles = rosterIndex >= 0 ? args.splice(rosterIndex).slice(1) : [];
@@ -38,13 +41,23 @@ function bulletinOf(list: string[]): { expected: BulletinExpectations; rest: str
   for (let i = 0; i < list.length; i += 1) {
     const arg = list[i] as string;
     const value = list[i + 1];
-    if (!['--bulletin-commitment', '--tree-head', '--key-id'].includes(arg)) {
+    if (!['--seal-record', '--bulletin-commitment', '--tree-head', '--key-id'].includes(arg)) {
       rest.push(arg);
       continue;
     }
     if (value === undefined) throw new Error(`${arg} 后须跟一个值`);
     i += 1;
-    if (arg === '--bulletin-commitment') {
+    if (arg === '--seal-record') {
+      const seal = parseSealRecordText(value);
+      if (!seal) throw new Error(`这不是公告二维码上的封存记录（应以 choucha:seal: 开头）：${value}`);
+      expected.seal = { sealVersion: seal.sealVersion, drawId: seal.drawId, sealHash: seal.sealHash };
+      expected.commitments = [
+        ...(expected.commitments ?? []),
+        seal.commitment,
+        ...(seal.notaryCommitment ? [seal.notaryCommitment] : []),
+      ];
+      if (seal.treeHead) expected.treeHead = seal.treeHead;
+    } else if (arg === '--bulletin-commitment') {
       if (!/^[0-9a-fA-F]{64}$/u.test(value.trim())) throw new Error(`承诺值应为 64 位十六进制：${value}`);
       expected.commitments = [...(expected.commitments ?? []), value];
     } else if (arg === '--tree-head') {

@@ -9,6 +9,7 @@ of format 1 or 2:
     python3 docs/reference/verify_draw.py tests/vectors/draw-v2.json
     python3 docs/reference/verify_draw.py choucha-bundle-D20261126-xxxx.json \
         --bulletin-commitment HEX --bulletin-commitment HEX --tree-head SIZE:ROOT --key-id HEX
+        --seal-record 'choucha:seal:…' (the bulletin's QR line: seal record, commitments, tree head)
 
 Format 2 adds: the seal record naming the notary's commitment and the show (its event, rehearsal
 flag, mode, timings, seats and recusals), seed v2 over the seal's hash and both secrets, the
@@ -424,16 +425,37 @@ def parse_tree_head(text: str):
     return {"rootHash": match.group(2).lower(), **({"treeSize": int(match.group(1))} if match.group(1) else {})}
 
 
+def parse_seal_record(text: str):
+    """The bulletin's QR line: choucha:seal:VERSION:DRAW:SEALHASH:COMMITMENT:NOTARY|-:SIZE|-:ROOT|-."""
+    match = re.fullmatch(
+        r"choucha:seal:(\d+):([A-Za-z0-9-]{1,40}):([0-9a-f]{64}):([0-9a-f]{64}):([0-9a-f]{64}|-):(\d{1,12}|-):([0-9a-f]{64}|-)",
+        text.strip(),
+    )
+    if match is None:
+        raise argparse.ArgumentTypeError("a seal record is the bulletin's QR line, choucha:seal:…")
+    version, draw, seal_hash, commitment, notary, size, root = match.groups()
+    return {
+        "seal": {"sealVersion": int(version), "drawId": draw, "sealHash": seal_hash},
+        "commitments": [commitment] + ([] if notary == "-" else [notary]),
+        "treeHead": None if size == "-" or root == "-" else {"treeSize": int(size), "rootHash": root},
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Verify a choucha bundle or the draw vectors.")
     parser.add_argument("file")
     parser.add_argument("--bulletin-commitment", action="append", default=[], help="a commitment as printed (repeatable)")
     parser.add_argument("--tree-head", type=parse_tree_head, help="the public log's head as printed: SIZE:ROOT or ROOT")
     parser.add_argument("--key-id", help="the county key's fingerprint as printed")
+    parser.add_argument("--seal-record", type=parse_seal_record, help="the bulletin's QR line (choucha:seal:…)")
     args = parser.parse_args()
     with open(args.file, encoding="utf-8") as handle:
         data = json.load(handle)
     expected = {"commitments": args.bulletin_commitment, "treeHead": args.tree_head, "keyId": args.key_id}
+    if args.seal_record:
+        expected["seal"] = args.seal_record["seal"]
+        expected["commitments"] = expected["commitments"] + args.seal_record["commitments"]
+        expected["treeHead"] = expected["treeHead"] or args.seal_record["treeHead"]
     report = Report()
     if data.get("format") == "choucha-draw-bundle":
         verify_bundle(data, report, expected)

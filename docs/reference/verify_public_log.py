@@ -33,6 +33,7 @@ def expected_final(bundle):
         return None
     return {
         "status": "abandoned" if bundle.get("abandoned") else "completed",
+        "reason": bundle["abandoned"]["reason"] if bundle.get("abandoned") else None,
         "drawLogHead": bundle["logHead"],
         "drawLogLength": len(bundle["log"]),
         "showLogHead": show["logHead"] if show is not None else None,
@@ -56,7 +57,9 @@ def verify_public_log(bundle, check, jcs, length_prefixed):
     first = leaves[0]["leaf"] if leaves else None
     check("public log: its seal leaf is this bundle's seal record",
           first is not None and first["kind"] == "seal" and first["drawId"] == bundle["drawId"]
-          and first["sealHash"] == seal["hash"] and jcs(first["seal"]) == jcs(seal["payload"]))
+          and first["sealHash"] == seal["hash"] and jcs(first["seal"]) == jcs(seal["payload"])
+          # The head printed at sealing is the one right after the seal leaf: size = its index + 1.
+          and seal_head["treeSize"] == leaves[0]["index"] + 1)
     included = all(verify_inclusion(digest(e["leaf"]), e["index"], head["treeSize"], e["inclusion"], head["rootHash"]) for e in leaves)
     seal_included = bool(leaves) and verify_inclusion(digest(leaves[0]["leaf"]), leaves[0]["index"], seal_head["treeSize"],
                                                       proof["sealInclusion"], seal_head["rootHash"])
@@ -65,7 +68,7 @@ def verify_public_log(bundle, check, jcs, length_prefixed):
           verify_consistency(seal_head["treeSize"], head["treeSize"], seal_head["rootHash"], head["rootHash"], proof["consistency"]))
     finals = [e["leaf"] for e in leaves if e["leaf"]["kind"] == "final"]
     wanted = expected_final(bundle)
-    keys = ["status", "drawLogHead", "drawLogLength", "showLogHead", "showLogLength"]
+    keys = ["status", "reason", "drawLogHead", "drawLogLength", "showLogHead", "showLogLength"]
     if wanted is None:
         ok = not finals
     else:
@@ -74,19 +77,26 @@ def verify_public_log(bundle, check, jcs, length_prefixed):
 
 
 def commitments_of(bundle):
-    notary = bundle.get("notary")
+    # A version-1 bundle's seed never used a notary's secret: a notary field there proves nothing.
+    notary = bundle.get("notary") if bundle.get("version") == 2 else None
     return [bundle["commitment"]] + ([notary["commitment"]] if notary else [])
 
 
 def check_bulletin(bundle, expected, check):
     """What was printed before the show: commitments, the tree head at sealing, the key's fingerprint."""
     proof = bundle.get("publicLog") if isinstance(bundle.get("publicLog"), dict) else None
+    if expected.get("seal"):
+        printed = expected["seal"]
+        check("bulletin: printed seal record is the bundle's",
+              bundle.get("version") == printed["sealVersion"] and bundle.get("drawId") == printed["drawId"]
+              and bundle["log"][0]["hash"] == printed["sealHash"])
     if expected.get("commitments"):
         sealed = commitments_of(bundle)
         check("bulletin: printed commitments are the sealed ones", all(c.strip().lower() in sealed for c in expected["commitments"]))
     if expected.get("treeHead"):
         printed = expected["treeHead"]
-        heads = [proof["sealTreeHead"], proof["treeHead"]] if proof else []
+        # Only the head right after the seal: a later head could follow a second seal of the same draw.
+        heads = [proof["sealTreeHead"]] if proof else []
         check("bulletin: printed tree head is the bundle's",
               any(h["rootHash"] == printed["rootHash"] and printed.get("treeSize") in (None, h["treeSize"]) for h in heads))
     if expected.get("keyId"):

@@ -14,6 +14,11 @@ export interface BulletinExpectations {
   treeHead?: { treeSize?: number; rootHash: string };
   /** The county key's fingerprint as printed. */
   keyId?: string;
+  /**
+   * The seal record as the bulletin's QR code names it: without it a forger with their own key could
+   * re-hash the seal at another time (another seal hash, so another seed) under the same commitments.
+   */
+  seal?: { sealVersion: number; drawId: string; sealHash: string };
 }
 
 const normalise = (hex: string) => hex.trim().toLowerCase();
@@ -36,6 +41,18 @@ export function parseTreeHead(text: string): BulletinExpectations['treeHead'] | 
 }
 
 export function checkAgainstBulletin(bundle: DrawBundle, expected: BulletinExpectations, check: Check): void {
+  if (expected.seal) {
+    const printed = expected.seal;
+    const sealHash = bundle.log[0]?.hash ?? '';
+    check(
+      'bulletin-seal',
+      '封存记录与公告一致',
+      bundle.version === printed.sealVersion &&
+        bundle.drawId === printed.drawId &&
+        sealHash === normalise(printed.sealHash),
+      `公告上的封存记录：第 ${printed.sealVersion} 版，抽取 ${printed.drawId}，哈希 ${shortHash(printed.sealHash)}…；验证包：第 ${bundle.version} 版，抽取 ${bundle.drawId}，哈希 ${shortHash(sealHash)}…`,
+    );
+  }
   if (expected.commitments && expected.commitments.length > 0) {
     const sealed = commitmentsOf(bundle);
     const given = expected.commitments.map(normalise);

@@ -25,6 +25,8 @@ export class VerifyState {
   keyId = $state('');
   /** What was wrong with a typed bulletin value (the bundle is not checked against a misread value). */
   inputError = $state('');
+  /** The seal record read from the bulletin's QR line (its version, draw and hash), compared too. */
+  seal = $state<BulletinExpectations['seal'] | null>(null);
   /** The log's current head checked against the bundle's (null: not asked yet). */
   current = $state<CurrentHeadCheck | null>(null);
   private parsed: unknown = null;
@@ -45,6 +47,7 @@ export class VerifyState {
       if (!HEX64.test(this.keyId.trim())) return '密钥指纹应为 64 位十六进制数';
       expected.keyId = this.keyId.trim();
     }
+    if (this.seal) expected.seal = this.seal;
     return expected;
   }
 
@@ -56,6 +59,7 @@ export class VerifyState {
       return false;
     }
     this.commitments = [seal.commitment, seal.notaryCommitment ?? ''];
+    this.seal = { sealVersion: seal.sealVersion, drawId: seal.drawId, sealHash: seal.sealHash };
     this.treeHead = seal.treeHead ? `${seal.treeHead.treeSize}:${seal.treeHead.rootHash}` : '';
     this.inputError = '';
     this.recheck();
