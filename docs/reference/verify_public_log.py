@@ -28,16 +28,17 @@ def head_signed(head, public_key, length_prefixed) -> bool:
 def expected_final(bundle):
     """The final leaf the logs call for: abandoned, a closed show, or none yet (None)."""
     show = bundle.get("show")
-    closed = show is not None and any(entry["type"] == "close" for entry in show["log"])
-    if not bundle.get("abandoned") and not closed:
+    # The entry that ended the show: cues and takes may follow the close in the log.
+    end = next((e for e in (show["log"] if show is not None else []) if e["type"] in ("close", "abandon")), None)
+    if not bundle.get("abandoned") and end is None:
         return None
     return {
         "status": "abandoned" if bundle.get("abandoned") else "completed",
         "reason": bundle["abandoned"]["reason"] if bundle.get("abandoned") else None,
         "drawLogHead": bundle["logHead"],
         "drawLogLength": len(bundle["log"]),
-        "showLogHead": show["logHead"] if show is not None else None,
-        "showLogLength": len(show["log"]) if show is not None else 0,
+        "showLogHead": (end["hash"] if end is not None else None) if show is not None else None,
+        "showLogLength": (end["seq"] if end is not None else 0) if show is not None else 0,
     }
 
 

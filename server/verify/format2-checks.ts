@@ -67,16 +67,20 @@ export function checkFormat2(bundle: DrawBundle, check: Check): void {
   );
 }
 
-/** The final leaf a bundle's logs call for: abandoned, a closed show, or none yet. */
+/**
+ * The final leaf a bundle's logs call for: abandoned, a closed show, or none yet. The show's head is
+ * the entry that ended it (close or abandon): the outputs stay under the operator's hand after the
+ * close, so cues and takes may follow it in the log.
+ */
 function expectedFinal(bundle: DrawBundle): ExpectedFinal | null {
-  const closed = bundle.show?.log.some((entry) => entry.type === 'close') ?? false;
-  if (!bundle.abandoned && !closed) return null;
+  const end = bundle.show?.log.find((entry) => entry.type === 'close' || entry.type === 'abandon');
+  if (!bundle.abandoned && !end) return null;
   return {
     status: bundle.abandoned ? 'abandoned' : 'completed',
     reason: bundle.abandoned?.reason ?? null,
     drawLogHead: bundle.logHead,
     drawLogLength: bundle.log.length,
-    showLogHead: bundle.show ? bundle.show.logHead : null,
-    showLogLength: bundle.show ? bundle.show.log.length : 0,
+    showLogHead: bundle.show ? (end?.hash ?? null) : null,
+    showLogLength: bundle.show ? (end?.seq ?? 0) : 0,
   };
 }
