@@ -79,7 +79,10 @@ describe('the notary’s console', () => {
     expect(await operator.getByTestId('open-seal').isDisabled()).toBe(true);
 
     notary = await driver.newPage();
-    await driver.login(notary, 'supervisor', SUPERVISOR_PASSWORD, `#/events/${eventId}`);
+    await driver.login(notary, 'supervisor', SUPERVISOR_PASSWORD, '#/events');
+    const draft = notary.locator(`[data-testid="event-row"][data-event="${eventId}"] [data-testid="draft-link"]`);
+    expect(await draft.innerText()).toBe('生成公证密钥');
+    await draft.click();
     await notary.getByTestId('notary-key-panel').waitFor();
     await notary.getByTestId('notary-generate').click();
     await notary.getByTestId('notary-qr').waitFor();
