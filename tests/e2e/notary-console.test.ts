@@ -30,6 +30,8 @@ let eventId = '';
 let operator: Page;
 let notary: Page;
 let overlay: Page;
+/** A viewer's phone on the public live page. */
+let phone: Page;
 let secret = '';
 let keyFile = '';
 
@@ -129,6 +131,8 @@ describe('the notary’s console', () => {
     const key = (await operator.getByTestId('output-url-program').innerText()).match(/key=([^&\s]+)/u)?.[1] as string;
     overlay = await driver.newPage({ width: 1920, height: 1080 });
     await overlay.goto(`${base}/overlay?event=${eventId}&key=${key}`);
+    phone = await driver.newPage({ width: 390, height: 844 });
+    await phone.goto(`${base}/public#/e/${eventId}`);
     await operator.goto(`${base}/console#/desk/${eventId}`);
     await notary.goto(`${base}/console#/desk/${eventId}`);
     await nextAction(operator, '开始直播');
@@ -144,6 +148,7 @@ describe('the notary’s console', () => {
     const onAir = overlay.locator('[data-testid="entropy-digits"][data-state="typing"] .digit');
     await poll(() => onAir.allInnerTexts().then((d) => d.join(''))).toBe(DICE.slice(0, 12));
     await poll(() => operator.getByTestId('entropy-typed').innerText()).toBe(DICE.slice(0, 12));
+    await poll(() => phone.getByTestId('public-phase').innerText()).toBe(`公证员录入中：${DICE.slice(0, 12)}`);
     await screenshot(overlay, 'overlay-entropy-typing');
     await notary.getByTestId('entropy-input').pressSequentially(DICE.slice(12), { delay: 20 });
     await poll(() => onAir.allInnerTexts().then((d) => d.join(''))).toBe(DICE);

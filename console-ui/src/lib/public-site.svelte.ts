@@ -16,6 +16,8 @@ type PublicSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export class PublicSite {
   events = $state<PublicEvent[] | null>(null);
   snapshot = $state<ShowSnapshot | null>(null);
+  /** The notary's digits as they type them, before the lock (relayed by the server, not logged). */
+  typed = $state('');
   connection = $state<'idle' | 'connecting' | 'connected' | 'offline'>('idle');
   error = $state('');
   private socket: PublicSocket | null = null;
@@ -49,6 +51,7 @@ export class PublicSite {
       this.snapshot = snapshot;
     });
     socket.on('presence:ping', (ack) => ack());
+    socket.on('entropy:typing', ({ digits }) => (this.typed = digits));
   }
 
   leave(): void {
