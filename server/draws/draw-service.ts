@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError, refuseMalformedText } from '../errors';
-import type { DrawCommandBody, DrawListItem, DrawPlan, DrawView, PoolPreview, SealDrawBody } from '../protocol/draw';
+import type {
+  DrawCommandBody,
+  DrawListItem,
+  DrawPlan,
+  DrawView,
+  PoolPreview,
+  SealDrawBody,
+  SignedTreeHead,
+} from '../protocol/draw';
 import { SealDrawBodySchema, stratifiesByRisk } from '../protocol/draw';
 import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
 import {
@@ -456,6 +464,11 @@ export class DrawService {
       contactStages: state.contactStages.map((s) => ({ auditeeNumber: s.auditeeNumber, selections: s.selections })),
       replacements: countReplacements(state),
     };
+  }
+
+  /** The public log's signed head right after the draw's seal leaf (what its bulletin prints). */
+  sealTreeHeadOf(drawId: string): SignedTreeHead | null {
+    return this.publicLog.sealHeadOf(drawId);
   }
 
   list(): DrawListItem[] {

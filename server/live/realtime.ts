@@ -28,6 +28,7 @@ import type { ShowRunner } from './show-runner';
 import type { EventService } from '../events/event-service';
 import type { SeatService } from '../judges/seat-service';
 import { guardSocket, JoinLimiter, REALTIME_LIMITS, type RealtimeLimits } from './socket-limits';
+import { EntropyTypingRelay } from './entropy-typing';
 
 const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
@@ -163,6 +164,13 @@ export function attachRealtime(
     log.warn({ error: error instanceof Error ? error.message : String(error) }, 'public snapshot failed'),
   );
   const authority = new SocketAuthority(auth, seats, () => io.sockets.sockets.values(), pingIntervalMs);
+  const typing = new EntropyTypingRelay(
+    (eventId) => shows.entropyOpen(eventId),
+    (eventId, digits) =>
+      io
+        .to((['staff', 'supervisor', 'overlay', 'public'] as const).map((room) => roomOf(eventId, room)))
+        .emit('entropy:typing', digits),
+  );
 
   io.on('connection', (socket: ShowSocket) => {
     const { eventId, role } = socket.data;
@@ -185,6 +193,15 @@ export function attachRealtime(
     if (role === 'public') publicWork.add(() => socket.connected && sendSnapshot());
     else sendSnapshot();
     if (role === 'staff') socket.emit('show:seats', seatPresence.list(eventId));
+    const typed = typing.current(eventId);
+    if (typed) socket.emit('entropy:typing', typed);
+    if (supervisor) {
+      // Only the notary types the digits; refused messages are dropped without an answer.
+      const bucket = EntropyTypingRelay.bucket(performance.now());
+      socket.on('entropy:typing', (message) => {
+        if (authority.stillHolds(socket)) typing.received(eventId, message, bucket, performance.now());
+      });
+    }
     const judgeSeat = role === 'judge' ? socket.data.seat : null;
     if (judgeSeat !== null) {
       seatPresence.connected(eventId, judgeSeat);

@@ -26,6 +26,7 @@ import { publishedRounds, type ShowSection } from '../verify/show-section';
 import type { DrawBundle } from '../verify/bundle';
 import { scopeOf } from '../protocol/draw';
 import { describeLogEntry } from '../run-of-show/log-text';
+import { stepRefusal } from '../run-of-show/step-rules';
 import { auditRecords, type Placement } from '../run-of-show/audit-record';
 import type { EventRecord, EventRepository } from '../events/event-repository';
 import { judgeScoreCommand, toCoreCommand } from './core-commands';
@@ -138,6 +139,11 @@ export class ShowRunner {
   /** Server time in ms: outputs align their roll and countdown to it. */
   now(): number {
     return this.clock().getTime();
+  }
+
+  /** Whether the notary may type the digits now: the show is live and the lock is the open step. */
+  entropyOpen(eventId: string): boolean {
+    return stepRefusal(this.load(eventId).state, 'lockEntropy', 'supervisor') === null;
   }
 
   revision(eventId: string): number {
@@ -283,14 +289,14 @@ export class ShowRunner {
     const versionId = state.draw.roster.versionId;
     return projectSnapshot(
       state,
-      { ...event, scope: scopeOf(event.settings.plan) },
+      { ...event, scope: scopeOf(event.settings.plan), sealTreeHead: this.draws.sealTreeHeadOf(state.draw.drawId) },
       {
         auditee: (number) => this.auditee(versionId, number),
         contact: (auditeeNumber, number) => this.contact(versionId, auditeeNumber, number),
         reel: (round, drawn) => this.reel(eventId, state, round, drawn),
       },
       viewer,
-      { revision: log.length, logHead: log.at(-1)?.hash ?? '', serverTime },
+      { revision: log.length, logHead: log.at(-1)?.hash ?? '', serverTime, log },
     );
   }
 

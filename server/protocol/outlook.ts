@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { RoleSchema } from './auth';
 import { literalUnion } from './literal-union';
 import { GraphicSchema } from './round';
 import { ShowCommandTypeSchema, type ShowCommandType } from './show-commands';
@@ -9,11 +10,12 @@ import { ShowCommandTypeSchema, type ShowCommandType } from './show-commands';
  * it out themselves.
  */
 
-/** The steps the desk's large button can offer (all without arguments, but the notary's digits). */
+/** The steps the desk's large button can offer (all without arguments, but the notary's digits and secret). */
 export const MAIN_STEPS = [
   'open',
   'lockEntropy',
   'reveal',
+  'revealNotary',
   'drawAuditee',
   'presentAuditee',
   'startReport',
@@ -37,6 +39,13 @@ export const OutlookSchema = Type.Object({
     Type.Object({
       command: literalUnion(MAIN_STEPS),
       label: Type.String(),
+      /**
+       * Whose step it is: the notary (supervisor) locks the digits and reveals their own secret;
+       * every other step is the operator's. The other desk shows `waiting` instead of a button.
+       */
+      by: RoleSchema,
+      /** What the desk that does not take the step shows (等待监督员锁定公开随机数…). */
+      waiting: Type.String(),
       /** Cannot be undone (draws, reveals, closing). */
       irreversible: Type.Boolean(),
       /** Needs a deliberate hold before it is sent (HELD_COMMANDS). */

@@ -42,6 +42,16 @@ export const JudgeStatusSchema = Type.Object({ unsent: Type.Boolean() }, { addit
 export type JudgeStatus = Static<typeof JudgeStatusSchema>;
 
 /**
+ * The notary's digits as they type them, before the lock (supervisor's desk only). Not logged:
+ * the outputs show the typing, and the logged `lockEntropy` is what counts.
+ */
+export const EntropyTypingSchema = Type.Object(
+  { digits: Type.String({ maxLength: 400, pattern: '^[0-9 ]*$' }) },
+  { additionalProperties: false },
+);
+export type EntropyTyping = Static<typeof EntropyTypingSchema>;
+
+/**
  * Why the server closed a socket whose authority was taken away: the clients show the label and
  * stop reconnecting (a tablet asks for the PIN again, a desk for a login).
  */
@@ -73,6 +83,8 @@ export interface ServerToClientEvents {
   'show:viewers': (count: number) => void;
   /** Measures the round trip; the client answers at once. */
   'presence:ping': (ack: () => void) => void;
+  /** The notary's digits as typed so far (spaces removed), until the lock; '' when cleared. */
+  'entropy:typing': (typing: EntropyTyping) => void;
   /** The operator asked this output to reload itself. */
   'output:reload': () => void;
   /** Sent just before the server closes a socket whose session or seat was taken away. */
@@ -89,6 +101,8 @@ export interface ClientToServerEvents {
   'judge:status': (status: JudgeStatus) => void;
   /** The server's clock, so outputs schedule the roll and the countdown in server time. */
   'clock:sync': (ack: (serverTime: number | RateLimitedAck) => void) => void;
+  /** Supervisor only, before the lock: the digits typed so far go to every output (rate-limited, not logged). */
+  'entropy:typing': (typing: EntropyTyping) => void;
   /** Operator only: ask one connected output to reload. */
   'output:reload': (target: { socketId: string }, ack: (answer: { ok: true } | ErrorBody) => void) => void;
 }

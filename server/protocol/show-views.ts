@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { RoleSchema } from './auth';
-import { AuditeeReasonSchema, ContactReasonSchema } from './draw';
+import { AuditeeReasonSchema, ContactReasonSchema, NotaryCommitmentSchema, SignedTreeHeadSchema } from './draw';
 import { EventModeSchema, EventStatusSchema } from './events';
 import {
   CallStatusSchema,
@@ -189,18 +189,35 @@ export const ShowSnapshotSchema = Type.Object({
     /** How many auditees the plan draws: the number of rounds of the show. */
     plannedRounds: Type.Integer(),
     commitment: Type.String(),
+    /** 1: server secret only; 2: the seal binds the notary, the show and the public log (seed v2). */
+    sealVersion: Type.Union([Type.Literal(1), Type.Literal(2)]),
+    /** The seal record's log hash: the first input of a format-2 seed ('' in format 1). */
+    sealHash: Type.String(),
+    /** The notary's commitment as sealed, and whether a rehearsal simulated it (null: single-party). */
+    notary: Type.Union([NotaryCommitmentSchema, Type.Null()]),
     entropy: Type.Union([Type.String(), Type.Null()]),
     secret: Type.Union([Type.String(), Type.Null()]),
+    /** The notary's secret once revealed (a simulated one with the server's). */
+    notarySecret: Type.Union([Type.String(), Type.Null()]),
     seed: Type.Union([Type.String(), Type.Null()]),
+    /** The public log's signed head right after the seal leaf: what the bulletin prints. */
+    sealTreeHead: Type.Union([SignedTreeHeadSchema, Type.Null()]),
     /** The plan's scope in words (which part of the county, units, industries). */
     scope: Type.String(),
   }),
   /** What the outputs show: program (on air), preview (cued) and the event bug. */
   air: Type.Object({
     program: Type.Union([GraphicCueSchema, Type.Null()]),
+    /**
+     * The show-log entry whose step put the program on air (its seq and the first 8 hex digits of
+     * its hash): every graphic on air carries it, so a recording can be checked against the bundle.
+     */
+    programLog: Type.Union([Type.Object({ seq: Type.Integer(), short: Type.String() }), Type.Null()]),
     preview: Type.Union([GraphicCueSchema, Type.Null()]),
     bug: Type.Boolean(),
   }),
+  /** Set when the show was abandoned (作废): it is closed, and a new draw must be sealed. */
+  abandoned: Type.Union([Type.Object({ reason: Type.String() }), Type.Null()]),
   rounds: Type.Array(RoundViewSchema),
   /** Judges' seats of the event (0: a check without judges, whose rounds end after the calls). */
   judgeSeats: Type.Integer(),

@@ -1,5 +1,12 @@
 import { GRAPHICS, GRAPHIC_LABEL, JUDGED_STEPS, isRoundGraphic, type Graphic } from '../protocol/round';
-import { refuse, type GraphicCue, type ShowCommand, type ShowResult, type ShowState } from './show-state';
+import {
+  refuse,
+  type AirState,
+  type GraphicCue,
+  type ShowCommand,
+  type ShowResult,
+  type ShowState,
+} from './show-state';
 
 /** The graphic a step brings on air with it: the step's button is its take. */
 const STEP_GRAPHIC: Partial<Record<ShowCommand['type'], Graphic>> = {
@@ -30,7 +37,9 @@ export function graphicUnavailable(state: ShowState, cue: GraphicCue): string | 
   const round = cue.round === null ? undefined : state.rounds[cue.round];
   if (cue.round !== null && !round) return `没有第 ${cue.round + 1} 轮`;
   if (!isRoundGraphic(cue.graphic)) {
-    if (cue.graphic === 'entropy') return state.draw.entropy === null ? '公开随机数尚未锁定' : null;
+    // On air while the notary types, too: the digits appear as they are typed (not logged until the lock).
+    if (cue.graphic === 'entropy')
+      return state.draw.entropy === null && state.status !== 'live' ? '公开随机数尚未锁定' : null;
     if (cue.graphic === 'summary') return state.rounds.some((r) => r.step === 'result') ? null : '还没有完成的轮次';
     return null;
   }
@@ -45,6 +54,23 @@ export function graphicUnavailable(state: ShowState, cue: GraphicCue): string | 
     default:
       return null;
   }
+}
+
+/** Whether a logged command of this type puts a graphic on air (a step's own graphic, or a take). */
+export const setsProgram = (type: string): boolean => type === 'take' || Object.hasOwn(STEP_GRAPHIC, type);
+
+/**
+ * The log entry that put the program on air: the last entry that set the program, while it is
+ * on air (only a clear takes it off, and only a setter brings one back). Its short hash goes on
+ * the graphic, so a recording of the broadcast can be checked against the bundle's show log.
+ */
+export function programEntry(
+  air: AirState,
+  log: readonly { seq: number; type: string; hash: string }[],
+): { seq: number; short: string } | null {
+  if (air.program === null) return null;
+  const entry = log.findLast((e) => setsProgram(e.type));
+  return entry ? { seq: entry.seq, short: entry.hash.slice(0, 8) } : null;
 }
 
 /** After a step: its own graphic goes on air (the event bug comes up with the opening). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw-engine/test-fixtures';
+import { FIXED_ENTROPY, FIXED_NOTARY_SECRET, FIXED_SECRET, sealedFixture } from '../draw-engine/test-fixtures';
 import type { MainStep } from '../protocol/outlook';
 import { mainStep, outlook, rundown } from './outlook';
 import { ROLL_LEAD_MS, initialShow, transition, type ShowCommand, type ShowState } from './run-of-show';
@@ -10,6 +10,7 @@ import { ALWAYS_LEGAL, LEGAL, T0, commandsFor, current, run, situations } from '
 function mainCommand(type: MainStep, at: number): ShowCommand {
   if (type === 'lockEntropy') return { type, at, entropy: FIXED_ENTROPY };
   if (type === 'reveal') return { type, at, secret: FIXED_SECRET };
+  if (type === 'revealNotary') return { type, at, secret: FIXED_NOTARY_SECRET };
   return { type, at };
 }
 

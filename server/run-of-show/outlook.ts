@@ -8,7 +8,13 @@ import {
   type RundownState,
 } from '../protocol/outlook';
 import { GRAPHICS, ROUND_STEPS, ROUND_STEP_LABEL, type RoundStep } from '../protocol/round';
-import { COMMAND_LABEL, HELD_COMMANDS, IRREVERSIBLE_COMMANDS, SHOW_COMMAND_TYPES } from '../protocol/show-commands';
+import {
+  COMMAND_LABEL,
+  HELD_COMMANDS,
+  IRREVERSIBLE_COMMANDS,
+  SHOW_COMMAND_TYPES,
+  rolesFor,
+} from '../protocol/show-commands';
 import { missingSeats } from './judging-steps';
 import { cueOf, graphicUnavailable } from './air';
 import { pendingCalls, rollSettlesAt, type RoundState, type ShowState } from './show-state';
@@ -41,9 +47,13 @@ export function mainStep(state: ShowState): MainStepView | null {
   const round = state.rounds.at(-1);
   const label =
     command === 'drawAuditee' ? `${COMMAND_LABEL.drawAuditee}第 ${state.rounds.length + 1} 名` : COMMAND_LABEL[command];
+  const by = stepRole(command);
   return {
     command,
     label,
+    by,
+    waiting:
+      by === 'operator' ? `下一步：${label}（由操作员执行）` : (NOTARY_WAITING[command] ?? `等待监督员：${label}`),
     irreversible: IRREVERSIBLE_COMMANDS.has(command),
     hold: HELD_COMMANDS.has(command),
     seatsMissing: command === 'lockJudging' && round ? missingSeats(state, round) : [],
@@ -57,6 +67,15 @@ export function mainStep(state: ShowState): MainStepView | null {
         : null,
   };
 }
+
+/** What the operator's desk shows while the notary's step is awaited. */
+const NOTARY_WAITING: Partial<Record<MainStep, string>> = {
+  lockEntropy: '等待监督员锁定公开随机数',
+  revealNotary: '等待公证员公开密钥',
+};
+
+/** Whose step it is, as the command's roles say (the notary locks the digits and reveals their own secret). */
+const stepRole = (command: MainStep): StaffRole => (rolesFor(command).includes('operator') ? 'operator' : 'supervisor');
 
 /** Why the main step must wait, in the desk's words (null: it can be taken now). */
 function whyWait(state: ShowState, command: MainStep): string | null {
@@ -73,6 +92,8 @@ function mainCommand(state: ShowState): MainStep | null {
   if (state.status === 'sealed') return 'open';
   if (state.draw.entropy === null) return 'lockEntropy';
   if (state.draw.secret === null) return 'reveal';
+  // A real notary reveals their own secret after the server's; a simulated one is revealed with it.
+  if (state.draw.seed === null && state.draw.notary !== null && !state.draw.notary.simulated) return 'revealNotary';
   const round = state.rounds.at(-1);
   if (!round || round.step === 'result') return state.rounds.length >= plannedRounds(state) ? 'close' : 'drawAuditee';
   const judged = state.judges.length > 0;
@@ -109,12 +130,22 @@ export function rundown(state: ShowState): RundownItem[] {
   const closed = state.status === 'closed';
   const entropy = state.draw.entropy !== null;
   const revealed = state.draw.secret !== null;
+  const notary = state.draw.notary !== null && !state.draw.notary.simulated;
   const mark = (done: boolean, current: boolean): RundownState => (done ? 'done' : current ? 'current' : 'todo');
   const showItem = (id: string, label: string, state: RundownState): RundownItem => ({ id, label, state, round: null });
   const items: RundownItem[] = [
     showItem('open', COMMAND_LABEL.open, mark(opened, !opened)),
     showItem('entropy', COMMAND_LABEL.lockEntropy, mark(entropy, opened && !entropy)),
     showItem('reveal', COMMAND_LABEL.reveal, mark(revealed, entropy && !revealed)),
+    ...(notary
+      ? [
+          showItem(
+            'notary',
+            COMMAND_LABEL.revealNotary,
+            mark(state.draw.notarySecret !== null, revealed && state.draw.seed === null),
+          ),
+        ]
+      : []),
   ];
   const steps = state.judges.length === 0 ? UNJUDGED_RUNDOWN_STEPS : RUNDOWN_STEPS;
   const total = Math.max(plannedRounds(state), state.rounds.length);
@@ -122,7 +153,7 @@ export function rundown(state: ShowState): RundownItem[] {
     const round = state.rounds[index];
     const waiting =
       round === undefined &&
-      revealed &&
+      state.draw.seed !== null &&
       index === state.rounds.length &&
       (index === 0 || state.rounds[index - 1]?.step === 'result');
     for (const [i, step] of steps.entries()) {

@@ -4,7 +4,7 @@ import type { EventSettings, PublicNames } from '../protocol/events';
 import type { ClientRole } from '../protocol/round';
 import type { ShowSnapshot } from '../protocol/show-views';
 import { initialShow, transition, type ShowCommand, type ShowState } from './run-of-show';
-import { projectSnapshot, type PeopleLookup, type SnapshotEvent } from './project-snapshot';
+import { projectSnapshot, type PeopleLookup, type SnapshotEvent, type SnapshotMoment } from './project-snapshot';
 
 const T0 = 1_800_000_000_000;
 const plan = basePlan();
@@ -23,6 +23,7 @@ const event: SnapshotEvent = {
   rehearsal: false,
   settings,
   scope: '全县',
+  sealTreeHead: null,
 };
 
 /** The roster as plain maps: every auditee is 王大明, every household 张三丰 on 13812345678. */
@@ -105,7 +106,13 @@ const REVEALED = run(JUDGING, { type: 'lockJudging', at: T0 }, { type: 'revealSc
 
 function view(
   role: ClientRole,
-  options: { state?: ShowState; seat?: number; supervisor?: boolean; names?: PublicNames } = {},
+  options: {
+    state?: ShowState;
+    seat?: number;
+    supervisor?: boolean;
+    names?: PublicNames;
+    log?: SnapshotMoment['log'];
+  } = {},
 ): ShowSnapshot {
   return projectSnapshot(
     options.state ?? JUDGING,
@@ -117,7 +124,7 @@ function view(
       supervisor: options.supervisor ?? false,
       publicAuditeeNames: options.names ?? 'full',
     },
-    { revision: 17, logHead: 'ab'.repeat(32), serverTime: T0 + 5 },
+    { revision: 17, logHead: 'ab'.repeat(32), serverTime: T0 + 5, log: options.log ?? [] },
   );
 }
 

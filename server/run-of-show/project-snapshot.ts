@@ -3,6 +3,8 @@ import { REVEALED_STEPS } from '../protocol/round';
 import { outlook } from './outlook';
 import type { EventMode, EventSettings, JudgeSetting, PublicNames } from '../protocol/events';
 import type { ShowSnapshot } from '../protocol/show-views';
+import type { SignedTreeHead } from '../protocol/draw';
+import { programEntry } from './air';
 import { plannedAuditees, planQuotas } from '../protocol/draw';
 import { recusedSeats, type ShowState } from './run-of-show';
 import { firstDrawn, rollSettlesAt } from './show-state';
@@ -22,6 +24,8 @@ export interface SnapshotEvent {
   settings: EventSettings;
   /** The plan's scope in words, as the bulletin words it. */
   scope: string;
+  /** The public log's signed head right after the seal leaf (null: not in the public log). */
+  sealTreeHead: SignedTreeHead | null;
 }
 
 /** An auditee of the draw's roster version, as the snapshot names and places them. */
@@ -71,6 +75,8 @@ export interface SnapshotMoment {
   revision: number;
   logHead: string;
   serverTime: number;
+  /** The show log's entries so far, oldest first (what put the program on air is found in it). */
+  log: readonly { seq: number; type: string; hash: string }[];
 }
 
 type Round = ShowState['rounds'][number];
@@ -120,12 +126,18 @@ export function projectSnapshot(
         })),
       plannedRounds: plannedAuditees(settings.plan),
       commitment: state.draw.commitment,
+      sealVersion: state.draw.sealVersion,
+      sealHash: state.draw.sealHash,
+      notary: state.draw.notary,
       entropy: state.draw.entropy,
       secret: state.draw.secret,
+      notarySecret: state.draw.notarySecret,
       seed: state.draw.seed,
+      sealTreeHead: event.sealTreeHead,
       scope: event.scope,
     },
-    air: state.air,
+    air: { ...state.air, programLog: programEntry(state.air, moment.log) },
+    abandoned: state.abandoned,
     scoring: settings.plan.scoring ?? DEFAULT_SCORING_RULES,
     judgeSeats: judges.length,
     rounds: state.rounds.map((round) => {

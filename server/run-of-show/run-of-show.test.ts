@@ -363,7 +363,9 @@ describe('what is on air', () => {
 
   it('refuses to cue a graphic that has nothing to show yet', () => {
     const cases: [string, Parameters<typeof graphicUnavailable>[1], boolean][] = [
-      ['live', { graphic: 'entropy', round: null }, false],
+      // Live before the lock, the entropy graphic shows the notary's digits as they are typed.
+      ['sealed', { graphic: 'entropy', round: null }, false],
+      ['live', { graphic: 'entropy', round: null }, true],
       ['entropyLocked', { graphic: 'entropy', round: null }, true],
       ['revealed', { graphic: 'roll', round: 0 }, false],
       ['drawing', { graphic: 'roll', round: 0 }, true],

@@ -7,7 +7,8 @@ import { verifyBundle } from '../../server/verify/bundle';
 import { readLog, SHOW_LOG } from '../../server/store/log-store';
 import type { SeatView } from '../../server/protocol/show';
 import { launchChromium, screenshot } from '../helpers/browser';
-import { OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from '../helpers/test-app';
+import { createHash, randomBytes } from 'node:crypto';
+import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from '../helpers/test-app';
 import { DICE } from '../helpers/show-script';
 import {
   DeskDriver,
@@ -32,6 +33,8 @@ let browser: Browser;
 let base: string;
 const LAPTOP = { width: 1366, height: 768 };
 const PHONE = /(?<![0-9a-f])100\d{8}(?!\d)/u;
+/** The notary's own secret, as their device would have made it. */
+const NOTARY_SECRET = randomBytes(32).toString('hex');
 
 let desk: Page;
 let supervisor: Page;
@@ -113,6 +116,19 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     await desk.getByTestId('judges-table').scrollIntoViewIfNeeded();
     await screenshot(desk, 'console-event-editor-pins-set');
 
+    // A televised check is two-party: the seal waits for the notary's commitment. The notary's
+    // console is tested in notary-console.test.ts; here the notary's secret is made in the test.
+    expect(await desk.getByTestId('open-seal').isDisabled()).toBe(true);
+    await desk.getByTestId('seal-awaiting-notary').waitFor();
+    const registered = await app.inject({
+      method: 'PUT',
+      url: `/api/events/${draftId}/notary-commitment`,
+      headers: { cookie: await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD) },
+      payload: { commitment: createHash('sha256').update(Buffer.from(NOTARY_SECRET, 'hex')).digest('hex') },
+    });
+    expect(registered.statusCode).toBe(200);
+    await desk.getByTestId('refresh-notary').click();
+    await desk.getByTestId('seal-notary-ready').waitFor();
     await desk.getByTestId('open-seal').click();
     // A modal <dialog>: the focus goes to the field to type in, Esc closes it and the focus comes back.
     const focused = () => desk.evaluate(() => document.activeElement?.getAttribute('data-testid'));
@@ -249,18 +265,20 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(await revisionOf(desk)).toBe(before + 1);
     expect(logTypes()).toEqual(['open']);
 
-    // The notary's dice, typed digit by digit: checked before it can be locked.
-    await desk.getByTestId('entropy-input').fill('3141 5926');
-    expect(await desk.getByTestId('entropy-check').getAttribute('data-state')).toBe('invalid');
-    expect(await desk.getByTestId('next-action').isDisabled()).toBe(true);
-    await desk.getByTestId('entropy-input').fill(DICE.replace(/(\d{4})/gu, '$1 '));
-    expect(await desk.getByTestId('entropy-check').getAttribute('data-state')).toBe('valid');
-    await screenshot(desk, 'console-desk-entropy');
-    await desk.getByTestId('next-action').dblclick();
-    await desk.getByTestId('next-action-hint').waitFor();
-    await desk.waitForTimeout(500);
+    // The notary's dice, typed digit by digit on the notary's (supervisor's) own console: checked
+    // before it can be locked; the operator's desk waits for the notary's lock.
+    await expect.poll(() => desk.getByTestId('next-waiting').innerText()).toBe('等待监督员锁定公开随机数');
+    await supervisor.getByTestId('entropy-input').fill('3141 5926');
+    expect(await supervisor.getByTestId('entropy-check').getAttribute('data-state')).toBe('invalid');
+    expect(await supervisor.getByTestId('next-action').isDisabled()).toBe(true);
+    await supervisor.getByTestId('entropy-input').fill(DICE.replace(/(\d{4})/gu, '$1 '));
+    expect(await supervisor.getByTestId('entropy-check').getAttribute('data-state')).toBe('valid');
+    await screenshot(supervisor, 'console-desk-entropy');
+    await supervisor.getByTestId('next-action').dblclick();
+    await supervisor.getByTestId('next-action-hint').waitFor();
+    await supervisor.waitForTimeout(500);
     expect(logTypes()).toEqual(['open']);
-    await hold(desk, desk.getByTestId('next-action'));
+    await hold(supervisor, supervisor.getByTestId('next-action'));
     await desk.getByTestId('entropy-locked').waitFor();
     expect(await desk.getByTestId('entropy-locked').innerText()).toBe(DICE);
     expect(logTypes()).toEqual(['open', 'lockEntropy']);
@@ -272,6 +290,11 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     await desk.waitForTimeout(1300);
     await desk.keyboard.up(' ');
     await expect.poll(() => logTypes().at(-1)).toBe('reveal');
+    // Then the notary reveals their own secret, typed from their printed words.
+    await expect.poll(() => desk.getByTestId('next-waiting').innerText()).toBe('等待公证员公开密钥');
+    await supervisor.getByTestId('notary-secret-input').fill(NOTARY_SECRET.replace(/(.{4})/gu, '$1 '));
+    await hold(supervisor, supervisor.getByTestId('next-action'));
+    await expect.poll(() => logTypes().at(-1)).toBe('revealNotary');
   });
 
   it('draws a cadre, replaces an absent one with a reason, and times the report', async () => {

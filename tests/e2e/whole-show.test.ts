@@ -166,8 +166,9 @@ describe('a whole show through the UIs: console, two outputs, nine tablets, a pu
   it('opens the show, locks the notary’s dice and reveals the secret', async () => {
     await nextAction(desk, '开始直播');
     await desk.waitForSelector('[data-testid="desk"][data-status="live"]');
-    await desk.getByTestId('entropy-input').fill(DICE);
-    await nextAction(desk, '锁定公开随机数');
+    // The notary types the dice on their own (supervisor's) console and locks them.
+    await supervisor.getByTestId('entropy-input').fill(DICE);
+    await nextAction(supervisor, '锁定公开随机数');
     await desk.getByTestId('entropy-locked').waitFor();
     await takeToAir('entropy');
     await captureProgram('entropy');

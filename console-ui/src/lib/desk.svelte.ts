@@ -52,6 +52,8 @@ export class ShowDesk {
   /** The command in flight (its type), or null. */
   pending = $state<string | null>(null);
   message = $state<DeskMessage | null>(null);
+  /** The notary's digits as typed so far (relayed by the server before the lock; never logged). */
+  typed = $state('');
   /** Local time, ticking, for timers and the roll (server time = local + offset). */
   now = $state(Date.now());
   private offset = 0;
@@ -138,6 +140,7 @@ export class ShowDesk {
       }
     });
     socket.on('show:viewers', (count) => (this.viewers = count));
+    socket.on('entropy:typing', ({ digits }) => (this.typed = digits));
     socket.on('presence:ping', (ack) => ack());
   }
 
@@ -210,9 +213,11 @@ export class ShowDesk {
       }
       if (!ack.ok) {
         if (ack.snapshot) this.apply(ack.snapshot);
+        // A draw's own refusal (a notary's secret that does not match…) is named by its own code.
+        const details = ack.error.details as { drawCode?: string } | undefined;
         this.message = {
           kind: 'error',
-          code: ack.error.code,
+          code: details?.drawCode ?? ack.error.code,
           text:
             ack.error.code === 'SHOW_STALE_REVISION'
               ? '另一个操作台刚刚更新了状态，本次操作未执行。请核对当前画面后再操作。'
@@ -224,6 +229,11 @@ export class ShowDesk {
     } finally {
       this.pending = null;
     }
+  }
+
+  /** The notary's console: the digits typed so far go on air as they are typed (not logged). */
+  sendTyping(digits: string): void {
+    if (this.role === 'supervisor') this.socket?.emit('entropy:typing', { digits: digits.replace(/[^0-9]/gu, '') });
   }
 
   async reloadOutput(socketId: string): Promise<void> {

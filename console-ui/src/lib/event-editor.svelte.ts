@@ -48,6 +48,8 @@ export class EventEditor {
   judges = $state<JudgeRow[]>([]);
   scoring = $state<ScoringRules>(clone(DEFAULT_SCORING_RULES));
   avoidText = $state('');
+  /** The notary's commitment as registered from their own device (null: not yet). */
+  notaryCommitment = $state<string | null>(null);
 
   programs = $state<Program[]>([]);
   facets = $state<RosterFacets | null>(null);
@@ -79,7 +81,27 @@ export class EventEditor {
       auditees: { mode: 'total', count: 3 },
       contactsPerAuditee: 3,
       replacementCaps: { auditees: 2, contactsPerAuditee: 3 },
+      // A televised check is two-party: the notary commits a secret of their own before the seal.
+      notary: 'required',
     };
+  }
+
+  /** A televised check always has a notary; a routine or special one may run single-party. */
+  setMode(mode: Mode): void {
+    this.mode = mode;
+    if (mode === 'televised') this.plan.notary = 'required';
+  }
+
+  /** Whether the seal must wait for the notary's commitment (the server refuses it anyway). */
+  get awaitingNotary(): boolean {
+    return this.plan.notary === 'required' && this.notaryCommitment === null;
+  }
+
+  /** Reads the registered commitment again (the notary registers it from their own console). */
+  async refreshNotary(): Promise<void> {
+    if (!this.id) return;
+    const { event } = await api.get<{ event: EventSummary }>(`/api/events/${this.id}`);
+    this.notaryCommitment = event.notaryCommitment;
   }
 
   async init(eventId: string | null): Promise<void> {
@@ -104,6 +126,8 @@ export class EventEditor {
     this.reportMinutes = event.settings.reportMinutes;
     this.rollSeconds = event.settings.rollSeconds;
     this.plan = clone(event.settings.plan);
+    if (event.mode === 'televised') this.plan.notary = 'required';
+    this.notaryCommitment = event.notaryCommitment;
     this.scoring = clone(event.settings.plan.scoring ?? DEFAULT_SCORING_RULES);
     this.avoidText = event.settings.plan.eligibility.avoid.map((a) => `${a.number} ${a.reason}`).join('\n');
     this.judges = (event.settings.judges ?? []).map((j) => ({
@@ -126,7 +150,11 @@ export class EventEditor {
 
   async setProgram(code: string): Promise<void> {
     this.programCode = code;
-    this.plan = { ...EventEditor.blankPlan(code, this.eventDate), auditees: this.plan.auditees };
+    this.plan = {
+      ...EventEditor.blankPlan(code, this.eventDate),
+      auditees: this.plan.auditees,
+      notary: this.plan.notary ?? 'required',
+    };
     await this.loadFacets();
     this.schedulePreview();
   }

@@ -21,6 +21,8 @@ export class PublicSite {
   /** The log's current signed head and the county key. */
   logHead = $state<PublicLogHead | null>(null);
   snapshot = $state<ShowSnapshot | null>(null);
+  /** The notary's digits as they type them, before the lock (relayed by the server, not logged). */
+  typed = $state('');
   connection = $state<'idle' | 'connecting' | 'connected' | 'offline'>('idle');
   error = $state('');
   private socket: PublicSocket | null = null;
@@ -61,6 +63,7 @@ export class PublicSite {
       this.snapshot = snapshot;
     });
     socket.on('presence:ping', (ack) => ack());
+    socket.on('entropy:typing', ({ digits }) => (this.typed = digits));
   }
 
   leave(): void {

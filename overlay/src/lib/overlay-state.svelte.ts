@@ -59,6 +59,8 @@ export class OverlayState {
   playing = $state(true);
   bg = $state('');
   label = $state('');
+  /** The notary's digits as typed before the lock (relayed, never logged). */
+  typed = $state('');
   readonly preview: boolean;
   readonly clock = new ServerClock();
   readonly diagnostics: OverlayDiagnostics = { readyAt: null, entrances: 0, rollLandedAt: {}, applied: 0 };
@@ -85,6 +87,15 @@ export class OverlayState {
     if (!cue) return null;
     const round = cue.round === null ? null : (snapshot.rounds[cue.round] ?? null);
     return { graphic: cue.graphic, round };
+  }
+
+  /**
+   * The show-log entry that put the program on air (seq and short hash), drawn on it so a
+   * recording can be checked against the bundle; a preview output shows a graphic not yet on air.
+   */
+  get logStamp(): { seq: number; short: string } | null {
+    if (this.preview || !this.cue) return null;
+    return this.snapshot?.air.programLog ?? null;
   }
 
   get bugVisible(): boolean {
@@ -128,6 +139,7 @@ export class OverlayState {
     });
     socket.on('show:snapshot', (snapshot) => this.receive(snapshot));
     socket.on('presence:ping', (ack) => ack());
+    socket.on('entropy:typing', ({ digits }) => (this.typed = digits));
     socket.on('output:reload', () => location.reload());
   }
 
