@@ -317,10 +317,26 @@ type Path = (string | number)[];
  * other long arrays (the pool's 60 cadres, their households, the orders) both ends and the middle,
  * every element there being alike in shape and hashed alike.
  */
-const sampled = (length: number, key: string | number | undefined): number[] =>
-  length <= 12 || key === 'log'
+/**
+ * Which items of an array get their values changed: all of a short one; of a log, the first and last
+ * entry of every entry type (every payload shape, both ends of the chain); of another long one, its
+ * ends and middle. The whole run stays a few seconds (npm test has a 15-minute budget).
+ */
+function sampled(items: readonly unknown[], key: string | number | undefined): number[] {
+  const length = items.length;
+  if (key === 'log') {
+    const byType = new Map<unknown, number[]>();
+    for (const [i, item] of items.entries()) {
+      const type = typeof item === 'object' && item !== null && 'type' in item ? item.type : i;
+      byType.set(type, [...(byType.get(type) ?? []), i]);
+    }
+    const picked = [...byType.values()].flatMap((at) => [at[0] as number, at.at(-1) as number]);
+    return [...new Set([0, length - 1, ...picked])].sort((a, b) => a - b);
+  }
+  return length <= 12
     ? [...Array(length).keys()]
     : [...new Set([0, 1, 2, Math.floor(length / 2), length - 2, length - 1])];
+}
 
 /** The result's sentences (show-section.ts WORDING): words about the figures, deliberately never compared. */
 const WORDING = new Set(['announcement', 'method', 'formula', 'judgesShortfall']);
@@ -334,7 +350,7 @@ const excluded = (path: Path): boolean =>
   path.at(-1) === 'idempotencyKey';
 
 function leafPaths(value: unknown, path: Path = []): Path[] {
-  if (Array.isArray(value)) return sampled(value.length, path.at(-1)).flatMap((i) => leafPaths(value[i], [...path, i]));
+  if (Array.isArray(value)) return sampled(value, path.at(-1)).flatMap((i) => leafPaths(value[i], [...path, i]));
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value).flatMap(([key, child]) => leafPaths(child, [...path, key]));
   }
@@ -441,8 +457,9 @@ describe('every single-field change to a v2 bundle is refused', () => {
       expect(verifyBundle(bundle).ok, named[i]?.join('.')).toBe(false);
     }
     expect(pythonRejects(bundles)).toEqual(bundles.map(() => true));
-    // `npm run verify` starts a whole tsx process (seconds each): the issue's own list goes through it.
-    const throughCli = [0, 1, 2, 6, 9, 11, 19];
+    // `npm run verify` starts a whole tsx process (seconds each): the issue's own list goes through it
+    // (rehearsal, event, recusals; the show's removal below); the rest, through the same module above.
+    const throughCli = [0, 1, 2];
     const runs = await twoAtATime(throughCli.map((i) => () => cli(bundles[i])));
     for (const [k, run] of runs.entries()) {
       expect(run.status, `npm run verify on ${named[throughCli[k] as number]?.join('.')}`).toBe(1);
@@ -463,7 +480,7 @@ describe('every single-field change to a v2 bundle is refused', () => {
 
   it('every leaf value of the whole bundle (long arrays sampled; only the result sentences excluded), by verifyBundle and Python', () => {
     const paths = leafPaths(closed);
-    expect(paths.length).toBeGreaterThan(500);
+    expect(paths.length).toBeGreaterThan(300);
     const bundles = paths.map((path) => withChange(closed, path));
     const tsAccepted = paths.filter((_, i) => verifyBundle(bundles[i]).ok).map((p) => p.join('.'));
     expect(tsAccepted).toEqual([]);
