@@ -42,6 +42,7 @@ export const PublicLogLeafRowSchema = Type.Object({
   leafHash: Type.String(),
   leaf: Type.Record(Type.String(), Type.Unknown()),
 });
+export type PublicLogLeafRow = Static<typeof PublicLogLeafRowSchema>;
 
 /** How a publicly logged draw stands: sealed and not ended yet, completed, or abandoned (作废). */
 export const PUBLIC_DRAW_STATES = ['sealed', 'completed', 'abandoned'] as const;

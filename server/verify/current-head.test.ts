@@ -1,8 +1,9 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SignedTreeHead } from '../protocol/draw';
-import { checkCurrentHead } from './current-head';
-import { consistencyProof, leafHash, treeRoot } from './merkle';
+import { canonicalJson } from '../draw-engine/canonical-json';
+import { checkCurrentHead, checkLeafInHead } from './current-head';
+import { consistencyProof, inclusionProof, leafHash, treeRoot } from './merkle';
 import { keyIdOf, treeHeadMessage } from './public-log';
 import { parseSealRecordText, sealRecordText } from './seal-record-text';
 
@@ -77,5 +78,28 @@ describe('the seal record line of the bulletin’s QR code', () => {
     ]) {
       expect(parseSealRecordText(bad), bad).toBeNull();
     }
+  });
+});
+
+describe('a listed draw’s seal record checked against the signed head', () => {
+  const sealLeaf = { kind: 'seal', drawId: 'D20261126-0001', sealHash: 'ab'.repeat(32), title: '示范', at: 't' };
+  const others = [{ kind: 'seal', drawId: 'D20261126-0000', sealHash: 'cd'.repeat(32), title: '另一次', at: 't' }];
+  const hashes = [...others, sealLeaf].map((leaf) => leafHash(new TextEncoder().encode(canonicalJson(leaf))));
+  const head = signedHead(hashes);
+  const expected = { drawId: sealLeaf.drawId, sealHash: sealLeaf.sealHash, index: 1 };
+
+  it('holds for the leaf the log serves with its inclusion proof', () => {
+    const result = checkLeafInHead(expected, sealLeaf, inclusionProof(hashes, 1, 2), head, publicKeyHex);
+    expect(result).toMatchObject({ ok: true });
+    expect(result.detail).toContain('第 2 条封存记录在县级密钥签名的树头（2 条');
+  });
+
+  it('fails for another draw’s leaf, a changed leaf, a wrong proof, or another key’s head', () => {
+    const proof = inclusionProof(hashes, 1, 2);
+    expect(checkLeafInHead(expected, others[0], proof, head, publicKeyHex).ok).toBe(false);
+    expect(checkLeafInHead(expected, { ...sealLeaf, title: '改过' }, proof, head, publicKeyHex).ok).toBe(false);
+    expect(checkLeafInHead(expected, sealLeaf, inclusionProof(hashes, 0, 2), head, publicKeyHex).ok).toBe(false);
+    const other = generateKeyPairSync('ed25519').privateKey;
+    expect(checkLeafInHead(expected, sealLeaf, proof, signedHead(hashes, other), publicKeyHex).ok).toBe(false);
   });
 });

@@ -1,5 +1,7 @@
 import type { SignedTreeHead } from '../protocol/draw';
-import { verifyConsistency } from './merkle';
+import { canonicalJson } from '../draw-engine/canonical-json';
+import { utf8 } from '../draw-engine/sha256';
+import { leafHash, verifyConsistency, verifyInclusion } from './merkle';
 import { shortHash, treeHeadSignatureHolds, type PublicLogProof } from './public-log';
 
 /** Whether the county's log as it stands now still contains the bundle's head, in words. */
@@ -38,5 +40,42 @@ export function checkCurrentHead(
   return {
     ok: true,
     detail: `公开日志自封存以来只增不改（已与服务器当前树头核对：${from.treeSize} 条 → ${current.treeSize} 条，${shortHash(current.rootHash)}…，签名于 ${current.timestamp}）`,
+  };
+}
+
+/**
+ * Checks that a sealed draw's record, as the public list names it, is in the log the server signs
+ * today: the leaf (as the log serves it) names this draw and seal record, its RFC 6962 inclusion
+ * proof leads to the signed head's root, and the head is signed by the county key. /public runs it
+ * in the browser, so nobody needs to trust the list itself.
+ */
+export function checkLeafInHead(
+  expected: { drawId: string; sealHash: string; index: number },
+  leaf: unknown,
+  proof: readonly string[],
+  head: SignedTreeHead,
+  publicKey: string,
+): CurrentHeadCheck {
+  const names =
+    typeof leaf === 'object' &&
+    leaf !== null &&
+    'kind' in leaf &&
+    leaf.kind === 'seal' &&
+    'drawId' in leaf &&
+    leaf.drawId === expected.drawId &&
+    'sealHash' in leaf &&
+    leaf.sealHash === expected.sealHash;
+  if (!names) return { ok: false, detail: `公开日志第 ${expected.index + 1} 条不是这次抽取的封存记录` };
+  if (!treeHeadSignatureHolds(head, publicKey)) return { ok: false, detail: '树头的签名不是县级密钥所签' };
+  const hash = leafHash(utf8(canonicalJson(leaf)));
+  if (!verifyInclusion(hash, expected.index, head.treeSize, proof, head.rootHash)) {
+    return {
+      ok: false,
+      detail: `第 ${expected.index + 1} 条不在已签名的树头（${head.treeSize} 条）中：公开日志被改写过`,
+    };
+  }
+  return {
+    ok: true,
+    detail: `已核对：第 ${expected.index + 1} 条封存记录在县级密钥签名的树头（${head.treeSize} 条，${shortHash(head.rootHash)}…）中`,
   };
 }

@@ -223,6 +223,12 @@ describe('/public lists every sealed draw of the public log, abandoned and rehea
       `/verify?draw=${sealed.drawId}`,
     );
 
+    // The abandoned draw's record, checked in the browser against the head the county key signed.
+    await dropped.getByTestId('public-sealed-check').click();
+    const inclusion = dropped.getByTestId('public-sealed-inclusion');
+    await expect.poll(() => inclusion.getAttribute('data-state')).toBe('ok');
+    expect(await inclusion.innerText()).toContain(`第 ${sealed.leafIndex + 1} 条封存记录在县级密钥签名的树头`);
+
     const practice = row(rehearsal.snapshot.draw.drawId);
     expect(await practice.getAttribute('data-rehearsal')).toBe('true');
     expect(await practice.innerText()).toContain('演练');

@@ -1,7 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PublicEvent, ServerToClientEvents, ShowSnapshot, SocketAuth } from '$protocol/show';
 import type { ErrorBody } from '$protocol/errors';
-import type { PublicDraw, PublicLogHead } from '$protocol/public-log';
+import type { PublicDraw, PublicLogHead, PublicLogLeafRow } from '$protocol/public-log';
+import { checkLeafInHead, type CurrentHeadCheck } from '$core/verify/current-head';
 import { api, ApiError } from './api';
 
 /** How long a viewer refused for too many connections from its address waits before trying again. */
@@ -20,6 +21,8 @@ export class PublicSite {
   draws = $state<PublicDraw[] | null>(null);
   /** The log's current signed head and the county key. */
   logHead = $state<PublicLogHead | null>(null);
+  /** Each listed draw's record checked in the browser against the signed head (by draw id). */
+  inclusion = $state<Record<string, CurrentHeadCheck | 'checking'>>({});
   snapshot = $state<ShowSnapshot | null>(null);
   /** The notary's digits as they type them, before the lock (relayed by the server, not logged). */
   typed = $state('');
@@ -40,6 +43,34 @@ export class PublicSite {
     } catch (error) {
       this.error = error instanceof ApiError ? error.message : '无法读取活动';
     }
+  }
+
+  /**
+   * Fetches a draw's seal record and its inclusion proof from the log and checks them here, against
+   * the head the county key signed, so the list is not taken on trust.
+   */
+  async checkInclusion(draw: PublicDraw): Promise<void> {
+    const signed = this.logHead;
+    if (!signed?.head) return;
+    const head = signed.head;
+    this.inclusion = { ...this.inclusion, [draw.drawId]: 'checking' };
+    let result: CurrentHeadCheck;
+    try {
+      const [rows, { proof }] = await Promise.all([
+        api.get<PublicLogLeafRow[]>(`/api/public-log/leaves?from=${draw.leafIndex}&limit=1`),
+        api.get<{ proof: string[] }>(`/api/public-log/proof/inclusion?index=${draw.leafIndex}&size=${head.treeSize}`),
+      ]);
+      result = checkLeafInHead(
+        { drawId: draw.drawId, sealHash: draw.sealHash, index: draw.leafIndex },
+        rows[0]?.leaf,
+        proof,
+        head,
+        signed.publicKey,
+      );
+    } catch (error) {
+      result = { ok: false, detail: error instanceof ApiError ? error.message : '无法读取公开日志' };
+    }
+    this.inclusion = { ...this.inclusion, [draw.drawId]: result };
   }
 
   follow(eventId: string): void {
