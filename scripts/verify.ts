@@ -147,7 +147,8 @@ for (const c of checks) console.log(`${c.ok ? '✓' : '✗'} ${c.label}${c.detai
 const ok = checks.every((c) => c.ok);
 const failed = checks.filter((c) => !c.ok).map((c) => `${c.label}（${c.id}）`);
 // The roster checks run here, outside the pure verifier: the verdict is recomputed with them.
-const outcome = outcomeOf(ok, { auditeeStages: bundle.auditeeStages ?? null });
+// The abandoned mark goes in too: an abandoned draw is 作废 whether or not anyone had been drawn.
+const outcome = outcomeOf(ok, { auditeeStages: bundle.auditeeStages ?? null, abandoned: bundle.abandoned ?? null });
 const verdict = verdictOf({ ...report, ok, outcome, checks });
 console.log(
   ok ? `\n结论：全部检查通过。${verdict.headline}` : `\n结论：${verdict.headline}。未通过的检查：${failed.join('、')}`,

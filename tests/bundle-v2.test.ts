@@ -669,3 +669,22 @@ describe('a rehearsal with a simulated notary, abandoned', () => {
     expect(pythonRejects(changedBundles)).toEqual([true, true, true, true]);
   }, 30_000);
 });
+
+describe('an abandoned draw, as the command-line verifiers say it', () => {
+  it('npm run verify and the Python reference say 作废 with the reason, not a result', async () => {
+    const show = await ScriptedShow.create(app, base, { notary: true, rollSeconds: 2, title: '公证员无法公开' });
+    shows.push(show);
+    await show.open();
+    await show.entropyAndReveal();
+    await show.run({ type: 'drawAuditee' });
+    await show.runAsSupervisor({ type: 'abandon', reason: '公证员密钥文件遗失' });
+    const bundle = await bundleOf(show.snapshot.draw.drawId);
+    const ts = await cli(bundle);
+    expect(ts.status).toBe(0);
+    expect(ts.stdout).toContain('结论：全部检查通过。已作废：记录完整可复核，但本次抽取不计');
+    expect(ts.stdout).not.toContain('本次抽取可复算，未被改动');
+    const py = python(bundle);
+    expect(py.status).toBe(0);
+    expect(py.stdout).toContain('OUTCOME: ABANDONED (作废), reason: 公证员密钥文件遗失');
+  }, 30_000);
+});

@@ -459,6 +459,9 @@ def main() -> int:
     report = Report()
     if data.get("format") == "choucha-draw-bundle":
         verify_bundle(data, report, expected)
+        if not report.failures and data.get("abandoned"):
+            # An abandoned draw verifies (its record is whole) but never counts: say so before anything else.
+            print(f"OUTCOME: ABANDONED (作废), reason: {data['abandoned']['reason']}; the draw does not count, a new one must be sealed")
         if not report.failures:
             for item in eye_checks(data, expected):
                 print("COMPARE BY EYE: " + item)

@@ -84,7 +84,10 @@ export function renderBulletin(
   ];
   const logFacts: [string, string][] = head
     ? [
-        ['公开日志树头（封存时）', `共 ${head.treeSize} 条记录 · 签名时间 ${head.timestamp}`],
+        [
+          '公开日志树头（封存时）',
+          `共 ${head.treeSize} 条记录 · 签名时间 ${head.timestamp.replace('T', ' ').replace(/(\.\d+)?Z$/u, '（协调世界时）')}`,
+        ],
         ['树根哈希', head.rootHash],
         ['县级签名密钥指纹', keyId],
       ]
