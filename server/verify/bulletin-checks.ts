@@ -112,6 +112,10 @@ export function eyeChecks(bundle: DrawBundle, expected: BulletinExpectations): s
   if (!expected.keyId && bundle.publicLog) {
     list.push(`县级签名密钥指纹：${bundle.publicLog.keyId}，须与历次公告一致`);
   }
-  if (bundle.entropy !== null) list.push(`公开随机数：${bundle.entropy}，须与直播画面上掷出、录入的数字一致`);
+  if (bundle.entropy !== null) {
+    // The log stamp on every graphic ties a recording of the broadcast to this bundle's show log.
+    const stamps = bundle.show ? '；直播画面角上的「日志」短哈希，须是验证包直播日志中某一条的开头' : '';
+    list.push(`公开随机数：${bundle.entropy}，须与直播画面上掷出、录入的数字一致${stamps}`);
+  }
   return list;
 }
