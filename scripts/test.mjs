@@ -7,12 +7,18 @@ import { buildIfStale } from './build-if-stale.mjs';
 const root = join(import.meta.dirname, '..');
 ensureChromium();
 buildIfStale();
-const result = spawnSync(
-  process.execPath,
-  [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)],
-  {
+
+const vitest = (args) =>
+  spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...args], {
     cwd: root,
     stdio: 'inherit',
-  },
-);
-process.exit(result.status ?? 1);
+  }).status ?? 1;
+
+const files = process.argv.slice(2);
+if (files.length > 0) process.exit(vitest(files));
+// The whole suite in two passes: the tests that drive no browser two files at a time (the machine
+// has two cores; vitest's default leaves one idle), then the browser tests one at a time, each with
+// a Chromium of its own, so no animation or frame timing competes with another browser.
+const withoutBrowsers = vitest(['--exclude', 'tests/e2e/**', '--maxWorkers=2']);
+const browsers = vitest(['tests/e2e', '--maxWorkers=1']);
+process.exit(withoutBrowsers || browsers);

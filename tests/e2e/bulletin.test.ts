@@ -117,7 +117,8 @@ describe('the bulletin binds the seal: both commitments, the log’s tree head, 
     expect(text).toContain(draw.sealHash);
     expect(text).toContain(head.rootHash);
     expect(text).toContain(`共 ${head.treeSize} 条记录`);
-    expect(text).toContain(head.timestamp);
+    // The signed time as a reader reads it: date and time, said to be UTC (the head signs the ISO form).
+    expect(text).toContain(`${head.timestamp.slice(0, 10)} ${head.timestamp.slice(11, 19)}（协调世界时）`);
     expect(text).toContain(keyId);
     expect(await page.getByTestId('bulletin-parties').getAttribute('data-parties')).toBe('two-party');
     expect(await page.getByTestId('bulletin-how').innerText()).toContain('如何核对');
