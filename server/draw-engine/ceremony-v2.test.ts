@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
+import type { DrawCommand } from '../draw-engine/ceremony';
 import { deriveSeed, deriveSeedV2 } from '../draw-engine/seed';
 import {
   FIXED_ENTROPY,
@@ -7,21 +7,12 @@ import {
   FIXED_SECRET,
   sealedFixture,
   sealedFixtureV2,
+  ceremonyRefusal,
+  runCeremony,
 } from '../draw-engine/test-fixtures';
 
-function run(state: DrawState, ...commands: DrawCommand[]): DrawState {
-  return commands.reduce((current, command) => {
-    const result = applyDrawCommand(current, command);
-    if (!result.ok) throw new Error(`${command.type}: ${result.code} ${result.message}`);
-    return result.state;
-  }, state);
-}
-
-function refusal(state: DrawState, command: DrawCommand): string {
-  const result = applyDrawCommand(state, command);
-  if (result.ok) throw new Error(`${command.type} was accepted`);
-  return result.code;
-}
+const run = runCeremony;
+const refusal = ceremonyRefusal;
 
 const lock: DrawCommand = { type: 'lockEntropy', entropy: FIXED_ENTROPY, by: 'supervisor' };
 

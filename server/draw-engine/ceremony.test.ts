@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDrawCommand, activeSelections, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
+import { activeSelections } from '../draw-engine/ceremony';
 import {
   AUDITEE_REPLACEMENT_REASONS,
   CONTACT_REPLACEMENT_REASONS,
@@ -9,21 +9,18 @@ import {
 import { buildPool } from '../draw-engine/eligibility';
 import { stageOrder } from '../draw-engine/order';
 import { stageSeed } from '../draw-engine/seed';
-import { basePlan, FIXED_ENTROPY, FIXED_SECRET, sealedFixture, syntheticRoster } from '../draw-engine/test-fixtures';
+import {
+  basePlan,
+  ceremonyRefusal,
+  FIXED_ENTROPY,
+  FIXED_SECRET,
+  runCeremony,
+  sealedFixture,
+  syntheticRoster,
+} from '../draw-engine/test-fixtures';
 
-function run(state: DrawState, ...commands: DrawCommand[]): DrawState {
-  return commands.reduce((current, command) => {
-    const result = applyDrawCommand(current, command);
-    if (!result.ok) throw new Error(`${command.type}: ${result.code} ${result.message}`);
-    return result.state;
-  }, state);
-}
-
-function refusal(state: DrawState, command: DrawCommand): string {
-  const result = applyDrawCommand(state, command);
-  if (result.ok) throw new Error(`${command.type} was accepted`);
-  return result.code;
-}
+const run = runCeremony;
+const refusal = ceremonyRefusal;
 
 const revealed = (state = sealedFixture()) =>
   run(state, { type: 'lockEntropy', entropy: FIXED_ENTROPY }, { type: 'reveal', secret: FIXED_SECRET });

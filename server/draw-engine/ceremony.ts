@@ -9,7 +9,7 @@ import {
 } from '../protocol/draw';
 import type { Pool } from '../draw-engine/eligibility';
 import { stageOrder } from '../draw-engine/order';
-import { commitmentOf, deriveSeed, deriveSeedV2, stageSeed } from '../draw-engine/seed';
+import { commitmentOrEmpty, deriveSeed, deriveSeedV2, stageSeed } from '../draw-engine/seed';
 
 /**
  * The draw ceremony as a pure state machine: sealed → public entropy locked → secret revealed
@@ -189,11 +189,8 @@ const fail = (code: DrawErrorCode, message: string) => ({ ok: false, code, messa
 
 /** Whether a secret (64 hex digits) is the one a commitment was made to. */
 function matches(secret: string, commitment: string | undefined): boolean {
-  try {
-    return commitmentOf(secret) === commitment;
-  } catch {
-    return false;
-  }
+  const computed = commitmentOrEmpty(secret);
+  return computed !== '' && computed === commitment;
 }
 
 export function applyDrawCommand(state: DrawState, command: DrawCommand): DrawResult {

@@ -29,6 +29,15 @@ export function commitmentOf(secretHex: string): string {
   return sha256Hex(hexToBytes(secretHex));
 }
 
+/** The commitment of a secret, or '' when it is not 32 bytes of lowercase hex (verifiers never throw). */
+export function commitmentOrEmpty(secretHex: string): string {
+  try {
+    return commitmentOf(secretHex);
+  } catch {
+    return '';
+  }
+}
+
 export interface SeedInputs {
   drawId: string;
   rosterHash: string;

@@ -7,7 +7,7 @@ import {
   type EligibilityAuditee,
   type EligibilityContact,
 } from '../draw-engine/eligibility';
-import type { DrawState } from '../draw-engine/ceremony';
+import { applyDrawCommand, type DrawCommand, type DrawState } from '../draw-engine/ceremony';
 import { sealedState, sealPayloadOf } from '../verify/bundle';
 import { commitmentOf } from '../draw-engine/seed';
 
@@ -88,4 +88,20 @@ export function sealedFixtureV2(
     v1.pool,
     sealHash,
   );
+}
+
+/** Applies ceremony commands in turn; a refusal fails the test with its code. */
+export function runCeremony(state: DrawState, ...commands: DrawCommand[]): DrawState {
+  return commands.reduce((current, command) => {
+    const result = applyDrawCommand(current, command);
+    if (!result.ok) throw new Error(`${command.type}: ${result.code} ${result.message}`);
+    return result.state;
+  }, state);
+}
+
+/** The code a command is refused with (an accepted one fails the test). */
+export function ceremonyRefusal(state: DrawState, command: DrawCommand): string {
+  const result = applyDrawCommand(state, command);
+  if (result.ok) throw new Error(`${command.type} was accepted`);
+  return result.code;
 }

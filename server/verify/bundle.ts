@@ -20,7 +20,7 @@ import { planHash, poolHash, strataOf, type Pool } from '../draw-engine/eligibil
 import { findChainBreak, type LogEntry } from '../draw-engine/log-chain';
 import { verifyShowSection, type ShowSection } from '../verify/show-section';
 import { stageOrder } from '../draw-engine/order';
-import { commitmentOf, deriveSeed, deriveSeedV2, stageSeed } from '../draw-engine/seed';
+import { commitmentOrEmpty, deriveSeed, deriveSeedV2, stageSeed } from '../draw-engine/seed';
 import type { EventMode } from '../protocol/modes';
 import type { JudgeSeat } from '../run-of-show/show-state';
 import type { NotaryCommitment } from '../draw-engine/ceremony';
@@ -245,14 +245,6 @@ export function verifyBundle(input: unknown, expected: BulletinExpectations = {}
   };
 }
 
-function safeCommitment(secret: string): string {
-  try {
-    return commitmentOf(secret);
-  } catch {
-    return '';
-  }
-}
-
 function verifyInto(
   bundle: DrawBundle,
   check: (id: string, label: string, ok: boolean, detail: string) => boolean,
@@ -303,7 +295,7 @@ function verifyInto(
   if (v2) checkFormat2(bundle, check);
 
   if (bundle.secret !== null) {
-    const commitment = safeCommitment(bundle.secret);
+    const commitment = commitmentOrEmpty(bundle.secret);
     check(
       'commitment',
       '密钥与事先公布的承诺值相符',
