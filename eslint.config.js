@@ -21,6 +21,7 @@ const SERVICE_FOLDERS = [
   'registry',
   'reports',
   'followups',
+  'channels',
   'auth',
   'http',
   'store',

@@ -34,6 +34,8 @@ import { attachRealtime } from './live/realtime';
 import type { RealtimeLimits } from './live/socket-limits';
 import type { StaffRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
+import { FollowService } from './channels/follow-service';
+import { channelRoutes } from './channels/routes';
 
 export interface AppOptions {
   /** SQLite file; created and migrated when missing. */
@@ -78,6 +80,8 @@ export interface AppServices {
   seats: SeatService;
   reports: ReportService;
   followups: FollowupService;
+  /** Which event the installation's output channels and venue seats follow. */
+  follow: FollowService;
   clock: Clock;
   random: RandomBytes;
   /** Accounts created with a generated password by this build, to be shown once. */
@@ -109,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { events, shows, seats } = buildEventServices(db, draws, clock, random);
   const reports = new ReportService(db);
   const followups = new FollowupService(db, events, clock);
+  const follow = new FollowService(db, events, clock);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
@@ -139,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     seats,
     reports,
     followups,
+    follow,
     clock,
     random,
     generatedAccounts,
@@ -174,6 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(seatRoutes(seats, events, auth, publicBase));
   await app.register(reportRoutes(reports, auth));
   await app.register(followupRoutes(followups, auth));
+  await app.register(channelRoutes(follow, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   return app;
 }

@@ -102,6 +102,8 @@ const ROUTES: Record<string, Access> = {
   'POST /api/followups': 'staff',
   'POST /api/followups/:id/status': 'staff',
   'POST /api/followups/recheck': 'staff',
+  'GET /api/channels/follow': 'staff',
+  'PUT /api/channels/follow': 'staff',
   'GET /assets/*': 'public',
   'GET /fonts/noto-sans-sc/*': 'public',
   'GET /': 'public',

@@ -363,4 +363,25 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'PUBLIC_LOG_IMMUTABLE'); END;
     `,
   },
+  {
+    version: 9,
+    name: 'the event the outputs follow',
+    sql: `
+      -- One row: the event (live or its rehearsal) every output channel and venue seat follows.
+      CREATE TABLE output_follow (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        event_id TEXT NOT NULL REFERENCES events(id),
+        changed_at TEXT NOT NULL,
+        changed_by TEXT NOT NULL
+      );
+      -- Every switch, kept: when the outputs went from the rehearsal to the live show, and who did it.
+      CREATE TABLE follow_changes (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        from_event_id TEXT,
+        to_event_id TEXT NOT NULL,
+        changed_by TEXT NOT NULL
+      );
+    `,
+  },
 ];
