@@ -85,6 +85,11 @@ export const ERROR_CATALOGUE = {
   SOCKET_RATE_LIMITED: { status: 429, message: '请求过于频繁，本次未处理；请稍候再试' },
   REQUEST_TOO_LARGE: { status: 413, message: '请求内容过大' },
   JUDGE_SEAT_TAKEN: { status: 409, message: '该席位已在另一台设备上使用；请工作人员先释放席位' },
+  CHANNEL_NOT_FOUND: { status: 404, message: '没有这个输出通道' },
+  CHANNEL_KEY_INVALID: { status: 403, message: '输出通道的密钥不正确（可能已重新生成），请在通道页复制新的地址' },
+  CHANNEL_LAST_PROGRAM: { status: 409, message: '至少要保留一个节目通道' },
+  VENUE_SEAT_NOT_FOUND: { status: 404, message: '没有这个场地评委席位' },
+  VENUE_SEAT_NOT_JOINED: { status: 409, message: '该场地席位没有平板加入' },
   STORE_BUSY: {
     status: 503,
     message: '数据库正被其他程序占用（例如打开了数据库文件的工具），本次操作未生效；关闭该程序后重试',
