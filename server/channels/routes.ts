@@ -61,6 +61,7 @@ export function channelRoutes(deps: ChannelRouteDeps, auth: AuthService) {
         const connections = deps.connections();
         return {
           follow: follow.view(),
+          publicUrl: deps.publicBase(),
           channels: channels.list().map((channel) => ({ channel, connections: connections.get(channel.id) ?? [] })),
         };
       },

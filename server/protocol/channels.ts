@@ -110,6 +110,8 @@ export type ChannelMonitorRow = Static<typeof ChannelMonitorRowSchema>;
 /** The channels page: what is followed, every channel with its connected outputs. */
 export const ChannelsViewSchema = Type.Object({
   follow: FollowViewSchema,
+  /** The origin the permanent links are built on (the configured public address). */
+  publicUrl: Type.String(),
   channels: Type.Array(ChannelMonitorRowSchema),
 });
 export type ChannelsView = Static<typeof ChannelsViewSchema>;
