@@ -1,12 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { tick } from 'svelte';
-import type {
-  ClientToServerEvents,
-  RoundView,
-  ServerToClientEvents,
-  ShowSnapshot,
-  SocketAuth,
-} from '$protocol/show';
+import type { ClientToServerEvents, RoundView, ServerToClientEvents, ShowSnapshot, SocketAuth } from '$protocol/show';
 import type { ErrorBody } from '$protocol/errors';
 import type { ChannelNotice, OutputStats } from '$protocol/channels';
 import { REVOCATION_REASON_LABEL } from '$protocol/show';
