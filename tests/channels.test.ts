@@ -252,6 +252,15 @@ describe('output channels', () => {
     expect(still?.stats?.width).toBe(1920);
     output.socket.disconnect();
   });
+
+  it('drops an output that floods its reports', async () => {
+    const program = await channelOf('program');
+    const output = await connect({ role: 'overlay', channel: program.id, key: program.key });
+    await until(() => lastNotice(output), 'the notice');
+    const report = { width: 1920, height: 1080, pixelRatio: 1, fps: 60, revision: 1, graphics: [] };
+    for (let i = 0; i < 200; i += 1) output.socket.emit('output:stats', report);
+    await until(() => output.socket.disconnected, 'the flooder dropped');
+  });
 });
 
 describe('venue seats', () => {
@@ -366,6 +375,37 @@ describe('venue seats', () => {
       body: { error: { code: 'JUDGE_JOIN_INVALID' } },
     });
     expect((await venueSeat(2)).joined).toBe(false);
+  });
+
+  it('cannot score while the followed event’s seat is held by a tablet that joined it by the event’s own link', async () => {
+    await followEvent(live.event.id);
+    const eventSeat = live.seats.find((s) => s.seat === 3);
+    const token = new URL(`http://x${eventSeat?.joinPath ?? ''}`).searchParams.get('token') ?? '';
+    const direct = await app.inject({
+      method: 'POST',
+      url: '/api/judges/join',
+      payload: { eventId: live.event.id, seat: 3, token, pin: eventSeat?.pin, deviceId: 'per-event-tablet-3' },
+    });
+    expect(direct.statusCode, direct.body).toBe(200);
+    const joined = await joinVenue(3, 'venue-tablet-3');
+    const { venueKey } = joined.json<{ venueKey: string }>();
+    const tablet = await connect({ role: 'judge', venueSeat: 3, key: venueKey });
+    await until(() => lastSeat(tablet), 'the seat notice');
+    expect(lastSeat(tablet)).toMatchObject({ binding: 'taken', eventId: live.event.id });
+    expect((await venueSeat(3)).binding).toBe('taken');
+    const snapshot = lastSnapshot(tablet);
+    if (!snapshot) throw new Error('no snapshot');
+    const refused = await submit(tablet, snapshot, 80);
+    expect(refused.ok ? 'accepted' : refused.error.code).toBe('AUTH_REQUIRED');
+    // The per-event tablet still holds its seat: the venue key did not take it over.
+    const perEvent = await connect({
+      eventId: live.event.id,
+      role: 'judge',
+      key: direct.json<{ judgeKey: string }>().judgeKey,
+    });
+    expect(perEvent.socket.connected).toBe(true);
+    perEvent.socket.disconnect();
+    tablet.socket.disconnect();
   });
 
   it('prints one venue seat sheet with a QR code, link and PIN per seat', async () => {

@@ -167,4 +167,29 @@ describe('output channels follow the operator’s switch', () => {
     const switches = app.services.db.prepare('SELECT to_event_id FROM follow_changes ORDER BY id').pluck().all();
     expect(switches).toEqual([live.event.id, rehearsal.event.id, live.event.id]);
   });
+
+  it('takes a channel from CasparCG’s update() data, with the channel’s green background', async () => {
+    const cookie = await loginCookie(app);
+    const { channels } = (
+      await app.inject({ method: 'GET', url: '/api/channels', headers: { cookie } })
+    ).json<ChannelsView>();
+    const green = channels.find((row) => row.channel.id === 'green')?.channel;
+    if (!green) throw new Error('no green channel');
+    const page = await driver.newPage({ width: 1920, height: 1080 });
+    await page.addInitScript(() => {
+      (window as unknown as { casparcg: object }).casparcg = {};
+    });
+    // CasparCG loads the template bare and hands it the channel with update(), then play().
+    await page.goto(`${base}/overlay`);
+    await page.evaluate(
+      (data) => (window as unknown as { update: (d: string) => void }).update(data),
+      JSON.stringify({ channel: green.id, key: green.key }),
+    );
+    await page.evaluate(() => (window as unknown as { play: () => void }).play());
+    await waitAttribute(page, 'overlay', 'data-channel', 'green');
+    await page.waitForFunction(() => document.body.classList.contains('bg-green'));
+    await waitAttribute(page, 'overlay', 'data-event', app.services.follow.eventId() ?? '');
+    expect(await page.getByTestId('overlay').getAttribute('data-state')).toBe('ready');
+    await page.close();
+  });
 });
