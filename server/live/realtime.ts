@@ -148,7 +148,7 @@ export function attachRealtime(
           eventId: notice.eventId,
           role: 'judge',
           seat: notice.binding === 'bound' ? notice.seat : null,
-          label: `场地 ${notice.seat} 号评委`,
+          label: `${notice.seat} 号评委（场地席位）`,
           credential,
           venueSeat: notice.seat,
         };
