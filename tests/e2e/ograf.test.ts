@@ -275,7 +275,8 @@ describe('choucha graphics in an OGraf renderer', () => {
     const show = await ScriptedShow.create(app, base);
     await show.open();
     const page = await openRenderer();
-    const refused = await load(page, 'choucha-bug', { event: show.event.id, key: 'not-the-key' });
+    // The server named explicitly, as a graphic copied into a renderer's own folder needs it.
+    const refused = await load(page, 'choucha-bug', { server: base, event: show.event.id, key: 'not-the-key' });
     expect(refused.statusCode).toBe(403);
     const played = await actAndLook(page, 'choucha-bug', 'playAction', {});
     expect(played.drawn).toBe(false);
