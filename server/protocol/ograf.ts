@@ -62,13 +62,17 @@ export const OGRAF_GRAPHICS = [
 
 export type OgrafGraphicId = (typeof OGRAF_GRAPHICS)[number]['id'];
 
+/** What a graphic is called in Chinese (the overlay's own label; the bug is 角标). */
+export const ografLabel = (content: OgrafContent): string => (content === 'bug' ? '角标' : GRAPHIC_LABEL[content]);
+
 /** The name a controller shows for a graphic. */
-export function ografName(content: OgrafContent): string {
-  return `choucha · ${content === 'bug' ? '角标' : GRAPHIC_LABEL[content]}`;
-}
+export const ografName = (content: OgrafContent): string => `choucha · ${ografLabel(content)}`;
 
 /** Graphics that show one round: the controller may pin a round, else the current one is shown. */
 export const ografShowsRound = (content: OgrafContent): boolean => content !== 'bug' && isRoundGraphic(content);
+
+/** play: on (step 0), then stop: off. What a graphic shows comes live from the server, not from steps. */
+export const OGRAF_STEP_COUNT = 1;
 
 export const OGRAF_SCHEMA_URL = 'https://ograf.ebu.io/v1/specification/json-schemas/graphics/schema.json';
 /** Each graphic's module, beside its manifest in the graphic's folder. */
@@ -163,8 +167,7 @@ export function ografManifest(graphic: OgrafGraphic, version: string): Record<st
     main: OGRAF_MAIN,
     supportsRealTime: true,
     supportsNonRealTime: false,
-    // play: on, then stop: off. What it shows comes live from the server.
-    stepCount: 1,
+    stepCount: OGRAF_STEP_COUNT,
     schema: ografDataSchema(graphic.content),
     customActions: OGRAF_CUSTOM_ACTIONS,
     // Drawn for 1920×1080 and scaled to any other size; no internet needed (fonts come from the server).

@@ -1,8 +1,9 @@
 import { tick } from 'svelte';
 import {
   OGRAF_STATUS,
+  OGRAF_STEP_COUNT,
   ografCredentials,
-  ografName,
+  ografLabel,
   ografShowsRound,
   parseOgrafData,
   type OgrafData,
@@ -19,8 +20,6 @@ export interface ReturnPayload {
 }
 export type PlayReturnPayload = ReturnPayload & { currentStep: number | undefined };
 
-/** play → step 0 → stop: the manifests' stepCount. */
-export const STEP_COUNT = 1;
 /** How long load() and sync wait for the first state before answering (the graphic keeps trying). */
 const FIRST_STATE_MS = 10_000;
 
@@ -96,7 +95,7 @@ export class OgrafController {
   }
 
   async play(goto: number | undefined, delta: number | undefined, skipAnimation: boolean): Promise<PlayReturnPayload> {
-    const target = targetStep(this.step, STEP_COUNT, goto, delta);
+    const target = targetStep(this.step, OGRAF_STEP_COUNT, goto, delta);
     if (target === 'invalid')
       return { statusCode: 400, statusMessage: OGRAF_STATUS.noSuchStep, currentStep: this.step };
     if (target === undefined) return { ...(await this.stop(skipAnimation)), currentStep: undefined };
@@ -133,7 +132,8 @@ export class OgrafController {
   }
 
   private newOutput(): OverlayState {
-    const label = `OGraf · ${ografName(this.graphic.content).replace(/^choucha · /u, '')}`;
+    // How the desk's 输出与评委席 lists this output.
+    const label = `OGraf · ${ografLabel(this.graphic.content)}`;
     const params = { get: (name: string) => (name === 'label' ? label : null) };
     return new OverlayState(params, false, {
       server: this.server,
