@@ -30,7 +30,7 @@ interface Look {
 declare global {
   interface Window {
     renderer: {
-      load: (manifestUrl: string, data: unknown) => Promise<Answer>;
+      load: (manifestUrl: string, data: unknown, resolution?: { width: number; height: number }) => Promise<Answer>;
       act: (id: string, method: string, params: unknown) => Promise<Answer>;
       actAndLook: (id: string, method: string, params: unknown) => Promise<Look>;
       remove: (id: string) => Promise<Answer>;
@@ -293,6 +293,28 @@ describe('choucha graphics in an OGraf renderer', () => {
     });
     await stageState(page, 'choucha-bug', 'shown');
     expect(await text(page, 'choucha-bug', 'event-bug')).toContain(show.snapshot.title);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+    show.close();
+  }, 60_000);
+
+  it('scales its 1920×1080 stage to a renderer of another resolution', async () => {
+    const show = await ScriptedShow.create(app, base);
+    await show.open();
+    const page = await openRenderer();
+    const data = { event: show.event.id, key: show.overlayKey };
+    const loaded = await page.evaluate(([url, d]) => window.renderer.load(url, d, { width: 1280, height: 720 }), [
+      manifestUrl('choucha-opening'),
+      data,
+    ] as const);
+    expect(loaded.statusCode).toBe(200);
+    await act(page, 'choucha-opening', 'playAction', { skipAnimation: true });
+    await stageState(page, 'choucha-opening', 'shown');
+    const box = await graphic(page, 'choucha-opening').getByTestId('ograf-stage').boundingBox();
+    expect(box && { width: Math.round(box.width), height: Math.round(box.height) }).toEqual({
+      width: 1280,
+      height: 720,
+    });
     expect(pageErrors).toEqual([]);
     await page.close();
     show.close();

@@ -21,7 +21,7 @@ const answer = (payload) =>
     : { ...payload, hasCurrentStep: 'currentStep' in payload, currentStep: payload.currentStep ?? null };
 
 window.renderer = {
-  async load(manifestUrl, data) {
+  async load(manifestUrl, data, resolution = RENDER_CHARACTERISTICS.resolution) {
     const manifest = await (await fetch(manifestUrl)).json();
     const module = await import(new URL(manifest.main, manifestUrl).href);
     // A custom element's name needs a hyphen; the renderer picks its own.
@@ -35,7 +35,7 @@ window.renderer = {
     const loaded = await element.load({
       data,
       renderType: 'realtime',
-      renderCharacteristics: RENDER_CHARACTERISTICS,
+      renderCharacteristics: { ...RENDER_CHARACTERISTICS, resolution },
     });
     instances.set(manifest.id, element);
     return answer(loaded);
