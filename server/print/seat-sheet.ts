@@ -80,7 +80,7 @@ ${trusted(qrSvg(url))}
   return printPage({
     title: '场地评委席位卡',
     heading: '场地评委席位卡',
-    sub: '每场通用 · 含 PIN，请妥善保管；席位名随跟随的场次变化',
+    sub: '每场通用 · 含 PIN，请妥善保管；评委姓名按所跟随的场次显示',
     testId: 'venue-seat-sheet',
     css: SEAT_SHEET_CSS,
     body: markup`<div class="grid">

@@ -93,6 +93,14 @@ describe('output channels follow the operator’s switch', () => {
     await desk.getByTestId('follow-confirm').click();
     await waitAttribute(desk, 'follow-current', 'data-event', live.event.id);
 
+    // The venue's one seat sheet: a card per seat with its QR code, link and PIN.
+    const sheet = await desk.context().newPage();
+    await sheet.setViewportSize({ width: 1000, height: 1200 });
+    await sheet.goto(`${base}/venue/seats/sheet`);
+    expect(await sheet.getByTestId('venue-seat-card').count()).toBe(3);
+    await screenshot(sheet, 'venue-seat-sheet');
+    await sheet.close();
+
     // A venue seat's tablet joins once, by the venue sheet's link and PIN.
     const seats = (await app.inject({ method: 'GET', url: '/api/venue-seats', headers: { cookie } })).json<
       VenueSeatView[]
@@ -129,6 +137,8 @@ describe('output channels follow the operator’s switch', () => {
 
     // To the rehearsal: the live show is on air, so it is confirmed.
     await desk.getByTestId('follow-counterpart').click();
+    await desk.getByTestId('follow-dialog').waitFor();
+    await screenshot(desk, 'console-channels-confirm');
     await desk.getByTestId('follow-confirm').click();
     await waitAttribute(desk, 'follow-current', 'data-rehearsal', 'true');
     await waitAttribute(program, 'overlay', 'data-event', rehearsal.event.id);
