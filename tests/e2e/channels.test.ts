@@ -171,6 +171,8 @@ describe('output channels follow the operator’s switch', () => {
     expect(await tablet.getByTestId('judge-rehearsal').count()).toBe(0);
     expect(Number(await program.getByTestId('overlay').getAttribute('data-revision'))).toBe(live.snapshot.revision);
 
+    // Each switch was drawn as found: no entrance animated on either output.
+    for (const page of [program, preview]) expect(await page.evaluate(() => window.chouchaOverlay?.entrances)).toBe(0);
     // Not one page was reloaded.
     for (const page of [program, preview, tablet]) expect(await stillFirstLoad(page)).toBe('first-load');
     // The switches are on record.
