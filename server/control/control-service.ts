@@ -134,8 +134,9 @@ export class ControlService {
     if (token === null || token.revoked) {
       if (this.failures.blocked([address], now)) throw new AppError('CONTROL_RATE_LIMITED');
       this.failures.fail([address], now);
-      this.tokens.logCall(token, action, 'CONTROL_TOKEN_INVALID');
-      throw new AppError('CONTROL_TOKEN_INVALID');
+      const refusal = new AppError('CONTROL_TOKEN_INVALID');
+      this.tokens.logCall(token, action, refusal.code, token?.revoked ? '令牌已撤销' : refusal.message);
+      throw refusal;
     }
     const kind = READS.has(action) ? 'reads' : 'commands';
     const key = `${token.id}:${kind}`;
