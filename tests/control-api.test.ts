@@ -103,6 +103,18 @@ describe('the control API before the outputs follow an event', () => {
     expectRefused(take, 'CONTROL_NO_EVENT');
     expect(calls()[0]).toMatchObject({ tokenName: STUDIO, action: 'take', outcome: 'CONTROL_NO_EVENT' });
   });
+
+  it('reads a command sent without a body (curl -X POST) as one without arguments, and refuses unknown fields', async () => {
+    const bare = await app.inject({
+      method: 'POST',
+      url: '/api/control/v1/panic',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(bare.json().error.code).toBe('CONTROL_NO_EVENT');
+    expectRefused(await press('panic', { everything: true }), 'VALIDATION_FAILED');
+    expectRefused(await press('cue', { graphic: 'nope' }), 'VALIDATION_FAILED');
+    expect(calls()[0]).toMatchObject({ tokenName: STUDIO, action: 'cue', outcome: 'VALIDATION_FAILED' });
+  });
 });
 
 describe('the control API on the followed event', () => {

@@ -29,6 +29,10 @@ import { vmixRows } from './vmix-rows';
 declare module 'fastify' {
   interface FastifyRequest {
     controlToken?: ControlToken;
+    /** The control call's action, once its token is admitted. */
+    controlAction?: ControlAction;
+    /** Set when the handler runs: from there the service logs the call itself. */
+    controlHandled?: boolean;
   }
 }
 
@@ -92,6 +96,11 @@ function consoleRoutes(control: ControlService, auth: AuthService) {
   };
 }
 
+/** A request without a body is read as `{}`, then validated like any body. */
+async function emptyWhenAbsent(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined) request.body = {};
+}
+
 function surfaceRoutes(control: ControlService) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -103,7 +112,18 @@ function surfaceRoutes(control: ControlService) {
         const presented =
           bearerToken(request.headers.authorization) ?? (typeof fromQuery === 'string' ? fromQuery : undefined);
         request.controlToken = control.authenticate(presented, request.ip, action);
+        request.controlAction = action;
       };
+    // A call refused before its handler (a body that is not valid, text the rules refuse) is logged too.
+    app.addHook('onError', async (request, _reply, error) => {
+      const { controlToken: token, controlAction: action } = request;
+      if (token === undefined || action === undefined || request.controlHandled) return;
+      const refusal =
+        error instanceof AppError
+          ? error
+          : new AppError((error as { validation?: unknown }).validation ? 'VALIDATION_FAILED' : 'INTERNAL');
+      control.tokens.logCall(token, action, refusal.code, refusal.message);
+    });
     const tokenOf = (request: FastifyRequest): ControlToken => {
       if (request.controlToken === undefined) throw new AppError('CONTROL_TOKEN_INVALID');
       return request.controlToken;
@@ -117,10 +137,13 @@ function surfaceRoutes(control: ControlService) {
     ) =>
       typed.post(
         `${CONTROL_PREFIX}/${path}`,
-        { schema: { body, response: done }, onRequest: admit(action) },
-        async (request) => run(tokenOf(request), request.body),
+        // No body at all (curl -X POST) is a command without arguments, like Companion's `{}`.
+        { schema: { body, response: done }, onRequest: admit(action), preValidation: emptyWhenAbsent },
+        async (request) => {
+          request.controlHandled = true;
+          return run(tokenOf(request), request.body);
+        },
       );
-
     command('cue', 'cue', ControlCueSchema, (token, body) => control.cue(token, body));
     command('take', 'take', ControlEmptySchema, (token) => control.take(token));
     command('panic', 'panic', ControlEmptySchema, (token) => control.panic(token));
