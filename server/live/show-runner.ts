@@ -8,7 +8,8 @@ import type { CommandAck } from '../protocol/show-socket';
 import type { EventLogEntry, ShowSnapshot } from '../protocol/show-views';
 import type { ShowCommandEnvelope } from '../protocol/show-commands';
 import type { JudgeSubmission } from '../protocol/judges';
-import { initialShow, transition, type ShowCommand, type ShowState } from '../run-of-show/run-of-show';
+import { initialShow, transition, type AirState, type ShowCommand, type ShowState } from '../run-of-show/run-of-show';
+import { nextAutoOut } from '../run-of-show/air';
 import {
   projectSnapshot,
   type AuditeeFacts,
@@ -57,6 +58,8 @@ export class ShowRunner {
    * a reconnect between commands is a lookup, not a projection with its database reads.
    */
   private readonly snapshots = new WeakMap<LoadedShow, Map<string, ShowSnapshot>>();
+  /** Per event: the timer that rebuilds the snapshots when an auto-out graphic's time comes. */
+  private readonly autoOuts = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly db: Db,
@@ -110,6 +113,7 @@ export class ShowRunner {
     }
     const loaded = { event, state, log };
     this.loaded.set(eventId, loaded);
+    this.scheduleAutoOut(eventId, state.air, this.clock().getTime());
     return loaded;
   }
 
@@ -251,7 +255,33 @@ export class ShowRunner {
       log: [...show.log, { ...entry, idempotencyKey: envelope.idempotencyKey, command }],
     });
     this.announce(eventId);
+    this.scheduleAutoOut(eventId, result.state.air, at);
     return { ok: true, revision: entry.seq, repeated: false };
+  }
+
+  /**
+   * When an auto-out graphic's time comes, the snapshots are rebuilt without it and every client
+   * hears at once (outputs also clear it by their server clock, on the frame). Nothing is logged:
+   * the time was logged with the take, and replaying the log gives the same air.
+   */
+  private scheduleAutoOut(eventId: string, air: AirState, after: number): void {
+    clearTimeout(this.autoOuts.get(eventId));
+    this.autoOuts.delete(eventId);
+    const due = nextAutoOut(air, after);
+    if (due === null) return;
+    const timer = setTimeout(
+      () => {
+        this.autoOuts.delete(eventId);
+        const show = this.loaded.get(eventId);
+        if (!show) return;
+        this.snapshots.delete(show);
+        this.announce(eventId);
+        this.scheduleAutoOut(eventId, show.state.air, due);
+      },
+      Math.max(0, due - this.clock().getTime()),
+    );
+    timer.unref();
+    this.autoOuts.set(eventId, timer);
   }
 
   /** The show log in words, for staff (the console's event log and the printed record). */

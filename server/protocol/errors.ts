@@ -79,6 +79,8 @@ export const ERROR_CATALOGUE = {
   SHOW_RECUSED: { status: 409, message: '本轮回避，不参加评分' },
   SHOW_GRAPHIC_UNAVAILABLE: { status: 409, message: '这个画面现在还没有内容' },
   SHOW_NOTHING_CUED: { status: 409, message: '预览中没有画面可切出' },
+  SHOW_LAYER_EMPTY: { status: 409, message: '这一层没有画面在播出' },
+  SHOW_NOTHING_TO_RESTORE: { status: 409, message: '没有可恢复的画面：恢复只在清空画面之后可用' },
   SHOW_SEATS_MISSING: { status: 409, message: '有评委尚未提交评分，须确认后才能锁定' },
   JUDGE_JOIN_INVALID: { status: 401, message: '席位链接或 PIN 不正确' },
   JUDGE_JOIN_RATE_LIMITED: { status: 429, message: '该席位尝试次数过多，请 15 分钟后再试，或请工作人员协助' },

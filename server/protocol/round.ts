@@ -63,7 +63,11 @@ export const SATISFACTION = ['满意', '基本满意', '不满意', '不了解']
 export type Satisfaction = (typeof SATISFACTION)[number];
 export const SatisfactionSchema = literalUnion(SATISFACTION);
 
-/** The graphics of the broadcast overlay, one per step of the run-of-show. */
+/**
+ * The graphics of the broadcast overlay: one per step of the run-of-show, the event bug, and the
+ * operator's own (a typed strap or ticker, a fullscreen slate, the line-up test card, the QR code
+ * of the public verify page). Each sits on one layer of the air (protocol/air.ts).
+ */
 export const GRAPHICS = [
   'opening',
   'entropy',
@@ -74,6 +78,12 @@ export const GRAPHICS = [
   'judges',
   'result',
   'summary',
+  'bug',
+  'strap',
+  'ticker',
+  'slate',
+  'testcard',
+  'verifyQr',
 ] as const;
 export type Graphic = (typeof GRAPHICS)[number];
 export const GraphicSchema = literalUnion(GRAPHICS);
@@ -87,10 +97,16 @@ export const GRAPHIC_LABEL: Record<Graphic, string> = {
   judges: '评委评分',
   result: '本轮结果',
   summary: '本场汇总',
+  bug: '角标',
+  strap: '字幕条',
+  ticker: '滚动字幕',
+  slate: '全屏垫片',
+  testcard: '测试卡',
+  verifyQr: '核验二维码',
 };
-/** Graphics of the whole show; every other graphic belongs to a round. */
-export const SHOW_GRAPHICS: readonly Graphic[] = ['opening', 'entropy', 'summary'];
-export const isRoundGraphic = (graphic: Graphic): boolean => !SHOW_GRAPHICS.includes(graphic);
+/** Graphics of a round (of the current round when cued); every other graphic is of the whole show. */
+export const ROUND_GRAPHICS: readonly Graphic[] = ['roll', 'auditee', 'countdown', 'households', 'judges', 'result'];
+export const isRoundGraphic = (graphic: Graphic): boolean => ROUND_GRAPHICS.includes(graphic);
 
 /**
  * The judges' reveal, in server time from the reveal: each seat's score appears in turn, then the

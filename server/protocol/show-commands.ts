@@ -2,6 +2,7 @@ import { Type, type Static, type TObject, type TProperties } from '@sinclair/typ
 import { RoleSchema, STAFF_ROLES, type StaffRole } from './auth';
 import { AuditeeReasonSchema, ContactReasonSchema, SecretSchema } from './draw';
 import { CallStatusSchema, GraphicSchema, OutcomeSchema, SatisfactionSchema } from './round';
+import { AIR_TEXT_MAX, AUTO_OUT_MAX_SECONDS, LayerSchema } from './air';
 
 /**
  * The commands of the show, declared once: what a console sends (`ShowCommandBodySchema`), and
@@ -67,11 +68,20 @@ const ShowResult = command('showResult');
 /** A check without judges (日常 / 专项): the round ends when its households are recorded. */
 const FinishRound = command('finishRound');
 const Close = command('close');
+/**
+ * Cues a graphic to its layer's preview: `text` for a strap, ticker or slate (the operator's own
+ * words, shown as text), `autoOutSeconds` for a graphic that takes itself out after that long on air.
+ */
 const Cue = command('cue', {
   graphic: GraphicSchema,
   round: Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()]),
+  text: Type.Optional(Type.String({ minLength: 1, maxLength: AIR_TEXT_MAX })),
+  autoOutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: AUTO_OUT_MAX_SECONDS })),
 });
-const Take = command('take');
+/** Takes a layer's cued graphic to air; without a layer, every cued layer at once. */
+const Take = command('take', { layer: Type.Optional(LayerSchema) });
+/** Takes a layer off air. */
+const Out = command('out', { layer: LayerSchema });
 /** Supervisor: ask one judge to recheck their score once, before the lock. */
 const RequestRecheck = command('requestRecheck', { seat: Seat });
 /** Supervisor: correct a seat's score after the lock, with a reason; the old version stays in the log. */
@@ -80,7 +90,10 @@ const CorrectScore = command('correctScore', {
   items: Points,
   reason: Type.String({ minLength: 2, maxLength: 200 }),
 });
+/** The panic: every layer off air at once, remembered for 恢复. */
 const ClearAll = command('clearAll');
+/** 恢复: exactly what was on air when the panic cleared it comes back. */
+const Restore = command('restore');
 const SetBug = command('setBug', { visible: Type.Boolean() });
 
 /** Operators' commands; the server adds the time. */
@@ -111,9 +124,11 @@ export const ShowCommandBodySchema = Type.Union([
   Close,
   Cue,
   Take,
+  Out,
   RequestRecheck,
   CorrectScore,
   ClearAll,
+  Restore,
   SetBug,
 ]);
 export type ShowCommandBody = Static<typeof ShowCommandBodySchema>;
@@ -182,9 +197,11 @@ export const COMMAND_LABEL: Record<ShowCommandType, string> = {
   close: '结束直播',
   cue: '预览画面',
   take: '切换上屏',
+  out: '撤下',
   requestRecheck: '请评委复核',
   correctScore: '更正评分',
   clearAll: '清空画面',
+  restore: '恢复画面',
   setBug: '角标',
 };
 
@@ -265,6 +282,7 @@ export const LoggedShowCommandSchema = Type.Union([
   timed(Close),
   timed(Cue),
   timed(Take),
+  timed(Out),
   timed(RequestRecheck),
   Type.Object({
     type: Type.Literal('correctScore'),
@@ -276,6 +294,7 @@ export const LoggedShowCommandSchema = Type.Union([
     reason: Type.String(),
   }),
   timed(ClearAll),
+  timed(Restore),
   timed(SetBug),
   SubmitScore,
 ]);

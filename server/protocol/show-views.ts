@@ -5,21 +5,17 @@ import { EventModeSchema, EventStatusSchema } from './events';
 import {
   CallStatusSchema,
   ClientRoleSchema,
-  GraphicSchema,
   OutcomeSchema,
   ReportStatusSchema,
   RoundStepSchema,
   SatisfactionSchema,
 } from './round';
 import { OutlookSchema } from './outlook';
+import { AirViewSchema } from './air';
 import { JudgesRuleSchema, ScoredAnswerSchema, ScoringRulesSchema } from './scoring';
 import { LoggedCommandTypeSchema } from './show-commands';
 
 /** The snapshot: everything a client renders, for its role, at one revision. */
-const GraphicCueSchema = Type.Object({
-  graphic: GraphicSchema,
-  round: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-});
 
 const HouseholdViewSchema = Type.Object({
   number: Type.String(),
@@ -205,17 +201,8 @@ export const ShowSnapshotSchema = Type.Object({
     /** The plan's scope in words (which part of the county, units, industries). */
     scope: Type.String(),
   }),
-  /** What the outputs show: program (on air), preview (cued) and the event bug. */
-  air: Type.Object({
-    program: Type.Union([GraphicCueSchema, Type.Null()]),
-    /**
-     * The show-log entry whose step put the program on air (its seq and the first 8 hex digits of
-     * its hash): every graphic on air carries it, so a recording can be checked against the bundle.
-     */
-    programLog: Type.Union([Type.Object({ seq: Type.Integer(), short: Type.String() }), Type.Null()]),
-    preview: Type.Union([GraphicCueSchema, Type.Null()]),
-    bug: Type.Boolean(),
-  }),
+  /** What the outputs show, layer by layer: on air (program) and cued (preview). */
+  air: AirViewSchema,
   /** Set when the show was abandoned (作废): it is closed, and a new draw must be sealed. */
   abandoned: Type.Union([Type.Object({ reason: Type.String() }), Type.Null()]),
   rounds: Type.Array(RoundViewSchema),

@@ -10,3 +10,4 @@ export * from './show-views';
 export * from './outlook';
 export * from './judges';
 export * from './show-socket';
+export * from './air';

@@ -1,5 +1,8 @@
 import { AUDITEE_REPLACEMENT_REASONS, CONTACT_REPLACEMENT_REASONS } from '../protocol/draw';
-import { GRAPHIC_LABEL, type Graphic } from '../protocol/show';
+import { GRAPHIC_LABEL, LAYER_LABEL, type Graphic, type Layer } from '../protocol/show';
+
+const graphicLabel = (graphic: string) => GRAPHIC_LABEL[graphic as Graphic] ?? graphic;
+const layerLabel = (layer: string) => LAYER_LABEL[layer as Layer] ?? layer;
 
 /**
  * One show-log entry in words, for the console's event log and the printed 抽查记录. Reads the
@@ -73,12 +76,19 @@ export function describeLogEntry(type: string, payload: unknown): string {
       return `监督员请 ${text('seat')} 号评委复核`;
     case 'correctScore':
       return `监督员更正 ${text('seat')} 号评委评分为 ${points('hundredths')}（原因：${text('reason')}）`;
-    case 'cue':
-      return `预览：${GRAPHIC_LABEL[text('graphic') as Graphic] ?? text('graphic')}`;
+    case 'cue': {
+      const words = p.text === undefined ? '' : `「${text('text')}」`;
+      const autoOut = p.autoOutSeconds === undefined ? '' : `（播出 ${text('autoOutSeconds')} 秒后自动撤下）`;
+      return `预览：${graphicLabel(text('graphic'))}${words}${autoOut}`;
+    }
     case 'take':
-      return '切换上屏';
+      return p.layer === undefined ? '切换上屏' : `切换上屏：${layerLabel(text('layer'))}`;
+    case 'out':
+      return `撤下：${layerLabel(text('layer'))}`;
     case 'clearAll':
       return '紧急清屏（清除所有图文）';
+    case 'restore':
+      return '恢复清屏前的画面';
     case 'setBug':
       return p.visible ? '显示台标角标' : '隐藏台标角标';
     default:

@@ -9,7 +9,7 @@ import {
 import { commitmentOf } from '../draw-engine/seed';
 import type { EventSettings } from '../protocol/events';
 import { mainStep, rundown } from './outlook';
-import { programEntry } from './air';
+import { emptyAir, programEntry } from './air';
 import { projectSnapshot, type SnapshotEvent, type SnapshotMoment } from './project-snapshot';
 import { initialShow, type ShowState } from './run-of-show';
 import { T0, run } from './test-situations';
@@ -106,11 +106,21 @@ describe('what the snapshot shows of the notary and the log entry on air', () =>
 
   it('stamps the program with the entry whose step put it on air, not a later one', () => {
     const log = [entry(1, 'open'), entry(2, 'lockEntropy'), entry(3, 'reveal'), entry(4, 'cue'), entry(5, 'setBug')];
-    const onAir = { program: { graphic: 'entropy', round: null }, preview: null, bug: true } as const;
+    const empty = emptyAir();
+    const onAir = {
+      ...empty,
+      layers: {
+        ...empty.layers,
+        main: { program: { graphic: 'entropy', round: null, text: null, outAt: null }, preview: null },
+        bug: { program: { graphic: 'bug', round: null, text: null, outAt: null }, preview: null },
+      },
+    } as const;
     // The cue and the bug after the reveal do not change what is on air: the reveal put it there.
     expect(programEntry(onAir, log)).toEqual({ seq: 3, short: '03030303' });
     expect(programEntry(onAir, [...log, entry(6, 'take')])).toEqual({ seq: 6, short: '06060606' });
-    expect(programEntry({ ...onAir, program: null }, [...log, entry(6, 'clearAll')])).toBeNull();
+    // The bug alone carries no stamp: the stamp goes with a graphic.
+    const bugOnly = { ...onAir, layers: { ...onAir.layers, main: { program: null, preview: null } } };
+    expect(programEntry(bugOnly, [...log, entry(6, 'clearAll')])).toBeNull();
     // The same log gives the same stamp: a reloaded output shows what the first load showed.
     const state = run(show('notary'), { type: 'open', at: T0 }, lock);
     const a = projectSnapshot(state, event, people, viewer, moment(log.slice(0, 2)));

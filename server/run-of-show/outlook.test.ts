@@ -1,3 +1,4 @@
+import { LAYERS } from '../protocol/air';
 import { describe, expect, it } from 'vitest';
 import { FIXED_ENTROPY, FIXED_NOTARY_SECRET, FIXED_SECRET, sealedFixture } from '../draw-engine/test-fixtures';
 import type { MainStep } from '../protocol/outlook';
@@ -50,14 +51,16 @@ describe('the outlook: what the desk offers is what the state machine accepts', 
     const state = all[name] as ShowState;
     const legal = new Set([...(LEGAL[name] ?? []), ...ALWAYS_LEGAL]);
     legal.delete('submitScore'); // a judge's, from a tablet: never on the desk
-    if (state.air.preview !== null) legal.add('take');
+    if (LAYERS.some((layer) => state.air.layers[layer].preview !== null)) legal.add('take');
     const open = outlook(state).open;
     for (const type of legal) expect(open, type).toContain(type);
     for (const command of commandsFor(state).filter((c) => c.type !== 'submitScore')) {
       const result = transition(state, command);
       if (!open.includes(command.type)) expect(result.ok, command.type).toBe(false);
-      // An open step may still refuse its arguments (a seat that has not scored), never its step.
-      else if (!result.ok) expect(result.code, command.type).toBe('SHOW_BAD_VALUE');
+      // An open step may still refuse its arguments (a seat that has not scored, a layer with
+      // nothing on it), never its step.
+      else if (!result.ok)
+        expect(result.code, command.type).toBe(command.type === 'out' ? 'SHOW_LAYER_EMPTY' : 'SHOW_BAD_VALUE');
     }
   });
 

@@ -4,7 +4,7 @@ import { outlook } from './outlook';
 import type { EventMode, EventSettings, JudgeSetting, PublicNames } from '../protocol/events';
 import type { ShowSnapshot } from '../protocol/show-views';
 import type { SignedTreeHead } from '../protocol/draw';
-import { programEntry } from './air';
+import { airView } from './air';
 import { plannedAuditees, planQuotas } from '../protocol/draw';
 import { recusedSeats, type ShowState } from './run-of-show';
 import { firstDrawn, rollSettlesAt } from './show-state';
@@ -136,7 +136,7 @@ export function projectSnapshot(
       sealTreeHead: event.sealTreeHead,
       scope: event.scope,
     },
-    air: { ...state.air, programLog: programEntry(state.air, moment.log) },
+    air: airView(state.air, moment.serverTime, moment.log),
     abandoned: state.abandoned,
     scoring: settings.plan.scoring ?? DEFAULT_SCORING_RULES,
     judgeSeats: judges.length,

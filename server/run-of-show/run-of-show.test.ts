@@ -13,8 +13,8 @@ import {
   type ShowCommand,
   type ShowState,
 } from '../run-of-show/run-of-show';
-import { REPLACEMENT_MS } from '../protocol/round';
-import { ALWAYS_LEGAL, LEGAL, T0, commandsFor, current, run, situations } from './test-situations';
+import { REPLACEMENT_MS, type Graphic } from '../protocol/round';
+import { ALWAYS_LEGAL, LEGAL, T0, commandsFor, current, legalOut, onAirOf, run, situations } from './test-situations';
 
 describe('run-of-show transitions, every command in every situation', () => {
   const all = situations();
@@ -26,7 +26,9 @@ describe('run-of-show transitions, every command in every situation', () => {
           command.type,
           state,
           command,
-          (LEGAL[name]?.includes(command.type) ?? false) || ALWAYS_LEGAL.includes(command.type),
+          (LEGAL[name]?.includes(command.type) ?? false) ||
+            ALWAYS_LEGAL.includes(command.type) ||
+            legalOut(state, command),
         ] as const,
     ),
   );
@@ -59,7 +61,7 @@ describe('a check without judges (日常 / 专项抽查)', () => {
     expect(transition(state, { type: 'openJudging', at: T0 }).ok).toBe(true);
     state = run(state, { type: 'finishRound', at: T0 });
     expect(current(state)?.step).toBe('result');
-    expect(state.air.program).toEqual({ graphic: 'result', round: 0 });
+    expect(state.air.layers.main.program).toMatchObject({ graphic: 'result', round: 0 });
     expect(transition(state, { type: 'drawAuditee', at: T0 }).ok).toBe(true);
   });
 
@@ -325,40 +327,45 @@ describe('run-of-show behaviour', () => {
 
 describe('what is on air', () => {
   const all = situations();
-  const program = (state: ShowState | undefined) => state?.air.program;
+  /** The main card on air. */
+  const program = (state: ShowState | undefined) => state?.air.layers.main.program;
+  const graphic = (name: Graphic, round: number | null = null) => ({ graphic: name, round, text: null, outAt: null });
 
-  it('each step brings its own graphic on air; opening the show shows the bug', () => {
-    expect(all.sealed?.air).toEqual({ program: null, preview: null, bug: false });
-    expect(all.live?.air).toEqual({ program: { graphic: 'opening', round: null }, preview: null, bug: true });
-    expect(program(all.entropyLocked)).toEqual({ graphic: 'entropy', round: null });
-    expect(program(all.revealed)).toEqual({ graphic: 'entropy', round: null });
-    expect(program(all.drawing)).toEqual({ graphic: 'roll', round: 0 });
-    expect(program(all.presented)).toEqual({ graphic: 'auditee', round: 0 });
-    expect(program(all.reporting)).toEqual({ graphic: 'countdown', round: 0 });
-    expect(program(all.reported)).toEqual({ graphic: 'countdown', round: 0 });
-    expect(program(all.households)).toEqual({ graphic: 'households', round: 0 });
-    expect(program(all.callsDone)).toEqual({ graphic: 'households', round: 0 });
-    expect(program(all.judging)).toEqual({ graphic: 'judges', round: 0 });
-    expect(program(all.scoresRevealed)).toEqual({ graphic: 'judges', round: 0 });
-    expect(program(all.result)).toEqual({ graphic: 'result', round: 0 });
-    expect(program(all.closed)).toEqual({ graphic: 'summary', round: null });
+  it('each step brings its own graphic on air on its layer; opening the show shows the bug', () => {
+    expect(onAirOf(all.sealed as ShowState)).toEqual({});
+    expect(onAirOf(all.live as ShowState)).toEqual({ main: 'opening', bug: 'bug' });
+    expect(program(all.entropyLocked)).toEqual(graphic('entropy'));
+    expect(program(all.revealed)).toEqual(graphic('entropy'));
+    expect(program(all.drawing)).toEqual(graphic('roll', 0));
+    // The lower third's zone is under the main card's: it takes the roll out (the declared rule).
+    expect(onAirOf(all.presented as ShowState)).toEqual({ lower: 'auditee:0', bug: 'bug' });
+    // The countdown sits beside the lower third: both stay on air through the report.
+    expect(onAirOf(all.reporting as ShowState)).toEqual({ lower: 'auditee:0', timer: 'countdown:0', bug: 'bug' });
+    expect(onAirOf(all.reported as ShowState)).toEqual({ lower: 'auditee:0', timer: 'countdown:0', bug: 'bug' });
+    expect(onAirOf(all.households as ShowState)).toEqual({ main: 'households:0', bug: 'bug' });
+    expect(program(all.callsDone)).toEqual(graphic('households', 0));
+    expect(program(all.judging)).toEqual(graphic('judges', 0));
+    expect(program(all.scoresRevealed)).toEqual(graphic('judges', 0));
+    expect(program(all.result)).toEqual(graphic('result', 0));
+    expect(program(all.closed)).toEqual(graphic('summary'));
   });
 
-  it('cue puts a graphic on preview; take puts it on air and empties the preview', () => {
+  it('cue puts a graphic on its layer’s preview; take puts it on air and empties that preview', () => {
     let state = run(all.callsDone as ShowState, { type: 'cue', at: T0, graphic: 'auditee', round: 0 });
-    expect(state.air.preview).toEqual({ graphic: 'auditee', round: 0 });
-    expect(program(state)).toEqual({ graphic: 'households', round: 0 });
-    state = run(state, { type: 'take', at: T0 });
-    expect(state.air).toMatchObject({ program: { graphic: 'auditee', round: 0 }, preview: null });
+    expect(state.air.layers.lower.preview).toEqual({ graphic: 'auditee', round: 0, text: null, autoOutSeconds: null });
+    expect(program(state)).toEqual(graphic('households', 0));
+    state = run(state, { type: 'take', at: T0, layer: 'lower' });
+    expect(state.air.layers.lower).toEqual({ program: graphic('auditee', 0), preview: null });
     expect(transition(state, { type: 'take', at: T0 })).toMatchObject({ ok: false, code: 'SHOW_NOTHING_CUED' });
   });
 
-  it('clear all empties the program and the bug at once, even after the show closed, and keeps the preview', () => {
+  it('clear all empties every layer at once, even after the show closed, and keeps the previews', () => {
     let state = run(all.closed as ShowState, { type: 'cue', at: T0, graphic: 'result', round: 0 });
     state = run(state, { type: 'clearAll', at: T0 });
-    expect(state.air).toEqual({ program: null, preview: { graphic: 'result', round: 0 }, bug: false });
+    expect(onAirOf(state)).toEqual({});
+    expect(state.air.layers.main.preview).toMatchObject({ graphic: 'result', round: 0 });
     state = run(state, { type: 'setBug', at: T0, visible: true });
-    expect(state.air.bug).toBe(true);
+    expect(onAirOf(state)).toEqual({ bug: 'bug' });
   });
 
   it('refuses to cue a graphic that has nothing to show yet', () => {

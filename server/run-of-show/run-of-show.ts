@@ -1,5 +1,5 @@
 import type { DrawState } from '../draw-engine/ceremony';
-import { airCommand, withStepGraphic } from './air';
+import { airAt, airCommand, emptyAir, withStepGraphic } from './air';
 import { abandonShow, drawAuditee, drawHouseholds, entropyOrReveal, replaceAuditee } from './draw-steps';
 import { correctScore, lockJudging, requestRecheck, submitScore } from './judging-steps';
 import { correctOutcome, householdStep, reportStep } from './round-steps';
@@ -35,7 +35,7 @@ export function initialShow(
 ): ShowState {
   return {
     status: 'sealed',
-    air: { program: null, preview: null, bug: false },
+    air: emptyAir(),
     rehearsal: options.rehearsal,
     judges: options.judges ?? [],
     draw,
@@ -47,7 +47,9 @@ export function initialShow(
   };
 }
 
-export function transition(state: ShowState, command: ShowCommand): ShowResult {
+export function transition(current: ShowState, command: ShowCommand): ShowResult {
+  // A graphic taken with an auto-out time has left by the time of this command.
+  const state = { ...current, air: airAt(current.air, command.at) };
   const by = command.type === 'correctOutcome' || command.type === 'abandon' ? (command.by ?? 'operator') : 'operator';
   const refused = stepRefusal(state, command.type, by);
   if (refused) return refused;
@@ -60,7 +62,9 @@ function applyStep(state: ShowState, command: ShowCommand): ShowResult {
   switch (command.type) {
     case 'cue':
     case 'take':
+    case 'out':
     case 'clearAll':
+    case 'restore':
     case 'setBug':
       return airCommand(state, command);
     case 'open':

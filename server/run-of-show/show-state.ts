@@ -3,6 +3,7 @@ import type { StaffRole } from '../protocol/auth';
 import type { AuditeeReplacementReason, ContactReplacementReason } from '../protocol/draw';
 import type { ErrorCode } from '../protocol/errors';
 import type { CallStatus, Graphic, Outcome, RoundStep, Satisfaction } from '../protocol/round';
+import type { Layer } from '../protocol/air';
 import type { LoggedShowCommand } from '../protocol/show-commands';
 import type { ReportTimer } from './timer';
 
@@ -66,21 +67,36 @@ export interface JudgeSeat {
   recusals: string[];
 }
 
-/** A graphic of a round (or of the whole show when round is null). */
+/** A graphic of a round (or of the whole show when round is null), with a strap's or slate's text. */
 export interface GraphicCue {
   graphic: Graphic;
   round: number | null;
+  text: string | null;
+}
+
+/** A graphic on air: until `outAt` (server ms) when it was taken with an auto-out time. */
+export interface OnAir extends GraphicCue {
+  outAt: number | null;
+}
+
+/** A graphic cued to its layer's preview, with the auto-out time it will be taken with. */
+export interface Cued extends GraphicCue {
+  autoOutSeconds: number | null;
+}
+
+export interface LayerState {
+  program: OnAir | null;
+  preview: Cued | null;
 }
 
 /**
- * What the outputs show: the program (on air), the preview (cued, shown on the console's preview
- * output) and the event bug. Steps put their own graphic on air (the step's button is the take);
- * any other graphic is cued to preview, then taken.
+ * What the outputs show, layer by layer (protocol/air.ts): each layer's graphic on air (program)
+ * and cued (preview). Steps put their own graphic on air on its layer (the step's button is the
+ * take); any other graphic is cued, then taken. `restorable`: what the panic cleared, for 恢复.
  */
 export interface AirState {
-  program: GraphicCue | null;
-  preview: GraphicCue | null;
-  bug: boolean;
+  layers: Record<Layer, LayerState>;
+  restorable: Partial<Record<Layer, OnAir>> | null;
 }
 
 export interface ShowState {
@@ -119,6 +135,8 @@ export type ShowErrorCode = Extract<
   | 'SHOW_RECUSED'
   | 'SHOW_GRAPHIC_UNAVAILABLE'
   | 'SHOW_NOTHING_CUED'
+  | 'SHOW_LAYER_EMPTY'
+  | 'SHOW_NOTHING_TO_RESTORE'
   | 'SHOW_SEATS_MISSING'
 >;
 

@@ -1,6 +1,7 @@
 import { drawStepRefusal } from '../draw-engine/ceremony';
 import type { StaffRole } from '../protocol/auth';
 import { ROUND_STEP_LABEL, type RoundStep } from '../protocol/round';
+import { LAYERS } from '../protocol/air';
 import { nextAuditee, pendingCalls, refuse, type ShowCommand, type ShowRefusal, type ShowState } from './show-state';
 
 /**
@@ -15,8 +16,16 @@ export function stepRefusal(
   by: StaffRole = 'operator',
 ): ShowRefusal | null {
   // The outputs stay under the operator's hand before the show opens and after it closes.
-  if (type === 'cue' || type === 'clearAll' || type === 'setBug') return null;
-  if (type === 'take') return state.air.preview === null ? refuse('SHOW_NOTHING_CUED', '预览中没有画面可切出') : null;
+  if (type === 'cue' || type === 'out' || type === 'clearAll' || type === 'setBug') return null;
+  if (type === 'restore') {
+    return state.air.restorable === null
+      ? refuse('SHOW_NOTHING_TO_RESTORE', '没有可恢复的画面：恢复只在清空画面之后可用')
+      : null;
+  }
+  if (type === 'take') {
+    const cued = LAYERS.some((layer) => state.air.layers[layer].preview !== null);
+    return cued ? null : refuse('SHOW_NOTHING_CUED', '预览中没有画面可切出');
+  }
   if (state.status === 'closed') return refuse('SHOW_CLOSED', '本场抽查已结束');
   // Abandoning is open until the show closes, before it opens too (a notary who cannot come); once
   // the seed is fixed the result exists, and only the notary may void it (publicly, in the log).

@@ -1,4 +1,5 @@
 import { FIXED_ENTROPY, FIXED_SECRET, sealedFixture } from '../draw-engine/test-fixtures';
+import { LAYERS, type Layer } from '../protocol/air';
 import { initialShow, transition, type ShowCommand, type ShowState } from './run-of-show';
 
 /** Shared by the run-of-show's tests: every reachable situation of a show, and what is legal in each. */
@@ -13,6 +14,15 @@ export function run(state: ShowState, ...commands: ShowCommand[]): ShowState {
 }
 
 export const current = (state: ShowState) => state.rounds.at(-1);
+
+/** What is on air, layer by layer, in short ("households:0"): empty layers left out. */
+export function onAirOf(state: ShowState): Partial<Record<Layer, string>> {
+  const entries = LAYERS.flatMap((layer) => {
+    const onAir = state.air.layers[layer].program;
+    return onAir ? [[layer, onAir.round === null ? onAir.graphic : `${onAir.graphic}:${onAir.round}`]] : [];
+  });
+  return Object.fromEntries(entries) as Partial<Record<Layer, string>>;
+}
 const firstOpenHousehold = (state: ShowState) =>
   current(state)?.households.find((h) => h.replaced === null && h.outcome === null)?.number ??
   current(state)?.households[0]?.number ??
@@ -77,6 +87,8 @@ export function commandsFor(state: ShowState): ShowCommand[] {
     { type: 'close', at: T0 },
     { type: 'cue', at: T0, graphic: 'opening', round: null },
     { type: 'take', at: T0 },
+    { type: 'out', at: T0, layer: 'main' },
+    { type: 'restore', at: T0 },
     { type: 'clearAll', at: T0 },
     { type: 'setBug', at: T0, visible: true },
     { type: 'requestRecheck', at: T0, seat: 1 },
@@ -113,5 +125,12 @@ export const LEGAL: Record<string, ShowCommand['type'][]> = {
   closed: [],
 };
 
-/** The outputs stay under the operator's hand in every situation; a take needs something cued. */
+/**
+ * The outputs stay under the operator's hand in every situation; a take needs something cued, an
+ * out a graphic on the layer (`legalOut`), 恢复 a panic before it.
+ */
 export const ALWAYS_LEGAL: ShowCommand['type'][] = ['cue', 'clearAll', 'setBug'];
+
+/** Whether taking the main layer out is legal: when a main card is on air. */
+export const legalOut = (state: ShowState, command: ShowCommand): boolean =>
+  command.type === 'out' && state.air.layers[command.layer].program !== null;

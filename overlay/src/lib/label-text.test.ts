@@ -28,6 +28,7 @@ describe('outputs preload every glyph of their labels', () => {
       ...sources(join(root, 'overlay', 'src')),
       // The protocol's labels the outputs show: a round's values and graphics, events' modes, the draw's words.
       join(root, 'server', 'protocol', 'round.ts'),
+      join(root, 'server', 'protocol', 'air.ts'),
       join(root, 'server', 'protocol', 'events.ts'),
       join(root, 'server', 'protocol', 'draw.ts'),
       join(root, 'server', 'scoring', 'scoring.ts'),

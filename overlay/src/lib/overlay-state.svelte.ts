@@ -5,6 +5,16 @@ import type { ErrorBody } from '$protocol/errors';
 import { ServerClock } from './server-clock';
 import { parseTemplateData, type TemplateData } from './template-data';
 import { OVERLAY_LABEL_TEXT } from './label-text';
+import { LAYERS, type Graphic, type Layer } from '$protocol/show';
+
+/** A graphic this output draws now, on its layer. */
+export interface ShownGraphic {
+  layer: Layer;
+  graphic: Graphic;
+  round: RoundView | null;
+  text: string | null;
+  outAt: number | null;
+}
 
 type OverlaySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -70,6 +80,9 @@ export class OverlayState {
   private pending: ShowSnapshot | null = null;
   private applying = false;
   private watching = false;
+  /** Bumped when an auto-out time passes, so `layers` is read again. */
+  private expiryTick = $state(0);
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(params: URLSearchParams, underCaspar: boolean) {
     this.preview = params.get('preview') === '1';
@@ -79,27 +92,40 @@ export class OverlayState {
     window.chouchaOverlay = this.diagnostics;
   }
 
-  /** The graphic this output shows: the program, or on a preview output the cued graphic. */
-  get cue(): { graphic: string; round: RoundView | null } | null {
+  /**
+   * What this output shows, layer by layer in LAYERS order (bottom to top): the program, or on a
+   * preview output the cued graphics. A graphic taken with an auto-out time is left out from its
+   * time on (`expiredAt` ticks then), so the output clears it on the frame the server says.
+   */
+  get layers(): ShownGraphic[] {
     const snapshot = this.snapshot;
-    if (!snapshot || !this.playing) return null;
-    const cue = this.preview ? snapshot.air.preview : snapshot.air.program;
-    if (!cue) return null;
-    const round = cue.round === null ? null : (snapshot.rounds[cue.round] ?? null);
-    return { graphic: cue.graphic, round };
+    if (!snapshot || !this.playing) return [];
+    void this.expiryTick; // read again when an auto-out time passes
+    const now = this.clock.now();
+    return LAYERS.flatMap((layer) => {
+      const air = snapshot.air.layers[layer];
+      const cue = this.preview ? air.preview : air.program;
+      if (!cue) return [];
+      const outAt = 'outAt' in cue ? cue.outAt : null;
+      if (outAt !== null && outAt <= now) return [];
+      const round = cue.round === null ? null : (snapshot.rounds[cue.round] ?? null);
+      return [{ layer, graphic: cue.graphic, round, text: cue.text, outAt }];
+    });
+  }
+
+  /** The main card, or the top graphic when there is none (the stage's `data-graphic`, for tests). */
+  get cue(): ShownGraphic | null {
+    const shown = this.layers.filter((g) => g.layer !== 'bug');
+    return shown.find((g) => g.layer === 'main') ?? shown.at(-1) ?? null;
   }
 
   /**
-   * The show-log entry that put the program on air (seq and short hash), drawn on it so a
-   * recording can be checked against the bundle; a preview output shows a graphic not yet on air.
+   * The show-log entry that last put a graphic on air (seq and short hash), drawn on it so a
+   * recording can be checked against the bundle; a preview output shows graphics not yet on air.
    */
   get logStamp(): { seq: number; short: string } | null {
     if (this.preview || !this.cue) return null;
     return this.snapshot?.air.programLog ?? null;
-  }
-
-  get bugVisible(): boolean {
-    return this.playing && (this.snapshot?.air.bug ?? false);
   }
 
   connect(eventId: string, key: string): void {
@@ -191,6 +217,7 @@ export class OverlayState {
         ]).catch(() => undefined);
         this.animate = this.watching;
         this.snapshot = snapshot;
+        this.scheduleExpiry();
         this.diagnostics.applied += 1;
         await tick();
         if (this.diagnostics.readyAt === null) this.diagnostics.readyAt = performance.now();
@@ -200,6 +227,24 @@ export class OverlayState {
     } finally {
       this.applying = false;
     }
+  }
+
+  /** Wakes when the next auto-out graphic's time comes (in server time), so it leaves on time. */
+  private scheduleExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    const now = this.clock.now();
+    const times = LAYERS.map((layer) => this.snapshot?.air.layers[layer].program?.outAt ?? null).filter(
+      (outAt): outAt is number => outAt !== null && outAt > now,
+    );
+    if (times.length === 0) return;
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTick += 1;
+        this.scheduleExpiry();
+      },
+      Math.min(...times) - now,
+    );
   }
 
   /** CasparCG's template interface (also usable by any controller that calls these globals). */

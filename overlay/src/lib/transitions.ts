@@ -22,6 +22,6 @@ export function enter(
 
 export function leave(_node: Element, { ov }: { ov: OverlayState }): TransitionConfig {
   // The panic clear empties the screen at once; otherwise a short fade.
-  if (!ov.animate || ov.cue === null) return { duration: 0 };
+  if (!ov.animate || ov.layers.length === 0) return { duration: 0 };
   return { duration: 220, css: (t) => `opacity: ${t}` };
 }
