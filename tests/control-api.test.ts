@@ -98,7 +98,7 @@ function expectRefused(reply: Reply, code: keyof typeof ERROR_CATALOGUE) {
 
 describe('the control API before the outputs follow an event', () => {
   it('answers an idle state and refuses commands with CONTROL_NO_EVENT', async () => {
-    expect(await state()).toMatchObject({ event: null, next: null, tally: { program: '', preview: '' } });
+    expect(await state()).toMatchObject({ event: null, next: null, tally: { program: { main: '' }, armed: false } });
     const take = await press('take');
     expectRefused(take, 'CONTROL_NO_EVENT');
     expect(calls()[0]).toMatchObject({ tokenName: STUDIO, action: 'take', outcome: 'CONTROL_NO_EVENT' });
@@ -182,14 +182,18 @@ describe('the control API on the followed event', () => {
       expect(opened.status).toBe(200);
       expect(opened.body.state?.event).toMatchObject({ id: show.event.id, live: true });
 
-      const cued = await press('cue', { graphic: 'opening' });
+      // The opening came on air with the step, on the main layer; a strap is cued and taken on its own.
+      expect(opened.body.state?.tally.program.main).toBe('opening');
+      const cued = await press('cue', { graphic: 'strap', text: '欢迎收看本期电视抽查' });
       expect(cued.status).toBe(200);
-      expect(cued.body.state?.tally.preview).toBe('opening');
-      const taken = await press('take');
+      expect(cued.body.state?.tally.preview.strap).toBe('strap');
+      expect(cued.body.state?.air.layers.strap.preview).toMatchObject({ text: '欢迎收看本期电视抽查' });
+      const taken = await press('take', { layer: 'strap' });
       expect(taken.status).toBe(200);
       const onAir = await overlay.until(taken.body.revision as number);
-      expect(onAir.air.program).toMatchObject({ graphic: 'opening' });
-      expect(onAir.air.preview).toBeNull();
+      expect(onAir.air.layers.strap.program).toMatchObject({ graphic: 'strap', text: '欢迎收看本期电视抽查' });
+      expect(onAir.air.layers.strap.preview).toBeNull();
+      expect(onAir.air.layers.main.program).toMatchObject({ graphic: 'opening' });
 
       const entries = app.services.shows.logEntries(show.event.id);
       expect(entries.slice(-3).map((entry) => [entry.type, entry.actor])).toEqual([
@@ -209,26 +213,43 @@ describe('the control API on the followed event', () => {
       // A take with nothing cued is refused by the state machine, and the log stays as it was.
       const length = logLength();
       expectRefused(await press('take'), 'SHOW_NOTHING_CUED');
+      expectRefused(await press('take', { layer: 'lower' }), 'SHOW_NOTHING_CUED');
+      expectRefused(await press('take', { layer: 'sideways' }), 'VALIDATION_FAILED');
       expect(logLength()).toBe(length);
     } finally {
       overlay.close();
     }
   });
 
-  it('reflects each change in the state endpoint: cue, take, bug, panic', async () => {
+  it('reflects each change in the state endpoint: cue, take, out, bug, panic and restore', async () => {
     await press('cue', { graphic: 'entropy' });
-    expect((await state()).tally).toMatchObject({ program: 'opening', preview: 'entropy' });
+    expect((await state()).tally).toMatchObject({
+      program: { main: 'opening', strap: 'strap' },
+      preview: { main: 'entropy' },
+      cued: { main: true, lower: false },
+    });
     await press('take');
     const taken = await state();
-    expect(taken.tally).toMatchObject({ program: 'entropy', preview: '' });
-    expect(taken.air.program).toMatchObject({ graphic: 'entropy', label: '公开随机数' });
-    const bug = taken.tally.bug;
+    expect(taken.tally).toMatchObject({ program: { main: 'entropy' }, preview: { main: '' }, cued: { main: false } });
+    expect(taken.air.layers.main.program).toMatchObject({ graphic: 'entropy', label: '公开随机数' });
+    await press('out', { layer: 'strap' });
+    expect((await state()).tally.onAir).toMatchObject({ strap: false, main: true });
+    expectRefused(await press('out', { layer: 'strap' }), 'SHOW_LAYER_EMPTY');
+    expectRefused(await press('out'), 'VALIDATION_FAILED');
+
+    const bug = (await state()).tally.bug;
     await press('bug');
     expect((await state()).tally.bug).toBe(!bug);
     await press('bug', { visible: true });
-    expect((await state()).tally.bug).toBe(true);
+    expect((await state()).tally).toMatchObject({ bug: true, onAir: { bug: true } });
+
+    expectRefused(await press('restore'), 'SHOW_NOTHING_TO_RESTORE');
     await press('panic');
-    expect((await state()).tally).toMatchObject({ program: '', bug: false });
+    const cleared = await state();
+    expect(cleared.tally).toMatchObject({ program: { main: '', bug: '' }, bug: false, restorable: true });
+    expect(cleared.air.restorable.sort()).toEqual(['bug', 'main']);
+    await press('restore');
+    expect((await state()).tally).toMatchObject({ program: { main: 'entropy', bug: 'bug' }, restorable: false });
     expect((await state()).event?.revision).toBe(revision());
   });
 

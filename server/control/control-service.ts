@@ -17,6 +17,8 @@ import {
   type ControlCue,
   type ControlDone,
   type ControlExtend,
+  type ControlOut,
+  type ControlTake,
   type ControlState,
   type ControlStep,
 } from '../protocol/control';
@@ -189,21 +191,41 @@ export class ControlService {
         body.round !== undefined
           ? body.round
           : (snapshot.outlook?.cues.find((cue) => cue.graphic === body.graphic)?.round ?? null);
-      return this.send(token, eventId, { type: 'cue', graphic: body.graphic, round });
+      const { text, autoOutSeconds } = body;
+      return this.send(token, eventId, {
+        type: 'cue',
+        graphic: body.graphic,
+        round,
+        ...(text === undefined ? {} : { text }),
+        ...(autoOutSeconds === undefined ? {} : { autoOutSeconds }),
+      });
     });
   }
 
-  take(token: ControlToken): ControlDone {
-    return this.call(token, 'take', (eventId) => this.send(token, eventId, { type: 'take' }));
+  /** One layer's cued graphic to air, or every cued layer's (what it overlaps goes off, as on the desk). */
+  take(token: ControlToken, body: ControlTake): ControlDone {
+    return this.call(token, 'take', (eventId) =>
+      this.send(token, eventId, body.layer === undefined ? { type: 'take' } : { type: 'take', layer: body.layer }),
+    );
   }
 
+  out(token: ControlToken, body: ControlOut): ControlDone {
+    return this.call(token, 'out', (eventId) => this.send(token, eventId, { type: 'out', layer: body.layer }));
+  }
+
+  /** Every layer off air at once, remembered for restore. */
   panic(token: ControlToken): ControlDone {
     return this.call(token, 'panic', (eventId) => this.send(token, eventId, { type: 'clearAll' }));
   }
 
+  /** Exactly what the panic cleared comes back. */
+  restore(token: ControlToken): ControlDone {
+    return this.call(token, 'restore', (eventId) => this.send(token, eventId, { type: 'restore' }));
+  }
+
   bug(token: ControlToken, body: ControlBug): ControlDone {
     return this.call(token, 'bug', (eventId, snapshot) =>
-      this.send(token, eventId, { type: 'setBug', visible: body.visible ?? !snapshot.air.bug }),
+      this.send(token, eventId, { type: 'setBug', visible: body.visible ?? snapshot.air.layers.bug.program === null }),
     );
   }
 

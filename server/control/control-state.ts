@@ -3,6 +3,7 @@ import { GRAPHIC_LABEL, ROUND_STEP_LABEL, type Graphic } from '../protocol/round
 import { HELD_COMMANDS, COMMAND_LABEL } from '../protocol/show-commands';
 import type { MainStep } from '../protocol/outlook';
 import type { ShowSnapshot } from '../protocol/show-views';
+import type { Layer } from '../protocol/air';
 import type { ControlState } from '../protocol/control';
 
 /** A step armed by one token: confirmed before `until`, at the revision it was armed at. */
@@ -18,16 +19,34 @@ export function clockText(ms: number): string {
   return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-const onAir = (cue: { graphic: Graphic; round: number | null } | null) =>
-  cue === null ? null : { graphic: cue.graphic, label: GRAPHIC_LABEL[cue.graphic], round: cue.round };
+const onAir = (cue: { graphic: Graphic; round: number | null; text: string | null } | null) =>
+  cue === null ? null : { graphic: cue.graphic, label: GRAPHIC_LABEL[cue.graphic], round: cue.round, text: cue.text };
+
+/** One value per layer. */
+const perLayer = <T>(value: (layer: Layer) => T): Record<Layer, T> => ({
+  main: value('main'),
+  lower: value('lower'),
+  timer: value('timer'),
+  bug: value('bug'),
+  strap: value('strap'),
+  slate: value('slate'),
+});
 
 /** The state with no followed event: nothing on air, nothing to do. */
 export function idleState(at: number): ControlState {
   return {
     at,
     event: null,
-    air: { program: null, preview: null, bug: false },
-    tally: { program: '', preview: '', bug: false, armed: false },
+    air: { layers: perLayer(() => ({ program: null, preview: null })), restorable: [] },
+    tally: {
+      program: perLayer(() => ''),
+      preview: perLayer(() => ''),
+      onAir: perLayer(() => false),
+      cued: perLayer(() => false),
+      bug: false,
+      restorable: false,
+      armed: false,
+    },
     round: null,
     next: null,
     armed: null,
@@ -47,6 +66,7 @@ export function controlState(snapshot: ShowSnapshot, at: number, arm: Arm | null
   const timer = round?.report ?? null;
   const remaining = timer ? remainingMs(timer, at) : 0;
   const judging = round?.judging ?? null;
+  const { layers } = snapshot.air;
   return {
     at,
     event: {
@@ -57,11 +77,17 @@ export function controlState(snapshot: ShowSnapshot, at: number, arm: Arm | null
       closed: snapshot.status === 'closed' || snapshot.status === 'abandoned',
       revision: snapshot.revision,
     },
-    air: { program: onAir(snapshot.air.program), preview: onAir(snapshot.air.preview), bug: snapshot.air.bug },
+    air: {
+      layers: perLayer((layer) => ({ program: onAir(layers[layer].program), preview: onAir(layers[layer].preview) })),
+      restorable: snapshot.air.restorable,
+    },
     tally: {
-      program: snapshot.air.program?.graphic ?? '',
-      preview: snapshot.air.preview?.graphic ?? '',
-      bug: snapshot.air.bug,
+      program: perLayer((layer) => layers[layer].program?.graphic ?? ''),
+      preview: perLayer((layer) => layers[layer].preview?.graphic ?? ''),
+      onAir: perLayer((layer) => layers[layer].program !== null),
+      cued: perLayer((layer) => layers[layer].preview !== null),
+      bug: layers.bug.program !== null,
+      restorable: snapshot.air.restorable.length > 0,
       armed: armed !== null,
     },
     round:

@@ -12,6 +12,8 @@ import {
   ControlDoneSchema,
   ControlEmptySchema,
   ControlExtendSchema,
+  ControlOutSchema,
+  ControlTakeSchema,
   ControlStateSchema,
   ControlStepSchema,
   ControlTokenCreatedSchema,
@@ -145,8 +147,10 @@ function surfaceRoutes(control: ControlService) {
         },
       );
     command('cue', 'cue', ControlCueSchema, (token, body) => control.cue(token, body));
-    command('take', 'take', ControlEmptySchema, (token) => control.take(token));
+    command('take', 'take', ControlTakeSchema, (token, body) => control.take(token, body));
+    command('out', 'out', ControlOutSchema, (token, body) => control.out(token, body));
     command('panic', 'panic', ControlEmptySchema, (token) => control.panic(token));
+    command('restore', 'restore', ControlEmptySchema, (token) => control.restore(token));
     command('bug', 'bug', ControlBugSchema, (token, body) => control.bug(token, body));
     command('timer/pause', 'timer-pause', ControlEmptySchema, (token) => control.pauseTimer(token));
     command('timer/resume', 'timer-resume', ControlEmptySchema, (token) => control.resumeTimer(token));

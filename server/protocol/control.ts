@@ -1,7 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { literalUnion } from './literal-union';
 import { GraphicSchema, ReportStatusSchema, RoundStepSchema } from './round';
 import { MAIN_STEPS } from './outlook';
+import { AIR_TEXT_MAX, AUTO_OUT_MAX_SECONDS, LAYERS, LayerSchema, type Layer } from './air';
 
 /**
  * The control API for hardware control surfaces (Bitfocus Companion on a Stream Deck): a token per
@@ -21,7 +22,9 @@ export const ARM_WINDOW_MS = 5000;
 export const CONTROL_ACTIONS = [
   'cue',
   'take',
+  'out',
   'panic',
+  'restore',
   'bug',
   'timer-pause',
   'timer-resume',
@@ -38,7 +41,9 @@ export const ControlActionSchema = literalUnion(CONTROL_ACTIONS);
 export const CONTROL_ACTION_LABEL: Record<ControlAction, string> = {
   cue: '预览画面',
   take: '切换上屏',
+  out: '下屏',
   panic: '清空画面',
+  restore: '恢复画面',
   bug: '角标',
   'timer-pause': '暂停计时',
   'timer-resume': '继续计时',
@@ -88,20 +93,32 @@ export type ControlCallView = Static<typeof ControlCallViewSchema>;
 
 // ---- control surface (bearer token): bodies ----
 
-/** A graphic to cue; `round` defaults to the one the desk would cue now (the current round). */
+/**
+ * A graphic to cue on its layer's preview; `round` defaults to the one the desk would cue now (the
+ * current round). `text` for a strap, ticker or slate; `autoOutSeconds` takes it out by itself.
+ */
 export const ControlCueSchema = Type.Object(
   {
     graphic: GraphicSchema,
     round: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1000 }), Type.Null()])),
+    text: Type.Optional(Type.String({ minLength: 1, maxLength: AIR_TEXT_MAX })),
+    autoOutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: AUTO_OUT_MAX_SECONDS })),
   },
   closed,
 );
 export type ControlCue = Static<typeof ControlCueSchema>;
 
+/** Take one layer's cued graphic to air; without `layer`, every cued layer at once. */
+export const ControlTakeSchema = Type.Object({ layer: Type.Optional(LayerSchema) }, closed);
+export type ControlTake = Static<typeof ControlTakeSchema>;
+
+export const ControlOutSchema = Type.Object({ layer: LayerSchema }, closed);
+export type ControlOut = Static<typeof ControlOutSchema>;
+
 /** Companion's Generic HTTP module sends `{}` when its body is left empty. */
 export const ControlEmptySchema = Type.Object({}, closed);
 
-/** `visible` sets the bug; without it the bug toggles. */
+/** `visible` sets the bug (its layer); without it the bug toggles. */
 export const ControlBugSchema = Type.Object({ visible: Type.Optional(Type.Boolean()) }, closed);
 export type ControlBug = Static<typeof ControlBugSchema>;
 
@@ -122,12 +139,19 @@ const GraphicOnAirSchema = Type.Object({
   graphic: GraphicSchema,
   label: Type.String(),
   round: Type.Union([Type.Integer(), Type.Null()]),
+  /** A strap's, ticker's or slate's text (null for the others). */
+  text: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** One value per layer, for Companion's flat JSON paths (`tally.onAir.lower`). */
+const perLayer = <T extends TSchema>(schema: T) =>
+  Type.Object(Object.fromEntries(LAYERS.map((layer) => [layer, schema])) as Record<Layer, T>);
+
 /**
- * What a control surface shows on its buttons: what is on air, the current step, what comes next
- * (and whether it must be armed), the judges, the timer. Flat `display` strings are ready for a
- * button's text; booleans for tally colours. No names, no phones: vmix.json carries what is on air.
+ * What a control surface shows on its buttons: what is on air and cued on each layer, the current
+ * step, what comes next (and whether it must be armed), the judges, the timer. Flat `display`
+ * strings are ready for a button's text; booleans for tally colours. No names, no phones: vmix.json
+ * carries what is on air.
  */
 export const ControlStateSchema = Type.Object({
   /** Server time (ms) the state was read at. */
@@ -145,15 +169,23 @@ export const ControlStateSchema = Type.Object({
     Type.Null(),
   ]),
   air: Type.Object({
-    program: Type.Union([GraphicOnAirSchema, Type.Null()]),
-    preview: Type.Union([GraphicOnAirSchema, Type.Null()]),
-    bug: Type.Boolean(),
+    layers: perLayer(
+      Type.Object({
+        program: Type.Union([GraphicOnAirSchema, Type.Null()]),
+        preview: Type.Union([GraphicOnAirSchema, Type.Null()]),
+      }),
+    ),
+    /** The layers 恢复 would bring back (empty: nothing to restore). */
+    restorable: Type.Array(LayerSchema),
   }),
-  /** Tally: which graphic is on air and which cued ('' when none), for button colours. */
+  /** Tally, flat: per layer the graphic on air and cued ('' when none), and whether any is. */
   tally: Type.Object({
-    program: Type.String(),
-    preview: Type.String(),
+    program: perLayer(Type.String()),
+    preview: perLayer(Type.String()),
+    onAir: perLayer(Type.Boolean()),
+    cued: perLayer(Type.Boolean()),
     bug: Type.Boolean(),
+    restorable: Type.Boolean(),
     armed: Type.Boolean(),
   }),
   round: Type.Union([
