@@ -264,6 +264,8 @@ describe('the control API on the followed event', () => {
     const refused = await press('next');
     expectRefused(refused, 'CONTROL_NOT_ARMED');
     expect(refused.body.error?.message).toContain('预备');
+    // The catalogue's message names the window the server keeps.
+    expect(ERROR_CATALOGUE.CONTROL_NOT_ARMED.message).toContain(`${ARM_WINDOW_MS / 1000} 秒`);
     expectRefused(await press('confirm'), 'CONTROL_NOT_ARMED');
     expect(logLength()).toBe(before);
 
