@@ -422,6 +422,45 @@ describe('the control API on the followed event', () => {
     for (const row of rows) expect(Object.keys(row).sort()).toEqual(keys);
   });
 
+  it('follows the outputs from the live event to its rehearsal and back: the same token, pushed each time', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/control/v1/ws?token=${token}`);
+    const received: ControlState[] = [];
+    ws.on('message', (data) => received.push(JSON.parse(String(data)) as ControlState));
+    const until = async (check: (s: ControlState) => boolean) => {
+      for (let i = 0; i < 500; i += 1) {
+        const found = received.find(check);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`no such state among ${received.length}`);
+    };
+    try {
+      await until((s) => s.event?.id === show.event.id);
+      const copy = await app.inject({
+        method: 'POST',
+        url: `/api/events/${show.event.id}/rehearsal`,
+        headers: { cookie: operator },
+      });
+      const rehearsal = copy.json<{ id: string }>().id;
+      const follow = (eventId: string) =>
+        app.inject({ method: 'PUT', url: '/api/channels/follow', headers: { cookie: operator }, payload: { eventId } });
+      await follow(rehearsal);
+      expect((await until((s) => s.event?.id === rehearsal)).event).toMatchObject({ rehearsal: true, live: false });
+      const live = revision();
+      const opened = await press('next');
+      expect(opened.body.state?.event).toMatchObject({ id: rehearsal, live: true });
+      expect(app.services.shows.logEntries(rehearsal).at(-1)).toMatchObject({
+        type: 'open',
+        actor: `控制面板「${STUDIO}」`,
+      });
+      expect(revision()).toBe(live);
+      await follow(show.event.id);
+      expect((await until((s) => s.event?.id === show.event.id && received.at(-1) === s)).event?.rehearsal).toBe(false);
+    } finally {
+      ws.close();
+    }
+  });
+
   it('lists tokens and the call log to the operator only; never the token itself', async () => {
     const tokens = await app.inject({ method: 'GET', url: '/api/control/tokens', headers: { cookie: operator } });
     expect(tokens.statusCode).toBe(200);
