@@ -26,6 +26,15 @@ function overlayScriptBytes(): number {
   );
 }
 
+/** One OGraf graphic's scripts (its graphic.mjs and the runtime beside it), gzipped: what a renderer fetches. */
+function ografScriptBytes(): number {
+  const folder = join(ROOT, 'dist', 'ograf', 'graphics', 'choucha-auditee');
+  return ['graphic.mjs', 'choucha-ograf.mjs'].reduce(
+    (sum, file) => sum + gzipSync(readFileSync(join(folder, file)), { level: 9 }).length,
+    0,
+  );
+}
+
 export async function benchOverlay(records: BenchRecord[], work: string): Promise<void> {
   buildIfStale({ quiet: true });
   records.push(
@@ -33,6 +42,14 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
       {
         name: 'overlay JS (entry and chunks), gzipped',
         value: overlayScriptBytes() / 1024,
+        unit: 'KB',
+      },
+      below(100, '< 100 KB'),
+    ),
+    judged(
+      {
+        name: 'one OGraf graphic’s JS (graphic.mjs and its runtime), gzipped',
+        value: ografScriptBytes() / 1024,
         unit: 'KB',
       },
       below(100, '< 100 KB'),
