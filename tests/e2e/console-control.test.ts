@@ -81,5 +81,7 @@ describe('the console’s control-panel page', () => {
     expect((await shut.json()).error.code).toBe('CONTROL_TOKEN_INVALID');
     await page.getByTestId('control-calls-refresh').click();
     await expect.poll(() => page.getByTestId('control-calls').innerText()).toContain('令牌已撤销');
+    await page.getByTestId('control-calls').scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-control-log');
   });
 });
