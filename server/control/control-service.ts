@@ -1,6 +1,7 @@
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
+import { storeFailure } from '../store/store-errors';
 import type { ErrorCode } from '../protocol/errors';
 import type { ShowRunner } from '../live/show-runner';
 import type { FollowService } from '../channels/follow-service';
@@ -21,6 +22,7 @@ import {
   type ControlTake,
   type ControlState,
   type ControlStep,
+  type ControlTokenView,
 } from '../protocol/control';
 import { ControlTokens, type ControlToken } from './control-tokens';
 import { controlState, idleState, type Arm } from './control-state';
@@ -116,7 +118,7 @@ export class ControlService {
     for (const listener of this.listeners) listener();
   }
 
-  revoke(id: number, actor: string) {
+  revoke(id: number, actor: string): ControlTokenView {
     const view = this.tokens.revoke(id, actor);
     this.arms.delete(id);
     for (const listener of this.revokeListeners) listener(id);
@@ -328,8 +330,13 @@ export class ControlService {
       this.tokens.logCall(token, action, 'ok');
       return { ok: true, revision, state: this.state(token) };
     } catch (error) {
-      if (error instanceof AppError) this.tokens.logCall(token, action, error.code, error.message);
-      else this.tokens.logCall(token, action, 'INTERNAL');
+      // A storage failure is logged by the code the error handler will answer with (STORE_BUSY …).
+      const refusal = error instanceof AppError ? error : storeFailure(error);
+      try {
+        this.tokens.logCall(token, action, refusal?.code ?? 'INTERNAL', refusal?.message ?? '');
+      } catch {
+        // The log could not be written either (the disk, the database): the call's own error says why.
+      }
       throw error;
     }
   }
