@@ -24,6 +24,7 @@ import { below, judged, median, type BenchRecord } from './bench/record';
 import { benchOverlay } from './bench/overlay';
 import { benchJudgesLoad } from './bench/judges-load';
 import { benchDeskFlood } from './bench/desk-flood';
+import { benchControl } from './bench/control';
 import { REALTIME_LIMITS } from '../server/live/socket-limits';
 import { benchTable, machine } from './bench/table';
 
@@ -407,7 +408,7 @@ function benchReport(db: Db): void {
 }
 
 // `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
-const SECTIONS = ['overlay', 'broadcast', 'desk', 'restart', 'judges', 'import', 'draw', 'report'] as const;
+const SECTIONS = ['overlay', 'broadcast', 'desk', 'control', 'restart', 'judges', 'import', 'draw', 'report'] as const;
 const wanted = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const runs = (section: (typeof SECTIONS)[number]) => wanted.length === 0 || wanted.includes(section);
 try {
@@ -415,6 +416,7 @@ try {
   if (runs('overlay')) await benchOverlay(records, work);
   if (runs('broadcast')) await benchBroadcast();
   if (runs('desk')) await benchDeskFlood(records, work);
+  if (runs('control')) await benchControl(records, work);
   if (runs('restart')) await benchRestart();
   if (runs('judges')) await benchJudgesLoad(records, work);
   if (runs('import')) benchImport();

@@ -40,6 +40,9 @@ import { FollowService } from './channels/follow-service';
 import { channelRoutes } from './channels/routes';
 import { ChannelService } from './channels/channel-service';
 import { VenueSeats } from './channels/venue-seats';
+import { ControlService, type ControlLimits } from './control/control-service';
+import { controlRoutes } from './control/routes';
+import { attachControlSocket } from './control/control-socket';
 
 export interface AppOptions {
   /** SQLite file; created and migrated when missing. */
@@ -69,6 +72,8 @@ export interface AppOptions {
   keyDir?: string;
   /** Socket rate limits (default REALTIME_LIMITS); the bench's thousands of viewers share one address. */
   socketLimits?: RealtimeLimits;
+  /** The control API's rate limits (default CONTROL_LIMITS). */
+  controlLimits?: ControlLimits;
 }
 
 export interface AppServices {
@@ -90,6 +95,8 @@ export interface AppServices {
   channels: ChannelService;
   /** The venue's judges' seats, bound to the same seats of the followed event. */
   venue: VenueSeats;
+  /** Control surfaces (Companion / Stream Deck): tokens, the call log, commands on the followed event. */
+  control: ControlService;
   clock: Clock;
   random: RandomBytes;
   /** Accounts created with a generated password by this build, to be shown once. */
@@ -129,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   channels.ensureFirstChannels();
   // Before the realtime layer: the venue seats' keys move on a switch before the sockets do.
   const venue = new VenueSeats(db, events, seats, follow, clock, random);
+  const control = new ControlService(db, shows, follow, clock, random, options.controlLimits);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
@@ -162,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     follow,
     channels,
     venue,
+    control,
     clock,
     random,
     generatedAccounts,
@@ -175,7 +184,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.log,
     options.presencePingMs,
   );
+  const controlSocket = attachControlSocket(app.server, control, app.log);
   app.addHook('onClose', async () => {
+    await controlSocket.close();
     await realtime.close();
     db.close();
   });
@@ -200,6 +211,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     channelRoutes({ follow, channels, venue, connections: realtime.channelConnections, publicBase }, auth),
   );
+  await app.register(controlRoutes(control, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   await app.register(ografRoutes(options.distDir ?? join(REPO_ROOT, 'dist'), PACKAGE_VERSION));
   return app;
