@@ -281,6 +281,10 @@ describe('the desk’s layers', () => {
     await desk.getByTestId('text-template').selectOption('评委正在评分');
     expect(await desk.getByTestId('text-input').inputValue()).toBe('评委正在评分');
     await desk.getByTestId('text-input').fill('评委正在评分，请稍候');
+    // An auto-out time must be whole seconds 1–3600: anything else keeps the cue back.
+    await desk.getByTestId('text-auto-out').fill('1.5');
+    expect(await desk.getByTestId('text-cue-send').isDisabled()).toBe(true);
+    await desk.getByTestId('text-auto-out').fill('');
     await desk.getByTestId('text-cue-send').click();
     await expect.poll(() => row('strap').getAttribute('data-state')).toBe('cued');
     expect(await row('strap').getByTestId('layer-preview').innerText()).toContain('评委正在评分，请稍候');
