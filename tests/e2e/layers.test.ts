@@ -186,6 +186,31 @@ describe('layers on the programme output', () => {
   }, 120_000);
 });
 
+describe('typed text on air', () => {
+  it('loads the glyphs of typed words before the strap is drawn (no box on air)', async () => {
+    const show = await stage.newShow();
+    await show.open();
+    const page = await stage.openOverlay(show.overlayUrl());
+    await page.waitForSelector('[data-testid="graphic"][data-layer="main"]');
+    // Characters in no label of the overlay: only the typed text can bring their font slices in.
+    const words = '鑫淼焱垚，赟犇骉';
+    expect(await page.evaluate((w) => document.fonts.check("700 40px 'Noto Sans SC'", w), words)).toBe(false);
+    await page.evaluate(() => {
+      const seen: boolean[] = [];
+      (window as unknown as { glyphsReady: boolean[] }).glyphsReady = seen;
+      new MutationObserver(() => {
+        const strap = document.querySelector('[data-testid="graphic"][data-layer="strap"]');
+        if (strap && seen.length === 0)
+          seen.push(document.fonts.check("700 40px 'Noto Sans SC'", strap.textContent ?? ''));
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await putText(show, 'strap', words);
+    await page.waitForSelector('[data-testid="graphic"][data-layer="strap"]');
+    expect(await page.evaluate(() => (window as unknown as { glyphsReady: boolean[] }).glyphsReady)).toEqual([true]);
+    await page.close();
+  }, 120_000);
+});
+
 describe('screenshots of the layers, the slate, the test card and the QR code', () => {
   it('draws each combination inside its zones, and the fullscreen ones opaque', async () => {
     const show = await showAtReport({ title: '示范县干部作风电视抽查' });
