@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GRAPHIC_LAYER, GRAPHIC_ZONE, LAYERS, zonesOverlap, COVERING_LAYERS } from '../protocol/air';
 import type { ShowState } from './run-of-show';
+import { transition } from './run-of-show';
 import { T0, onAirOf, run, situations } from './test-situations';
 
 /**
@@ -45,5 +46,22 @@ describe('恢复 after the show moved on since the panic', () => {
     const restored = run(next, { type: 'restore', at: T0 + 3000 });
     // On main: round 2's roll stays, not round 1's result over it.
     expect(onAirOf(restored).main).toBe('roll:1');
+  });
+
+  it('a take of every cued layer never takes out a graphic the same take put on air', () => {
+    // Round 1's households and the verify QR code cued; round 2 is drawn (its roll on main).
+    const cued = run(
+      all.judging as ShowState,
+      { type: 'cue', at: T0, graphic: 'households', round: 0 },
+      { type: 'cue', at: T0, graphic: 'verifyQr', round: null },
+      { type: 'lockJudging', at: T0 },
+      { type: 'revealScores', at: T0 },
+      { type: 'showResult', at: T0 },
+      { type: 'drawAuditee', at: T0 },
+    );
+    const result = transition(cued, { type: 'take', at: T0 + 1000 });
+    // Either refused (the cued graphics collide with each other), or both are on air after it.
+    if (result.ok) expect(onAirOf(result.state)).toMatchObject({ main: 'households:0', lower: 'verifyQr' });
+    else expect(result.code).toBe('SHOW_BAD_VALUE');
   });
 });
