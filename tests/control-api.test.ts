@@ -326,6 +326,9 @@ describe('the control API on the followed event', () => {
     ahead += 10_000;
     expectRefused(await press('arm'), 'CONTROL_STEP_NOT_HELD');
     expect((await press('next')).status).toBe(200);
+    // The same button again at once is a bounce or a retry, not the step after (NEXT_GUARD_MS).
+    expectRefused(await press('next'), 'CONTROL_TOO_SOON');
+    ahead += 2_000;
     expect((await press('next')).status).toBe(200);
     const running = await state();
     expect(running.timer).toMatchObject({ status: 'running', running: true });

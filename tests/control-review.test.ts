@@ -5,10 +5,10 @@ import { ScriptedShow } from './helpers/show-script';
 import { loginCookie, testApp } from './helpers/test-app';
 
 /**
- * Review of issue 19 (adversarial): a Stream Deck button pressed twice (a bounce, a double tap, or
- * Companion retrying a POST whose answer it lost). The desk sends each step at the revision it
- * saw, so its second click is stale; the control API sends every `next` at the current revision,
- * so the second press runs the step after. This test fails on main.
+ * Found by the review of issue 19: a Stream Deck button pressed twice (a bounce, a double tap, or
+ * Companion retrying a POST whose answer it lost). The desk sends each step at the revision it saw,
+ * so its second click is stale; the control API sends `next` at the current revision, so without
+ * the guard the second press ran the step after.
  */
 let app: FastifyInstance;
 let close: () => Promise<void>;
@@ -72,6 +72,19 @@ describe('a control button pressed twice', () => {
     // The same button again, at once (a bounce or a retry): the report timer must not start on air.
     const again = await press('next');
     expect(lastStep()).toBe('presentAuditee');
-    expect(again.status).not.toBe(200);
+    expect(again.body.error?.code).toBe('CONTROL_TOO_SOON');
+  });
+});
+
+describe('a control token’s name', () => {
+  it('must say something: it signs the show log', async () => {
+    const operator = await loginCookie(app);
+    const blank = await app.inject({
+      method: 'POST',
+      url: '/api/control/tokens',
+      headers: { cookie: operator },
+      payload: { name: '   ' },
+    });
+    expect(blank.json<{ error: { code: string } }>().error.code).toBe('VALIDATION_FAILED');
   });
 });

@@ -12,6 +12,7 @@ import type { MainStep } from '../protocol/outlook';
 import type { ShowSnapshot } from '../protocol/show-views';
 import {
   ARM_WINDOW_MS,
+  NEXT_GUARD_MS,
   CONTROL_TOKEN_PATTERN,
   type ControlAction,
   type ControlBug,
@@ -77,6 +78,8 @@ function stepCommand(step: MainStep): ShowCommandBody | null {
 export class ControlService {
   readonly tokens: ControlTokens;
   private readonly arms = new Map<number, Arm & { eventId: string }>();
+  /** Per token and event: when its last `next` ran a step (NEXT_GUARD_MS). */
+  private readonly lastNext = new Map<string, number>();
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly failures: FailureLimiter;
   private readonly touched = new Map<number, number>();
@@ -254,7 +257,14 @@ export class ControlService {
           message: `「${snapshot.outlook?.main?.label ?? step}」不可撤销（或对本轮记录是最终的），须先“预备”再在 ${ARM_WINDOW_MS / 1000} 秒内“确认”；本次未执行`,
         });
       }
-      return this.send(token, eventId, command);
+      // Only a step that would run is held back: refusals above change nothing and say why.
+      const now = this.clock().getTime();
+      const key = `${token.id} ${eventId}`;
+      const last = this.lastNext.get(key);
+      if (last !== undefined && now - last < NEXT_GUARD_MS) throw new AppError('CONTROL_TOO_SOON');
+      const revision = this.send(token, eventId, command);
+      this.lastNext.set(key, now);
+      return revision;
     });
   }
 

@@ -17,6 +17,11 @@ export const CONTROL_TOKEN_PATTERN = '^chc_[A-Za-z0-9_-]{43}$';
 
 /** How long an armed irreversible step waits for its confirm. */
 export const ARM_WINDOW_MS = 5000;
+/**
+ * How long after a `next` the same token's next `next` is refused: a bounce, a double tap or a
+ * retried POST must not run the step after it too (the desk's second click is stale by revision).
+ */
+export const NEXT_GUARD_MS = 1500;
 
 /** Everything a control call can do; the call log records which. */
 export const CONTROL_ACTIONS = [
@@ -60,7 +65,11 @@ const closed = { additionalProperties: false } as const;
 
 // ---- console (session cookie): tokens and the call log ----
 
-export const ControlTokenCreateSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 40 }) }, closed);
+/** A token's name is its signature in the show log (控制面板「name」): it must say something. */
+export const ControlTokenCreateSchema = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 40, pattern: '\\S' }) },
+  closed,
+);
 export type ControlTokenCreate = Static<typeof ControlTokenCreateSchema>;
 
 export const ControlTokenViewSchema = Type.Object({

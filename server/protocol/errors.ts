@@ -101,6 +101,10 @@ export const ERROR_CATALOGUE = {
     status: 409,
     message: '不可撤销的步骤须先“预备”再在 5 秒内“确认”；本次未执行',
   },
+  CONTROL_TOO_SOON: {
+    status: 409,
+    message: '刚刚执行过“下一步”：为防止连按或重发误执行两步，请 1.5 秒后再按；本次未执行',
+  },
   CONTROL_STEP_NOT_NEXT: { status: 409, message: '这一步不是当前的下一步，未执行' },
   CONTROL_STEP_NOT_HELD: { status: 409, message: '这一步可以撤销，直接按“下一步”即可，无需预备' },
   CONTROL_SUPERVISOR_STEP: { status: 403, message: '这一步须由监督员（公证员）在自己的控制台执行，控制面板不能代替' },

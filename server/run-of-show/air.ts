@@ -146,9 +146,35 @@ export function programEntry(
 export function withStepGraphic(state: ShowState, type: ShowCommand['type']): ShowState {
   const graphic = STEP_GRAPHIC[type];
   if (graphic === undefined) return state;
-  let air = putOnAir(state.air, { ...cueOf(state, graphic), text: null, outAt: null });
+  let air = putOnAir(withoutStaleCues(state), { ...cueOf(state, graphic), text: null, outAt: null });
   if (type === 'open') air = putOnAir(air, BUG);
-  return { ...state, air };
+  // The show moved on: what the panic cleared is no longer what belongs on air.
+  return { ...state, air: { ...air, restorable: null } };
+}
+
+/**
+ * The air without previews of an earlier round's graphics once a new round is drawn: a cue left
+ * from round 1 must not go on air with round 2's take.
+ */
+function withoutStaleCues(state: ShowState): AirState {
+  const latest = state.rounds.length - 1;
+  const layers = { ...state.air.layers };
+  for (const layer of LAYERS) {
+    const round = layers[layer].preview?.round;
+    if (round !== undefined && round !== null && round < latest) layers[layer] = { ...layers[layer], preview: null };
+  }
+  return { ...state.air, layers };
+}
+
+/** Cued graphics (on layers that do not cover) whose zones overlap each other: a take of all would lose one. */
+function collidingCues(air: AirState, layers: readonly Layer[]): [Graphic, Graphic] | null {
+  const cued = layers.flatMap((layer) => {
+    const preview = air.layers[layer].preview;
+    return preview && !COVERING_LAYERS.includes(layer) ? [preview.graphic] : [];
+  });
+  for (const [i, a] of cued.entries())
+    for (const b of cued.slice(i + 1)) if (zonesOverlap(GRAPHIC_ZONE[a], GRAPHIC_ZONE[b])) return [a, b];
+  return null;
 }
 
 const BUG: OnAir = { graphic: 'bug', round: null, text: null, outAt: null };
@@ -180,7 +206,12 @@ export function airCommand(state: ShowState, command: AirCommand): ShowResult {
     }
     case 'take': {
       const layers = command.layer ? [command.layer] : LAYERS.filter((layer) => air.layers[layer].preview !== null);
-      let next = air;
+      const colliding = collidingCues(air, layers);
+      if (colliding) {
+        const [a, b] = colliding.map((graphic) => GRAPHIC_LABEL[graphic]);
+        return refuse('SHOW_BAD_VALUE', `预览中的「${a}」与「${b}」位置重叠，不能一起切出：请逐层切换上屏`);
+      }
+      let next: AirState = { ...air, restorable: null };
       for (const layer of layers) {
         const cued = next.layers[layer].preview;
         if (cued === null) return refuse('SHOW_NOTHING_CUED', '预览中没有画面可切出');
