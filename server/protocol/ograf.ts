@@ -98,12 +98,14 @@ export interface OgrafData {
   /** The choucha server's origin; empty or absent: the origin the graphic's module was loaded from. */
   server?: string;
   event?: string;
+  /** A stable output channel (输出通道): with its key, the graphic follows the event the channels follow. */
+  channel?: string;
   key?: string;
   /** 1-based round to show; 0 or absent: the current (latest) round. */
   round?: number;
 }
 
-const LIMITS = { server: 200, event: 64, key: 128, round: 999 } as const;
+const LIMITS = { server: 200, event: 64, channel: 64, key: 128, round: 999 } as const;
 
 /** The `schema` (GDD) of a graphic's manifest: what an OGraf controller builds its form from. */
 export function ografDataSchema(content: OgrafContent): Record<string, unknown> {
@@ -128,11 +130,21 @@ export function ografDataSchema(content: OgrafContent): Record<string, unknown> 
       hidden: true,
       order: 2,
     },
+    channel: {
+      type: 'string',
+      gddType: 'single-line',
+      title: '输出通道',
+      description: '操作台“输出通道”页地址里的 channel=…（填了它就不用填活动编号：跟随操作台选定的场次）',
+      maxLength: LIMITS.channel,
+      default: '',
+      hidden: true,
+      order: 2,
+    },
     key: {
       type: 'string',
       gddType: 'single-line',
       title: '画面输出密钥',
-      description: '操作台“画面输出”地址里的 key=…（只读，只能看画面）',
+      description: '输出通道或“画面输出”地址里的 key=…（只读，只能看画面）',
       maxLength: LIMITS.key,
       default: '',
       hidden: true,
@@ -195,7 +207,7 @@ export const OGRAF_STATUS = {
   notLoaded: '请先调用 load()',
   noSuchStep: '没有这一步',
   noSuchAction: '没有这个自定义动作',
-  noCredentials: '还没有填活动编号和画面输出密钥：画面为空',
+  noCredentials: '还没有填输出通道（或活动编号）和画面输出密钥：画面为空',
   refused: '连接被拒绝',
   notReached: '还没连上 choucha 服务器，连上后即显示',
   waitingForState: '等待 choucha 服务器的画面状态',
@@ -214,7 +226,7 @@ export function parseOgrafData(data: unknown, content: OgrafContent): OgrafDataR
   const out: OgrafData = {};
   for (const [name, value] of Object.entries(data)) {
     if (name.startsWith('v_')) continue;
-    if (name === 'server' || name === 'event' || name === 'key') {
+    if (name === 'server' || name === 'event' || name === 'channel' || name === 'key') {
       if (typeof value !== 'string' || value.length > LIMITS[name]) {
         return { ok: false, message: `${name} 应为不超过 ${LIMITS[name]} 个字符的文字` };
       }
@@ -244,10 +256,13 @@ function isOrigin(text: string): boolean {
 }
 
 /**
- * The output's credentials from the data, or null while they are incomplete. Here a stable output
- * channel (`{ channel, key }` instead of `{ event, key }`) plugs in once the server accepts it.
+ * The output's credentials from the data, or null while they are incomplete: a stable output
+ * channel (follows the event the channels follow) or one event's overlay key.
  */
-export function ografCredentials(data: OgrafData): { eventId: string; key: string } | null {
-  if (!data.event || !data.key) return null;
-  return { eventId: data.event, key: data.key };
+export function ografCredentials(
+  data: OgrafData,
+): { channel: string; key: string } | { eventId: string; key: string } | null {
+  if (!data.key) return null;
+  if (data.channel) return { channel: data.channel, key: data.key };
+  return data.event ? { eventId: data.event, key: data.key } : null;
 }

@@ -297,6 +297,27 @@ describe('choucha graphics in an OGraf renderer', () => {
     show.close();
   }, 180_000);
 
+  it('follows the output channels with a channel and its key, from one event to another', async () => {
+    const first = await ScriptedShow.create(app, base, { title: '通道跟随甲场' });
+    const second = await ScriptedShow.create(app, base, { title: '通道跟随乙场' });
+    const program = app.services.channels.list().find((channel) => channel.kind === 'program');
+    if (!program) throw new Error('no program channel');
+    app.services.follow.follow(first.event.id, 'operator');
+    const page = await openRenderer();
+    expect(await load(page, 'choucha-bug', { server: base, channel: program.id, key: program.key })).toMatchObject({
+      statusCode: 200,
+    });
+    await act(page, 'choucha-bug', 'playAction', { skipAnimation: true });
+    await expect.poll(() => text(page, 'choucha-bug', 'event-bug'), { timeout: 10_000 }).toContain('通道跟随甲场');
+    // The operator switches the channels: the graphic follows, nothing touched in the renderer.
+    app.services.follow.follow(second.event.id, 'operator');
+    await expect.poll(() => text(page, 'choucha-bug', 'event-bug'), { timeout: 10_000 }).toContain('通道跟随乙场');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+    first.close();
+    second.close();
+  });
+
   it('answers a wrong key and wrong data with the spec’s error codes, and draws nothing', async () => {
     const show = await ScriptedShow.create(app, base);
     await show.open();

@@ -150,13 +150,14 @@ export class OgrafController {
       this.connectedTo = '';
       return ok(OGRAF_STATUS.noCredentials);
     }
-    const target = `${this.server} ${credentials.eventId} ${credentials.key}`;
+    const target = `${this.server} ${'channel' in credentials ? `channel:${credentials.channel}` : credentials.eventId} ${credentials.key}`;
     if (target === this.connectedTo) return ok();
     this.connectedTo = target;
     await this.loadFonts(this.server);
     this.ov.disconnect();
     this.ov = this.newOutput();
-    this.ov.connect(credentials.eventId, credentials.key);
+    if ('channel' in credentials) this.ov.connectChannel(credentials.channel, credentials.key);
+    else this.ov.connect(credentials.eventId, credentials.key);
     const reached = await until(() => this.ov.snapshot !== null || this.ov.connection === 'refused', FIRST_STATE_MS);
     if (this.ov.connection === 'refused')
       return { statusCode: 403, statusMessage: this.ov.error || OGRAF_STATUS.refused };
