@@ -22,6 +22,7 @@ import { defaultPlan } from '../server/draw-engine/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { below, judged, median, type BenchRecord } from './bench/record';
 import { benchOverlay } from './bench/overlay';
+import { senderOf } from './bench/sender';
 import { benchJudgesLoad } from './bench/judges-load';
 import { benchDeskFlood } from './bench/desk-flood';
 import { REALTIME_LIMITS } from '../server/live/socket-limits';
@@ -228,7 +229,12 @@ async function reportingShow(
     { type: 'presentAuditee' },
     { type: 'startReport' },
   ] as const) {
-    const ack = shows.command(eventId, { revision, idempotencyKey: `${title}-setup-${revision}`, command }, 'bench');
+    const ack = shows.command(
+      eventId,
+      { revision, idempotencyKey: `${title}-setup-${revision}`, command },
+      'bench',
+      senderOf(command.type),
+    );
     if (!ack.ok) throw new Error(ack.error.message);
     revision = ack.revision;
   }

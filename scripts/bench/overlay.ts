@@ -13,6 +13,7 @@ import type { ShowCommandBody } from '../../server/protocol/show';
 import { launchChromium } from '../../tests/helpers/browser';
 import { buildIfStale } from '../build-if-stale.mjs';
 import { below, type BenchRecord, judged, median } from './record';
+import { senderOf } from './sender';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -60,7 +61,12 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
   let revision = 0;
   let key = 0;
   const run = (command: ShowCommandBody) => {
-    const ack = shows.command(eventId, { revision, idempotencyKey: `overlay-bench-${(key += 1)}`, command }, 'bench');
+    const ack = shows.command(
+      eventId,
+      { revision, idempotencyKey: `overlay-bench-${(key += 1)}`, command },
+      'bench',
+      senderOf(command.type),
+    );
     if (!ack.ok) throw new Error(`${command.type}: ${ack.error.message}`);
     revision = ack.revision;
     return ack.revision;
