@@ -22,6 +22,7 @@ import { defaultPlan } from '../server/draw-engine/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { below, judged, median, type BenchRecord } from './bench/record';
 import { benchOverlay } from './bench/overlay';
+import { benchMerkle } from './bench/merkle';
 import { senderOf } from './bench/sender';
 import { benchJudgesLoad } from './bench/judges-load';
 import { benchDeskFlood } from './bench/desk-flood';
@@ -413,7 +414,7 @@ function benchReport(db: Db): void {
 }
 
 // `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
-const SECTIONS = ['overlay', 'broadcast', 'desk', 'restart', 'judges', 'import', 'draw', 'report'] as const;
+const SECTIONS = ['overlay', 'broadcast', 'desk', 'restart', 'judges', 'import', 'draw', 'merkle', 'report'] as const;
 const wanted = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const runs = (section: (typeof SECTIONS)[number]) => wanted.length === 0 || wanted.includes(section);
 try {
@@ -424,6 +425,7 @@ try {
   if (runs('restart')) await benchRestart();
   if (runs('judges')) await benchJudgesLoad(records, work);
   if (runs('import')) benchImport();
+  if (runs('merkle')) benchMerkle(records);
   if (runs('draw') || runs('report')) {
     const db = await benchDemoLoad();
     if (runs('draw')) benchDraw(db, join(work, 'demo.db'));
