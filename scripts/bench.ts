@@ -21,7 +21,8 @@ import { systemClock, systemRandom } from '../server/runtime';
 import { defaultPlan } from '../server/draw-engine/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { below, judged, median, type BenchRecord } from './bench/record';
-import { benchOverlay } from './bench/overlay';
+import { benchOverlay, benchOverlayScripts } from './bench/overlay';
+import { benchLayers } from './bench/layers';
 import { benchMerkle } from './bench/merkle';
 import { senderOf } from './bench/sender';
 import { benchJudgesLoad } from './bench/judges-load';
@@ -414,12 +415,25 @@ function benchReport(db: Db): void {
 }
 
 // `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
-const SECTIONS = ['overlay', 'broadcast', 'desk', 'restart', 'judges', 'import', 'draw', 'merkle', 'report'] as const;
+const SECTIONS = [
+  'overlay',
+  'layers',
+  'broadcast',
+  'desk',
+  'restart',
+  'judges',
+  'import',
+  'draw',
+  'merkle',
+  'report',
+] as const;
 const wanted = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const runs = (section: (typeof SECTIONS)[number]) => wanted.length === 0 || wanted.includes(section);
 try {
   // The browser's frame timing goes first, before the other sections load the machine.
+  if (runs('overlay') || runs('layers')) benchOverlayScripts(records);
   if (runs('overlay')) await benchOverlay(records, work);
+  if (runs('layers')) await benchLayers(records, work);
   if (runs('broadcast')) await benchBroadcast();
   if (runs('desk')) await benchDeskFlood(records, work);
   if (runs('restart')) await benchRestart();
