@@ -2,6 +2,7 @@ import { FollowupService } from './followups/followup-service';
 import { followupRoutes } from './followups/routes';
 import { ReportService } from './reports/report-service';
 import { reportRoutes } from './reports/routes';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -18,6 +19,7 @@ import { listenOrigin } from './http/public-url';
 import { redactUrl, registerSecurity } from './http/security';
 import { registerStrictInput, STRICT_AJV } from './http/strict-input';
 import { uiRoutes } from './http/ui-routes';
+import { ografRoutes } from './http/ograf-routes';
 import type { DrawService } from './draws/draw-service';
 import { openDraws } from './draws/open-draws';
 import type { PublicLogService } from './public-log/public-log-service';
@@ -99,6 +101,9 @@ declare module 'fastify' {
 }
 
 export const REPO_ROOT = join(import.meta.dirname, '..');
+/** The version the OGraf manifests carry (the build writes the same one). */
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 /** Builds the whole server: database, services, HTTP routes, UI. `main.ts` only listens. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -182,5 +187,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(followupRoutes(followups, auth));
   await app.register(channelRoutes(follow, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
+  await app.register(ografRoutes(options.distDir ?? join(REPO_ROOT, 'dist'), PACKAGE_VERSION));
   return app;
 }

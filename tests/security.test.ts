@@ -106,6 +106,13 @@ const ROUTES: Record<string, Access> = {
   'PUT /api/channels/follow': 'staff',
   'GET /assets/*': 'public',
   'GET /fonts/noto-sans-sc/*': 'public',
+  /** The OGraf graphics (docs/ograf.md): files, their package and the read-only Server API; no secret in any. */
+  'GET /ograf/graphics/*': 'public',
+  'GET /ograf/choucha-ograf.zip': 'public',
+  'GET /ograf/v1': 'public',
+  'GET /ograf/v1/': 'public',
+  'GET /ograf/v1/graphics': 'public',
+  'GET /ograf/v1/graphics/:graphicId': 'public',
   'GET /': 'public',
   'GET /print.js': 'public',
   'GET /console': 'public',
@@ -126,7 +133,9 @@ function concrete(url: string): string {
     .replace(':seat', '1')
     .replace(':id', '1')
     .replace('/assets/*', '/assets/missing.js')
-    .replace('/fonts/noto-sans-sc/*', '/fonts/noto-sans-sc/400.css');
+    .replace('/fonts/noto-sans-sc/*', '/fonts/noto-sans-sc/400.css')
+    .replace('/ograf/graphics/*', '/ograf/graphics/choucha-auditee/graphic.mjs')
+    .replace(':graphicId', 'choucha-auditee');
 }
 
 describe('authorization over every route', () => {
@@ -254,12 +263,22 @@ describe('pages and headers', () => {
     }
   });
 
-  it('accepts realtime connections from its own pages only', async () => {
+  it('accepts realtime connections from its own pages only, but for outputs holding the key (OGraf renderers)', async () => {
+    const evil = { origin: 'http://evil.example' };
     const auth = { eventId: show.event.id, role: 'public' as const };
-    await expect(ShowClient.connect(base, auth, undefined, { origin: 'http://evil.example' })).rejects.toThrow();
+    await expect(ShowClient.connect(base, auth, undefined, evil)).rejects.toThrow();
+    await expect(ShowClient.connect(base, { eventId: show.event.id, role: 'staff' }, cookie, evil)).rejects.toThrow();
     const own = await ShowClient.connect(base, auth, undefined, { origin: base });
     expect(own.latest.revision).toBe(show.snapshot.revision);
     own.close();
+    // An output is read-only and opened by its key alone: a renderer's page elsewhere may hold it.
+    const output = { eventId: show.event.id, role: 'overlay' as const, key: show.overlayKey };
+    const renderer = await ShowClient.connect(base, output, undefined, { origin: 'http://renderer.example' });
+    expect(renderer.latest.role).toBe('overlay');
+    renderer.close();
+    await expect(
+      ShowClient.connect(base, { ...output, key: 'not-the-key' }, undefined, { origin: 'http://renderer.example' }),
+    ).rejects.toThrow();
   });
 });
 

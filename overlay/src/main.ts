@@ -1,5 +1,6 @@
 import '@fontsource/noto-sans-sc/400.css';
 import '@fontsource/noto-sans-sc/700.css';
+import './graphics.css';
 import './overlay.css';
 import { mount } from 'svelte';
 import Overlay from './Overlay.svelte';

@@ -27,7 +27,16 @@ function overlayScriptBytes(): number {
   );
 }
 
-/** The overlay's JS as a browser fetches it (one row, for the `overlay` and `layers` sections both). */
+/** One OGraf graphic's scripts (its graphic.mjs and the runtime beside it), gzipped: what a renderer fetches. */
+function ografScriptBytes(): number {
+  const folder = join(ROOT, 'dist', 'ograf', 'graphics', 'choucha-auditee');
+  return ['graphic.mjs', 'choucha-ograf.mjs'].reduce(
+    (sum, file) => sum + gzipSync(readFileSync(join(folder, file)), { level: 9 }).length,
+    0,
+  );
+}
+
+/** The outputs' JS as a renderer fetches it (rows shared by the `overlay` and `layers` sections). */
 export function benchOverlayScripts(records: BenchRecord[]): void {
   buildIfStale({ quiet: true });
   records.push(
@@ -39,12 +48,19 @@ export function benchOverlayScripts(records: BenchRecord[]): void {
       },
       below(100, '< 100 KB'),
     ),
+    judged(
+      {
+        name: 'one OGraf graphic’s JS (graphic.mjs and its runtime), gzipped',
+        value: ografScriptBytes() / 1024,
+        unit: 'KB',
+      },
+      below(100, '< 100 KB'),
+    ),
   );
 }
 
 export async function benchOverlay(records: BenchRecord[], work: string): Promise<void> {
   buildIfStale({ quiet: true });
-
   const app = await buildApp({ dbPath: join(work, 'overlay.db') });
   await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
   const { events, shows } = app.services;

@@ -43,9 +43,17 @@ export function isCrossOrigin(headers: IncomingMessage['headers']): boolean {
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
- * CORS stays closed: no Access-Control-* header is ever sent, so no other site can read an
- * answer; and a state-changing request a browser marks as cross-origin is refused before any
- * route sees it (session cookies are SameSite=Strict as well).
+ * Public, read-only files other sites may load: the OGraf graphics (an OGraf renderer's page imports
+ * their modules and lists them) and the shipped font they draw with. Nothing under these carries a
+ * secret or answers to a cookie; every other answer stays closed to other origins.
+ */
+export const CROSS_ORIGIN_PREFIXES = ['/ograf/', '/fonts/noto-sans-sc/'] as const;
+const crossOriginResource = (url: string) => CROSS_ORIGIN_PREFIXES.some((prefix) => url.startsWith(prefix));
+
+/**
+ * CORS stays closed but for CROSS_ORIGIN_PREFIXES: no Access-Control-* header is sent elsewhere,
+ * so no other site can read an answer; and a state-changing request a browser marks as
+ * cross-origin is refused before any route sees it (session cookies are SameSite=Strict as well).
  */
 export function registerSecurity(app: FastifyInstance): void {
   app.addHook('onRequest', async (request: FastifyRequest) => {
@@ -54,8 +62,12 @@ export function registerSecurity(app: FastifyInstance): void {
       throw new AppError('AUTH_CROSS_ORIGIN');
     }
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    if (SAFE_METHODS.has(request.method) && crossOriginResource(request.url)) {
+      reply.header('access-control-allow-origin', '*');
+      reply.header('cross-origin-resource-policy', 'cross-origin');
+    }
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html')) reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
     return payload;

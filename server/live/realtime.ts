@@ -83,8 +83,10 @@ export function attachRealtime(
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    // Browsers send Origin on the handshake: only this server's own pages may connect.
-    allowRequest: (request, callback) => callback(null, !isCrossOrigin(request.headers)),
+    // Browsers send Origin on the handshake. Only an output may come from another site's page (an
+    // OGraf renderer's): it holds the event's read-only key and no cookie counts for it; the role is
+    // known only from the auth, so the middleware below refuses every other role from elsewhere.
+    allowRequest: (_request, callback) => callback(null, true),
     // A convenience after a transport drop; clients still resync from snapshots by revision.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
   });
@@ -100,6 +102,7 @@ export function attachRealtime(
     };
     if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
     const { eventId, role, key, label } = authData as SocketAuth;
+    if (role !== 'overlay' && isCrossOrigin(socket.handshake.headers)) return refuse('AUTH_CROSS_ORIGIN');
     const limitedJoin = role === 'public' || role === 'overlay';
     if (limitedJoin && !joins.allow(role, socket.handshake.address, performance.now())) {
       return refuse('SOCKET_RATE_LIMITED');

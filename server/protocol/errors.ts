@@ -59,6 +59,7 @@ export const ERROR_CATALOGUE = {
   DRAW_ENTROPY_ROLE: { status: 403, message: '公开随机数须由监督员（公证员）在自己的控制台录入并锁定' },
   DRAW_ABANDONED: { status: 409, message: '本次抽取已作废，不能再执行任何步骤；须重新封存新的抽查' },
   EVENT_NOT_FOUND: { status: 404, message: '未找到该抽查活动' },
+  OGRAF_GRAPHIC_NOT_FOUND: { status: 404, message: '没有这个 OGraf 画面' },
   EVENT_SEALED: { status: 409, message: '活动已封存，方案不能再修改' },
   EVENT_NOT_SEALED: { status: 409, message: '活动尚未封存' },
   EVENT_NOTARY_NOT_REQUIRED: { status: 409, message: '本活动的方案不设公证员密钥' },

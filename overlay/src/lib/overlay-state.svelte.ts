@@ -1,11 +1,18 @@
 import { io, type Socket } from 'socket.io-client';
 import { tick } from 'svelte';
-import type { ClientToServerEvents, RoundView, ServerToClientEvents, ShowSnapshot, SocketAuth } from '$protocol/show';
+import type {
+  ClientToServerEvents,
+  Graphic,
+  RoundView,
+  ServerToClientEvents,
+  ShowSnapshot,
+  SocketAuth,
+} from '$protocol/show';
 import type { ErrorBody } from '$protocol/errors';
 import { ServerClock } from './server-clock';
 import { parseTemplateData, type TemplateData } from './template-data';
 import { OVERLAY_LABEL_TEXT } from './label-text';
-import { LAYERS, type Graphic, type Layer } from '$protocol/show';
+import { LAYERS, type Layer } from '$protocol/show';
 
 /** A graphic this output draws now, on its layer. */
 export interface ShownGraphic {
@@ -47,6 +54,17 @@ interface TemplateApi {
   update: (data: unknown) => void;
 }
 
+/**
+ * An output drawn inside another page (an OGraf graphic in a renderer): it names the server it
+ * connects to, and handles the desk's "reload this output" itself instead of reloading the page.
+ */
+export interface EmbeddedOutput {
+  /** The choucha server's origin. */
+  server: string;
+  /** What the desk's reload does here (the page is the renderer's, not ours). */
+  reload: () => void;
+}
+
 /** Characters the shipped font must have loaded before a state is drawn (no box glyphs on air). */
 function textOf(snapshot: ShowSnapshot): string {
   const seen: Record<string, true> = {};
@@ -84,12 +102,18 @@ export class OverlayState {
   private expiryTick = $state(0);
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(params: URLSearchParams, underCaspar: boolean) {
+  constructor(
+    /** The output's address parameters (preview, bg, label). */
+    params: Pick<URLSearchParams, 'get'>,
+    underCaspar: boolean,
+    private readonly embedded: EmbeddedOutput | null = null,
+  ) {
     this.preview = params.get('preview') === '1';
     this.bg = params.get('bg') ?? '';
     this.label = params.get('label') ?? '';
     this.playing = !underCaspar;
-    window.chouchaOverlay = this.diagnostics;
+    // The page's own diagnostics: an embedded output shares its page with others.
+    if (embedded === null) window.chouchaOverlay = this.diagnostics;
   }
 
   /**
@@ -137,7 +161,8 @@ export class OverlayState {
       key,
       label: (this.label || (this.preview ? '预览输出' : '节目输出')).slice(0, 64),
     };
-    const socket: OverlaySocket = io({ auth, transports: ['websocket'] });
+    const options = { auth, transports: ['websocket'] };
+    const socket: OverlaySocket = this.embedded ? io(this.embedded.server, options) : io(options);
     this.socket = socket;
     socket.on('connect', () => {
       this.connection = 'connected';
@@ -166,7 +191,7 @@ export class OverlayState {
     socket.on('show:snapshot', (snapshot) => this.receive(snapshot));
     socket.on('presence:ping', (ack) => ack());
     socket.on('entropy:typing', ({ digits }) => (this.typed = digits));
-    socket.on('output:reload', () => location.reload());
+    socket.on('output:reload', () => (this.embedded ? this.embedded.reload() : location.reload()));
   }
 
   disconnect(): void {
@@ -201,6 +226,17 @@ export class OverlayState {
     }
     this.pending = snapshot;
     if (!this.applying) void this.applyPending();
+  }
+
+  /**
+   * Makes a change that is drawn in its final state at once, with no entrance animation (as a
+   * reload does): CasparCG's play(), an OGraf play or update with skipAnimation.
+   */
+  async atOnce(change: () => void): Promise<void> {
+    this.animate = false;
+    change();
+    await tick();
+    this.animate = this.watching;
   }
 
   /** Applies the newest snapshot once the font has the glyphs it needs; older queued ones are skipped. */
@@ -250,12 +286,8 @@ export class OverlayState {
   /** CasparCG's template interface (also usable by any controller that calls these globals). */
   installTemplateApi(connectWith: (data: TemplateData) => void): void {
     const api = window as unknown as TemplateApi;
-    api.play = () => {
-      // What is on air when play() comes is drawn at once, as on a reload.
-      this.animate = false;
-      this.playing = true;
-      void tick().then(() => (this.animate = this.watching));
-    };
+    // What is on air when play() comes is drawn at once, as on a reload.
+    api.play = () => void this.atOnce(() => (this.playing = true));
     api.stop = () => {
       this.playing = false;
     };

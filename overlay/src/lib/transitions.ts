@@ -20,8 +20,8 @@ export function enter(
   };
 }
 
-export function leave(_node: Element, { ov }: { ov: OverlayState }): TransitionConfig {
-  // The panic clear empties the screen at once; otherwise a short fade.
-  if (!ov.animate || ov.layers.length === 0) return { duration: 0 };
+export function leave(_node: Element, { ov, instant }: { ov: OverlayState; instant?: boolean }): TransitionConfig {
+  // The panic clear empties the screen at once; otherwise a short fade. An OGraf stop says itself.
+  if (instant ?? (!ov.animate || ov.layers.length === 0)) return { duration: 0 };
   return { duration: 220, css: (t) => `opacity: ${t}` };
 }
