@@ -354,7 +354,7 @@ export async function benchLayers(records: BenchRecord[], work: string): Promise
           ratio: late.nodes / early.nodes,
         },
         {
-          text: 'same graphics on air: no more nodes or listeners than after 10',
+          text: 'no more nodes or listeners than after 10',
           test: (r) => r.value <= early.nodes && late.listeners <= early.listeners,
         },
       ),
