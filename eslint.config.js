@@ -22,6 +22,7 @@ const SERVICE_FOLDERS = [
   'reports',
   'followups',
   'channels',
+  'control',
   'auth',
   'http',
   'store',

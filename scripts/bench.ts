@@ -27,6 +27,7 @@ import { benchMerkle } from './bench/merkle';
 import { senderOf } from './bench/sender';
 import { benchJudgesLoad } from './bench/judges-load';
 import { benchDeskFlood } from './bench/desk-flood';
+import { benchControl } from './bench/control';
 import { REALTIME_LIMITS } from '../server/live/socket-limits';
 import { benchTable, machine } from './bench/table';
 
@@ -420,6 +421,7 @@ const SECTIONS = [
   'layers',
   'broadcast',
   'desk',
+  'control',
   'restart',
   'judges',
   'import',
@@ -436,6 +438,7 @@ try {
   if (runs('layers')) await benchLayers(records, work);
   if (runs('broadcast')) await benchBroadcast();
   if (runs('desk')) await benchDeskFlood(records, work);
+  if (runs('control')) await benchControl(records, work);
   if (runs('restart')) await benchRestart();
   if (runs('judges')) await benchJudgesLoad(records, work);
   if (runs('import')) benchImport();

@@ -38,6 +38,9 @@ import type { StaffRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
 import { FollowService } from './channels/follow-service';
 import { channelRoutes } from './channels/routes';
+import { ControlService, type ControlLimits } from './control/control-service';
+import { controlRoutes } from './control/routes';
+import { attachControlSocket } from './control/control-socket';
 
 export interface AppOptions {
   /** SQLite file; created and migrated when missing. */
@@ -67,6 +70,8 @@ export interface AppOptions {
   keyDir?: string;
   /** Socket rate limits (default REALTIME_LIMITS); the bench's thousands of viewers share one address. */
   socketLimits?: RealtimeLimits;
+  /** The control API's rate limits (default CONTROL_LIMITS). */
+  controlLimits?: ControlLimits;
 }
 
 export interface AppServices {
@@ -84,6 +89,8 @@ export interface AppServices {
   followups: FollowupService;
   /** Which event the installation's output channels and venue seats follow. */
   follow: FollowService;
+  /** Control surfaces (Companion / Stream Deck): tokens, the call log, commands on the followed event. */
+  control: ControlService;
   clock: Clock;
   random: RandomBytes;
   /** Accounts created with a generated password by this build, to be shown once. */
@@ -119,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const reports = new ReportService(db);
   const followups = new FollowupService(db, events, clock);
   const follow = new FollowService(db, events, clock);
+  const control = new ControlService(db, shows, follow, clock, random, options.controlLimits);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
   const app = Fastify({
@@ -150,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reports,
     followups,
     follow,
+    control,
     clock,
     random,
     generatedAccounts,
@@ -163,7 +172,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.log,
     options.presencePingMs,
   );
+  const controlSocket = attachControlSocket(app.server, control, app.log);
   app.addHook('onClose', async () => {
+    await controlSocket.close();
     await realtime.close();
     db.close();
   });
@@ -186,6 +197,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reportRoutes(reports, auth));
   await app.register(followupRoutes(followups, auth));
   await app.register(channelRoutes(follow, auth));
+  await app.register(controlRoutes(control, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   await app.register(ografRoutes(options.distDir ?? join(REPO_ROOT, 'dist'), PACKAGE_VERSION));
   return app;

@@ -43,10 +43,11 @@ afterAll(async () => {
   await close?.();
 });
 
-type Access = 'public' | 'staff' | 'credential';
+type Access = 'public' | 'staff' | 'credential' | 'control';
 /**
  * Who may call each route. `credential`: anyone holding what the route asks for in its body (a
- * seat's token and PIN, a login, a command's socket role), checked by the route itself.
+ * seat's token and PIN, a login, a command's socket role), checked by the route itself. `control`:
+ * a control surface's token (Companion), as `Authorization: Bearer`; never a session cookie.
  */
 const ROUTES: Record<string, Access> = {
   'POST /api/auth/login': 'credential',
@@ -104,6 +105,24 @@ const ROUTES: Record<string, Access> = {
   'POST /api/followups/recheck': 'staff',
   'GET /api/channels/follow': 'staff',
   'PUT /api/channels/follow': 'staff',
+  'GET /api/control/tokens': 'staff',
+  'POST /api/control/tokens': 'staff',
+  'POST /api/control/tokens/:id/revoke': 'staff',
+  'GET /api/control/calls': 'staff',
+  'POST /api/control/v1/cue': 'control',
+  'POST /api/control/v1/take': 'control',
+  'POST /api/control/v1/out': 'control',
+  'POST /api/control/v1/panic': 'control',
+  'POST /api/control/v1/restore': 'control',
+  'POST /api/control/v1/bug': 'control',
+  'POST /api/control/v1/timer/pause': 'control',
+  'POST /api/control/v1/timer/resume': 'control',
+  'POST /api/control/v1/timer/extend': 'control',
+  'POST /api/control/v1/next': 'control',
+  'POST /api/control/v1/arm': 'control',
+  'POST /api/control/v1/confirm': 'control',
+  'GET /api/control/v1/state': 'control',
+  'GET /api/control/v1/vmix.json': 'control',
   'GET /assets/*': 'public',
   'GET /fonts/noto-sans-sc/*': 'public',
   /** The OGraf graphics (docs/ograf.md): files, their package and the read-only Server API; no secret in any. */
@@ -158,6 +177,27 @@ describe('authorization over every route', () => {
         });
         expect(response.statusCode, route).toBe(401);
         expect(response.json<{ error: { code: string } }>().error.code, route).toBe('AUTH_REQUIRED');
+      }
+    }
+  });
+
+  it('refuses every control route without a token, with a forged one and with a session alone, before the body', async () => {
+    let address = 0;
+    for (const [route, access] of Object.entries(ROUTES)) {
+      if (access !== 'control') continue;
+      const [method, url] = route.split(' ') as ['GET' | 'POST', string];
+      for (const headers of [{}, { authorization: `Bearer chc_${'f'.repeat(43)}` }, { cookie }]) {
+        // An address each: wrong tokens are limited per address, and this is not that test.
+        address += 1;
+        const response = await app.inject({
+          method,
+          url: concrete(url),
+          headers,
+          remoteAddress: `10.9.${address >> 8}.${address & 255}`,
+          payload: method === 'GET' ? undefined : {},
+        });
+        expect(response.statusCode, route).toBe(401);
+        expect(response.json<{ error: { code: string } }>().error.code, route).toBe('CONTROL_TOKEN_INVALID');
       }
     }
   });

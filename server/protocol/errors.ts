@@ -88,6 +88,17 @@ export const ERROR_CATALOGUE = {
   SOCKET_RATE_LIMITED: { status: 429, message: '请求过于频繁，本次未处理；请稍候再试' },
   REQUEST_TOO_LARGE: { status: 413, message: '请求内容过大' },
   JUDGE_SEAT_TAKEN: { status: 409, message: '该席位已在另一台设备上使用；请工作人员先释放席位' },
+  CONTROL_TOKEN_INVALID: { status: 401, message: '控制面板令牌无效或已撤销；请在操作台“控制面板”页新建令牌' },
+  CONTROL_TOKEN_NOT_FOUND: { status: 404, message: '未找到该控制面板令牌' },
+  CONTROL_RATE_LIMITED: { status: 429, message: '控制面板请求过于频繁，本次未执行；请稍候再按' },
+  CONTROL_NO_EVENT: { status: 409, message: '画面输出尚未跟随任何抽查活动；请先在操作台选择要跟随的活动' },
+  CONTROL_NOT_ARMED: {
+    status: 409,
+    message: '不可撤销的步骤须先“预备”再在 5 秒内“确认”；本次未执行',
+  },
+  CONTROL_STEP_NOT_NEXT: { status: 409, message: '这一步不是当前的下一步，未执行' },
+  CONTROL_STEP_NOT_HELD: { status: 409, message: '这一步可以撤销，直接按“下一步”即可，无需预备' },
+  CONTROL_SUPERVISOR_STEP: { status: 403, message: '这一步须由监督员（公证员）在自己的控制台执行，控制面板不能代替' },
   STORE_BUSY: {
     status: 503,
     message: '数据库正被其他程序占用（例如打开了数据库文件的工具），本次操作未生效；关闭该程序后重试',

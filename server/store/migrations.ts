@@ -384,4 +384,32 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'control tokens and the control-call log',
+    sql: `
+      -- A token per control surface (a Stream Deck running Companion). Only its SHA-256 is kept:
+      -- the token is shown once, when made. A revoked token stays, so the call log keeps its name.
+      CREATE TABLE control_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        revoked_at TEXT,
+        revoked_by TEXT,
+        last_used_at TEXT
+      );
+      -- Every command call from a control surface, carried out or refused, with the token's name.
+      CREATE TABLE control_calls (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        token_id INTEGER REFERENCES control_tokens(id),
+        token_name TEXT,
+        action TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT ''
+      );
+    `,
+  },
 ];
