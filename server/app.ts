@@ -38,6 +38,8 @@ import type { StaffRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
 import { FollowService } from './channels/follow-service';
 import { channelRoutes } from './channels/routes';
+import { ChannelService } from './channels/channel-service';
+import { VenueSeats } from './channels/venue-seats';
 import { ControlService, type ControlLimits } from './control/control-service';
 import { controlRoutes } from './control/routes';
 import { attachControlSocket } from './control/control-socket';
@@ -89,6 +91,10 @@ export interface AppServices {
   followups: FollowupService;
   /** Which event the installation's output channels and venue seats follow. */
   follow: FollowService;
+  /** The output channels, each with one permanent link and key. */
+  channels: ChannelService;
+  /** The venue's judges' seats, bound to the same seats of the followed event. */
+  venue: VenueSeats;
   /** Control surfaces (Companion / Stream Deck): tokens, the call log, commands on the followed event. */
   control: ControlService;
   clock: Clock;
@@ -126,6 +132,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const reports = new ReportService(db);
   const followups = new FollowupService(db, events, clock);
   const follow = new FollowService(db, events, clock);
+  const channels = new ChannelService(db, clock, random);
+  channels.ensureFirstChannels();
+  // Before the realtime layer: the venue seats' keys move on a switch before the sockets do.
+  const venue = new VenueSeats(db, events, seats, follow, clock, random);
   const control = new ControlService(db, shows, follow, clock, random, options.controlLimits);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
@@ -158,6 +168,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reports,
     followups,
     follow,
+    channels,
+    venue,
     control,
     clock,
     random,
@@ -167,7 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const realtime = attachRealtime(
     app.server,
-    { shows, events, seats, limits: options.socketLimits },
+    { shows, events, seats, channels, follow, venue, limits: options.socketLimits },
     auth,
     app.log,
     options.presencePingMs,
@@ -196,7 +208,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(seatRoutes(seats, events, auth, publicBase));
   await app.register(reportRoutes(reports, auth));
   await app.register(followupRoutes(followups, auth));
-  await app.register(channelRoutes(follow, auth));
+  await app.register(
+    channelRoutes({ follow, channels, venue, connections: realtime.channelConnections, publicBase }, auth),
+  );
   await app.register(controlRoutes(control, auth));
   await app.register(uiRoutes(options.distDir ?? join(REPO_ROOT, 'dist')));
   await app.register(ografRoutes(options.distDir ?? join(REPO_ROOT, 'dist'), PACKAGE_VERSION));

@@ -105,6 +105,18 @@ const ROUTES: Record<string, Access> = {
   'POST /api/followups/recheck': 'staff',
   'GET /api/channels/follow': 'staff',
   'PUT /api/channels/follow': 'staff',
+  'GET /api/channels': 'staff',
+  'POST /api/channels': 'staff',
+  'PUT /api/channels/:channelId': 'staff',
+  'DELETE /api/channels/:channelId': 'staff',
+  'POST /api/channels/:channelId/key': 'staff',
+  'GET /api/venue-seats': 'staff',
+  /** A venue seat's token and its PIN, like an event's seat. */
+  'POST /api/venue-seats/join': 'credential',
+  /** The venue seat's card for the PIN screen: opened by the link's token, never the PIN. */
+  'GET /api/venue-seats/card': 'credential',
+  'POST /api/venue-seats/:seat/release': 'staff',
+  'GET /venue/seats/sheet': 'staff',
   'GET /api/control/tokens': 'staff',
   'POST /api/control/tokens': 'staff',
   'POST /api/control/tokens/:id/revoke': 'staff',
@@ -150,6 +162,7 @@ function concrete(url: string): string {
     .replace(':eventId', show.event.id)
     .replace('.:format', '.csv')
     .replace(':seat', '1')
+    .replace(':channelId', 'program')
     .replace(':id', '1')
     .replace('/assets/*', '/assets/missing.js')
     .replace('/fonts/noto-sans-sc/*', '/fonts/noto-sans-sc/400.css')
@@ -167,7 +180,7 @@ describe('authorization over every route', () => {
   it('refuses every staff route without a login, before reading the body, and with a forged session', async () => {
     for (const [route, access] of Object.entries(ROUTES)) {
       if (access !== 'staff') continue;
-      const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PUT', string];
+      const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PUT' | 'DELETE', string];
       for (const headers of [{}, { cookie: `${SESSION_COOKIE}=${'f'.repeat(64)}` }]) {
         const response = await app.inject({
           method,
@@ -222,6 +235,7 @@ describe('pages and headers', () => {
     `/events/${show.event.id}/bulletin`,
     `/events/${show.event.id}/record`,
     `/events/${show.event.id}/seats/sheet`,
+    '/venue/seats/sheet',
     '/reports/notice?program=cadre-household&by=town&from=2026-01-01&to=2026-12-31',
   ];
 

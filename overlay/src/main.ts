@@ -11,12 +11,20 @@ const underCaspar = 'caspar' in window || 'casparcg' in window;
 const params = new URLSearchParams(location.search);
 const ov = new OverlayState(params, underCaspar);
 let connectedTo = '';
-const connectWith = ({ event, key }: { event?: string; key?: string }) => {
-  if (!event || !key || `${event}:${key}` === connectedTo) return;
-  connectedTo = `${event}:${key}`;
-  ov.connect(event, key);
+// A channel's permanent link (?channel=&key=) follows the installation's event; ?event=&key= shows one event.
+const connectWith = ({ channel, event, key }: { channel?: string; event?: string; key?: string }) => {
+  if (!key || (!channel && !event)) return;
+  const target = channel ? `channel:${channel}:${key}` : `event:${event}:${key}`;
+  if (target === connectedTo) return;
+  connectedTo = target;
+  if (channel) ov.connectChannel(channel, key);
+  else if (event) ov.connect(event, key);
 };
 ov.installTemplateApi(connectWith);
-connectWith({ event: params.get('event') ?? undefined, key: params.get('key') ?? undefined });
+connectWith({
+  channel: params.get('channel') ?? undefined,
+  event: params.get('event') ?? undefined,
+  key: params.get('key') ?? undefined,
+});
 
 mount(Overlay, { target: document.getElementById('overlay') as HTMLElement, props: { ov } });

@@ -1,9 +1,10 @@
 import type { RevocationReason } from '../protocol/show-socket';
 
-/** Authority taken away: the sessions (by token hash) or the judge's seat whose open sockets must close. */
+/** Authority taken away: the sessions (by token hash), the event's seat or the venue seat whose open sockets must close. */
 export type Revocation =
   | { kind: 'session'; tokenHashes: readonly string[]; reason: RevocationReason }
-  | { kind: 'seat'; eventId: string; seat: number; reason: RevocationReason };
+  | { kind: 'seat'; eventId: string; seat: number; reason: RevocationReason }
+  | { kind: 'venue-seat'; seat: number; reason: RevocationReason };
 
 /**
  * Where a service announces that authority ended (a logout, a new password, a released seat), so

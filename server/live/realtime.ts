@@ -21,12 +21,15 @@ import {
   type CommandAck,
   type PresenceEntry,
   type ServerToClientEvents,
-  type SocketAuth,
   rolesFor,
 } from '../protocol/show';
 import type { ShowRunner } from './show-runner';
 import type { EventService } from '../events/event-service';
 import type { SeatService } from '../judges/seat-service';
+import type { ChannelService } from '../channels/channel-service';
+import type { FollowService } from '../channels/follow-service';
+import type { VenueSeats } from '../channels/venue-seats';
+import { OutputStatsSchema, type ChannelConnection, type ChannelNotice } from '../protocol/channels';
 import { guardSocket, JoinLimiter, REALTIME_LIMITS, type RealtimeLimits } from './socket-limits';
 import { EntropyTypingRelay } from './entropy-typing';
 
@@ -34,9 +37,11 @@ const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
 const checkSubmission = TypeCompiler.Compile(JudgeSubmissionSchema);
 const checkJudgeStatus = TypeCompiler.Compile(JudgeStatusSchema);
+const checkStats = TypeCompiler.Compile(OutputStatsSchema);
 
 interface SocketData {
-  eventId: string;
+  /** The event the socket is in; null: a follower (channel output, venue tablet) while nothing is followed. */
+  eventId: string | null;
   role: ClientRole;
   staff: SessionUser | null;
   /** A judge's seat (judges only). */
@@ -44,6 +49,10 @@ interface SocketData {
   label: string;
   /** The hash of the session token (staff) or judge key (judges) this socket was admitted with. */
   credential: string | null;
+  /** An output that came by a channel's permanent link: it follows the installation's event. */
+  channelId: string | null;
+  /** A tablet that joined a venue seat: it scores as that seat of the followed event. */
+  venueSeat: number | null;
 }
 
 type ShowSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -70,14 +79,27 @@ export function attachRealtime(
     shows,
     events,
     seats,
+    channels,
+    follow,
+    venue,
     limits = REALTIME_LIMITS,
-  }: { shows: ShowRunner; events: EventService; seats: SeatService; limits?: RealtimeLimits | undefined },
+  }: {
+    shows: ShowRunner;
+    events: EventService;
+    seats: SeatService;
+    channels: ChannelService;
+    follow: FollowService;
+    venue: VenueSeats;
+    limits?: RealtimeLimits | undefined;
+  },
   auth: AuthService,
   log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
   pingIntervalMs = PING_INTERVAL_MS,
   viewerIntervalMs = VIEWER_INTERVAL_MS,
 ): {
   io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  /** Every output connected by a channel's permanent link, by channel (the channels page's monitor). */
+  channelConnections: () => Map<string, ChannelConnection[]>;
   close: () => Promise<void>;
 } {
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(server, {
@@ -101,7 +123,7 @@ export function attachRealtime(
       return next(refusal(code, message));
     };
     if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
-    const { eventId, role, key, label } = authData as SocketAuth;
+    const { role } = authData;
     if (role !== 'overlay' && isCrossOrigin(socket.handshake.headers)) return refuse('AUTH_CROSS_ORIGIN');
     const limitedJoin = role === 'public' || role === 'overlay';
     if (limitedJoin && !joins.allow(role, socket.handshake.address, performance.now())) {
@@ -109,24 +131,50 @@ export function attachRealtime(
     }
     try {
       refuseMalformedText('payload', authData, SocketAuthSchema); // the label is shown on the desk's monitor
-      events.event(eventId);
-      const none = { staff: null, seat: null, credential: null };
-      if (role === 'staff') {
-        const token = sessionCookie(socket.handshake.headers.cookie);
-        const staff = auth.resolve(token);
-        if (!staff || token === undefined) return refuse('AUTH_REQUIRED');
-        socket.data = { ...none, eventId, role, staff, label: label ?? staff.username, credential: tokenHash(token) };
-      } else if (role === 'overlay') {
-        if (!events.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
-        socket.data = { ...none, eventId, role, label: label ?? '输出' };
-      } else if (role === 'judge') {
-        const seat = seats.judgeSeatFor(eventId, key);
-        if (seat === null || key === undefined) return refuse('JUDGE_JOIN_INVALID');
-        socket.data = { ...none, eventId, role, seat, label: `${seat} 号评委`, credential: sha256Hex(key) };
+      const none = { staff: null, seat: null, credential: null, channelId: null, venueSeat: null };
+      if ('channel' in authData) {
+        // A channel's permanent link: the server picks the event (the one followed, if any).
+        const channel = channels.admit(authData.channel, authData.key);
+        socket.data = {
+          ...none,
+          eventId: follow.eventId(),
+          role: 'overlay',
+          label: channel.name,
+          channelId: channel.id,
+        };
+      } else if ('venueSeat' in authData) {
+        const credential = sha256Hex(authData.key);
+        if (!venue.holds(authData.venueSeat, credential)) return refuse('JUDGE_JOIN_INVALID');
+        const notice = venue.attach(authData.venueSeat);
+        socket.data = {
+          ...none,
+          eventId: notice.eventId,
+          role: 'judge',
+          seat: notice.binding === 'bound' ? notice.seat : null,
+          label: `${notice.seat} 号评委（场地席位）`,
+          credential,
+          venueSeat: notice.seat,
+        };
       } else {
-        socket.data = { ...none, eventId, role, label: label ?? '公众' };
+        const { eventId, key, label } = authData;
+        events.event(eventId);
+        if (role === 'staff') {
+          const token = sessionCookie(socket.handshake.headers.cookie);
+          const staff = auth.resolve(token);
+          if (!staff || token === undefined) return refuse('AUTH_REQUIRED');
+          socket.data = { ...none, eventId, role, staff, label: label ?? staff.username, credential: tokenHash(token) };
+        } else if (role === 'overlay') {
+          if (!events.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
+          socket.data = { ...none, eventId, role, label: label ?? '输出' };
+        } else if (role === 'judge') {
+          const seat = seats.judgeSeatFor(eventId, key);
+          if (seat === null || key === undefined) return refuse('JUDGE_JOIN_INVALID');
+          socket.data = { ...none, eventId, role, seat, label: `${seat} 号评委`, credential: sha256Hex(key) };
+        } else {
+          socket.data = { ...none, eventId, role, label: label ?? '公众' };
+        }
       }
-      shows.revision(eventId); // refuses drafts: only sealed events have a show
+      if (socket.data.eventId !== null) shows.revision(socket.data.eventId); // refuses drafts: only sealed events have a show
     } catch (error) {
       if (error instanceof AppError) return refuse(error.code, error.message);
       const stored = storeFailure(error);
@@ -136,13 +184,19 @@ export function attachRealtime(
     next();
   });
 
-  /** Who is connected to each event, with measured round trips (public viewers are not listed). */
-  const presence = new Map<string, Map<string, PresenceEntry>>();
+  /**
+   * Every connected output, desk and tablet (public viewers are only counted), with measured round
+   * trips; each event's monitor lists the entries whose socket is in that event now.
+   */
+  const entries = new Map<string, PresenceEntry & { reportedAt: number | null }>();
   const deskRooms = (eventId: string) => [roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')];
   const publicViewers = (eventId: string) => io.sockets.adapter.rooms.get(roomOf(eventId, 'public'))?.size ?? 0;
-  const publishPresence = (eventId: string) => {
-    const entries = [...(presence.get(eventId)?.values() ?? [])];
-    io.to(deskRooms(eventId)).emit('show:presence', entries);
+  const presenceOf = (eventId: string): PresenceEntry[] =>
+    [...entries.values()]
+      .filter((entry) => io.sockets.sockets.get(entry.socketId)?.data.eventId === eventId)
+      .map(({ reportedAt: _reportedAt, ...entry }) => entry);
+  const publishPresence = (eventId: string | null) => {
+    if (eventId !== null) io.to(deskRooms(eventId)).emit('show:presence', presenceOf(eventId));
   };
   /**
    * Public viewers are only counted. Thousands of phones coming and going would flood the desks
@@ -166,7 +220,7 @@ export function attachRealtime(
   const publicWork = new DeferredWork((error) =>
     log.warn({ error: error instanceof Error ? error.message : String(error) }, 'public snapshot failed'),
   );
-  const authority = new SocketAuthority(auth, seats, () => io.sockets.sockets.values(), pingIntervalMs);
+  const authority = new SocketAuthority(auth, seats, () => io.sockets.sockets.values(), pingIntervalMs, venue);
   const typing = new EntropyTypingRelay(
     (eventId) => shows.entropyOpen(eventId),
     (eventId, digits) =>
@@ -174,66 +228,110 @@ export function attachRealtime(
         .to((['staff', 'supervisor', 'overlay', 'public'] as const).map((room) => roomOf(eventId, room)))
         .emit('entropy:typing', digits),
   );
+  const isSupervisor = (socket: ShowSocket) => socket.data.role === 'staff' && socket.data.staff?.role === 'supervisor';
+  const roomFor = (socket: ShowSocket, eventId: string) =>
+    roomOf(eventId, isSupervisor(socket) ? 'supervisor' : socket.data.role);
+  const snapshotFor = (socket: ShowSocket, eventId: string) =>
+    shows.snapshot(eventId, socket.data.role, socket.data.seat, isSupervisor(socket));
+  const channelNotice = (socket: ShowSocket): ChannelNotice | null => {
+    const channelId = socket.data.channelId;
+    if (channelId === null) return null;
+    const channel = channels.channel(channelId);
+    return {
+      id: channel.id,
+      name: channel.name,
+      kind: channel.kind,
+      background: channel.background,
+      eventId: socket.data.eventId,
+    };
+  };
 
-  io.on('connection', (socket: ShowSocket) => {
+  /** Puts a socket into its event: its room, the event's monitor and seats, and a full snapshot at once. */
+  const enter = (socket: ShowSocket) => {
     const { eventId, role } = socket.data;
-    if (role !== 'staff') {
-      guardSocket(socket, limits.sockets[role], () => performance.now(), {
-        body: { ok: false, ...rateLimited },
-        onDisconnect: (event) => {
-          log.warn({ eventId, role, event }, 'socket disconnected: rate limit');
-          if (role !== 'judge')
-            joins.penalize(role, socket.handshake.address, limits.dropPenalty[role], performance.now());
-        },
-      });
-    }
-    // Supervisors get their own snapshot: it flags outlying scores, which operators and outputs never see.
-    const supervisor = role === 'staff' && socket.data.staff?.role === 'supervisor';
-    void socket.join(roomOf(eventId, supervisor ? 'supervisor' : role));
-    const sendSnapshot = () =>
-      socket.emit('show:snapshot', shows.snapshot(eventId, role, socket.data.seat, supervisor));
+    if (eventId === null) return;
+    void socket.join(roomFor(socket, eventId));
+    const sendSnapshot = () => socket.emit('show:snapshot', snapshotFor(socket, eventId));
     // A viewer's first snapshot waits its turn behind on-air work (built when sent, so never older than a broadcast).
     if (role === 'public') publicWork.add(() => socket.connected && sendSnapshot());
     else sendSnapshot();
     if (role === 'staff') socket.emit('show:seats', seatPresence.list(eventId));
     const typed = typing.current(eventId);
     if (typed) socket.emit('entropy:typing', typed);
-    if (supervisor) {
-      // Only the notary types the digits; refused messages are dropped without an answer.
-      const bucket = EntropyTypingRelay.bucket(performance.now());
-      socket.on('entropy:typing', (message) => {
-        if (authority.stillHolds(socket)) typing.received(eventId, message, bucket, performance.now());
-      });
-    }
-    const judgeSeat = role === 'judge' ? socket.data.seat : null;
-    if (judgeSeat !== null) {
-      seatPresence.connected(eventId, judgeSeat);
-      socket.on('disconnect', () => seatPresence.disconnected(eventId, judgeSeat));
-      socket.on('judge:status', (status) => {
-        // A tablet whose key was replaced (the seat released, or rejoined elsewhere) reports nothing more.
-        if (checkJudgeStatus.Check(status) && authority.stillHolds(socket))
-          seatPresence.reported(eventId, judgeSeat, status.unsent);
-      });
-    }
+    if (socket.data.seat !== null) seatPresence.connected(eventId, socket.data.seat);
     if (role === 'staff') socket.emit('show:viewers', publicViewers(eventId));
+    if (role === 'public') countViewers(eventId);
+    else publishPresence(eventId);
+  };
+  /** Takes a socket out of its event (when it leaves, or before it follows a switch). */
+  const leave = (socket: ShowSocket) => {
+    const { eventId, role } = socket.data;
+    if (eventId === null) return;
+    void socket.leave(roomFor(socket, eventId));
+    if (socket.data.seat !== null) seatPresence.disconnected(eventId, socket.data.seat);
+    if (role === 'public') countViewers(eventId);
+    else publishPresence(eventId);
+  };
+
+  io.on('connection', (socket: ShowSocket) => {
+    const { role } = socket.data;
+    if (role !== 'staff') {
+      guardSocket(socket, limits.sockets[role], () => performance.now(), {
+        body: { ok: false, ...rateLimited },
+        onDisconnect: (event) => {
+          log.warn({ eventId: socket.data.eventId, role, event }, 'socket disconnected: rate limit');
+          if (role !== 'judge')
+            joins.penalize(role, socket.handshake.address, limits.dropPenalty[role], performance.now());
+        },
+      });
+    }
     if (role !== 'public') {
-      const entries = presence.get(eventId) ?? new Map<string, PresenceEntry>();
-      presence.set(eventId, entries);
       entries.set(socket.id, {
         socketId: socket.id,
         role,
         label: socket.data.label,
         connectedAt: Date.now(),
         rttMs: null,
+        ...(socket.data.channelId !== null ? { channelId: socket.data.channelId } : {}),
+        ...(role === 'overlay' ? { stats: null } : {}),
+        reportedAt: null,
       });
-      publishPresence(eventId);
-      socket.on('disconnect', () => {
-        entries.delete(socket.id);
-        publishPresence(eventId);
+    }
+    // Followers hear what they follow before the snapshot, so they draw it as found, not replayed.
+    const notice = channelNotice(socket);
+    if (notice) socket.emit('channel:notice', notice);
+    if (socket.data.venueSeat !== null) socket.emit('venue:seat', venue.notice(socket.data.venueSeat));
+    enter(socket);
+    socket.on('disconnect', () => {
+      entries.delete(socket.id);
+      leave(socket);
+    });
+    if (isSupervisor(socket)) {
+      // Only the notary types the digits; refused messages are dropped without an answer.
+      const bucket = EntropyTypingRelay.bucket(performance.now());
+      socket.on('entropy:typing', (message) => {
+        const eventId = socket.data.eventId;
+        if (eventId !== null && authority.stillHolds(socket))
+          typing.received(eventId, message, bucket, performance.now());
       });
-    } else {
-      countViewers(eventId);
-      socket.on('disconnect', () => countViewers(eventId));
+    }
+    if (role === 'judge') {
+      socket.on('judge:status', (status) => {
+        const { eventId, seat } = socket.data;
+        // A tablet whose key was replaced (the seat released, or rejoined elsewhere) reports nothing more.
+        if (eventId !== null && seat !== null && checkJudgeStatus.Check(status) && authority.stillHolds(socket))
+          seatPresence.reported(eventId, seat, status.unsent);
+      });
+    }
+    if (role === 'overlay') {
+      // An output's frame and frame rate, for the monitor (validated; limited by its own bucket).
+      socket.on('output:stats', (stats) => {
+        const entry = entries.get(socket.id);
+        if (!entry || !checkStats.Check(stats)) return;
+        entry.stats = stats;
+        entry.reportedAt = shows.now();
+        publishPresence(socket.data.eventId);
+      });
     }
 
     socket.on('output:reload', (target, ack) => {
@@ -243,8 +341,9 @@ export function attachRealtime(
         ack(new AppError(role === 'staff' && staff?.role !== 'operator' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED').toBody());
         return;
       }
-      const entry = presence.get(eventId)?.get(String((target as { socketId?: unknown })?.socketId ?? ''));
-      if (!entry || entry.role !== 'overlay') {
+      const entry = entries.get(String((target as { socketId?: unknown })?.socketId ?? ''));
+      const output = entry ? io.sockets.sockets.get(entry.socketId) : undefined;
+      if (!entry || entry.role !== 'overlay' || output?.data.eventId !== socket.data.eventId) {
         ack(new AppError('NOT_FOUND', { message: '没有这个已连接的输出' }).toBody());
         return;
       }
@@ -257,16 +356,18 @@ export function attachRealtime(
     });
 
     socket.on('show:sync', (ack) => {
-      if (typeof ack !== 'function' || !authority.stillHolds(socket)) return;
-      const answer = () => ack(shows.snapshot(eventId, role, socket.data.seat, supervisor));
+      const eventId = socket.data.eventId;
+      // A follower with nothing followed has no show to send: its standby needs none.
+      if (typeof ack !== 'function' || eventId === null || !authority.stillHolds(socket)) return;
+      const answer = () => ack(snapshotFor(socket, eventId));
       if (role === 'public') publicWork.add(() => socket.connected && answer());
       else answer();
     });
 
     socket.on('judge:submit', (submission, ack) => {
       if (typeof ack !== 'function') return;
-      const seat = socket.data.seat;
-      if (role !== 'judge' || seat === null || !authority.stillHolds(socket)) {
+      const { eventId, seat } = socket.data;
+      if (role !== 'judge' || eventId === null || seat === null || !authority.stillHolds(socket)) {
         ack({ ok: false, ...new AppError('AUTH_REQUIRED').toBody() });
         return;
       }
@@ -306,7 +407,7 @@ export function attachRealtime(
     const allowed: readonly string[] = rolesFor(envelope.command.type);
     if (role === 'staff' && !authority.stillHolds(socket))
       return { ok: false, ...new AppError('AUTH_REQUIRED').toBody() };
-    if (role !== 'staff' || !staff || !allowed.includes(staff.role)) {
+    if (role !== 'staff' || !staff || eventId === null || !allowed.includes(staff.role)) {
       const code = role === 'staff' ? 'AUTH_FORBIDDEN' : 'AUTH_REQUIRED';
       log.warn({ code, eventId, role, command: envelope.command.type }, 'command refused');
       return { ok: false, ...new AppError(code).toBody() };
@@ -322,26 +423,63 @@ export function attachRealtime(
 
   // Round trips are measured by the server, so the operator's monitor shows what the venue network does.
   const pinger = setInterval(() => {
-    for (const [eventId, entries] of presence) {
-      for (const entry of entries.values()) {
-        const socket = io.sockets.sockets.get(entry.socketId);
-        if (!socket) continue;
-        const sent = performance.now();
-        socket
-          .timeout(pingIntervalMs)
-          .emitWithAck('presence:ping')
-          .then(() => {
-            entry.rttMs = Math.round((performance.now() - sent) * 10) / 10;
-            if (socket.data.seat !== null) seatPresence.heard(eventId, socket.data.seat);
-            publishPresence(eventId);
-          })
-          .catch(() => {
-            entry.rttMs = null;
-          });
-      }
+    for (const entry of entries.values()) {
+      const socket = io.sockets.sockets.get(entry.socketId);
+      if (!socket) continue;
+      const sent = performance.now();
+      socket
+        .timeout(pingIntervalMs)
+        .emitWithAck('presence:ping')
+        .then(() => {
+          entry.rttMs = Math.round((performance.now() - sent) * 10) / 10;
+          const { eventId, seat } = socket.data;
+          if (eventId !== null && seat !== null) seatPresence.heard(eventId, seat);
+          publishPresence(eventId);
+        })
+        .catch(() => {
+          entry.rttMs = null;
+        });
     }
   }, pingIntervalMs);
   pinger.unref();
+
+  /**
+   * The operator switched the followed event: every channel output and venue tablet leaves the old
+   * event and enters the new one, hearing first what it now follows, then the new event's snapshot.
+   * The venue seats' keys have already moved (VenueSeats listens first).
+   */
+  const stopFollow = follow.onChange(({ to }) => {
+    for (const socket of [...io.sockets.sockets.values()]) {
+      const { channelId, venueSeat } = socket.data;
+      if (channelId === null && venueSeat === null) continue;
+      leave(socket);
+      socket.data.eventId = to;
+      if (venueSeat !== null) {
+        const notice = venue.notice(venueSeat);
+        socket.data.seat = notice.binding === 'bound' ? venueSeat : null;
+        socket.emit('venue:seat', notice);
+      }
+      const notice = channelNotice(socket);
+      if (notice) socket.emit('channel:notice', notice);
+      enter(socket);
+    }
+  });
+  /** A channel renamed or set to preview/green: its outputs apply it; a new key or a removal closes them. */
+  const stopChannels = channels.onChange(({ channelId, keyChanged }) => {
+    for (const socket of [...io.sockets.sockets.values()]) {
+      if (socket.data.channelId !== channelId) continue;
+      if (keyChanged) {
+        socket.emit('auth:revoked', { reason: 'channel-key-changed' });
+        socket.disconnect(true);
+        continue;
+      }
+      const notice = channelNotice(socket);
+      const entry = entries.get(socket.id);
+      if (entry && notice) entry.label = notice.name;
+      if (notice) socket.emit('channel:notice', notice);
+      publishPresence(socket.data.eventId);
+    }
+  });
 
   const stop = shows.onChange((eventId) => {
     for (const role of ['staff', 'overlay', 'public'] as const) {
@@ -361,9 +499,30 @@ export function attachRealtime(
   });
   return {
     io,
+    channelConnections: () => {
+      const byChannel = new Map<string, ChannelConnection[]>();
+      for (const entry of entries.values()) {
+        const socket = io.sockets.sockets.get(entry.socketId);
+        const channelId = socket?.data.channelId ?? null;
+        if (!socket || channelId === null) continue;
+        const list = byChannel.get(channelId) ?? [];
+        list.push({
+          socketId: entry.socketId,
+          connectedAt: entry.connectedAt,
+          rttMs: entry.rttMs,
+          eventId: socket.data.eventId,
+          stats: entry.stats ?? null,
+          reportedAt: entry.reportedAt,
+        });
+        byChannel.set(channelId, list);
+      }
+      return byChannel;
+    },
     /** Stops the broadcasts and pings, then closes socket.io (call when the app closes). */
     close: async () => {
       stop();
+      stopFollow();
+      stopChannels();
       authority.stop();
       clearInterval(pinger);
       for (const timer of viewerTimers.values()) clearTimeout(timer);

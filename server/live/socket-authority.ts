@@ -7,12 +7,15 @@ import type { ClientRole, RevocationReason } from '../protocol/show';
 /** What the authority layer needs of a socket: who it was admitted as, and how to close it. */
 export interface AdmittedSocket {
   data: {
-    eventId: string;
+    /** The event the socket acts in; null: a follower (channel output, venue tablet) with nothing followed. */
+    eventId: string | null;
     role: ClientRole;
     staff: SessionUser | null;
     seat: number | null;
     /** The hash of the session token (staff) or judge key (judges) the socket was admitted with. */
     credential: string | null;
+    /** A venue seat's tablet: the venue seat it joined (its key is bound to that seat of the followed event). */
+    venueSeat: number | null;
   };
   emit(event: 'auth:revoked', notice: { reason: RevocationReason }): boolean;
   disconnect(close?: boolean): unknown;
@@ -26,6 +29,12 @@ export interface AdmittedSocket {
  * session is refused even if nothing announced it); and a sweep closes what another process ended
  * (`npm run set-password` writes the same database) or what expired while the socket sat idle.
  */
+/** What the authority needs of the venue's seats: whether a key still holds one, and their releases. */
+export interface VenueAuthority {
+  holds(seat: number, keyHash: string): boolean;
+  readonly revocations: { on(listener: (revocation: Revocation) => void): () => void };
+}
+
 export class SocketAuthority {
   private readonly stops: (() => void)[] = [];
 
@@ -34,9 +43,11 @@ export class SocketAuthority {
     private readonly seats: SeatService,
     private readonly sockets: () => Iterable<AdmittedSocket>,
     sweepMs: number,
+    private readonly venue: VenueAuthority | null = null,
   ) {
     const onRevoke = (revocation: Revocation) => this.revokeMatching(revocation);
     this.stops.push(auth.revocations.on(onRevoke), seats.revocations.on(onRevoke));
+    if (venue) this.stops.push(venue.revocations.on(onRevoke));
     const sweep = setInterval(() => this.sweep(), sweepMs);
     sweep.unref();
     this.stops.push(() => clearInterval(sweep));
@@ -61,23 +72,30 @@ export class SocketAuthority {
 
   /** Why the socket's credential no longer opens what it opened at the handshake, or null. */
   private lost(socket: AdmittedSocket): RevocationReason | null {
-    const { role, credential, eventId, seat } = socket.data;
+    const { role, credential, eventId, seat, venueSeat } = socket.data;
     if (credential === null) return null;
     if (role === 'staff') {
       const state = this.auth.session(credential);
       return 'user' in state ? null : state.ended;
     }
-    if (role === 'judge') return this.seats.seatOfKeyHash(eventId, credential) === seat ? null : 'seat-released';
-    return null;
+    if (role !== 'judge') return null;
+    // A venue tablet holds its venue seat, and through it at most the one seat of the followed event.
+    if (venueSeat !== null) {
+      if (!this.venue?.holds(venueSeat, credential)) return 'seat-released';
+      if (seat === null) return null;
+    }
+    return eventId !== null && this.seats.seatOfKeyHash(eventId, credential) === seat ? null : 'seat-released';
   }
 
   private revokeMatching(revocation: Revocation): void {
     for (const socket of [...this.sockets()]) {
-      const { role, credential, eventId, seat } = socket.data;
+      const { role, credential, eventId, seat, venueSeat } = socket.data;
       const matches =
         revocation.kind === 'session'
           ? role === 'staff' && credential !== null && revocation.tokenHashes.includes(credential)
-          : role === 'judge' && eventId === revocation.eventId && seat === revocation.seat;
+          : revocation.kind === 'seat'
+            ? role === 'judge' && eventId === revocation.eventId && seat === revocation.seat
+            : role === 'judge' && venueSeat === revocation.seat;
       if (matches) this.revoke(socket, revocation.reason);
     }
   }

@@ -5,7 +5,8 @@
  *
  * The limits are set from what the honest pages send (see docs/show.md, "Realtime"), with a wide
  * margin: the public page sends no event at all, an output sends 8 `clock:sync` on connecting and
- * one every 30 s, a tablet a `judge:submit` and a `judge:status` per score.
+ * one every 30 s and an `output:stats` report every 3 s, a tablet a `judge:submit` and a `judge:status`
+ * per score.
  */
 
 /** A token bucket's size: `burst` events at once, refilled at `perSecond`. */
@@ -58,7 +59,7 @@ export class TokenBucket {
 }
 
 /** The events with a bucket of their own (besides `any`, which every event also takes from). */
-export const LIMITED_EVENTS = ['show:sync', 'clock:sync'] as const;
+export const LIMITED_EVENTS = ['show:sync', 'clock:sync', 'output:stats'] as const;
 export type LimitedEvent = (typeof LIMITED_EVENTS)[number];
 
 /** One role's limits. */
@@ -89,19 +90,32 @@ export const REALTIME_LIMITS: RealtimeLimits = {
     // Other events are cheap to refuse (a role check), so their shared bucket is wider than a sync's.
     public: {
       any: { burst: 60, perSecond: 5 },
-      events: { 'show:sync': { burst: 5, perSecond: 0.5 }, 'clock:sync': { burst: 10, perSecond: 1 } },
+      events: {
+        'show:sync': { burst: 5, perSecond: 0.5 },
+        'clock:sync': { burst: 10, perSecond: 1 },
+        'output:stats': { burst: 1, perSecond: 0.1 },
+      },
       refusals: { burst: 20, perSecond: 1 },
     },
     // An output: 8 clock samples on each connect, then one per 30 s; 20 covers two reconnects at once.
     overlay: {
       any: { burst: 60, perSecond: 5 },
-      events: { 'show:sync': { burst: 10, perSecond: 1 }, 'clock:sync': { burst: 20, perSecond: 1 } },
+      events: {
+        'show:sync': { burst: 10, perSecond: 1 },
+        'clock:sync': { burst: 20, perSecond: 1 },
+        // One report every 3 s (output-stats in the overlay); a reconnect sends one at once.
+        'output:stats': { burst: 4, perSecond: 0.5 },
+      },
       refusals: { burst: 40, perSecond: 2 },
     },
     // Judges hold a link and a PIN: generous, only a runaway tablet ever meets it.
     judge: {
       any: { burst: 120, perSecond: 20 },
-      events: { 'show:sync': { burst: 20, perSecond: 2 }, 'clock:sync': { burst: 20, perSecond: 2 } },
+      events: {
+        'show:sync': { burst: 20, perSecond: 2 },
+        'clock:sync': { burst: 20, perSecond: 2 },
+        'output:stats': { burst: 1, perSecond: 0.1 },
+      },
       refusals: { burst: 100, perSecond: 5 },
     },
   },
@@ -133,6 +147,7 @@ export class SocketLimiter {
     this.events = {
       'show:sync': new TokenBucket(limits.events['show:sync'], now),
       'clock:sync': new TokenBucket(limits.events['clock:sync'], now),
+      'output:stats': new TokenBucket(limits.events['output:stats'], now),
     };
     this.refusals = new TokenBucket(limits.refusals, now);
   }

@@ -1,5 +1,6 @@
 import qrcode from 'qrcode-generator';
 import type { EventSummary, SeatView } from '../protocol/show';
+import type { VenueSeatView } from '../protocol/channels';
 import { escapeHtml, markup, printPage, trusted } from './layout';
 
 /** A QR code as an SVG path (one unit per module, with the quiet zone), drawn on the server. */
@@ -53,6 +54,34 @@ ${trusted(qrSvg(url))}
     heading: '评委席位卡',
     sub: `${event.title}${event.rehearsal ? '（演练）' : ''} · 含 PIN，请妥善保管，会后销毁`,
     testId: 'seat-sheet',
+    css: SEAT_SHEET_CSS,
+    body: markup`<div class="grid">
+${cards}</div>`,
+  });
+}
+
+/**
+ * The venue's seat sheet: one card per venue seat, printed once and kept on the judges' table for
+ * every event. A tablet joined here scores as that seat of whichever event the operator follows.
+ */
+export function renderVenueSeatSheet(seats: readonly VenueSeatView[], origin: string): string {
+  const cards = seats.map((seat) => {
+    const url = `${origin}${seat.joinPath}`;
+    return markup`<section class="card" data-testid="venue-seat-card" data-seat="${seat.seat}">
+<h2>场地 ${seat.seat} 号评委席</h2>
+<p class="name">${seat.name ?? '（本场未设此席位）'}</p>
+${trusted(qrSvg(url))}
+<p class="pin">PIN：<b>${seat.pin}</b></p>
+<p class="url">${url}</p>
+<p class="how">用平板扫码打开，输入 PIN 加入一次；之后演练与正式抽查自动切换，无需重新扫码。</p>
+</section>
+`;
+  });
+  return printPage({
+    title: '场地评委席位卡',
+    heading: '场地评委席位卡',
+    sub: '每场通用 · 含 PIN，请妥善保管；评委姓名按所跟随的场次显示',
+    testId: 'venue-seat-sheet',
     css: SEAT_SHEET_CSS,
     body: markup`<div class="grid">
 ${cards}</div>`,

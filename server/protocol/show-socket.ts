@@ -5,6 +5,7 @@ import type { JudgeSubmission } from './judges';
 import { ClientRoleSchema, type ClientRole } from './round';
 import type { ShowCommandEnvelope } from './show-commands';
 import type { ShowSnapshot } from './show-views';
+import type { ChannelNotice, OutputStats, VenueSeatNotice } from './channels';
 
 /** The socket contract: what each side emits, the answer to a command, and a socket's credentials. */
 /** The answer to a command, over HTTP and socket acks alike. */
@@ -25,6 +26,10 @@ export interface PresenceEntry {
   connectedAt: number;
   /** Round-trip time of the last ping, in ms; null until measured. */
   rttMs: number | null;
+  /** An output channel's id, when the output came by its channel's permanent link. */
+  channelId?: string;
+  /** An output's last report of itself (frame, frame rate, what it draws). */
+  stats?: OutputStats | null;
 }
 
 /** A judge's seat as the desk sees it: its tablet's connection and whether it holds an unsent score. */
@@ -61,6 +66,7 @@ export const REVOCATION_REASONS = [
   'password-changed',
   'session-expired',
   'session-ended',
+  'channel-key-changed',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 export const RevocationReasonSchema = literalUnion(REVOCATION_REASONS);
@@ -70,6 +76,7 @@ export const REVOCATION_REASON_LABEL: Record<RevocationReason, string> = {
   'password-changed': '密码已更改',
   'session-expired': '登录已过期',
   'session-ended': '登录已失效',
+  'channel-key-changed': '输出通道的密钥已重新生成或通道已删除',
 };
 
 export interface ServerToClientEvents {
@@ -89,6 +96,10 @@ export interface ServerToClientEvents {
   'output:reload': () => void;
   /** Sent just before the server closes a socket whose session or seat was taken away. */
   'auth:revoked': (notice: { reason: RevocationReason }) => void;
+  /** To a channel's output: its settings and the event it now shows (on connect, change and switch). */
+  'channel:notice': (notice: ChannelNotice) => void;
+  /** To a venue seat's tablet: the event and judge it now scores as (on connect and every switch). */
+  'venue:seat': (notice: VenueSeatNotice) => void;
 }
 
 export interface ClientToServerEvents {
@@ -105,19 +116,51 @@ export interface ClientToServerEvents {
   'entropy:typing': (typing: EntropyTyping) => void;
   /** Operator only: ask one connected output to reload. */
   'output:reload': (target: { socketId: string }, ack: (answer: { ok: true } | ErrorBody) => void) => void;
+  /** An output's own frame size, frame rate and what it draws, every few seconds (outputs only, rate-limited). */
+  'output:stats': (stats: OutputStats) => void;
 }
 
-/** What a socket says about itself when it connects (socket.io `auth`). */
-export const SocketAuthSchema = Type.Object(
+/** Added by the socket.io client when it reconnects after a drop (connection state recovery). */
+const RecoveryFields = {
+  pid: Type.Optional(Type.String({ maxLength: 128 })),
+  offset: Type.Optional(Type.String({ maxLength: 128 })),
+};
+
+/** A socket of one event: a desk, a per-event output link, a per-event seat's tablet, the public page. */
+export const EventSocketAuthSchema = Type.Object(
   {
     eventId: Type.String({ maxLength: 64 }),
     role: ClientRoleSchema,
     key: Type.Optional(Type.String({ maxLength: 128 })),
     label: Type.Optional(Type.String({ maxLength: 64 })),
-    /** Added by the socket.io client when it reconnects after a drop (connection state recovery). */
-    pid: Type.Optional(Type.String({ maxLength: 128 })),
-    offset: Type.Optional(Type.String({ maxLength: 128 })),
+    ...RecoveryFields,
   },
   { additionalProperties: false },
 );
+
+/** An output channel's output: its channel's key; the server picks the followed event. */
+export const ChannelSocketAuthSchema = Type.Object(
+  {
+    channel: Type.String({ maxLength: 40 }),
+    role: Type.Literal('overlay'),
+    key: Type.String({ maxLength: 128 }),
+    ...RecoveryFields,
+  },
+  { additionalProperties: false },
+);
+
+/** A venue seat's tablet: its venue key; the server binds it to that seat of the followed event. */
+export const VenueSocketAuthSchema = Type.Object(
+  {
+    venueSeat: Type.Integer({ minimum: 1, maximum: 30 }),
+    role: Type.Literal('judge'),
+    key: Type.String({ maxLength: 128 }),
+    ...RecoveryFields,
+  },
+  { additionalProperties: false },
+);
+
+/** What a socket says about itself when it connects (socket.io `auth`). */
+export const SocketAuthSchema = Type.Union([EventSocketAuthSchema, ChannelSocketAuthSchema, VenueSocketAuthSchema]);
 export type SocketAuth = Static<typeof SocketAuthSchema>;
+export type EventSocketAuth = Static<typeof EventSocketAuthSchema>;

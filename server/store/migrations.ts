@@ -385,6 +385,37 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    name: 'output channels and the venue seats',
+    sql: `
+      -- The installation's outputs, each with one permanent URL and key set up once in OBS, vMix or
+      -- CasparCG. What a channel shows comes from here (program or cued graphics, green or none),
+      -- never from its URL; the event it shows is the one output_follow names.
+      CREATE TABLE output_channels (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('program', 'preview')),
+        background TEXT NOT NULL CHECK (background IN ('none', 'green')),
+        key TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        created TEXT NOT NULL
+      );
+      -- The venue's judges' seats: one printed sheet for every event. A tablet joins a venue seat
+      -- once (token and the venue PIN); its key is then bound to the same seat of whichever event
+      -- is followed (judge_seats.session_hash), and to no other. bound_event_id says which.
+      CREATE TABLE venue_seats (
+        seat INTEGER PRIMARY KEY,
+        token TEXT NOT NULL,
+        pin TEXT NOT NULL,
+        device_id TEXT,
+        session_hash TEXT,
+        joined_at TEXT,
+        bound_event_id TEXT REFERENCES events(id),
+        created TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 11,
     name: 'control tokens and the control-call log',
     sql: `

@@ -115,6 +115,29 @@ export class ScriptedShow {
       if (copy.statusCode !== 200) throw new Error(copy.body);
       id = copy.json<EventSummary>().id;
     }
+    // A rehearsal's notary is simulated by the server: nothing for the test's notary to reveal.
+    return ScriptedShow.attach(app, base, id, options.rehearsal ? null : notarySecret);
+  }
+
+  /** The event's rehearsal copy (演练), sealed and driven like any show. */
+  async rehearsal(): Promise<ScriptedShow> {
+    const cookie = await loginCookie(this.app);
+    const copy = await this.app.inject({
+      method: 'POST',
+      url: `/api/events/${this.event.id}/rehearsal`,
+      headers: { cookie },
+    });
+    if (copy.statusCode !== 200) throw new Error(copy.body);
+    return ScriptedShow.attach(this.app, this.base, copy.json<EventSummary>().id, null);
+  }
+
+  private static async attach(
+    app: FastifyInstance,
+    base: string,
+    id: string,
+    notarySecret: string | null,
+  ): Promise<ScriptedShow> {
+    const cookie = await loginCookie(app);
     const details = (await app.inject({ method: 'GET', url: `/api/events/${id}`, headers: { cookie } })).json<{
       event: EventSummary;
       overlayKey: string;
@@ -123,16 +146,7 @@ export class ScriptedShow {
       SeatView[]
     >();
     const staff = await ShowClient.connect(base, { eventId: id, role: 'staff', label: '测试操作台' }, cookie);
-    // A rehearsal's notary is simulated by the server: nothing for the test's notary to reveal.
-    return new ScriptedShow(
-      app,
-      base,
-      details.event,
-      details.overlayKey,
-      staff,
-      seats,
-      options.rehearsal ? null : notarySecret,
-    );
+    return new ScriptedShow(app, base, details.event, details.overlayKey, staff, seats, notarySecret);
   }
 
   /** A seat's join link, as printed on the seat's sheet. */

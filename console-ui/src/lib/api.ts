@@ -48,6 +48,7 @@ export const api = {
     }),
   put: <T>(path: string, body: unknown) =>
     request<T>(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  delete: <T>(path: string) => request<T>(path, { method: 'DELETE' }),
   upload: <T>(path: string, files: readonly File[]) => {
     const form = new FormData();
     for (const file of files) form.append('files', file, file.name);

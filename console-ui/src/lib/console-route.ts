@@ -3,8 +3,17 @@
  * user would come back to with Back — a registry level, a cadre, a search page, a desk tab — is in
  * the hash, so reload keeps it and Back/Forward walk it without leaving the app.
  */
-export type Tab = 'events' | 'reports' | 'followups' | 'registry' | 'import' | 'versions' | 'control';
-export const TAB_IDS: readonly Tab[] = ['events', 'reports', 'followups', 'registry', 'import', 'versions', 'control'];
+export type Tab = 'events' | 'channels' | 'reports' | 'followups' | 'registry' | 'import' | 'versions' | 'control';
+export const TAB_IDS: readonly Tab[] = [
+  'events',
+  'channels',
+  'reports',
+  'followups',
+  'registry',
+  'import',
+  'versions',
+  'control',
+];
 
 export const DESK_TABS = ['step', 'outputs', 'log'] as const;
 export type DeskTab = (typeof DESK_TABS)[number];

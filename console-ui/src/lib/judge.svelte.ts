@@ -10,6 +10,7 @@ import type {
 } from '$protocol/show';
 import type { Criterion } from '$protocol/scoring';
 import type { SeatCard } from '$protocol/judges';
+import { VENUE_BINDING_LABEL, type VenueJoinResult, type VenueSeatNotice } from '$protocol/channels';
 import { REVEALED_STEPS } from '$protocol/round';
 import { api, ApiError } from './api';
 
@@ -74,6 +75,8 @@ export function valueProblem(criterion: Criterion, points: number): string | nul
  */
 export class JudgeTablet {
   readonly eventId: string;
+  /** A venue seat (`?venue=1`): joined once, it scores as this seat of whichever event is followed. */
+  readonly venue: boolean;
   readonly seat: number;
   readonly token: string;
   readonly deviceId: string;
@@ -81,6 +84,8 @@ export class JudgeTablet {
   name = $state('');
   /** The seat's card from the link alone (seat, judge, event, 演练), for the PIN screen. */
   card = $state<SeatCard | null>(null);
+  /** A venue seat's standing: which event and judge it now scores as (from the server, on every switch). */
+  venueSeat = $state<VenueSeatNotice | null>(null);
   snapshot = $state<ShowSnapshot | null>(null);
   connection = $state<'connecting' | 'connected' | 'offline'>('connecting');
   joined = $state(false);
@@ -103,7 +108,8 @@ export class JudgeTablet {
   private draftKey = '';
 
   constructor(params: URLSearchParams) {
-    this.eventId = params.get('event') ?? '';
+    this.venue = params.get('venue') === '1';
+    this.eventId = this.venue ? '' : (params.get('event') ?? '');
     this.seat = Number(params.get('seat') ?? 0);
     this.token = params.get('token') ?? '';
     const device = storage.get<string>('choucha:device');
@@ -120,6 +126,7 @@ export class JudgeTablet {
 
   /** The seat's card for the PIN screen; the link's token opens it, never the PIN. */
   async loadCard(): Promise<void> {
+    if (this.venue) return this.loadVenueCard();
     const query = `event=${encodeURIComponent(this.eventId)}&seat=${this.seat}&token=${encodeURIComponent(this.token)}`;
     try {
       this.card = await api.get<SeatCard>(`/api/judges/seat?${query}`);
@@ -133,12 +140,39 @@ export class JudgeTablet {
     }
   }
 
+  /** A venue seat's card: the seat, and the event and judge it would score as now. */
+  private async loadVenueCard(): Promise<void> {
+    try {
+      const notice = await api.get<VenueSeatNotice>(
+        `/api/venue-seats/card?seat=${this.seat}&token=${encodeURIComponent(this.token)}`,
+      );
+      this.venueSeat = notice;
+      this.card = {
+        seat: notice.seat,
+        name: notice.name ?? '（本场未设此席位）',
+        eventTitle: notice.title ?? '尚未选择场次',
+        eventDate: '场地席位 · 各场通用',
+        rehearsal: notice.rehearsal,
+      };
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401)
+        this.joinError = '席位链接无效，请向工作人员索取本席位的二维码';
+    }
+  }
+
   private get seatKey(): string {
-    return `choucha:judge:${this.eventId}:${this.seat}`;
+    return this.venue ? `choucha:judge:venue:${this.seat}` : `choucha:judge:${this.eventId}:${this.seat}`;
   }
 
   get validLink(): boolean {
-    return this.eventId !== '' && Number.isInteger(this.seat) && this.seat > 0 && this.token !== '';
+    const place = this.venue || this.eventId !== '';
+    return place && Number.isInteger(this.seat) && this.seat > 0 && this.token !== '';
+  }
+
+  /** Why a venue tablet cannot score now (nothing followed, no such seat, held elsewhere), or ''. */
+  get venueProblem(): string {
+    const binding = this.venueSeat?.binding;
+    return this.venue && binding && binding !== 'bound' ? VENUE_BINDING_LABEL[binding] : '';
   }
 
   get criteria(): Criterion[] {
@@ -202,6 +236,20 @@ export class JudgeTablet {
     this.busy = true;
     this.joinError = '';
     try {
+      if (this.venue) {
+        const joined = await api.post<VenueJoinResult>('/api/venue-seats/join', {
+          seat: this.seat,
+          token: this.token,
+          pin,
+          deviceId: this.deviceId,
+        });
+        const name = this.card?.name ?? '';
+        storage.set(this.seatKey, { judgeKey: joined.venueKey, name });
+        this.name = name;
+        this.joined = true;
+        this.connect(joined.venueKey);
+        return;
+      }
       const result = await api.post<{ judgeKey: string; seat: number; name: string }>('/api/judges/join', {
         eventId: this.eventId,
         seat: this.seat,
@@ -222,10 +270,10 @@ export class JudgeTablet {
 
   private connect(judgeKey: string): void {
     this.connection = 'connecting';
-    const socket: JudgeSocket = io({
-      auth: { eventId: this.eventId, role: 'judge', key: judgeKey, label: `${this.seat} 号评委` },
-      transports: ['websocket'],
-    });
+    const auth = this.venue
+      ? { venueSeat: this.seat, role: 'judge' as const, key: judgeKey }
+      : { eventId: this.eventId, role: 'judge' as const, key: judgeKey, label: `${this.seat} 号评委` };
+    const socket: JudgeSocket = io({ auth, transports: ['websocket'] });
     this.socket = socket;
     socket.on('connect', () => {
       this.connection = 'connected';
@@ -244,7 +292,23 @@ export class JudgeTablet {
       this.leaveSeat(`${REVOCATION_REASON_LABEL[reason]}，请重新输入 PIN 加入`),
     );
     socket.on('show:snapshot', (snapshot) => this.receive(snapshot));
+    socket.on('venue:seat', (notice) => this.followSeat(notice));
     socket.on('presence:ping', (ack) => ack());
+  }
+
+  /**
+   * The operator switched the event this venue seat follows: the tablet now scores as this seat of
+   * that event (its judge's name with it). A score still queued for the event left can never count.
+   */
+  private followSeat(notice: VenueSeatNotice): void {
+    const moved = this.venueSeat !== null && notice.eventId !== this.venueSeat.eventId;
+    this.venueSeat = notice;
+    this.name = notice.name ?? '';
+    if (notice.eventId === null || notice.binding !== 'bound') this.snapshot = null;
+    if (moved && this.pending) {
+      this.message = '场次已切换，本机保存的上一场评分未能提交；请告知工作人员';
+      this.dropPending();
+    }
   }
 
   /** Back to the PIN screen with the reason shown; the stored key opens nothing any more. */
@@ -257,14 +321,17 @@ export class JudgeTablet {
   }
 
   private receive(snapshot: ShowSnapshot): void {
-    if (this.snapshot && snapshot.revision < this.snapshot.revision) return;
+    // A venue tablet that moved on ignores late snapshots of the event it left.
+    if (this.venueSeat && snapshot.eventId !== this.venueSeat.eventId) return;
+    const sameEvent = this.snapshot?.eventId === snapshot.eventId;
+    if (this.snapshot && sameEvent && snapshot.revision < this.snapshot.revision) return;
     // Names and units arrive with the snapshot: load their glyphs while the network is there.
     const text = JSON.stringify(snapshot.rounds.at(-1)?.auditee ?? {}) + this.name;
     for (const weight of [400, 700])
       void document.fonts.load(`${weight} 24px 'Noto Sans SC'`, text).catch(() => undefined);
     this.snapshot = snapshot;
     const round = snapshot.rounds.at(-1);
-    const key = round ? `${this.seatKey}:draft:${round.index}:${round.auditee.number}` : '';
+    const key = round ? `${this.seatKey}:draft:${snapshot.eventId}:${round.index}:${round.auditee.number}` : '';
     if (key !== this.draftKey) {
       // A new round (or a new auditee after a replacement): a fresh sheet, or what was typed for it.
       this.draftKey = key;

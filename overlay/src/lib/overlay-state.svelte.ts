@@ -9,6 +9,8 @@ import type {
   SocketAuth,
 } from '$protocol/show';
 import type { ErrorBody } from '$protocol/errors';
+import type { ChannelNotice, OutputStats } from '$protocol/channels';
+import { REVOCATION_REASON_LABEL } from '$protocol/show';
 import { ServerClock } from './server-clock';
 import { parseTemplateData, type TemplateData } from './template-data';
 import { OVERLAY_LABEL_TEXT } from './label-text';
@@ -38,6 +40,8 @@ export interface OverlayDiagnostics {
   rollLandedAt: Record<number, number>;
   /** Snapshots applied. */
   applied: number;
+  /** The last report sent to the monitor (frame size, frame rate). */
+  stats: OutputStats | null;
 }
 
 declare global {
@@ -89,15 +93,27 @@ export class OverlayState {
   label = $state('');
   /** The notary's digits as typed before the lock (relayed, never logged). */
   typed = $state('');
-  readonly preview: boolean;
+  /** Shows the cued graphics (a preview monitor): from the URL, or from the channel's settings. */
+  preview = $state(false);
+  /** A channel's output: what the channel is and which event it follows (null until told). */
+  channel = $state<ChannelNotice | null>(null);
   readonly clock = new ServerClock();
-  readonly diagnostics: OverlayDiagnostics = { readyAt: null, entrances: 0, rollLandedAt: {}, applied: 0 };
+  readonly diagnostics: OverlayDiagnostics = {
+    readyAt: null,
+    entrances: 0,
+    rollLandedAt: {},
+    applied: 0,
+    stats: null,
+  };
 
   private socket: OverlaySocket | null = null;
   private syncTimer: ReturnType<typeof setInterval> | null = null;
   private pending: ShowSnapshot | null = null;
   private applying = false;
   private watching = false;
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private frames = 0;
+  private framesSince = 0;
   /** Bumped when an auto-out time passes, so `layers` is read again. */
   private expiryTick = $state(0);
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -152,15 +168,39 @@ export class OverlayState {
     return this.snapshot?.air.programLog ?? null;
   }
 
+  /** A channel whose installation follows no event yet: a calm standby (blank on program). */
+  get standby(): boolean {
+    return this.channel !== null && this.channel.eventId === null;
+  }
+
+  /** A rehearsal stays marked 演练 on air even while the bug (which says it too) is off. */
+  get rehearsalMark(): boolean {
+    return (
+      Boolean(this.snapshot?.rehearsal) &&
+      this.playing &&
+      this.cue !== null &&
+      !this.layers.some((shown) => shown.layer === 'bug')
+    );
+  }
+
+  /** An output of one event, by the event's own link (`?event=&key=`). */
   connect(eventId: string, key: string): void {
-    this.disconnect();
-    this.connection = 'connecting';
-    const auth: SocketAuth = {
+    this.open({
       eventId,
       role: 'overlay',
       key,
       label: (this.label || (this.preview ? '预览输出' : '节目输出')).slice(0, 64),
-    };
+    });
+  }
+
+  /** A channel's output, by its permanent link (`?channel=&key=`): the server says what to show. */
+  connectChannel(channel: string, key: string): void {
+    this.open({ channel, role: 'overlay', key });
+  }
+
+  private open(auth: SocketAuth): void {
+    this.disconnect();
+    this.connection = 'connecting';
     const options = { auth, transports: ['websocket'] };
     const socket: OverlaySocket = this.embedded ? io(this.embedded.server, options) : io(options);
     this.socket = socket;
@@ -171,6 +211,7 @@ export class OverlayState {
       this.watching = false;
       void this.syncClock(8);
       this.syncTimer ??= setInterval(() => void this.syncClock(1), 30_000);
+      this.reportStats();
     });
     socket.on('disconnect', () => {
       this.connection = 'offline';
@@ -189,6 +230,13 @@ export class OverlayState {
       } else this.connection = 'offline';
     });
     socket.on('show:snapshot', (snapshot) => this.receive(snapshot));
+    socket.on('channel:notice', (notice) => this.follow(notice));
+    // The channel's key was replaced (or the channel removed): this link opens nothing any more.
+    socket.on('auth:revoked', ({ reason }) => {
+      this.connection = 'refused';
+      this.error = REVOCATION_REASON_LABEL[reason];
+      this.snapshot = null;
+    });
     socket.on('presence:ping', (ack) => ack());
     socket.on('entropy:typing', ({ digits }) => (this.typed = digits));
     socket.on('output:reload', () => (this.embedded ? this.embedded.reload() : location.reload()));
@@ -200,6 +248,61 @@ export class OverlayState {
     this.socket = null;
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.syncTimer = null;
+  }
+
+  /**
+   * The channel's settings and the event it now follows. A switch to another event is drawn as
+   * found (no entrances replayed); nothing followed clears the output to its standby.
+   */
+  private follow(notice: ChannelNotice): void {
+    if (notice.eventId !== this.channel?.eventId) this.watching = false;
+    this.channel = notice;
+    this.preview = notice.kind === 'preview';
+    this.bg = notice.background === 'green' ? 'green' : '';
+    this.label = notice.name;
+    if (notice.eventId === null) {
+      this.pending = null;
+      this.snapshot = null;
+    }
+  }
+
+  /**
+   * Counts frames with requestAnimationFrame and reports, every 3 s, the frame this output renders
+   * (CSS size × device pixel ratio), the rate it measured and what it draws, for the monitor.
+   */
+  private reportStats(): void {
+    if (this.statsTimer !== null) {
+      this.sendStats();
+      return;
+    }
+    const count = () => {
+      this.frames += 1;
+      requestAnimationFrame(count);
+    };
+    requestAnimationFrame(count);
+    this.framesSince = performance.now();
+    this.statsTimer = setInterval(() => this.sendStats(), 3000);
+    // A first report soon after connecting, once a few frames have been counted.
+    setTimeout(() => this.sendStats(), 1000);
+  }
+
+  private sendStats(): void {
+    const now = performance.now();
+    const elapsed = (now - this.framesSince) / 1000;
+    const fps = elapsed > 0 ? Math.round((this.frames / elapsed) * 10) / 10 : 0;
+    this.frames = 0;
+    this.framesSince = now;
+    const ratio = window.devicePixelRatio || 1;
+    const stats: OutputStats = {
+      width: Math.min(16384, Math.round(window.innerWidth * ratio)),
+      height: Math.min(16384, Math.round(window.innerHeight * ratio)),
+      pixelRatio: Math.round(ratio * 100) / 100,
+      fps: Math.min(1000, fps),
+      revision: this.snapshot?.revision ?? -1,
+      graphics: this.layers.map((shown) => shown.graphic),
+    };
+    this.diagnostics.stats = stats;
+    if (this.socket?.connected) this.socket.emit('output:stats', stats);
   }
 
   private async syncClock(samples: number): Promise<void> {
@@ -221,9 +324,13 @@ export class OverlayState {
 
   private receive(snapshot: ShowSnapshot): void {
     this.clock.roughly(snapshot.serverTime);
+    // A channel that left an event ignores that event's late snapshots.
+    if (this.channel && snapshot.eventId !== this.channel.eventId) return;
     if (this.snapshot && snapshot.revision < this.snapshot.revision && snapshot.eventId === this.snapshot.eventId) {
       return; // an older state arriving late
     }
+    // Another event (the operator switched): drawn as found, like a reload; its revisions start anew.
+    if (this.snapshot && snapshot.eventId !== this.snapshot.eventId) this.watching = false;
     this.pending = snapshot;
     if (!this.applying) void this.applyPending();
   }
@@ -251,7 +358,10 @@ export class OverlayState {
           document.fonts.load("400 32px 'Noto Sans SC'", text),
           document.fonts.load("700 32px 'Noto Sans SC'", text),
         ]).catch(() => undefined);
-        this.animate = this.watching;
+        // The channel moved on (another event, or standby) while the glyphs loaded.
+        if (this.channel && snapshot.eventId !== this.channel.eventId) continue;
+        // Another event than the one drawn (a switch) is drawn as found, never replayed.
+        this.animate = this.watching && snapshot.eventId === this.snapshot?.eventId;
         this.snapshot = snapshot;
         this.scheduleExpiry();
         this.diagnostics.applied += 1;

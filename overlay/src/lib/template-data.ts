@@ -1,16 +1,18 @@
 /**
  * Data CasparCG (or another controller) passes to `update(data)`: JSON, or CasparCG's XML
  * `<templateData><componentData id="event"><data id="text" value="…"/></componentData>…`.
- * Recognised keys: event, key, label, bg.
+ * Recognised keys: channel and key (a channel's permanent link), or event and key (one event's
+ * link); label, bg.
  */
 export interface TemplateData {
+  channel?: string;
   event?: string;
   key?: string;
   label?: string;
   bg?: string;
 }
 
-const KEYS = ['event', 'key', 'label', 'bg'] as const;
+const KEYS = ['channel', 'event', 'key', 'label', 'bg'] as const;
 
 export function parseTemplateData(data: unknown): TemplateData {
   if (typeof data === 'object' && data !== null) return pick(data as Record<string, unknown>);
