@@ -263,10 +263,11 @@ export async function benchLayers(records: BenchRecord[], work: string): Promise
       value: droppedOf(intervals),
       unit: `of ${intervals.length}`,
     });
+    const longest = Math.max(0, ...frames.longTasks);
     records.push(
       judged(
         {
-          name: 'layers: long tasks over 50 ms while three layers animate',
+          name: `layers: long tasks over 50 ms while three layers animate${longest > 50 ? ` (longest ${longest.toFixed(0)} ms)` : ''}`,
           value: frames.longTasks.filter((d) => d > 50).length,
           unit: '',
         },
