@@ -251,10 +251,11 @@ class Clients {
 /**
  * Fields that carry wall-clock time or hashes over it: they differ between any two runs (the public
  * log's heads, proofs and final record too: they are signed and hashed over times; and the log
- * stamp on the programme, a short log hash).
+ * stamp on the programme, a short log hash), and the links at the server's origin (a restarted
+ * server listens on another port).
  */
 const TIME_KEYS =
-  /^(at|serverTime|startsAt|landsAt|settlesAt|runningSince|revealedAt|elapsedMs|hash|prevHash|logHead|createdAt|connectedAt|exportedAt|timestamp|rootHash|signature|inclusion|sealInclusion|consistency|drawLogHead|showLogHead|programLog)$/u;
+  /^(at|serverTime|startsAt|landsAt|settlesAt|runningSince|revealedAt|elapsedMs|hash|prevHash|logHead|createdAt|connectedAt|exportedAt|timestamp|rootHash|signature|inclusion|sealInclusion|consistency|drawLogHead|showLogHead|programLog|links)$/u;
 
 export function timeless(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(timeless);

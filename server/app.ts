@@ -153,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const routes: AppServices['routes'] = [];
   const publicBase = () => options.publicUrl ?? listenOrigin(app.server.address(), options.linkHost);
+  shows.usePublicBase(publicBase);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });

@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
 import type { ClientRole } from '../protocol/round';
 import type { CommandAck } from '../protocol/show-socket';
-import type { EventLogEntry, ShowSnapshot } from '../protocol/show-views';
+import type { EventLogEntry, ProjectedSnapshot, ShowSnapshot } from '../protocol/show-views';
 import type { ShowCommandEnvelope } from '../protocol/show-commands';
 import type { JudgeSubmission } from '../protocol/judges';
 import { initialShow, transition, type AirState, type ShowCommand, type ShowState } from '../run-of-show/run-of-show';
@@ -57,7 +57,9 @@ export class ShowRunner {
    * Each role's snapshot of a loaded show, built once: every command loads a new show, so a sync or
    * a reconnect between commands is a lookup, not a projection with its database reads.
    */
-  private readonly snapshots = new WeakMap<LoadedShow, Map<string, ShowSnapshot>>();
+  private readonly snapshots = new WeakMap<LoadedShow, Map<string, ProjectedSnapshot>>();
+  /** The configured public origin (set by the app once it knows it), for the links on air. */
+  private publicBase: (() => string) | null = null;
   /** Per event: the timer that rebuilds the snapshots when an auto-out graphic's time comes. */
   private readonly autoOuts = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -67,6 +69,11 @@ export class ShowRunner {
     private readonly draws: DrawService,
     private readonly clock: Clock,
   ) {}
+
+  /** The public origin the snapshots' links point at (the app's publicBase; unset in the scripts). */
+  usePublicBase(publicBase: () => string): void {
+    this.publicBase = publicBase;
+  }
 
   /** Called after every accepted command (the realtime layer broadcasts). */
   onChange(listener: (eventId: string) => void): () => void {
@@ -305,16 +312,18 @@ export class ShowRunner {
     const serverTime = this.clock().getTime();
     // The county's naming is read each time: changing it loads no new show.
     const key = `${role} ${judgeSeat} ${supervisor} ${publicAuditeeNames}`;
-    const views = this.snapshots.get(show) ?? new Map<string, ShowSnapshot>();
+    const views = this.snapshots.get(show) ?? new Map<string, ProjectedSnapshot>();
     this.snapshots.set(show, views);
+    const base = this.publicBase?.() ?? null;
+    const links = { verify: base === null ? null : `${base}/verify?draw=${show.state.draw.drawId}` };
     const cached = views.get(key);
-    if (cached) return { ...cached, serverTime };
+    if (cached) return { ...cached, serverTime, links };
     const built = this.project(eventId, show, { role, judgeSeat, supervisor, publicAuditeeNames }, serverTime);
     views.set(key, built);
-    return built;
+    return { ...built, links };
   }
 
-  private project(eventId: string, show: LoadedShow, viewer: SnapshotViewer, serverTime: number): ShowSnapshot {
+  private project(eventId: string, show: LoadedShow, viewer: SnapshotViewer, serverTime: number): ProjectedSnapshot {
     const { event, state, log } = show;
     const versionId = state.draw.roster.versionId;
     return projectSnapshot(

@@ -58,6 +58,15 @@ export const OGRAF_GRAPHICS = [
   { id: 'choucha-result', content: 'result', description: '本轮结果：得分、等次和核实情况。' },
   { id: 'choucha-summary', content: 'summary', description: '本场汇总：各轮人员、得分与等次。' },
   { id: 'choucha-bug', content: 'bug', description: '角标：活动名称、日期和直播／演练标记。' },
+  { id: 'choucha-strap', content: 'strap', description: '字幕条：导播台输入的文字（在字幕条层播出或预览时）。' },
+  { id: 'choucha-ticker', content: 'ticker', description: '滚动字幕：导播台输入的文字，按服务器时间匀速滚动。' },
+  { id: 'choucha-slate', content: 'slate', description: '全屏垫片：稍后继续、技术故障等导播台输入的文字。' },
+  {
+    id: 'choucha-testcard',
+    content: 'testcard',
+    description: '测试卡：彩条、灰阶、标题与动作安全区、输出名称和分辨率。',
+  },
+  { id: 'choucha-verify-qr', content: 'verifyQr', description: '核验二维码：公开核验页的二维码与网址。' },
 ] as const satisfies readonly OgrafGraphic[];
 
 export type OgrafGraphicId = (typeof OGRAF_GRAPHICS)[number]['id'];

@@ -203,6 +203,11 @@ export const ShowSnapshotSchema = Type.Object({
   }),
   /** What the outputs show, layer by layer: on air (program) and cued (preview). */
   air: AirViewSchema,
+  /**
+   * Public links of this draw at the configured public origin (the verify page, drawn as a QR code
+   * on air); null where the server has no public origin (the command-line scripts).
+   */
+  links: Type.Object({ verify: Type.Union([Type.String(), Type.Null()]) }),
   /** Set when the show was abandoned (作废): it is closed, and a new draw must be sealed. */
   abandoned: Type.Union([Type.Object({ reason: Type.String() }), Type.Null()]),
   rounds: Type.Array(RoundViewSchema),
@@ -215,6 +220,8 @@ export const ShowSnapshotSchema = Type.Object({
   outlook: Type.Union([OutlookSchema, Type.Null()]),
 });
 export type ShowSnapshot = Static<typeof ShowSnapshotSchema>;
+/** The snapshot as the pure projection builds it: the links are added by the runner, which knows the origin. */
+export type ProjectedSnapshot = Omit<ShowSnapshot, 'links'>;
 
 /** One accepted command of the show log as the console's event log lists it (staff only). */
 export const EventLogEntrySchema = Type.Object({

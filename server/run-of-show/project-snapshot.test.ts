@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXED_ENTROPY, FIXED_SECRET, basePlan, sealedFixture } from '../draw-engine/test-fixtures';
 import type { EventSettings, PublicNames } from '../protocol/events';
 import type { ClientRole } from '../protocol/round';
-import type { ShowSnapshot } from '../protocol/show-views';
+import type { ProjectedSnapshot } from '../protocol/show-views';
 import { initialShow, transition, type ShowCommand, type ShowState } from './run-of-show';
 import { projectSnapshot, type PeopleLookup, type SnapshotEvent, type SnapshotMoment } from './project-snapshot';
 
@@ -113,7 +113,7 @@ function view(
     names?: PublicNames;
     log?: SnapshotMoment['log'];
   } = {},
-): ShowSnapshot {
+): ProjectedSnapshot {
   return projectSnapshot(
     options.state ?? JUDGING,
     event,
@@ -128,7 +128,7 @@ function view(
   );
 }
 
-const firstRound = (snapshot: ShowSnapshot) => snapshot.rounds[0] as ShowSnapshot['rounds'][number];
+const firstRound = (snapshot: ProjectedSnapshot) => snapshot.rounds[0] as ProjectedSnapshot['rounds'][number];
 
 describe('projectSnapshot', () => {
   it('carries the event, the draw and the log head as given', () => {

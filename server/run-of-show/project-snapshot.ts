@@ -2,7 +2,7 @@ import type { ClientRole } from '../protocol/round';
 import { REVEALED_STEPS } from '../protocol/round';
 import { outlook } from './outlook';
 import type { EventMode, EventSettings, JudgeSetting, PublicNames } from '../protocol/events';
-import type { ShowSnapshot } from '../protocol/show-views';
+import type { ProjectedSnapshot, ShowSnapshot } from '../protocol/show-views';
 import type { SignedTreeHead } from '../protocol/draw';
 import { airView } from './air';
 import { plannedAuditees, planQuotas } from '../protocol/draw';
@@ -93,7 +93,7 @@ export function projectSnapshot(
   people: PeopleLookup,
   viewer: SnapshotViewer,
   moment: SnapshotMoment,
-): ShowSnapshot {
+): ProjectedSnapshot {
   const { settings } = event;
   const judges = settings.judges ?? [];
   const staff = viewer.role === 'staff';

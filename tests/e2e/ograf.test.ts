@@ -129,8 +129,29 @@ async function expectShowsTheShow(page: Page, id: OgrafGraphicId, show: Scripted
       expect(await text(page, id, 'event-bug')).toContain(show.snapshot.title);
       expect(await text(page, id, 'live-marker')).toBe('直播');
       break;
+    case 'choucha-strap':
+      expect(await text(page, id, 'strap-text')).toBe(STRAP);
+      break;
+    case 'choucha-ticker':
+      expect(await text(page, id, 'strap-text')).toBe(TICKER);
+      break;
+    case 'choucha-slate':
+      expect(await text(page, id, 'slate-text')).toBe(SLATE);
+      break;
+    case 'choucha-testcard':
+      expect(await text(page, id, 'testcard-resolution')).toBe('1920×1080');
+      break;
+    case 'choucha-verify-qr':
+      expect(await graphic(page, id).getByTestId('verify-qr').getAttribute('data-url')).toBe(
+        `${base}/verify?draw=${show.snapshot.draw.drawId}`,
+      );
+      break;
   }
 }
+
+const STRAP = '现场正在连线核实户';
+const TICKER = '本次抽查全程公开';
+const SLATE = '稍后继续';
 
 describe('choucha graphics in an OGraf renderer', () => {
   it('load, play, update and stop every graphic with and without skipAnimation, showing the live show', async () => {
@@ -177,6 +198,11 @@ describe('choucha graphics in an OGraf renderer', () => {
     await show.run({ type: 'lockJudging' });
     await show.run({ type: 'revealScores' });
     await show.run({ type: 'showResult' });
+    // The operator's words come from choucha's air: a strap on air, a slate and a ticker cued.
+    await show.run({ type: 'cue', graphic: 'strap', round: null, text: STRAP });
+    await show.run({ type: 'take', layer: 'strap' });
+    await show.run({ type: 'cue', graphic: 'ticker', round: null, text: TICKER });
+    await show.run({ type: 'cue', graphic: 'slate', round: null, text: SLATE });
 
     for (const { id } of OGRAF_GRAPHICS) {
       // play (animated): the promise resolves once the entrance has finished.

@@ -7,6 +7,8 @@ import { frameFacts, insideTitleSafe, pixel, saveDocsFrame } from '../helpers/fr
 import { DICE, ScriptedShow } from '../helpers/show-script';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
 import { maskName } from '../../server/privacy';
+import { GRAPHIC_ZONE } from '../../server/protocol/air';
+import { drawn, inside } from '../helpers/layer-boxes';
 
 const stage = new OverlayStage();
 beforeAll(() => stage.start());
@@ -43,6 +45,14 @@ async function checkFrame(page: Page, name: string): Promise<void> {
   expect({ name, corners: facts.cornersTransparent }).toEqual({ name, corners: true });
   expect({ name, box: facts.box, inside: insideTitleSafe(facts.box) }).toMatchObject({ name, inside: true });
   expect({ name, empty: facts.box === null }).toEqual({ name, empty: false });
+  // Each graphic paints inside the zone its layer declares (protocol/air.ts GRAPHIC_ZONE).
+  for (const g of await drawn(page)) {
+    expect({ name, g: g.graphic, inZone: inside(g.box, GRAPHIC_ZONE[g.graphic]) }).toEqual({
+      name,
+      g: g.graphic,
+      inZone: true,
+    });
+  }
   saveDocsFrame(png, `overlay-${name}`);
 }
 

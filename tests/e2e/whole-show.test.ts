@@ -47,7 +47,8 @@ const staffSnapshot = (): ShowSnapshot => app.services.shows.snapshot(event.id, 
 async function takeToAir(graphic: string): Promise<void> {
   const key = String(GRAPHICS.indexOf(graphic as (typeof GRAPHICS)[number]) + 1);
   await desk.keyboard.press(key);
-  await expect.poll(() => preview.getAttribute('[data-testid="graphic"]', 'data-graphic')).toBe(graphic);
+  // The preview output draws every cued layer: the one just cued is among them.
+  await preview.waitForSelector(`[data-testid="graphic"][data-graphic="${graphic}"]`);
   await desk.keyboard.press('t');
   await program.waitForSelector(`[data-testid="graphic"][data-graphic="${graphic}"]`);
 }

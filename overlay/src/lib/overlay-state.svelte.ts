@@ -47,6 +47,8 @@ export interface OverlayDiagnostics {
 declare global {
   interface Window {
     chouchaOverlay?: OverlayDiagnostics;
+    /** The output's estimate of the server's time now (tests read a frame's time by it). */
+    chouchaServerNow?: () => number;
   }
 }
 
@@ -129,7 +131,10 @@ export class OverlayState {
     this.label = params.get('label') ?? '';
     this.playing = !underCaspar;
     // The page's own diagnostics: an embedded output shares its page with others.
-    if (embedded === null) window.chouchaOverlay = this.diagnostics;
+    if (embedded === null) {
+      window.chouchaOverlay = this.diagnostics;
+      window.chouchaServerNow = () => this.clock.now();
+    }
   }
 
   /**
@@ -164,7 +169,8 @@ export class OverlayState {
    * recording can be checked against the bundle; a preview output shows graphics not yet on air.
    */
   get logStamp(): { seq: number; short: string } | null {
-    if (this.preview || !this.cue) return null;
+    // The test card is the line-up before the show: nothing of the show's record belongs on it.
+    if (this.preview || !this.cue || this.layers.some((g) => g.graphic === 'testcard')) return null;
     return this.snapshot?.air.programLog ?? null;
   }
 
@@ -353,7 +359,8 @@ export class OverlayState {
       while (this.pending) {
         const snapshot = this.pending;
         this.pending = null;
-        const text = textOf(snapshot);
+        // The output's own name is drawn too (the test card): its glyphs are loaded with the rest.
+        const text = textOf(snapshot) + this.label;
         await Promise.all([
           document.fonts.load("400 32px 'Noto Sans SC'", text),
           document.fonts.load("700 32px 'Noto Sans SC'", text),
