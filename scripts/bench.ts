@@ -21,7 +21,10 @@ import { systemClock, systemRandom } from '../server/runtime';
 import { defaultPlan } from '../server/draw-engine/default-plan';
 import { ensureBuiltinPrograms } from '../server/registry/programs';
 import { below, judged, median, type BenchRecord } from './bench/record';
-import { benchOverlay } from './bench/overlay';
+import { benchOverlay, benchOverlayScripts } from './bench/overlay';
+import { benchLayers } from './bench/layers';
+import { benchMerkle } from './bench/merkle';
+import { senderOf } from './bench/sender';
 import { benchJudgesLoad } from './bench/judges-load';
 import { benchDeskFlood } from './bench/desk-flood';
 import { benchControl } from './bench/control';
@@ -229,7 +232,12 @@ async function reportingShow(
     { type: 'presentAuditee' },
     { type: 'startReport' },
   ] as const) {
-    const ack = shows.command(eventId, { revision, idempotencyKey: `${title}-setup-${revision}`, command }, 'bench');
+    const ack = shows.command(
+      eventId,
+      { revision, idempotencyKey: `${title}-setup-${revision}`, command },
+      'bench',
+      senderOf(command.type),
+    );
     if (!ack.ok) throw new Error(ack.error.message);
     revision = ack.revision;
   }
@@ -408,18 +416,33 @@ function benchReport(db: Db): void {
 }
 
 // `npm run bench -- overlay draw` runs only the named sections; no names runs them all.
-const SECTIONS = ['overlay', 'broadcast', 'desk', 'control', 'restart', 'judges', 'import', 'draw', 'report'] as const;
+const SECTIONS = [
+  'overlay',
+  'layers',
+  'broadcast',
+  'desk',
+  'control',
+  'restart',
+  'judges',
+  'import',
+  'draw',
+  'merkle',
+  'report',
+] as const;
 const wanted = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const runs = (section: (typeof SECTIONS)[number]) => wanted.length === 0 || wanted.includes(section);
 try {
   // The browser's frame timing goes first, before the other sections load the machine.
+  if (runs('overlay') || runs('layers')) benchOverlayScripts(records);
   if (runs('overlay')) await benchOverlay(records, work);
+  if (runs('layers')) await benchLayers(records, work);
   if (runs('broadcast')) await benchBroadcast();
   if (runs('desk')) await benchDeskFlood(records, work);
   if (runs('control')) await benchControl(records, work);
   if (runs('restart')) await benchRestart();
   if (runs('judges')) await benchJudgesLoad(records, work);
   if (runs('import')) benchImport();
+  if (runs('merkle')) benchMerkle(records);
   if (runs('draw') || runs('report')) {
     const db = await benchDemoLoad();
     if (runs('draw')) benchDraw(db, join(work, 'demo.db'));

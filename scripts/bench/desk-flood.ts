@@ -10,6 +10,7 @@ import { buildApp } from '../../server/app';
 import { loadDemoCounty } from '../../server/demo/load-demo';
 import { defaultPlan } from '../../server/draw-engine/default-plan';
 import { judged, percentile, type BenchRecord } from './record';
+import { senderOf } from './sender';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Commands per phase and block: the phases take turns, so a busy moment of the machine is shared. */
@@ -85,7 +86,12 @@ export async function benchDeskFlood(records: BenchRecord[], work: string): Prom
     { type: 'presentAuditee' },
     { type: 'startReport' },
   ] as const) {
-    const ack = shows.command(eventId, { revision, idempotencyKey: `desk-flood-setup-${revision}`, command }, 'bench');
+    const ack = shows.command(
+      eventId,
+      { revision, idempotencyKey: `desk-flood-setup-${revision}`, command },
+      'bench',
+      senderOf(command.type),
+    );
     if (!ack.ok) throw new Error(ack.error.message);
     revision = ack.revision;
   }

@@ -18,6 +18,7 @@ import type {
 } from '../../server/protocol/show';
 import { readLog, SHOW_LOG } from '../../server/store/log-store';
 import { type BenchRecord, judged, median } from './record';
+import { senderOf } from './sender';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -107,6 +108,7 @@ export async function benchJudgesLoad(records: BenchRecord[], work: string): Pro
       eventId,
       { revision: shows.revision(eventId), idempotencyKey: `judges-load-${(key += 1)}`, command },
       'bench',
+      senderOf(command.type),
     );
     if (!ack.ok) throw new Error(`${command.type}: ${ack.error.message}`);
   };

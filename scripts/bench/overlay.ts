@@ -13,6 +13,7 @@ import type { ShowCommandBody } from '../../server/protocol/show';
 import { launchChromium } from '../../tests/helpers/browser';
 import { buildIfStale } from '../build-if-stale.mjs';
 import { below, type BenchRecord, judged, median } from './record';
+import { senderOf } from './sender';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -35,7 +36,8 @@ function ografScriptBytes(): number {
   );
 }
 
-export async function benchOverlay(records: BenchRecord[], work: string): Promise<void> {
+/** The outputs' JS as a renderer fetches it (rows shared by the `overlay` and `layers` sections). */
+export function benchOverlayScripts(records: BenchRecord[]): void {
   buildIfStale({ quiet: true });
   records.push(
     judged(
@@ -55,7 +57,10 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
       below(100, '< 100 KB'),
     ),
   );
+}
 
+export async function benchOverlay(records: BenchRecord[], work: string): Promise<void> {
+  buildIfStale({ quiet: true });
   const app = await buildApp({ dbPath: join(work, 'overlay.db') });
   await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
   const { events, shows } = app.services;
@@ -77,7 +82,12 @@ export async function benchOverlay(records: BenchRecord[], work: string): Promis
   let revision = 0;
   let key = 0;
   const run = (command: ShowCommandBody) => {
-    const ack = shows.command(eventId, { revision, idempotencyKey: `overlay-bench-${(key += 1)}`, command }, 'bench');
+    const ack = shows.command(
+      eventId,
+      { revision, idempotencyKey: `overlay-bench-${(key += 1)}`, command },
+      'bench',
+      senderOf(command.type),
+    );
     if (!ack.ok) throw new Error(`${command.type}: ${ack.error.message}`);
     revision = ack.revision;
     return ack.revision;
