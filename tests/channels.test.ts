@@ -282,11 +282,12 @@ describe('venue seats', () => {
     });
   }
 
-  const submit = (f: Follower, snapshot: ShowSnapshot, points: number): Promise<CommandAck> => {
+  const submit = (f: Follower, snapshot: ShowSnapshot, points: number, eventId?: string): Promise<CommandAck> => {
     const round = snapshot.rounds.at(-1);
     if (!round) throw new Error('no round');
     return f.socket.timeout(5000).emitWithAck('judge:submit', {
       submissionId: randomUUID().replace(/-/gu, ''),
+      ...(eventId === undefined ? {} : { eventId }),
       round: round.index,
       auditeeNumber: round.auditee.number,
       items: [points],
@@ -356,7 +357,10 @@ describe('venue seats', () => {
           : null,
       'judging open in the rehearsal',
     );
-    const rehearsed = await submit(tablet, rehearsalSnapshot, 75);
+    // A score queued before the switch names the live event: it never counts in the rehearsal.
+    const queued = await submit(tablet, rehearsalSnapshot, 99, live.event.id);
+    expect(!queued.ok && queued.error.code).toBe('SHOW_SUBMISSION_OTHER_EVENT');
+    const rehearsed = await submit(tablet, rehearsalSnapshot, 75, rehearsal.event.id);
     expect(rehearsed.ok).toBe(true);
     const rehearsalRound = (await rehearsal.staff.until(rehearsed.ok ? rehearsed.revision : 0)).rounds.at(-1);
     expect(rehearsalRound?.judging.seats.find((s) => s.seat === 2)?.submitted).toBe(true);

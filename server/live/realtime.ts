@@ -378,6 +378,9 @@ export function attachRealtime(
       ack(
         guarded(() => {
           refuseMalformedText('payload', submission, JudgeSubmissionSchema);
+          // A venue tablet's socket follows the switch; a score queued before it names the event it left.
+          if (submission.eventId !== undefined && submission.eventId !== eventId)
+            throw new AppError('SHOW_SUBMISSION_OTHER_EVENT');
           return shows.submitScore(eventId, seat, submission);
         }),
       );

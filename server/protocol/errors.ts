@@ -77,6 +77,10 @@ export const ERROR_CATALOGUE = {
   SHOW_DRAW_REFUSED: { status: 409, message: '抽取操作被拒绝' },
   SHOW_JUDGING_CLOSED: { status: 409, message: '评分未开放或已锁定' },
   SHOW_STALE_SUBMISSION: { status: 409, message: '这份评分不是针对当前正在评分的人员' },
+  SHOW_SUBMISSION_OTHER_EVENT: {
+    status: 409,
+    message: '这份评分是在切换场次之前录入的，不计入当前场次；请在本场重新评分',
+  },
   SHOW_RECUSED: { status: 409, message: '本轮回避，不参加评分' },
   SHOW_GRAPHIC_UNAVAILABLE: { status: 409, message: '这个画面现在还没有内容' },
   SHOW_NOTHING_CUED: { status: 409, message: '预览中没有画面可切出' },

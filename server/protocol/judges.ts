@@ -9,6 +9,11 @@ export const SEAT_NUMBER = { minimum: 1, maximum: 30 } as const;
 export const JudgeSubmissionSchema = Type.Object(
   {
     submissionId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    /**
+     * The event the score was entered for. A venue tablet follows the operator's switch: a score
+     * queued before it (offline, or across a reload) names the event it left and is refused.
+     */
+    eventId: Type.Optional(Type.String({ maxLength: 40 })),
     round: Type.Integer({ minimum: 0 }),
     auditeeNumber: Type.String({ maxLength: 32 }),
     /** Points per criterion of the event's rules, in their order (a single overall score: one item). */

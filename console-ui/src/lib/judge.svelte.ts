@@ -402,9 +402,11 @@ export class JudgeTablet {
   /** Sends the entered score; it waits on the device until the server has it. */
   async submit(): Promise<void> {
     const round = this.round;
-    if (!round || !this.ready) return;
+    const eventId = this.snapshot?.eventId;
+    if (!round || !this.ready || eventId === undefined) return;
     const submission: JudgeSubmission = {
       submissionId: newId(),
+      eventId,
       round: round.index,
       auditeeNumber: round.auditee.number,
       items: this.draft.map((v) => v as number),
