@@ -83,6 +83,22 @@ function overlayLines(base: string): string {
     .join('\n');
 }
 
+/**
+ * The installation's permanent outputs: each channel's address (set up once in OBS / vMix /
+ * CasparCG), the event they follow, the venue's seat sheet, the OGraf graphics and the control API.
+ */
+function channelLines(base: string): string {
+  const followed = app.services.follow.view();
+  const lines = [
+    `  输出通道（永久地址，跟随：${followed.title ?? '尚未选择，在“输出通道”页选择'}）：`,
+    ...app.services.channels.list().map((channel) => `    ${channel.name}：${base}${channel.path}`),
+    `    场地评委席位卡（操作员登录后打开）：${base}/venue/seats/sheet`,
+    `  OGraf 图形包：${base}/ograf/choucha-ograf.zip\u3000OGraf 服务器接口：${base}/ograf/v1`,
+    `  控制面板接口（Companion / Stream Deck，令牌在“控制面板”页新建）：${base}/api/control/v1`,
+  ];
+  return lines.join('\n');
+}
+
 // A log that no longer verifies must be seen before the show, not discovered on air.
 for (const problem of app.services.events.integrityProblems()) {
   console.error(`⚠ 活动「${problem.title}」（${problem.eventId}）不能使用：${problem.message}`);
@@ -111,6 +127,7 @@ ${Object.values(PAGES)
   .map((page) => `  ${page.title}：${base}${page.path}`)
   .join('\n')}
   抽查活动（新建、封存、进入导播台）：${base}${PAGES.console.path}#/events
+${channelLines(base)}
 ${overlayLines(base)}
 
 登录：用户名 operator（操作员）或 supervisor（监督员）
