@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../../server/demo/load-demo';
 import { OGRAF_GRAPHICS, ografManifestFile, type OgrafGraphicId } from '../../server/protocol/ograf';
+import { GRAPHIC_ZONE } from '../../server/protocol/air';
 import { maskName } from '../../server/privacy';
 import { launchChromium } from '../helpers/browser';
 import { saveDocsFrame } from '../helpers/frame-check';
@@ -362,6 +363,19 @@ describe('choucha graphics in an OGraf renderer', () => {
       width: 1280,
       height: 720,
     });
+    // The graphic sits in its declared zone, where the overlay page draws it (frame pixels, scaled):
+    // not offset again by the title-safe inset.
+    const zone = GRAPHIC_ZONE.opening;
+    const layer = await graphic(page, 'choucha-opening').getByTestId('graphic').boundingBox();
+    const offset = box ? { x: box.x, y: box.y } : { x: 0, y: 0 };
+    const scaled = (v: number) => Math.round((v * 2) / 3);
+    expect(
+      layer && {
+        x: Math.round(layer.x - offset.x),
+        y: Math.round(layer.y - offset.y),
+        width: Math.round(layer.width),
+      },
+    ).toEqual({ x: scaled(zone.x), y: scaled(zone.y), width: scaled(zone.w) });
     expect(pageErrors).toEqual([]);
     await page.close();
     show.close();
