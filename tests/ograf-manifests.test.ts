@@ -10,12 +10,12 @@ import { testApp } from './helpers/test-app';
 
 /**
  * The OGraf graphics as built (vite.ograf.config.ts) and served: every manifest valid against the
- * EBU's JSON schemas (draft 2020-12, the copy in ../shared/reference/ograf), every folder complete
+ * EBU's JSON schemas (draft 2020-12, the copy in tests/vectors/ograf), every folder complete
  * on its own, the package and the read-only Server API agreeing with the files.
  */
 const root = join(import.meta.dirname, '..');
 const built = join(root, 'dist', 'ograf');
-const schemas = join(root, '..', 'shared', 'reference', 'ograf', 'json-schemas');
+const schemas = join(root, 'tests', 'vectors', 'ograf', 'json-schemas');
 const SCHEMA_FILES = [
   'graphics/schema.json',
   'lib/action.json',
