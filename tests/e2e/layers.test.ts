@@ -325,6 +325,14 @@ describe('the desk’s layers', () => {
     await expect.poll(() => row('timer').getAttribute('data-state')).toBe('empty');
     expect(show.snapshot.air.layers.strap.program?.text).toBe('评委正在评分，请稍候');
 
+    // Esc in the text box only leaves it: Esc Esc while typing a strap never clears the air.
+    await desk.getByTestId('text-input').focus();
+    await desk.keyboard.press('Escape');
+    await desk.keyboard.press('Escape');
+    expect(await desk.getByTestId('panic').getAttribute('data-state')).toBe('armed');
+    expect(show.snapshot.air.layers.strap.program?.text).toBe('评委正在评分，请稍候');
+    await expect.poll(() => desk.getByTestId('panic').getAttribute('data-state'), { timeout: 5000 }).toBe('idle');
+
     // Panic (Esc Esc), then 恢复 brings back what was on air: lower third, bug, strap.
     expect(await desk.getByTestId('restore').isDisabled()).toBe(true);
     await desk.locator('body').click({ position: { x: 5, y: 5 } });
