@@ -102,17 +102,21 @@ export class ChannelsState {
   }
 
   /**
-   * Asks to follow an event. Leaving or joining a show that is live on air takes a confirmation
-   * (the outputs change at once); otherwise it switches straight away.
+   * Asks to follow an event. Leaving or joining a show that is on air (the live show, or a
+   * rehearsal being run) takes a confirmation (the outputs change at once); otherwise it switches
+   * straight away.
    */
   ask(eventId: string): void {
     const to = this.events.find((e) => e.id === eventId);
     if (!to || to.id === this.follow?.eventId) return;
     const from = this.followed;
-    const live = [from, to].find((e) => e?.status === 'live' && !e.rehearsal);
+    const live = [from, to].find((e) => e?.status === 'live');
     if (live) {
+      const running = live.rehearsal ? '正在演练' : '正在直播';
       const reason =
-        live === from ? `「${from?.title}」正在直播，切换后所有输出立即改为显示所选场次` : `「${to.title}」正在直播`;
+        live === from
+          ? `「${from?.title}」${running}，切换后所有输出立即改为显示所选场次`
+          : `「${to.title}」${running}`;
       this.pending = { to, from, reason };
       return;
     }
