@@ -7,7 +7,7 @@ import type { ShowRunner } from '../live/show-runner';
 import type { FollowService } from '../channels/follow-service';
 import { FailureLimiter } from '../auth/failure-limiter';
 import { TokenBucket, type Rate } from '../live/socket-limits';
-import { HELD_COMMANDS, rolesFor, type ShowCommandBody } from '../protocol/show-commands';
+import { COMMAND_LABEL, HELD_COMMANDS, rolesFor, type ShowCommandBody } from '../protocol/show-commands';
 import type { MainStep } from '../protocol/outlook';
 import type { ShowSnapshot } from '../protocol/show-views';
 import {
@@ -274,7 +274,7 @@ export class ControlService {
       const { step } = this.nextStep(snapshot);
       if (body.step !== undefined && body.step !== step) {
         throw new AppError('CONTROL_STEP_NOT_NEXT', {
-          message: `「${body.step}」不是当前的下一步（下一步是「${snapshot.outlook?.main?.label ?? step}」），未预备`,
+          message: `「${COMMAND_LABEL[body.step]}」不是当前的下一步（下一步是「${snapshot.outlook?.main?.label ?? COMMAND_LABEL[step]}」），未预备`,
         });
       }
       if (!HELD_COMMANDS.has(step)) throw new AppError('CONTROL_STEP_NOT_HELD');
