@@ -23,6 +23,7 @@ const SERVICE_FOLDERS = [
   'followups',
   'channels',
   'control',
+  'fanout',
   'auth',
   'http',
   'store',

@@ -2,10 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureChromium } from './ensure-chromium.mjs';
+import { ensureRedisServer } from './redis-server.mjs';
 import { buildIfStale } from './build-if-stale.mjs';
 
 const root = join(import.meta.dirname, '..');
 ensureChromium();
+ensureRedisServer(); // the fan-out tests run a real redis-server
 buildIfStale();
 
 const vitest = (args) =>

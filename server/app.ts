@@ -43,6 +43,10 @@ import { VenueSeats } from './channels/venue-seats';
 import { ControlService, type ControlLimits } from './control/control-service';
 import { controlRoutes } from './control/routes';
 import { attachControlSocket } from './control/control-socket';
+import { FanoutPool, type FanoutEntry } from './fanout/fanout-pool';
+import { PublicRelay } from './fanout/public-relay';
+import { openRedisLink, survivesRedisOutages, type RedisLink } from './fanout/redis-link';
+import { REALTIME_LIMITS } from './live/socket-limits';
 
 export interface AppOptions {
   /** SQLite file; created and migrated when missing. */
@@ -74,6 +78,18 @@ export interface AppOptions {
   socketLimits?: RealtimeLimits;
   /** The control API's rate limits (default CONTROL_LIMITS). */
   controlLimits?: ControlLimits;
+  /**
+   * Public viewers on fan-out processes behind Redis (CHOUCHA_FANOUT=N): the primary hands each
+   * viewer's connection to one of them and publishes every public frame once. Without it, one process.
+   */
+  fanout?: { processes: number; redisUrl: string; entry?: FanoutEntry };
+}
+
+/** Public fan-out as running: the relay's view of the processes, and the pool the primary started. */
+export interface FanoutServices {
+  relay: PublicRelay;
+  pool: FanoutPool;
+  redisUrl: string;
 }
 
 export interface AppServices {
@@ -105,6 +121,8 @@ export interface AppServices {
   routes: { method: string; url: string }[];
   /** The origin links are built on: configured, else the listen address; never a request's Host. */
   publicBase: () => string;
+  /** Null when public viewers are served by this process. */
+  fanout: FanoutServices | null;
 }
 
 declare module 'fastify' {
@@ -114,9 +132,37 @@ declare module 'fastify' {
 }
 
 export const REPO_ROOT = join(import.meta.dirname, '..');
+/** The fan-out process's script beside this one: TypeScript through tsx from source, the build's JS when compiled. */
+const FANOUT_ENTRY: FanoutEntry = import.meta.url.endsWith('.ts')
+  ? { script: join(import.meta.dirname, 'fanout', 'main.ts'), execArgv: ['--import', 'tsx'] }
+  : { script: join(import.meta.dirname, 'fanout', 'main.js'), execArgv: [] };
 /** The version the OGraf manifests carry (the build writes the same one). */
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
   .version;
+
+/** The primary's end of public fan-out, when asked for: Redis, the relay, and the fan-out processes. */
+function startFanout(
+  options: AppOptions,
+  { shows, events }: { shows: ShowRunner; events: EventService },
+  log: (message: string) => void,
+): (FanoutServices & { link: RedisLink }) | null {
+  if (!options.fanout) return null;
+  const { processes, redisUrl, entry = FANOUT_ENTRY } = options.fanout;
+  survivesRedisOutages(log);
+  const link = openRedisLink(redisUrl, log);
+  const relay = new PublicRelay(link, {
+    // As the primary admits a viewer: the event must exist and be sealed (a draft has no show).
+    snapshot: (eventId) => {
+      events.event(eventId);
+      shows.revision(eventId);
+      return shows.snapshot(eventId, 'public');
+    },
+    showNow: () => shows.now(),
+  });
+  const limits = options.socketLimits ?? REALTIME_LIMITS;
+  const pool = new FanoutPool({ processes, redisUrl, entry, limits, log });
+  return { relay, pool, redisUrl, link };
+}
 
 /** Builds the whole server: database, services, HTTP routes, UI. `main.ts` only listens. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -152,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: STRICT_AJV,
   });
   const routes: AppServices['routes'] = [];
+  const fanout = startFanout(options, { shows, events }, (message) => app.log.warn(message));
   const publicBase = () => options.publicUrl ?? listenOrigin(app.server.address(), options.linkHost);
   shows.usePublicBase(publicBase);
   app.addHook('onRoute', (route) => {
@@ -177,18 +224,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     generatedAccounts,
     routes,
     publicBase,
+    fanout,
   });
   const realtime = attachRealtime(
     app.server,
-    { shows, events, seats, channels, follow, venue, limits: options.socketLimits },
+    {
+      shows,
+      events,
+      seats,
+      channels,
+      follow,
+      venue,
+      limits: options.socketLimits,
+      publicRelay: fanout?.relay,
+    },
     auth,
     app.log,
     options.presencePingMs,
   );
   const controlSocket = attachControlSocket(app.server, control, app.log);
+  // Last: it goes in front of socket.io's and the control API's upgrade listeners.
+  fanout?.pool.attach(app.server);
   app.addHook('onClose', async () => {
     await controlSocket.close();
     await realtime.close();
+    if (fanout) {
+      await fanout.pool.close();
+      await fanout.relay.close();
+      await fanout.link.close();
+    }
     db.close();
   });
   registerErrorHandling(app);

@@ -32,11 +32,20 @@ const linkHost = isWildcardHost(host) ? (lanAddress() ?? '127.0.0.1') : host;
 mkdirSync(dirname(dbPath), { recursive: true });
 
 const firstStart = !existsSync(dbPath);
+// CHOUCHA_FANOUT=N: public viewers on N fan-out processes behind Redis (npm start gives REDIS_URL).
+const fanoutProcesses = Number(process.env.CHOUCHA_FANOUT ?? 0);
+if (fanoutProcesses > 0 && !process.env.REDIS_URL) {
+  console.error('无法启动：CHOUCHA_FANOUT 需要 Redis，请设置 REDIS_URL（npm start 会自动启动本机 redis-server）');
+  process.exit(1);
+}
 const app = await buildApp({
   dbPath,
   logger: process.env.CHOUCHA_LOG === '1',
   ...(publicUrl ? { publicUrl } : {}),
   linkHost,
+  ...(fanoutProcesses > 0 && process.env.REDIS_URL
+    ? { fanout: { processes: fanoutProcesses, redisUrl: process.env.REDIS_URL } }
+    : {}),
   initialPasswords: {
     ...(process.env.CHOUCHA_OPERATOR_PASSWORD ? { operator: process.env.CHOUCHA_OPERATOR_PASSWORD } : {}),
     ...(process.env.CHOUCHA_SUPERVISOR_PASSWORD ? { supervisor: process.env.CHOUCHA_SUPERVISOR_PASSWORD } : {}),
@@ -140,7 +149,15 @@ ${
       : // Only point at the file when it is there: passwords set from the environment at the first start wrote none.
         `  密码：${existsSync(credentialsFile) ? `见 ${shownPath(credentialsFile)}（首次启动时生成）` : '首次启动时设定（未保存到文件）'}；重设：npm run set-password -- operator 新密码`
 }
-${addressWarning}按 Ctrl+C 停止。`);
+${fanoutLines()}${addressWarning}按 Ctrl+C 停止。`);
+
+/** With fan-outs: Redis and each fan-out process (their viewers are on the desk's output monitor). */
+function fanoutLines(): string {
+  const fanout = app.services.fanout;
+  if (!fanout) return '';
+  const processes = fanout.pool.processes().map((p) => `    ${p.fanoutId}：pid ${p.pid ?? '—'}`);
+  return `  公众观看分发：${processes.length} 个进程，Redis ${fanout.redisUrl}（观看人数与延迟见导播台输出监视）\n${processes.join('\n')}\n`;
+}
 
 /** A path as the operator can use it: relative when inside the working folder, absolute otherwise. */
 function shownPath(path: string): string {

@@ -32,6 +32,8 @@ import type { VenueSeats } from '../channels/venue-seats';
 import { OutputStatsSchema, type ChannelConnection, type ChannelNotice } from '../protocol/channels';
 import { guardSocket, JoinLimiter, REALTIME_LIMITS, type RealtimeLimits } from './socket-limits';
 import { EntropyTypingRelay } from './entropy-typing';
+import type { PublicRelay } from '../fanout/public-relay';
+import type { FanoutStatus } from '../protocol/fanout';
 
 const checkAuth = TypeCompiler.Compile(SocketAuthSchema);
 const checkEnvelope = TypeCompiler.Compile(ShowCommandEnvelopeSchema);
@@ -83,6 +85,7 @@ export function attachRealtime(
     follow,
     venue,
     limits = REALTIME_LIMITS,
+    publicRelay,
   }: {
     shows: ShowRunner;
     events: EventService;
@@ -91,6 +94,8 @@ export function attachRealtime(
     follow: FollowService;
     venue: VenueSeats;
     limits?: RealtimeLimits | undefined;
+    /** With fan-out processes: public viewers are theirs, and their frames go out through Redis. */
+    publicRelay?: PublicRelay | undefined;
   },
   auth: AuthService,
   log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
@@ -125,6 +130,8 @@ export function attachRealtime(
     if (!checkAuth.Check(authData)) return refuse('VALIDATION_FAILED');
     const { role } = authData;
     if (role !== 'overlay' && isCrossOrigin(socket.handshake.headers)) return refuse('AUTH_CROSS_ORIGIN');
+    // With fan-outs on, no viewer shares the primary's event loop with the show's control plane.
+    if (role === 'public' && publicRelay) return refuse('FANOUT_PUBLIC_ELSEWHERE');
     const limitedJoin = role === 'public' || role === 'overlay';
     if (limitedJoin && !joins.allow(role, socket.handshake.address, performance.now())) {
       return refuse('SOCKET_RATE_LIMITED');
@@ -190,7 +197,10 @@ export function attachRealtime(
    */
   const entries = new Map<string, PresenceEntry & { reportedAt: number | null }>();
   const deskRooms = (eventId: string) => [roomOf(eventId, 'staff'), roomOf(eventId, 'supervisor')];
-  const publicViewers = (eventId: string) => io.sockets.adapter.rooms.get(roomOf(eventId, 'public'))?.size ?? 0;
+  const publicViewers = (eventId: string) =>
+    (io.sockets.adapter.rooms.get(roomOf(eventId, 'public'))?.size ?? 0) + (publicRelay?.viewers(eventId) ?? 0);
+  const fanoutStatus = (eventId: string): FanoutStatus =>
+    publicRelay?.status(eventId) ?? { mode: 'single', redis: null, processes: [] };
   const presenceOf = (eventId: string): PresenceEntry[] =>
     [...entries.values()]
       .filter((entry) => io.sockets.sockets.get(entry.socketId)?.data.eventId === eventId)
@@ -208,6 +218,7 @@ export function attachRealtime(
     const timer = setTimeout(() => {
       viewerTimers.delete(eventId);
       io.to(deskRooms(eventId)).emit('show:viewers', publicViewers(eventId));
+      if (publicRelay) io.to(deskRooms(eventId)).emit('show:fanout', fanoutStatus(eventId));
     }, viewerIntervalMs);
     timer.unref();
     viewerTimers.set(eventId, timer);
@@ -223,11 +234,21 @@ export function attachRealtime(
   const authority = new SocketAuthority(auth, seats, () => io.sockets.sockets.values(), pingIntervalMs, venue);
   const typing = new EntropyTypingRelay(
     (eventId) => shows.entropyOpen(eventId),
-    (eventId, digits) =>
-      io
-        .to((['staff', 'supervisor', 'overlay', 'public'] as const).map((room) => roomOf(eventId, room)))
-        .emit('entropy:typing', digits),
+    (eventId, digits) => {
+      io.to((['staff', 'supervisor', 'overlay', 'public'] as const).map((room) => roomOf(eventId, room))).emit(
+        'entropy:typing',
+        digits,
+      );
+      publicRelay?.typing(eventId, digits);
+    },
   );
+  // Each fan-out's report (viewers, lag) and each Redis change reach the desks of events being watched.
+  const stopRelay = publicRelay?.onChange(() => {
+    for (const room of io.sockets.adapter.rooms.keys()) {
+      const [eventId, role] = room.split(':');
+      if (eventId && role === 'staff') countViewers(eventId);
+    }
+  });
   const isSupervisor = (socket: ShowSocket) => socket.data.role === 'staff' && socket.data.staff?.role === 'supervisor';
   const roomFor = (socket: ShowSocket, eventId: string) =>
     roomOf(eventId, isSupervisor(socket) ? 'supervisor' : socket.data.role);
@@ -259,7 +280,10 @@ export function attachRealtime(
     const typed = typing.current(eventId);
     if (typed) socket.emit('entropy:typing', typed);
     if (socket.data.seat !== null) seatPresence.connected(eventId, socket.data.seat);
-    if (role === 'staff') socket.emit('show:viewers', publicViewers(eventId));
+    if (role === 'staff') {
+      socket.emit('show:viewers', publicViewers(eventId));
+      socket.emit('show:fanout', fanoutStatus(eventId));
+    }
     if (role === 'public') countViewers(eventId);
     else publishPresence(eventId);
   };
@@ -485,6 +509,8 @@ export function attachRealtime(
   });
 
   const stop = shows.onChange((eventId) => {
+    // One frame through Redis for every fan-out's viewers, built once; nothing here waits for Redis.
+    publicRelay?.publish(eventId);
     for (const role of ['staff', 'overlay', 'public'] as const) {
       const room = roomOf(eventId, role);
       if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
@@ -524,6 +550,7 @@ export function attachRealtime(
     /** Stops the broadcasts and pings, then closes socket.io (call when the app closes). */
     close: async () => {
       stop();
+      stopRelay?.();
       stopFollow();
       stopChannels();
       authority.stop();

@@ -90,6 +90,8 @@ export const ERROR_CATALOGUE = {
   JUDGE_JOIN_INVALID: { status: 401, message: '席位链接或 PIN 不正确' },
   JUDGE_JOIN_RATE_LIMITED: { status: 429, message: '该席位尝试次数过多，请 15 分钟后再试，或请工作人员协助' },
   SOCKET_RATE_LIMITED: { status: 429, message: '请求过于频繁，本次未处理；请稍候再试' },
+  FANOUT_NO_FRAME: { status: 503, message: '公众观看服务暂时收不到现场画面，请稍候自动重试' },
+  FANOUT_PUBLIC_ELSEWHERE: { status: 421, message: '公众观看由分发进程承担，请通过公众直播页观看' },
   REQUEST_TOO_LARGE: { status: 413, message: '请求内容过大' },
   JUDGE_SEAT_TAKEN: { status: 409, message: '该席位已在另一台设备上使用；请工作人员先释放席位' },
   CHANNEL_NOT_FOUND: { status: 404, message: '没有这个输出通道' },
@@ -123,6 +125,10 @@ export const ERROR_CATALOGUE = {
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+/** A code that came as text (from another process): one of the catalogue's, or not. */
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOGUE, value);
+}
 
 /** The one error shape, over HTTP bodies and socket acks alike. */
 export interface ErrorBody {

@@ -6,6 +6,7 @@ import { ClientRoleSchema, type ClientRole } from './round';
 import type { ShowCommandEnvelope } from './show-commands';
 import type { ShowSnapshot } from './show-views';
 import type { ChannelNotice, OutputStats, VenueSeatNotice } from './channels';
+import type { FanoutStatus } from './fanout';
 
 /** The socket contract: what each side emits, the answer to a command, and a socket's credentials. */
 /** The answer to a command, over HTTP and socket acks alike. */
@@ -88,6 +89,8 @@ export interface ServerToClientEvents {
   'show:seats': (seats: SeatStatus[]) => void;
   /** To staff: how many public viewers watch the event (counted, never listed; throttled). */
   'show:viewers': (count: number) => void;
+  /** To staff: public viewing as served (one process, or fan-out processes with their viewers and lag). */
+  'show:fanout': (status: FanoutStatus) => void;
   /** Measures the round trip; the client answers at once. */
   'presence:ping': (ack: () => void) => void;
   /** The notary's digits as typed so far (spaces removed), until the lock; '' when cleared. */

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PublicEvent, ServerToClientEvents, ShowSnapshot, SocketAuth } from '$protocol/show';
 import type { ErrorBody } from '$protocol/errors';
+import { PUBLIC_AUDIENCE_QUERY } from '$protocol/fanout';
 import type { PublicDraw, PublicLogHead, PublicLogLeafRow } from '$protocol/public-log';
 import { checkLeafInHead, type CurrentHeadCheck } from '$core/verify/current-head';
 import { api, ApiError } from './api';
@@ -77,7 +78,8 @@ export class PublicSite {
     this.leave();
     this.connection = 'connecting';
     const auth: SocketAuth = { eventId, role: 'public' };
-    const socket: PublicSocket = io({ auth, transports: ['websocket'] });
+    // The query lets the primary hand this viewer to a fan-out process (CHOUCHA_FANOUT), when there are any.
+    const socket: PublicSocket = io({ auth, query: PUBLIC_AUDIENCE_QUERY, transports: ['websocket'] });
     this.socket = socket;
     socket.on('connect', () => (this.connection = 'connected'));
     socket.on('disconnect', () => (this.connection = 'offline'));

@@ -1,0 +1,159 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Socket as NetSocket } from 'node:net';
+import { PUBLIC_AUDIENCE_QUERY } from '../protocol/fanout';
+import type { RealtimeLimits } from '../live/socket-limits';
+
+/** The message a fan-out process receives with each connection handed to it. */
+export const ADOPT_MESSAGE = 'choucha:adopt';
+/** What a fan-out process says once it is on Redis and can take viewers. */
+export const READY_MESSAGE = 'choucha:ready';
+
+/** How a fan-out process is started: its script, and the Node flags it needs (tsx when run from source). */
+export interface FanoutEntry {
+  script: string;
+  execArgv: string[];
+}
+
+interface Slot {
+  fanoutId: string;
+  child: ChildProcess | null;
+  ready: boolean;
+  /** Recent exits, to slow a process that keeps crashing at start. */
+  crashes: number[];
+}
+
+/** A public viewer's websocket handshake (`/socket.io/?audience=public&transport=websocket`). */
+export function isPublicUpgrade(request: IncomingMessage): boolean {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  return (
+    url.pathname === '/socket.io/' &&
+    url.searchParams.get('audience') === PUBLIC_AUDIENCE_QUERY.audience &&
+    url.searchParams.get('transport') === 'websocket'
+  );
+}
+
+/** The request as it came on the wire, for the fan-out's HTTP server to parse again. */
+function requestBytes(request: IncomingMessage, head: Buffer): Buffer {
+  const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/${request.httpVersion}`];
+  for (let i = 0; i < request.rawHeaders.length; i += 2) {
+    lines.push(`${request.rawHeaders[i] ?? ''}: ${request.rawHeaders[i + 1] ?? ''}`);
+  }
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]);
+}
+
+/**
+ * The fan-out processes of one primary. They are its children so that viewers keep one public
+ * address: the primary's HTTP server reads a public viewer's websocket handshake and hands the
+ * TCP connection itself to a fan-out (as Node's cluster and @socket.io/sticky do), which serves it
+ * from then on; the primary's event loop never carries a viewer's traffic. A process that dies is
+ * started again at once; its viewers reconnect and are handed to the others meanwhile.
+ */
+export class FanoutPool {
+  private readonly slots: Slot[];
+  private next = 0;
+  private closing = false;
+
+  constructor(
+    private readonly options: {
+      processes: number;
+      redisUrl: string;
+      entry: FanoutEntry;
+      limits: RealtimeLimits;
+      log: (message: string) => void;
+    },
+  ) {
+    this.slots = Array.from({ length: options.processes }, (_, i) => ({
+      fanoutId: `fanout-${i + 1}`,
+      child: null,
+      ready: false,
+      crashes: [],
+    }));
+    for (const slot of this.slots) this.spawn(slot);
+  }
+
+  /**
+   * Puts the pool in front of the server's other upgrade listeners (socket.io's engine, the
+   * control API): a public viewer's handshake goes to a fan-out, every other one to them as before.
+   */
+  attach(server: HttpServer): void {
+    const others = server.listeners('upgrade');
+    server.removeAllListeners('upgrade');
+    const dispatch = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (isPublicUpgrade(request) && socket instanceof NetSocket && this.handOff(request, socket, head)) return;
+      for (const listener of others) listener.call(server, request, socket, head);
+    };
+    server.on('upgrade', dispatch);
+  }
+
+  /** Every fan-out process now: its id, pid and whether it is taking viewers. */
+  processes(): { fanoutId: string; pid: number | null; ready: boolean }[] {
+    return this.slots.map((slot) => ({ fanoutId: slot.fanoutId, pid: slot.child?.pid ?? null, ready: slot.ready }));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<void>((resolve) => {
+            const child = slot.child;
+            if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+
+  /** Round robin over the processes taking viewers; false when none is (the primary refuses the viewer then). */
+  private handOff(request: IncomingMessage, socket: NetSocket, head: Buffer): boolean {
+    for (let tried = 0; tried < this.slots.length; tried += 1) {
+      const slot = this.slots[(this.next + tried) % this.slots.length];
+      const child = slot?.child;
+      if (!slot?.ready || !child?.connected) continue;
+      this.next = (this.next + tried + 1) % this.slots.length;
+      const bytes = requestBytes(request, head).toString('base64');
+      child.send({ type: ADOPT_MESSAGE, bytes }, socket, { keepOpen: false }, (error) => {
+        // The process died between the check and the send: the viewer reconnects and lands elsewhere.
+        if (error) socket.destroy();
+      });
+      return true;
+    }
+    socket.destroy();
+    return true;
+  }
+
+  private spawn(slot: Slot): void {
+    const { entry, redisUrl, limits, log } = this.options;
+    const child = fork(entry.script, [], {
+      execArgv: entry.execArgv,
+      env: {
+        ...process.env,
+        REDIS_URL: redisUrl,
+        CHOUCHA_FANOUT_ID: slot.fanoutId,
+        CHOUCHA_FANOUT_LIMITS: JSON.stringify(limits),
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    slot.child = child;
+    slot.ready = false;
+    child.on('message', (message: unknown) => {
+      if (typeof message === 'object' && message !== null && 'type' in message && message.type === READY_MESSAGE)
+        slot.ready = true;
+    });
+    child.once('exit', (code, signal) => {
+      slot.ready = false;
+      if (this.closing) return;
+      const now = Date.now();
+      slot.crashes = [...slot.crashes.filter((at) => now - at < 10_000), now];
+      log(`分发进程 ${slot.fanoutId}（pid ${child.pid}）退出（${signal ?? code}），正在重新启动`);
+      // At once the first times; a process that keeps dying at start waits a second between tries.
+      const delay = slot.crashes.length > 3 ? 1000 : 0;
+      setTimeout(() => {
+        if (!this.closing) this.spawn(slot);
+      }, delay).unref();
+    });
+  }
+}
