@@ -81,7 +81,7 @@ export class FanoutPool {
     const others = server.listeners('upgrade');
     server.removeAllListeners('upgrade');
     const dispatch = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (isPublicUpgrade(request) && socket instanceof NetSocket && this.handOff(request, socket, head)) return;
+      if (isPublicUpgrade(request) && socket instanceof NetSocket) return this.handOff(request, socket, head);
       for (const listener of others) listener.call(server, request, socket, head);
     };
     server.on('upgrade', dispatch);
@@ -107,8 +107,11 @@ export class FanoutPool {
     );
   }
 
-  /** Round robin over the processes taking viewers; false when none is (the primary refuses the viewer then). */
-  private handOff(request: IncomingMessage, socket: NetSocket, head: Buffer): boolean {
+  /**
+   * Round robin over the processes taking viewers. With none ready (all restarting) the connection
+   * is closed: the page reconnects and is handed over then (a refusal would stop its retries).
+   */
+  private handOff(request: IncomingMessage, socket: NetSocket, head: Buffer): void {
     for (let tried = 0; tried < this.slots.length; tried += 1) {
       const slot = this.slots[(this.next + tried) % this.slots.length];
       const child = slot?.child;
@@ -119,10 +122,9 @@ export class FanoutPool {
         // The process died between the check and the send: the viewer reconnects and lands elsewhere.
         if (error) socket.destroy();
       });
-      return true;
+      return;
     }
     socket.destroy();
-    return true;
   }
 
   private spawn(slot: Slot): void {
