@@ -24,7 +24,7 @@ import { below, judged, median, type BenchRecord } from './bench/record';
 import { benchOverlay, benchOverlayScripts } from './bench/overlay';
 import { benchLayers } from './bench/layers';
 import { benchMerkle } from './bench/merkle';
-import { senderOf } from './bench/sender';
+import { reportingShow, sessionCookie } from './bench/reporting-show';
 import { benchJudgesLoad } from './bench/judges-load';
 import { benchDeskFlood } from './bench/desk-flood';
 import { benchControl } from './bench/control';
@@ -206,44 +206,6 @@ function benchDraw(db: Db, dbPath: string): void {
   );
 }
 
-/** A sealed one-cadre event on the demo county, run up to the report: commands can repeat from here. */
-async function reportingShow(
-  app: Awaited<ReturnType<typeof buildApp>>,
-  title: string,
-): Promise<{ eventId: string; revision: number }> {
-  await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
-  const { events, shows } = app.services;
-  const plan = defaultPlan(new Date().toISOString().slice(0, 10), {
-    auditees: { mode: 'total', count: 1 },
-    contactsPerAuditee: 3,
-  });
-  const settings = { plan, reportMinutes: 5, rollSeconds: 4 };
-  const draft = events.createEvent(
-    { title, eventDate: plan.eventDate, venue: '', mode: 'televised', settings },
-    'bench',
-  );
-  const eventId = events.sealEvent(draft.id, 'bench').id;
-  let revision = 0;
-  for (const command of [
-    { type: 'open' },
-    { type: 'lockEntropy', entropy: '12345678901234567890' },
-    { type: 'reveal' },
-    { type: 'drawAuditee' },
-    { type: 'presentAuditee' },
-    { type: 'startReport' },
-  ] as const) {
-    const ack = shows.command(
-      eventId,
-      { revision, idempotencyKey: `${title}-setup-${revision}`, command },
-      'bench',
-      senderOf(command.type),
-    );
-    if (!ack.ok) throw new Error(ack.error.message);
-    revision = ack.revision;
-  }
-  return { eventId, revision };
-}
-
 /** A show command reaching 1,000 connected clients, next to a bare socket.io broadcast to as many. */
 async function benchBroadcast(): Promise<void> {
   const password = 'bench-operator-pass';
@@ -258,12 +220,7 @@ async function benchBroadcast(): Promise<void> {
   const shows = app.services.shows;
   const { eventId } = await reportingShow(app, 'broadcast');
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'operator', password }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const cookie = await sessionCookie(base, 'operator', password);
   const payload = JSON.stringify(shows.snapshot(eventId, 'public'));
 
   const bareHttp = createServer();

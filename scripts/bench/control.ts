@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { io } from 'socket.io-client';
 import { buildApp } from '../../server/app';
-import { loadDemoCounty } from '../../server/demo/load-demo';
-import { defaultPlan } from '../../server/draw-engine/default-plan';
+import { reportingShow, sessionCookie } from './reporting-show';
 import type { CommandAck } from '../../server/protocol/show';
 import type { ControlDone, ControlState } from '../../server/protocol/control';
 import { judged, percentile, type BenchRecord } from './record';
@@ -21,50 +20,15 @@ const PRESSES = 100;
 export async function benchControl(records: BenchRecord[], work: string): Promise<void> {
   const password = 'bench-operator-pass';
   const app = await buildApp({ dbPath: join(work, 'control.db'), initialPasswords: { operator: password } });
-  await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
-  const { events, shows, follow, control } = app.services;
-  const plan = defaultPlan(new Date().toISOString().slice(0, 10), { auditees: { mode: 'total', count: 1 } });
-  const draft = events.createEvent(
-    {
-      title: 'control bench',
-      eventDate: plan.eventDate,
-      venue: '',
-      mode: 'televised',
-      settings: { plan, reportMinutes: 5, rollSeconds: 4 },
-    },
-    'bench',
-  );
-  const eventId = events.sealEvent(draft.id, 'bench').id;
-  let revision = 0;
-  for (const command of [
-    { type: 'open' },
-    { type: 'lockEntropy', entropy: '12345678901234567890' },
-    { type: 'reveal' },
-    { type: 'drawAuditee' },
-    { type: 'presentAuditee' },
-    { type: 'startReport' },
-  ] as const) {
-    const role = command.type === 'lockEntropy' ? 'supervisor' : 'operator';
-    const ack = shows.command(
-      eventId,
-      { revision, idempotencyKey: `control-setup-${revision}`, command },
-      'bench',
-      role,
-    );
-    if (!ack.ok) throw new Error(ack.error.message);
-    revision = ack.revision;
-  }
+  const { follow, control } = app.services;
+  const { eventId, revision: reporting } = await reportingShow(app, 'control bench');
+  let revision = reporting;
   follow.follow(eventId, 'bench');
   const { token } = control.tokens.create('bench', 'bench');
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     // The desk: the operator's socket, the same two commands.
-    const login = await fetch(`${base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'operator', password }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const cookie = await sessionCookie(base, 'operator', password);
     const staff = io(base, {
       auth: { eventId, role: 'staff', label: 'bench' },
       transports: ['websocket'],

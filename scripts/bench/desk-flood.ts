@@ -7,10 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { buildApp } from '../../server/app';
-import { loadDemoCounty } from '../../server/demo/load-demo';
-import { defaultPlan } from '../../server/draw-engine/default-plan';
+import { reportingShow, sessionCookie } from './reporting-show';
 import { judged, percentile, type BenchRecord } from './record';
-import { senderOf } from './sender';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** Commands per phase and block: the phases take turns, so a busy moment of the machine is shared. */
@@ -62,46 +60,9 @@ function lines(process: ChildProcess): { next: (line: string) => Promise<void>; 
 export async function benchDeskFlood(records: BenchRecord[], work: string): Promise<void> {
   const password = 'bench-operator-pass';
   const app = await buildApp({ dbPath: join(work, 'desk-flood.db'), initialPasswords: { operator: password } });
-  await loadDemoCounty(app.services.db, { now: new Date().toISOString(), cadres: 300, teachers: 10 });
-  const { events, shows } = app.services;
-  const plan = defaultPlan(new Date().toISOString().slice(0, 10), { auditees: { mode: 'total', count: 1 } });
-  const draft = events.createEvent(
-    {
-      title: 'desk flood',
-      eventDate: plan.eventDate,
-      venue: '',
-      mode: 'televised',
-      settings: { plan, reportMinutes: 5, rollSeconds: 4 },
-    },
-    'bench',
-  );
-  const eventId = events.sealEvent(draft.id, 'bench').id;
-  let revision = 0;
-  // Up to the report: pausing and resuming its timer repeats as often as the bench needs.
-  for (const command of [
-    { type: 'open' },
-    { type: 'lockEntropy', entropy: '12345678901234567890' },
-    { type: 'reveal' },
-    { type: 'drawAuditee' },
-    { type: 'presentAuditee' },
-    { type: 'startReport' },
-  ] as const) {
-    const ack = shows.command(
-      eventId,
-      { revision, idempotencyKey: `desk-flood-setup-${revision}`, command },
-      'bench',
-      senderOf(command.type),
-    );
-    if (!ack.ok) throw new Error(ack.error.message);
-    revision = ack.revision;
-  }
+  const { eventId } = await reportingShow(app, 'desk flood');
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  const login = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'operator', password }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const cookie = await sessionCookie(base, 'operator', password);
   const operator = async (): Promise<Trip> =>
     JSON.parse(await lines(child(['operator', base, eventId, cookie, String(COMMANDS)])).done) as Trip;
   const underFlood = async (pace: 'limit' | 'max'): Promise<{ trip: Trip; flood: FloodCounts }> => {
