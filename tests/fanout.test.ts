@@ -159,9 +159,18 @@ describe('public viewers on two fan-out processes', () => {
 
   it('survives kill -9 and restart of Redis: the show goes on, viewers resync, the desk saw the outage', async () => {
     redis.child.kill('SIGKILL');
+    const downAt = Date.now();
     await until('the desk sees Redis down', () => fanoutStatus?.redis === 'down');
     // Every command during the outage is accepted: the show never waits on public viewing.
     for (const visible of [false, true, false]) await show.run({ type: 'setBug', visible });
+    // Unheard while Redis is away, the fan-outs turn lost on the desk without a report to say so.
+    await until('the desk sees the fan-outs lost', () => {
+      const processes = fanoutStatus?.processes ?? [];
+      return processes.length === 2 && processes.every((p) => p.state === 'lost');
+    });
+    // Longer than the redis client's 5 s command timeout: the publishes queued meanwhile are given up, and nothing else.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 6000 - (Date.now() - downAt))));
+    await show.run({ type: 'setBug', visible: true });
     const final = desk.latest.revision;
     redis = await startRedisServer({ port: redis.port });
     await until('the desk sees Redis back', () => fanoutStatus?.redis === 'up');

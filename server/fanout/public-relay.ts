@@ -51,6 +51,8 @@ export class PublicRelay {
   private readonly heartbeat: ReturnType<typeof setInterval>;
   private readonly listeners = new Set<() => void>();
   private readonly stopState: () => void;
+  /** The fan-outs shown lost at the last heartbeat, to tell the desks when one falls silent. */
+  private lost = '';
 
   constructor(
     private readonly link: RedisLink,
@@ -69,6 +71,7 @@ export class PublicRelay {
     });
     this.heartbeat = setInterval(() => {
       this.sendHeads();
+      this.noticeLost();
       this.forgetLost();
     }, FANOUT_HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -159,6 +162,22 @@ export class PublicRelay {
       showNow: this.source.showNow(),
       sentAt: this.wallClock(),
     });
+  }
+
+  /**
+   * A fan-out falls silent (killed, or unheard while Redis is away) without a report to say so: the
+   * heartbeat notices it turn lost, so the desks see it then and not at the next report of another.
+   */
+  private noticeLost(): void {
+    const now = this.wallClock();
+    const lost = [...this.fanouts.values()]
+      .filter((fanout) => now - fanout.heardAt > FANOUT_STALE_MS)
+      .map((fanout) => fanout.fanoutId)
+      .sort()
+      .join(',');
+    if (lost === this.lost) return;
+    this.lost = lost;
+    this.changed();
   }
 
   /** A fan-out not heard from for a long while (killed, or restarted under a new id) leaves the monitor. */

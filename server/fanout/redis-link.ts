@@ -5,6 +5,7 @@ import {
   DisconnectsClientError,
   SocketClosedUnexpectedlyError,
   SocketTimeoutError,
+  TimeoutError,
   createClient,
 } from 'redis';
 import type { RedisState } from '../protocol/fanout';
@@ -64,9 +65,12 @@ const CONNECTION_ERRORS = [
   DisconnectsClientError,
   SocketClosedUnexpectedlyError,
   SocketTimeoutError,
+  // A command queued while Redis is away is given up after the client's default 5 s: an outage longer
+  // than that rejects every publish in the queue with this, and must not end the show.
+  TimeoutError,
 ];
 
-/** A Redis command rejected because the connection went away (and nothing else). */
+/** A Redis command rejected because the connection went away or stayed away (and nothing else). */
 export function isRedisConnectionError(reason: unknown): boolean {
   return CONNECTION_ERRORS.some((type) => reason instanceof type);
 }

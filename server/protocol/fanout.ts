@@ -90,11 +90,18 @@ export const FanoutHealthSchema = Type.Object({
 });
 export type FanoutHealth = Static<typeof FanoutHealthSchema>;
 
-/** Redis as the primary sees it: not used (one process), connected, or lost (public viewing degraded). */
+/** Public viewers served by the primary itself, or by fan-out processes behind Redis. */
 export const FANOUT_MODES = ['single', 'fanout'] as const;
+export type FanoutMode = (typeof FANOUT_MODES)[number];
+/** How public viewing is served, as the desk names it; fan-out counts the processes reporting. */
+export const fanoutModeLabel = (mode: FanoutMode, processes: number): string =>
+  mode === 'single' ? '单进程' : processes > 0 ? `${processes} 个分发进程` : '分发进程：尚无报告';
+/** Redis as the primary sees it: connected, or lost (public viewing degraded); null in the status when not used. */
 export const REDIS_STATES = ['up', 'down'] as const;
 export type RedisState = (typeof REDIS_STATES)[number];
 export const REDIS_STATE_LABEL: Record<RedisState, string> = { up: '已连接', down: '连接中断：公众观看暂停更新' };
+/** What Redis down means for the show, said beside the alarm so nobody stops the show for it. */
+export const REDIS_DOWN_CONSEQUENCE = '节目照常进行：操作台、演播厅输出与评委不受影响；恢复连接后公众页面自动补齐';
 
 export const FANOUT_PROCESS_STATES = ['up', 'lost'] as const;
 export type FanoutProcessState = (typeof FANOUT_PROCESS_STATES)[number];

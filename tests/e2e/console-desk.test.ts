@@ -205,6 +205,11 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     await phone.goto(`${base}/public#/e/${eventId}`);
     await expect.poll(viewers, { timeout: 10_000 }).toBe('1');
     expect(await desk.getByTestId('public-viewers').innerText()).toContain('公众观看 1 人');
+    // One process serves them: the monitor says so on the count's line, with no fan-out table or Redis state.
+    expect(await desk.getByTestId('public-viewing').getAttribute('data-mode')).toBe('single');
+    expect(await desk.getByTestId('public-viewing-mode').innerText()).toContain('单进程');
+    expect(await desk.getByTestId('fanout-processes').count()).toBe(0);
+    expect(await desk.getByTestId('redis-state').count()).toBe(0);
     expect(await desk.locator('[data-testid="output-row"][data-role="public"]').count()).toBe(0);
     await screenshot(desk, 'console-desk-outputs');
 

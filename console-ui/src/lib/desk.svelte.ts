@@ -15,7 +15,9 @@ import type {
   SocketAuth,
 } from '$protocol/show';
 import type { ErrorBody } from '$protocol/errors';
+import type { FanoutStatus } from '$protocol/fanout';
 import { api, ApiError } from './api';
+import { publicViewing, readFanoutStatus, rememberRevision, type SeenRevision } from './public-viewing';
 
 type DeskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -46,6 +48,10 @@ export class ShowDesk {
   seatStatus = $state<SeatStatus[]>([]);
   /** Public viewers of the event, counted by the server (they are never listed). */
   viewers = $state(0);
+  /** How public viewing is served (one process, or fan-out processes behind Redis), checked on arrival. */
+  fanout = $state<FanoutStatus | null>(null);
+  /** The latest revisions and when they arrived, to tell a fan-out catching up from one left behind. */
+  private seenRevisions = $state.raw<readonly SeenRevision[]>([]);
   seats = $state<SeatView[]>([]);
   log = $state<EventLogEntry[]>([]);
   connection = $state<'connecting' | 'connected' | 'offline' | 'refused'>('connecting');
@@ -70,6 +76,11 @@ export class ShowDesk {
 
   get serverNow(): number {
     return this.now + this.offset;
+  }
+
+  /** The output monitor's public viewing panel (null until the server's first status). */
+  get publicViewing() {
+    return publicViewing(this.fanout, this.seenRevisions, this.now);
   }
 
   get currentRound() {
@@ -140,6 +151,8 @@ export class ShowDesk {
       }
     });
     socket.on('show:viewers', (count) => (this.viewers = count));
+    // A status that fails its schema (a server of another version) is not shown rather than misread.
+    socket.on('show:fanout', (status: unknown) => (this.fanout = readFanoutStatus(status)));
     socket.on('entropy:typing', ({ digits }) => (this.typed = digits));
     socket.on('presence:ping', (ack) => ack());
   }
@@ -156,6 +169,7 @@ export class ShowDesk {
     if (current && current.eventId === snapshot.eventId && snapshot.revision < current.revision) return;
     this.offset = snapshot.serverTime - Date.now();
     this.snapshot = snapshot;
+    this.seenRevisions = rememberRevision(this.seenRevisions, snapshot.revision, Date.now());
     void this.loadLog();
   }
 
