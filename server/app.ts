@@ -82,7 +82,7 @@ export interface AppOptions {
    * Public viewers on fan-out processes behind Redis (CHOUCHA_FANOUT=N): the primary hands each
    * viewer's connection to one of them and publishes every public frame once. Without it, one process.
    */
-  fanout?: { processes: number; redisUrl: string; entry?: FanoutEntry };
+  fanout?: { processes: number; redisUrl: string; entry?: FanoutEntry; hungMs?: number };
 }
 
 /** Public fan-out as running: the relay's view of the processes, and the pool the primary started. */
@@ -147,7 +147,7 @@ function startFanout(
   log: (message: string) => void,
 ): (FanoutServices & { link: RedisLink }) | null {
   if (!options.fanout) return null;
-  const { processes, redisUrl, entry = FANOUT_ENTRY } = options.fanout;
+  const { processes, redisUrl, entry = FANOUT_ENTRY, hungMs } = options.fanout;
   survivesRedisOutages(log);
   const link = openRedisLink(redisUrl, log);
   const relay = new PublicRelay(link, {
@@ -160,7 +160,7 @@ function startFanout(
     showNow: () => shows.now(),
   });
   const limits = options.socketLimits ?? REALTIME_LIMITS;
-  const pool = new FanoutPool({ processes, redisUrl, entry, limits, log });
+  const pool = new FanoutPool({ processes, redisUrl, entry, limits, log, ...(hungMs ? { hungMs } : {}) });
   return { relay, pool, redisUrl, link };
 }
 

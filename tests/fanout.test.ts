@@ -65,7 +65,8 @@ const VIEWERS = 24;
 beforeAll(async () => {
   redis = await startRedisServer();
   ({ app, close, dir } = await testApp({
-    fanout: { processes: 2, redisUrl: redis.url },
+    // A hung process is replaced after 1.5 s here (5 s in production), so the test stays short.
+    fanout: { processes: 2, redisUrl: redis.url, hungMs: 1500 },
     // Two dozen viewers from one address, as many phones behind one NAT.
     socketLimits: { ...REALTIME_LIMITS, joins: { ...REALTIME_LIMITS.joins, public: { burst: 1000, perSecond: 1000 } } },
   }));
@@ -154,6 +155,22 @@ describe('public viewers on two fan-out processes', () => {
     await until('the killed fan-out restarted', () => {
       const again = pool?.processes()[0];
       return again?.ready === true && again.pid !== victim.pid;
+    });
+  }, 60_000);
+
+  it('replaces a hung fan-out (SIGSTOP): its viewers reconnect and end on the final revision', async () => {
+    const pool = app.services.fanout?.pool;
+    const hung = pool?.processes()[1];
+    if (!hung?.pid) throw new Error('no fan-out to stop');
+    const reconnects = viewers.reduce((sum, v) => sum + v.reconnects, 0);
+    process.kill(hung.pid, 'SIGSTOP');
+    for (const visible of [false, true]) await show.run({ type: 'setBug', visible });
+    const final = desk.latest.revision;
+    await until('every viewer at the final revision after the hang', () => viewers.every((v) => v.latest === final));
+    expect(viewers.reduce((sum, v) => sum + v.reconnects, 0)).toBeGreaterThan(reconnects);
+    await until('the hung fan-out replaced', () => {
+      const again = pool?.processes()[1];
+      return again?.ready === true && again.pid !== hung.pid;
     });
   }, 60_000);
 

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Socket as NetSocket } from 'node:net';
+import { setPriority } from 'node:os';
 import { PUBLIC_AUDIENCE_QUERY } from '../protocol/fanout';
 import type { RealtimeLimits } from '../live/socket-limits';
 
@@ -9,6 +10,10 @@ import type { RealtimeLimits } from '../live/socket-limits';
 export const ADOPT_MESSAGE = 'choucha:adopt';
 /** What a fan-out process says once it is on Redis and can take viewers. */
 export const READY_MESSAGE = 'choucha:ready';
+/** What a fan-out process says each heartbeat over IPC: its event loop turns (Redis or not). */
+export const ALIVE_MESSAGE = 'choucha:alive';
+/** A process taking viewers that has not said so for this long is hung (stopped, or a loop): it is killed and replaced. */
+export const FANOUT_HUNG_MS = 5000;
 
 /** How a fan-out process is started: its script, and the Node flags it needs (tsx when run from source). */
 export interface FanoutEntry {
@@ -20,6 +25,8 @@ interface Slot {
   fanoutId: string;
   child: ChildProcess | null;
   ready: boolean;
+  /** When it last said it was alive (ms, Date.now()). */
+  aliveAt: number;
   /** Recent exits, to slow a process that keeps crashing at start. */
   crashes: number[];
 }
@@ -42,6 +49,13 @@ function requestBytes(request: IncomingMessage, head: Buffer): Buffer {
   }
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]);
 }
+
+/**
+ * A fan-out's niceness: when the machine is short of CPU (a flood, a step to tens of thousands),
+ * the scheduler serves the primary first, so the desk's commands, the judges and the outputs do
+ * not wait behind public fan-out work. A lower priority for one's own child needs no privilege.
+ */
+const FANOUT_NICENESS = 10;
 
 /**
  * Stops this process reading a connection it hands over. Until the fan-out acknowledges it both
@@ -68,6 +82,7 @@ export class FanoutPool {
   private readonly slots: Slot[];
   private next = 0;
   private closing = false;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(
     private readonly options: {
@@ -76,15 +91,20 @@ export class FanoutPool {
       entry: FanoutEntry;
       limits: RealtimeLimits;
       log: (message: string) => void;
+      /** Default FANOUT_HUNG_MS (tests shorten it). */
+      hungMs?: number;
     },
   ) {
     this.slots = Array.from({ length: options.processes }, (_, i) => ({
       fanoutId: `fanout-${i + 1}`,
       child: null,
       ready: false,
+      aliveAt: 0,
       crashes: [],
     }));
     for (const slot of this.slots) this.spawn(slot);
+    this.watchdog = setInterval(() => this.killHung(), 1000);
+    this.watchdog.unref();
   }
 
   /**
@@ -108,6 +128,7 @@ export class FanoutPool {
 
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.watchdog);
     await Promise.all(
       this.slots.map(
         (slot) =>
@@ -142,6 +163,19 @@ export class FanoutPool {
     socket.destroy();
   }
 
+  /** A hung process keeps its viewers on a frozen step: killed, it is restarted and they reconnect. */
+  private killHung(): void {
+    const { hungMs = FANOUT_HUNG_MS, log } = this.options;
+    const now = Date.now();
+    for (const slot of this.slots) {
+      const child = slot.child;
+      if (!slot.ready || !child || now - slot.aliveAt <= hungMs) continue;
+      log(`分发进程 ${slot.fanoutId}（pid ${child.pid}）${Math.round((now - slot.aliveAt) / 1000)} 秒无响应，强制结束`);
+      slot.ready = false;
+      child.kill('SIGKILL');
+    }
+  }
+
   private spawn(slot: Slot): void {
     const { entry, redisUrl, limits, log } = this.options;
     const child = fork(entry.script, [], {
@@ -155,10 +189,18 @@ export class FanoutPool {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     slot.child = child;
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, FANOUT_NICENESS);
+      } catch (error) {
+        log(`分发进程 ${slot.fanoutId} 未能降低优先级（${String(error)}）：与主进程同等争用处理器`);
+      }
+    }
     slot.ready = false;
     child.on('message', (message: unknown) => {
-      if (typeof message === 'object' && message !== null && 'type' in message && message.type === READY_MESSAGE)
-        slot.ready = true;
+      if (typeof message !== 'object' || message === null || !('type' in message)) return;
+      if (message.type === READY_MESSAGE) slot.ready = true;
+      if (message.type === READY_MESSAGE || message.type === ALIVE_MESSAGE) slot.aliveAt = Date.now();
     });
     child.once('exit', (code, signal) => {
       slot.ready = false;

@@ -3,8 +3,9 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Type } from '@sinclair/typebox';
 import { REALTIME_LIMITS, type RealtimeLimits } from '../live/socket-limits';
 import { startFanoutNode } from './fanout-node';
-import { ADOPT_MESSAGE, READY_MESSAGE } from './fanout-pool';
+import { ADOPT_MESSAGE, ALIVE_MESSAGE, READY_MESSAGE } from './fanout-pool';
 import { openRedisLink, survivesRedisOutages } from './redis-link';
+import { FANOUT_HEARTBEAT_MS } from '../protocol/fanout';
 
 /**
  * A fan-out process: public viewers only, no database. Started by the primary (CHOUCHA_FANOUT=N),
@@ -67,3 +68,5 @@ if (port !== undefined) {
   node.http.listen(Number(port), host, () => log(`公众观看分发：监听 http://${host}:${port}`));
 }
 process.send?.({ type: READY_MESSAGE });
+// Over IPC, not Redis: the primary tells a hung process from a Redis outage.
+setInterval(() => process.send?.({ type: ALIVE_MESSAGE }), FANOUT_HEARTBEAT_MS).unref();
