@@ -28,6 +28,7 @@ import { reportingShow, sessionCookie } from './bench/reporting-show';
 import { benchJudgesLoad } from './bench/judges-load';
 import { benchDeskFlood } from './bench/desk-flood';
 import { benchControl } from './bench/control';
+import { benchFanout } from './bench/fanout';
 import { REALTIME_LIMITS } from '../server/live/socket-limits';
 import { benchTable, machine } from './bench/table';
 
@@ -377,6 +378,7 @@ const SECTIONS = [
   'overlay',
   'layers',
   'broadcast',
+  'fanout',
   'desk',
   'control',
   'restart',
@@ -394,6 +396,7 @@ try {
   if (runs('overlay')) await benchOverlay(records, work);
   if (runs('layers')) await benchLayers(records, work);
   if (runs('broadcast')) await benchBroadcast();
+  if (runs('fanout')) await benchFanout(records, work);
   if (runs('desk')) await benchDeskFlood(records, work);
   if (runs('control')) await benchControl(records, work);
   if (runs('restart')) await benchRestart();
