@@ -2,8 +2,8 @@ import { FollowupService } from './followups/followup-service';
 import { followupRoutes } from './followups/routes';
 import { ReportService } from './reports/report-service';
 import { reportRoutes } from './reports/routes';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
@@ -131,11 +131,18 @@ declare module 'fastify' {
   }
 }
 
-export const REPO_ROOT = join(import.meta.dirname, '..');
+/** The folder holding package.json above `from`: server/ from source, dist/server/ once compiled. */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+export const REPO_ROOT = packageRoot(import.meta.dirname);
 /** The fan-out process's script beside this one: TypeScript through tsx from source, the build's JS when compiled. */
 const FANOUT_ENTRY: FanoutEntry = import.meta.url.endsWith('.ts')
   ? { script: join(import.meta.dirname, 'fanout', 'main.ts'), execArgv: ['--import', 'tsx'] }
-  : { script: join(import.meta.dirname, 'fanout', 'main.js'), execArgv: [] };
+  : { script: join(import.meta.dirname, 'fanout', 'main.js'), execArgv: ['--enable-source-maps'] };
 /** The version the OGraf manifests carry (the build writes the same one). */
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
   .version;

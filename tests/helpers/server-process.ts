@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { buildServerIfStale, SERVER_ENTRY } from '../../scripts/build-if-stale.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -13,9 +14,13 @@ export interface StartedServer {
   output: string;
 }
 
-/** Runs server/main.ts as `npm start` does, with the given environment, until it has printed its banner. */
+/**
+ * Runs the compiled server as `npm start` does (built first when server/ changed), with the given
+ * environment, until it has printed its banner.
+ */
 export function startMain(env: Record<string, string>, timeoutMs = 90_000): Promise<StartedServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
+  buildServerIfStale({ quiet: true });
+  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
     cwd: ROOT,
     env: { ...process.env, ...env },
   });
