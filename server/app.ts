@@ -18,6 +18,7 @@ import { registerErrorHandling } from './http/error-handler';
 import { listenOrigin } from './http/public-url';
 import { redactUrl, registerSecurity } from './http/security';
 import { registerStrictInput, STRICT_AJV } from './http/strict-input';
+import { DeferredSchemas } from './http/deferred-schemas';
 import { uiRoutes } from './http/ui-routes';
 import { ografRoutes } from './http/ograf-routes';
 import type { DrawService } from './draws/draw-service';
@@ -192,6 +193,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const control = new ControlService(db, shows, follow, clock, random, options.controlLimits);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
+  const schemas = new DeferredSchemas();
   const app = Fastify({
     logger: options.logger
       ? {
@@ -203,7 +205,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Nothing coerced, unknown fields refused (VALIDATION_FAILED), URL integers as decimal digits.
     ajv: STRICT_AJV,
+    // Compiled on first use, not before listening: a restarted server is back on air sooner.
+    schemaController: { compilersFactory: schemas.compilersFactory },
   });
+  app.addHook('onListen', () => schemas.compileRestSoon());
   const routes: AppServices['routes'] = [];
   const fanout = startFanout(options, { shows, events }, (message) => app.log.warn(message));
   const publicBase = () => options.publicUrl ?? listenOrigin(app.server.address(), options.linkHost);
