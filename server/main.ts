@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildApp, REPO_ROOT } from './app';
 import { loadDemoCounty, registryIsEmpty } from './demo/load-demo';
 import { EXIT_CONFIG } from './exit-codes.mjs';
+import { reportViewers } from './fanout/viewer-report';
 import {
   isLoopbackHost,
   isWildcardHost,
@@ -161,13 +162,14 @@ ${
         `  密码：${existsSync(credentialsFile) ? `见 ${shownPath(credentialsFile)}（首次启动时生成）` : '首次启动时设定（未保存到文件）'}；重设：npm run set-password -- operator 新密码`
 }
 ${fanoutLines()}${addressWarning}按 Ctrl+C 停止。`);
+if (app.services.fanout) reportViewers(app.services.fanout, (line) => console.log(line));
 
-/** With fan-outs: Redis and each fan-out process (their viewers are on the desk's output monitor). */
+/** With fan-outs: Redis and each fan-out process (their viewers follow on a line of their own as they change). */
 function fanoutLines(): string {
   const fanout = app.services.fanout;
   if (!fanout) return '';
   const processes = fanout.pool.processes().map((p) => `    ${p.fanoutId}：pid ${p.pid ?? '—'}`);
-  return `  公众观看分发：${processes.length} 个进程，Redis ${fanout.redisUrl}（观看人数与延迟见导播台输出监视）\n${processes.join('\n')}\n`;
+  return `  公众观看分发：${processes.length} 个进程，Redis ${fanout.redisUrl}（观看人数有变化时另起一行列出，延迟见导播台输出监视）\n${processes.join('\n')}\n`;
 }
 
 /** A path as the operator can use it: relative when inside the working folder, absolute otherwise. */
