@@ -423,6 +423,7 @@ const SECTIONS = [
   'desk',
   'control',
   'restart',
+  'crash',
   'judges',
   'import',
   'draw',
@@ -440,6 +441,7 @@ try {
   if (runs('desk')) await benchDeskFlood(records, work);
   if (runs('control')) await benchControl(records, work);
   if (runs('restart')) await benchRestart();
+  if (runs('crash')) await (await import('./bench/crash-restart')).benchCrashRestart(records, work);
   if (runs('judges')) await benchJudgesLoad(records, work);
   if (runs('import')) benchImport();
   if (runs('merkle')) benchMerkle(records);
