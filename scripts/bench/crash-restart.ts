@@ -124,13 +124,15 @@ export async function benchCrashRestart(records: BenchRecord[], work: string): P
   copyFileSync(sealed, sourceDb);
   const compiled = await underNpmStart(compiledDb);
   const source = await fromSource(sourceDb);
+  // Each kill's figure goes to the console: the table's row names stay short.
   const shown = (times: number[]) => times.map((t) => t.toFixed(0)).join(', ');
-  const name = `crash → back on air: kill -9 of the server under npm start → a new output's first snapshot (${KILLS} kills: ${shown(compiled)} ms; tsx from source: ${shown(source)} ms)`;
+  console.log(`crash: ${KILLS} kills under npm start ${shown(compiled)} ms; via tsx ${shown(source)} ms`);
+  const name = `crash → back on air under npm start: kill -9 → a new output's first snapshot, ${KILLS} kills`;
   records.push({
     name: `${name}, median`,
     value: median(compiled),
     unit: 'ms',
-    baseline: { name: 'tsx from source', value: median(source) },
+    baseline: { name: 'via tsx', value: median(source) },
     ratio: median(compiled) / median(source),
   });
   records.push(
@@ -139,7 +141,7 @@ export async function benchCrashRestart(records: BenchRecord[], work: string): P
         name: `${name}, worst`,
         value: Math.max(...compiled),
         unit: 'ms',
-        baseline: { name: 'tsx from source', value: Math.max(...source) },
+        baseline: { name: 'via tsx', value: Math.max(...source) },
         ratio: Math.max(...compiled) / Math.max(...source),
       },
       below(1000, '< 1 s, process start included'),
