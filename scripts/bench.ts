@@ -382,6 +382,7 @@ const SECTIONS = [
   'desk',
   'control',
   'restart',
+  'crash',
   'judges',
   'import',
   'draw',
@@ -400,6 +401,7 @@ try {
   if (runs('desk')) await benchDeskFlood(records, work);
   if (runs('control')) await benchControl(records, work);
   if (runs('restart')) await benchRestart();
+  if (runs('crash')) await (await import('./bench/crash-restart')).benchCrashRestart(records, work);
   if (runs('judges')) await benchJudgesLoad(records, work);
   if (runs('import')) benchImport();
   if (runs('merkle')) benchMerkle(records);

@@ -48,8 +48,8 @@ function seededRandom(seed: string): RandomBytes {
   };
 }
 
-/** A sealed event on a small county: two rounds, five judges, two households per cadre. */
-async function prepare(dbPath: string, seed: string): Promise<string> {
+/** A sealed event on a small county: two rounds, five judges, two households per cadre (`npm run bench -- crash` starts from it too). */
+export async function prepare(dbPath: string, seed: string): Promise<string> {
   const app = await buildApp({
     dbPath,
     random: seededRandom(seed),

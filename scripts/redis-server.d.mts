@@ -2,6 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 
 export const REDIS_SERVER_PATH: string;
 export const REDIS_INSTALL: string;
+/** Redis cannot be had here (not installed, or it would not start): the message says what to do. */
+export class RedisUnavailable extends Error {}
 /** The redis-server binary; installs it when missing and run as root, else throws with the exact command. */
 export function ensureRedisServer(options?: { install?: boolean }): string;
 export function freePort(): Promise<number>;

@@ -7,12 +7,15 @@ import { createConnection, createServer } from 'node:net';
 export const REDIS_SERVER_PATH = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server';
 export const REDIS_INSTALL = 'apt-get install -y redis-server';
 
+/** Redis cannot be had here (not installed, or it would not start): the message says what to do. */
+export class RedisUnavailable extends Error {}
+
 /** The redis-server binary: installed when missing and run as root (as npm test does for chromium), else the exact command. */
 export function ensureRedisServer({ install = true } = {}) {
   if (existsSync(REDIS_SERVER_PATH)) return REDIS_SERVER_PATH;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!install || !isRoot) {
-    throw new Error(
+    throw new RedisUnavailable(
       `公众分发需要 Redis（${REDIS_SERVER_PATH} 不存在）。请先安装：\n  sudo ${REDIS_INSTALL}\n或用 REDIS_URL 指定已有的 Redis。`,
     );
   }
@@ -21,7 +24,7 @@ export function ensureRedisServer({ install = true } = {}) {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
-  if (!existsSync(REDIS_SERVER_PATH)) throw new Error(`安装后仍未找到 ${REDIS_SERVER_PATH}`);
+  if (!existsSync(REDIS_SERVER_PATH)) throw new RedisUnavailable(`安装后仍未找到 ${REDIS_SERVER_PATH}`);
   return REDIS_SERVER_PATH;
 }
 
@@ -63,7 +66,7 @@ export async function startRedisServer({ port, install = true } = {}) {
   let exited = false;
   child.once('exit', () => (exited = true));
   for (let waited = 0; !(await accepts(chosen)); waited += 20) {
-    if (exited || waited > 10_000) throw new Error(`redis-server 未能在端口 ${chosen} 启动`);
+    if (exited || waited > 10_000) throw new RedisUnavailable(`redis-server 未能在端口 ${chosen} 启动`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return {

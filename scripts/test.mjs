@@ -1,4 +1,4 @@
-// npm test: every test, browser tests included. Installs chromium when missing, builds stale UIs, runs vitest.
+// npm test: every test, browser tests included. Installs chromium when missing, builds what is stale, runs vitest.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureChromium } from './ensure-chromium.mjs';

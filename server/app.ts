@@ -2,8 +2,8 @@ import { FollowupService } from './followups/followup-service';
 import { followupRoutes } from './followups/routes';
 import { ReportService } from './reports/report-service';
 import { reportRoutes } from './reports/routes';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
@@ -18,6 +18,7 @@ import { registerErrorHandling } from './http/error-handler';
 import { listenOrigin } from './http/public-url';
 import { redactUrl, registerSecurity } from './http/security';
 import { registerStrictInput, STRICT_AJV } from './http/strict-input';
+import { DeferredSchemas } from './http/deferred-schemas';
 import { uiRoutes } from './http/ui-routes';
 import { ografRoutes } from './http/ograf-routes';
 import type { DrawService } from './draws/draw-service';
@@ -44,8 +45,8 @@ import { ControlService, type ControlLimits } from './control/control-service';
 import { controlRoutes } from './control/routes';
 import { attachControlSocket } from './control/control-socket';
 import { FanoutPool, type FanoutEntry } from './fanout/fanout-pool';
-import { PublicRelay } from './fanout/public-relay';
-import { openRedisLink, survivesRedisOutages, type RedisLink } from './fanout/redis-link';
+import type { PublicRelay } from './fanout/public-relay';
+import type { RedisLink } from './fanout/redis-link';
 import { REALTIME_LIMITS } from './live/socket-limits';
 
 export interface AppOptions {
@@ -131,22 +132,34 @@ declare module 'fastify' {
   }
 }
 
-export const REPO_ROOT = join(import.meta.dirname, '..');
+/** The folder holding package.json above `from`: server/ from source, dist/server/ once compiled. */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+export const REPO_ROOT = packageRoot(import.meta.dirname);
 /** The fan-out process's script beside this one: TypeScript through tsx from source, the build's JS when compiled. */
 const FANOUT_ENTRY: FanoutEntry = import.meta.url.endsWith('.ts')
   ? { script: join(import.meta.dirname, 'fanout', 'main.ts'), execArgv: ['--import', 'tsx'] }
-  : { script: join(import.meta.dirname, 'fanout', 'main.js'), execArgv: [] };
+  : { script: join(import.meta.dirname, 'fanout', 'main.js'), execArgv: ['--enable-source-maps'] };
 /** The version the OGraf manifests carry (the build writes the same one). */
 const PACKAGE_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
   .version;
 
 /** The primary's end of public fan-out, when asked for: Redis, the relay, and the fan-out processes. */
-function startFanout(
+async function startFanout(
   options: AppOptions,
   { shows, events }: { shows: ShowRunner; events: EventService },
   log: (message: string) => void,
-): (FanoutServices & { link: RedisLink }) | null {
+): Promise<(FanoutServices & { link: RedisLink }) | null> {
   if (!options.fanout) return null;
+  // Loaded with fan-out only: Redis's client and its adapter would add 0.1 s to every start.
+  const [{ openRedisLink, survivesRedisOutages }, { PublicRelay }] = await Promise.all([
+    import('./fanout/redis-link'),
+    import('./fanout/public-relay'),
+  ]);
   const { processes, redisUrl, entry = FANOUT_ENTRY, hungMs } = options.fanout;
   survivesRedisOutages(log);
   const link = openRedisLink(redisUrl, log);
@@ -185,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const control = new ControlService(db, shows, follow, clock, random, options.controlLimits);
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_FILE_BYTES;
 
+  const schemas = new DeferredSchemas();
   const app = Fastify({
     logger: options.logger
       ? {
@@ -196,9 +210,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Nothing coerced, unknown fields refused (VALIDATION_FAILED), URL integers as decimal digits.
     ajv: STRICT_AJV,
+    // Compiled on first use, not before listening: a restarted server is back on air sooner.
+    schemaController: { compilersFactory: schemas.compilersFactory },
   });
+  app.addHook('onListen', () => schemas.compileRestSoon());
   const routes: AppServices['routes'] = [];
-  const fanout = startFanout(options, { shows, events }, (message) => app.log.warn(message));
+  const fanout = await startFanout(options, { shows, events }, (message) => app.log.warn(message));
   const publicBase = () => options.publicUrl ?? listenOrigin(app.server.address(), options.linkHost);
   shows.usePublicBase(publicBase);
   app.addHook('onRoute', (route) => {

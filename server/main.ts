@@ -2,6 +2,8 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildApp, REPO_ROOT } from './app';
 import { loadDemoCounty, registryIsEmpty } from './demo/load-demo';
+import { EXIT_CONFIG } from './exit-codes.mjs';
+import { reportViewers } from './fanout/viewer-report';
 import {
   isLoopbackHost,
   isWildcardHost,
@@ -12,7 +14,10 @@ import {
 } from './http/public-url';
 import { PAGES } from './http/ui-routes';
 
-/** Starts choucha: opens (or creates) the database, loads the demo county once, listens. */
+/**
+ * Starts choucha: opens (or creates) the database, loads the demo county once, listens. A wrong
+ * setting ends it with EXIT_CONFIG, which npm start's supervisor does not restart.
+ */
 const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 3000);
 const dbPath = process.env.CHOUCHA_DB ?? join(REPO_ROOT, 'data', 'choucha.db');
@@ -25,7 +30,7 @@ try {
 } catch (error) {
   if (!(error instanceof PublicUrlError)) throw error;
   console.error(`无法启动：${error.message}`);
-  process.exit(1);
+  process.exit(EXIT_CONFIG);
 }
 // Without it, links use the address we were told to listen on; a wildcard bind names the LAN address.
 const linkHost = isWildcardHost(host) ? (lanAddress() ?? '127.0.0.1') : host;
@@ -36,7 +41,7 @@ const firstStart = !existsSync(dbPath);
 const fanoutProcesses = Number(process.env.CHOUCHA_FANOUT ?? 0);
 if (fanoutProcesses > 0 && !process.env.REDIS_URL) {
   console.error('无法启动：CHOUCHA_FANOUT 需要 Redis，请设置 REDIS_URL（npm start 会自动启动本机 redis-server）');
-  process.exit(1);
+  process.exit(EXIT_CONFIG);
 }
 const app = await buildApp({
   dbPath,
@@ -113,7 +118,14 @@ for (const problem of app.services.events.integrityProblems()) {
   console.error(`⚠ 活动「${problem.title}」（${problem.eventId}）不能使用：${problem.message}`);
 }
 
-await app.listen({ host, port });
+try {
+  await app.listen({ host, port });
+} catch (error) {
+  // Another program (or another choucha) holds the port: restarting would only fail again.
+  if (!(error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')) throw error;
+  console.error(`无法启动：${host}:${port} 已被占用。请停止占用它的程序，或用 PORT=其他端口 npm start`);
+  process.exit(EXIT_CONFIG);
+}
 const address = app.server.address();
 const boundPort = typeof address === 'object' && address !== null ? address.port : port;
 const base = app.services.publicBase();
@@ -150,13 +162,14 @@ ${
         `  密码：${existsSync(credentialsFile) ? `见 ${shownPath(credentialsFile)}（首次启动时生成）` : '首次启动时设定（未保存到文件）'}；重设：npm run set-password -- operator 新密码`
 }
 ${fanoutLines()}${addressWarning}按 Ctrl+C 停止。`);
+if (app.services.fanout) reportViewers(app.services.fanout, (line) => console.log(line));
 
-/** With fan-outs: Redis and each fan-out process (their viewers are on the desk's output monitor). */
+/** With fan-outs: Redis and each fan-out process (their viewers follow on a line of their own as they change). */
 function fanoutLines(): string {
   const fanout = app.services.fanout;
   if (!fanout) return '';
   const processes = fanout.pool.processes().map((p) => `    ${p.fanoutId}：pid ${p.pid ?? '—'}`);
-  return `  公众观看分发：${processes.length} 个进程，Redis ${fanout.redisUrl}（观看人数与延迟见导播台输出监视）\n${processes.join('\n')}\n`;
+  return `  公众观看分发：${processes.length} 个进程，Redis ${fanout.redisUrl}（观看人数有变化时另起一行列出，延迟见导播台输出监视）\n${processes.join('\n')}\n`;
 }
 
 /** A path as the operator can use it: relative when inside the working folder, absolute otherwise. */
@@ -165,8 +178,10 @@ function shownPath(path: string): string {
   return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? resolve(path) : inside;
 }
 
+// Ctrl+C reaches this process twice under npm start (from the terminal and from the supervisor): close once.
+let closing: Promise<void> | null = null;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    void app.close().then(() => process.exit(0));
+    closing ??= app.close().then(() => process.exit(0));
   });
 }

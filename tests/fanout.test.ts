@@ -10,6 +10,7 @@ import { startRedisServer, type StartedRedis } from '../scripts/redis-server.mjs
 import { ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
 import { testApp } from './helpers/test-app';
+import { reportViewers } from '../server/fanout/viewer-report';
 
 /**
  * Public fan-out against a real redis-server and two real fan-out processes: viewers connect to the
@@ -61,6 +62,9 @@ let desk: ShowClient;
 let fanoutStatus: FanoutStatus | null = null;
 const viewers: Viewer[] = [];
 const VIEWERS = 24;
+/** What npm start's console would print: every change at once, and with the real 10 s window. */
+const consoleLines: string[] = [];
+const throttledLines: string[] = [];
 
 beforeAll(async () => {
   redis = await startRedisServer();
@@ -78,6 +82,8 @@ beforeAll(async () => {
   const fanout = app.services.fanout;
   if (!fanout) throw new Error('fan-out not started');
   await until('both fan-outs ready', () => fanout.pool.processes().every((p) => p.ready));
+  reportViewers(fanout, (line) => consoleLines.push(line), { everyMs: 0 });
+  reportViewers(fanout, (line) => throttledLines.push(line));
 }, 60_000);
 
 afterAll(async () => {
@@ -111,6 +117,19 @@ describe('public viewers on two fan-out processes', () => {
     expect(fanoutStatus?.processes.reduce((sum, p) => sum + p.viewers, 0)).toBe(VIEWERS);
     await until('the desk counts every viewer', () => desk.viewers === VIEWERS);
   }, 60_000);
+
+  it('prints each process and its viewers on the console when they change, at most every 10 s', async () => {
+    const line = /^公众观看：fanout-1 (\d+) 人 · fanout-2 (\d+) 人 · Redis 已连接$/u;
+    await until('a console line counting every viewer', () =>
+      consoleLines.some((text) => {
+        const counts = line.exec(text);
+        return counts !== null && Number(counts[1]) + Number(counts[2]) === VIEWERS && Number(counts[1]) > 0;
+      }),
+    );
+    expect(consoleLines.length).toBeGreaterThan(1);
+    // The counts changed many times within these seconds: the 10 s window printed none yet.
+    expect(throttledLines).toEqual([]);
+  });
 
   it('serves no viewer from the primary, and the fan-outs hold no database', async () => {
     // A public socket that skips the hand-off is refused by the primary, with its code.

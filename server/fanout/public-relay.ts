@@ -11,6 +11,7 @@ import {
   type FanoutStatus,
   type PublicFrame,
   type PublicHeads,
+  type RedisState,
 } from '../protocol/fanout';
 import type { EntropyTyping, ShowSnapshot } from '../protocol/show';
 import { AppError } from '../errors';
@@ -135,6 +136,11 @@ export class PublicRelay {
   /** Every fan-out heard from lately, with its viewers over all events (for the start banner and the monitor). */
   processes(): (FanoutHealth & { heardAt: number })[] {
     return this.live();
+  }
+
+  /** The primary's connection to Redis now. */
+  redisState(): RedisState {
+    return this.link.state();
   }
 
   /** Called after each health report or Redis state change (the desks' monitor follows it). */

@@ -8,6 +8,15 @@ import type { ShowSnapshot } from './show-views';
 import type { ChannelNotice, OutputStats, VenueSeatNotice } from './channels';
 import type { FanoutStatus } from './fanout';
 
+/**
+ * How the desk, the outputs and the judges' tablets retry after losing the server. socket.io's
+ * default first waits 0.5–1.5 s, then up to 3 s more, and a crashed server that npm start has back
+ * in well under a second would stay off the programme for that long. These few clients retry
+ * after 0.125–0.375 s, then every 0.25–0.5 s; the public page keeps the defaults, so that its
+ * thousands of phones do not all come back at once.
+ */
+export const ON_AIR_RECONNECTION = { reconnectionDelay: 250, reconnectionDelayMax: 500 } as const;
+
 /** The socket contract: what each side emits, the answer to a command, and a socket's credentials. */
 /** The answer to a command, over HTTP and socket acks alike. */
 export type CommandAck =

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { ROLE_LABEL } from '$protocol/auth';
-import { REVOCATION_REASON_LABEL } from '$protocol/show';
+import { ON_AIR_RECONNECTION, REVOCATION_REASON_LABEL } from '$protocol/show';
 import type {
   ClientToServerEvents,
   CommandAck,
@@ -102,7 +102,7 @@ export class ShowDesk {
       role: 'staff',
       label: `操作台 · ${ROLE_LABEL[this.role]}`,
     };
-    const socket: DeskSocket = io({ auth, transports: ['websocket'] });
+    const socket: DeskSocket = io({ auth, transports: ['websocket'], ...ON_AIR_RECONNECTION });
     this.socket = socket;
     socket.on('connect', () => {
       this.connection = 'connected';

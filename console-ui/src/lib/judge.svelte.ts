@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ErrorBody } from '$protocol/errors';
-import { REVOCATION_REASON_LABEL } from '$protocol/show';
+import { ON_AIR_RECONNECTION, REVOCATION_REASON_LABEL } from '$protocol/show';
 import type {
   ClientToServerEvents,
   JudgeSubmission,
@@ -273,7 +273,7 @@ export class JudgeTablet {
     const auth = this.venue
       ? { venueSeat: this.seat, role: 'judge' as const, key: judgeKey }
       : { eventId: this.eventId, role: 'judge' as const, key: judgeKey, label: `${this.seat} 号评委` };
-    const socket: JudgeSocket = io({ auth, transports: ['websocket'] });
+    const socket: JudgeSocket = io({ auth, transports: ['websocket'], ...ON_AIR_RECONNECTION });
     this.socket = socket;
     socket.on('connect', () => {
       this.connection = 'connected';

@@ -10,7 +10,7 @@ import type {
 } from '$protocol/show';
 import type { ErrorBody } from '$protocol/errors';
 import type { ChannelNotice, OutputStats } from '$protocol/channels';
-import { REVOCATION_REASON_LABEL } from '$protocol/show';
+import { ON_AIR_RECONNECTION, REVOCATION_REASON_LABEL } from '$protocol/show';
 import { ServerClock } from './server-clock';
 import { parseTemplateData, type TemplateData } from './template-data';
 import { OVERLAY_LABEL_TEXT } from './label-text';
@@ -207,7 +207,7 @@ export class OverlayState {
   private open(auth: SocketAuth): void {
     this.disconnect();
     this.connection = 'connecting';
-    const options = { auth, transports: ['websocket'] };
+    const options = { auth, transports: ['websocket'], ...ON_AIR_RECONNECTION };
     const socket: OverlaySocket = this.embedded ? io(this.embedded.server, options) : io(options);
     this.socket = socket;
     socket.on('connect', () => {
