@@ -1,18 +1,20 @@
 /**
  * The fault campaign: a scripted show against a real server process that is killed with SIGKILL at
  * chosen points of the run-of-show (after a step was acknowledged, or while a step is in flight),
- * restarted each time and finished by the same clients reconnecting. Compared with an
- * uninterrupted run of the same inputs: nothing acknowledged is lost, nothing is applied twice,
+ * restarted each time and finished by the same clients reconnecting (the desk, the judges' tablets
+ * and public viewers, through fan-out processes with `--fanout N`: each viewer must hold every
+ * step). Compared with an uninterrupted run of the same inputs: nothing acknowledged is lost, nothing is applied twice,
  * the final state and bundle are the same (times and hashes aside), and the log's chain verifies.
  *
  *   npm run chaos                 # the long campaign (every step of the show, at least 20 kills)
  *   npm run chaos -- --kills 8    # fewer
+ *   npm run chaos -- --fanout 2   # public viewers on 2 fan-out processes behind a redis-server
  *
  * `npm test` runs a short campaign through the same code (tests/chaos.test.ts).
  */
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,14 +29,18 @@ import { readLog, SHOW_LOG } from '../server/store/log-store';
 import type { RandomBytes } from '../server/runtime';
 import type { CommandAck, JudgeSubmission, ShowCommandBody, ShowSnapshot } from '../server/protocol/show';
 import { rolesFor } from '../server/protocol/show-commands';
+import { PUBLIC_AUDIENCE_QUERY } from '../server/protocol/fanout';
 import { nextAction } from '../console-ui/src/lib/next-action';
 import { ShowClient } from '../tests/helpers/show-client';
 import { startMain } from '../tests/helpers/server-process';
+import { startRedisServer } from './redis-server.mjs';
 
 const PASSWORD = 'chaos-operator-pass';
 const SUPERVISOR_PASSWORD = `${PASSWORD}-s`;
 const DICE = '31415926535897932384626433';
 const SEATS = 5;
+/** Public live pages watching the show throughout. */
+const VIEWERS = 4;
 
 /** Random bytes from a seed (SHA-256 in counter mode): the sealed event is the same in every run. */
 function seededRandom(seed: string): RandomBytes {
@@ -137,16 +143,46 @@ function nextStep(snapshot: ShowSnapshot): Step | null {
   return action ? { kind: 'command', command: action.command } : null;
 }
 
+/** Whether a process is still running (an exited child nobody reaped yet is a zombie: not running). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Public fan-out for the campaign: this many processes on this Redis (none: one process). */
+interface FanoutSetting {
+  processes: number;
+  redisUrl: string;
+}
+
 class ServerProcess {
   private child: ChildProcess | null = null;
+  /** The fan-out processes the running server started (from its banner). */
+  private fanoutPids: number[] = [];
   base = '';
-  constructor(private readonly dbPath: string) {}
+  constructor(
+    private readonly dbPath: string,
+    private readonly fanout: FanoutSetting | null,
+  ) {}
 
   async start(): Promise<number> {
     const started = performance.now();
-    const server = await startMain({ PORT: '0', CHOUCHA_DB: this.dbPath, CHOUCHA_DEMO: '0', CHOUCHA_LOG: '0' }, 60_000);
+    const fanoutEnv: Record<string, string> = this.fanout
+      ? { CHOUCHA_FANOUT: String(this.fanout.processes), REDIS_URL: this.fanout.redisUrl }
+      : {};
+    const server = await startMain(
+      { PORT: '0', CHOUCHA_DB: this.dbPath, CHOUCHA_DEMO: '0', CHOUCHA_LOG: '0', ...fanoutEnv },
+      60_000,
+    );
     this.child = server.child;
     this.base = server.base;
+    this.fanoutPids = [...server.output.matchAll(/fanout-\d+：pid (\d+)/gu)].map((m) => Number(m[1]));
+    if (this.fanout && this.fanoutPids.length !== this.fanout.processes)
+      throw new Error(`expected ${this.fanout.processes} fan-out processes in the banner:\n${server.output}`);
     return performance.now() - started;
   }
 
@@ -158,6 +194,11 @@ class ServerProcess {
       child.kill('SIGKILL');
     });
     this.child = null;
+    // A killed primary's fan-outs follow it (their IPC channel closes): none may serve a stale show.
+    for (let waited = 0; this.fanoutPids.some(running); waited += 20) {
+      if (waited > 5000) throw new Error(`fan-out processes outlived their primary: ${this.fanoutPids.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 }
 
@@ -167,6 +208,8 @@ class Clients {
   /** The notary's console: the dice are theirs to lock. */
   notary: ShowClient | null = null;
   judges = new Map<number, ShowClient>();
+  /** Public live pages (through the fan-outs when they are on): each must follow every step. */
+  viewers: ShowClient[] = [];
   private judgeKeys = new Map<number, string>();
   private cookie = '';
 
@@ -221,6 +264,16 @@ class Clients {
       }
       this.judges.set(seat, await ShowClient.connect(base, { eventId: this.eventId, role: 'judge', key }));
     }
+    this.viewers = await Promise.all(
+      Array.from({ length: VIEWERS }, () =>
+        ShowClient.connect(base, { eventId: this.eventId, role: 'public' }, undefined, {}, PUBLIC_AUDIENCE_QUERY),
+      ),
+    );
+  }
+
+  /** Every public viewer holds this revision (or a later one): none is left on a stale step. */
+  async viewersAt(revision: number): Promise<void> {
+    await Promise.all(this.viewers.map((viewer) => viewer.until(revision)));
   }
 
   get snapshot(): ShowSnapshot {
@@ -244,6 +297,8 @@ class Clients {
     this.notary = null;
     for (const judge of this.judges.values()) judge.close();
     this.judges.clear();
+    for (const viewer of this.viewers) viewer.close();
+    this.viewers = [];
     this.staff = null;
   }
 }
@@ -299,8 +354,9 @@ async function runShow(
   eventId: string,
   killBefore: Map<number, 'after-ack' | 'in-flight'>,
   report: (line: string) => void,
+  fanout: FanoutSetting | null,
 ): Promise<RunOutcome> {
-  const server = new ServerProcess(dbPath);
+  const server = new ServerProcess(dbPath, fanout);
   const seatLinks = seatLinksOf(dbPath, eventId);
   await server.start();
   const clients = new Clients(server, eventId, seatLinks);
@@ -358,6 +414,7 @@ async function runShow(
     }
     acknowledged = ack.revision;
     await (clients.staff as ShowClient).until(acknowledged);
+    await clients.viewersAt(acknowledged);
     step += 1;
     if (mode) {
       const where =
@@ -429,9 +486,13 @@ export async function runChaos(options: {
   kills: number;
   seed?: string;
   report?: (line: string) => void;
+  /** Public viewers on this many fan-out processes, behind a redis-server the campaign starts. */
+  fanout?: number;
 }): Promise<ChaosReport> {
   const report = options.report ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'choucha-chaos-'));
+  const redis = options.fanout ? await startRedisServer() : null;
+  const fanout = redis && options.fanout ? { processes: options.fanout, redisUrl: redis.url } : null;
   try {
     const sealed = join(dir, 'sealed.db');
     const eventId = await prepare(sealed, options.seed ?? 'choucha chaos v1');
@@ -441,7 +502,7 @@ export async function runChaos(options: {
     copyFileSync(sealed, chaosPath);
 
     report('不中断运行一遍（对照）…');
-    const reference = await runShow(referencePath, eventId, new Map(), report);
+    const reference = await runShow(referencePath, eventId, new Map(), report, fanout);
     const points = new Map<number, 'after-ack' | 'in-flight'>();
     const kills = Math.min(options.kills, reference.steps * 2);
     // Spread over every step from the first (just after sealing) to the close.
@@ -452,7 +513,7 @@ export async function runChaos(options: {
       else if (!points.has(at + 1) && at + 1 < reference.steps) points.set(at + 1, mode);
     }
     report(`带故障运行（共 ${reference.steps} 步，在 ${points.size} 处强制结束服务器）…`);
-    const chaos = await runShow(chaosPath, eventId, points, report);
+    const chaos = await runShow(chaosPath, eventId, points, report, fanout);
     const difference =
       firstDifference(reference.final.snapshot, chaos.final.snapshot) ??
       firstDifference(reference.final.log, chaos.final.log) ??
@@ -468,6 +529,7 @@ export async function runChaos(options: {
       restartMs: chaos.faults.map((f) => f.restartMs),
     };
   } finally {
+    await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -475,8 +537,10 @@ export async function runChaos(options: {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const killsArg = process.argv.indexOf('--kills');
   const kills = killsArg > 0 ? Number(process.argv[killsArg + 1]) : 40;
-  console.log('choucha 故障演练（kill -9）');
-  const result = await runChaos({ kills, report: (line) => console.log(line) });
+  const fanoutArg = process.argv.indexOf('--fanout');
+  const fanout = fanoutArg > 0 ? Number(process.argv[fanoutArg + 1]) : 0;
+  console.log(`choucha 故障演练（kill -9）${fanout > 0 ? `：公众观看由 ${fanout} 个分发进程服务` : ''}`);
+  const result = await runChaos({ kills, fanout, report: (line) => console.log(line) });
   const restart = [...result.restartMs].sort((a, b) => a - b);
   console.log(`
 共 ${result.steps} 步，注入故障 ${result.injected} 次，恢复 ${result.survived} 次

@@ -21,4 +21,13 @@ describe('kill -9 during a show', () => {
     expect(result.chainVerified).toBe(true);
     expect(result.bundleVerified).toBe(true);
   }, 240_000);
+
+  it('survives the same kills with public viewers on two fan-outs: none outlives its primary or stays behind', async () => {
+    // runChaos waits after every step for each public viewer (through the fan-outs) to hold it, and
+    // after every kill for the killed primary's fan-outs to be gone; it throws otherwise.
+    const result = await runChaos({ kills: 6, fanout: 2 });
+    expect(result.survived).toBe(6);
+    expect(result.sameAsUninterrupted).toBe(true);
+    expect(result.chainVerified).toBe(true);
+  }, 240_000);
 });

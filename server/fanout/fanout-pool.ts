@@ -14,6 +14,8 @@ export const READY_MESSAGE = 'choucha:ready';
 export const ALIVE_MESSAGE = 'choucha:alive';
 /** A process taking viewers that has not said so for this long is hung (stopped, or a loop): it is killed and replaced. */
 export const FANOUT_HUNG_MS = 5000;
+/** How long a viewer's handshake waits for a fan-out to be ready (at start, or all restarting). */
+const WAIT_FOR_READY_MS = 3000;
 
 /** How a fan-out process is started: its script, and the Node flags it needs (tsx when run from source). */
 export interface FanoutEntry {
@@ -83,6 +85,8 @@ export class FanoutPool {
   private next = 0;
   private closing = false;
   private readonly watchdog: NodeJS.Timeout;
+  /** Viewers' handshakes that came while no process was ready, each waiting for one. */
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     private readonly options: {
@@ -129,6 +133,7 @@ export class FanoutPool {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
+    this.waiting.clear();
     await Promise.all(
       this.slots.map(
         (slot) =>
@@ -143,24 +148,47 @@ export class FanoutPool {
   }
 
   /**
-   * Round robin over the processes taking viewers. With none ready (all restarting) the connection
-   * is closed: the page reconnects and is handed over then (a refusal would stop its retries).
+   * Round robin over the processes taking viewers. With none ready (at start, or all restarting)
+   * the handshake waits for one, up to WAIT_FOR_READY_MS: a restart takes a fraction of that, and
+   * the viewer is served without a reconnect round trip. Past it the connection is closed and the
+   * page reconnects (a refusal would stop its retries).
    */
   private handOff(request: IncomingMessage, socket: NetSocket, head: Buffer): void {
+    stopReading(socket);
+    if (this.sendToReady(request, socket, head)) return;
+    const timer = setTimeout(() => {
+      this.waiting.delete(waiter);
+      socket.destroy();
+    }, WAIT_FOR_READY_MS);
+    timer.unref();
+    const waiter = () => {
+      clearTimeout(timer);
+      if (!socket.destroyed && !this.sendToReady(request, socket, head)) socket.destroy();
+    };
+    this.waiting.add(waiter);
+  }
+
+  private sendToReady(request: IncomingMessage, socket: NetSocket, head: Buffer): boolean {
     for (let tried = 0; tried < this.slots.length; tried += 1) {
       const slot = this.slots[(this.next + tried) % this.slots.length];
       const child = slot?.child;
       if (!slot?.ready || !child?.connected) continue;
       this.next = (this.next + tried + 1) % this.slots.length;
       const bytes = requestBytes(request, head).toString('base64');
-      stopReading(socket);
       child.send({ type: ADOPT_MESSAGE, bytes }, socket, { keepOpen: false }, (error) => {
         // The process died between the check and the send: the viewer reconnects and lands elsewhere.
         if (error) socket.destroy();
       });
-      return;
+      return true;
     }
-    socket.destroy();
+    return false;
+  }
+
+  /** A process became ready: the handshakes that waited for one go to it (and any other ready). */
+  private releaseWaiting(): void {
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const waiter of waiting) waiter();
   }
 
   /** A hung process keeps its viewers on a frozen step: killed, it is restarted and they reconnect. */
@@ -199,7 +227,10 @@ export class FanoutPool {
     slot.ready = false;
     child.on('message', (message: unknown) => {
       if (typeof message !== 'object' || message === null || !('type' in message)) return;
-      if (message.type === READY_MESSAGE) slot.ready = true;
+      if (message.type === READY_MESSAGE) {
+        slot.ready = true;
+        this.releaseWaiting();
+      }
       if (message.type === READY_MESSAGE || message.type === ALIVE_MESSAGE) slot.aliveAt = Date.now();
     });
     child.once('exit', (code, signal) => {

@@ -35,9 +35,11 @@ export class ShowClient {
     auth: SocketAuth,
     cookie?: string,
     headers: Record<string, string> = {},
+    query: Record<string, string> = {},
   ): Promise<ShowClient> {
     const socket: ShowSocket = io(base, {
       auth,
+      query,
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
