@@ -2,6 +2,8 @@ import { FollowupService } from './followups/followup-service';
 import { followupRoutes } from './followups/routes';
 import { ReportService } from './reports/report-service';
 import { reportRoutes } from './reports/routes';
+import { JudgeReviewService } from './reports/judge-review-service';
+import { judgeReviewRoutes } from './reports/judge-review-routes';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -105,6 +107,8 @@ export interface AppServices {
   shows: ShowRunner;
   seats: SeatService;
   reports: ReportService;
+  /** The judges' report (supervisors only). */
+  judgeReviews: JudgeReviewService;
   followups: FollowupService;
   /** Which event the installation's output channels and venue seats follow. */
   follow: FollowService;
@@ -189,6 +193,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { draws, publicLog } = openDraws(db, { dbPath: options.dbPath, keyDir: options.keyDir, clock, random });
   const { events, shows, seats } = buildEventServices(db, draws, clock, random);
   const reports = new ReportService(db);
+  const judgeReviews = new JudgeReviewService(db, shows);
   const followups = new FollowupService(db, events, clock);
   const follow = new FollowService(db, events, clock);
   const channels = new ChannelService(db, clock, random);
@@ -231,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     shows,
     seats,
     reports,
+    judgeReviews,
     followups,
     follow,
     channels,
@@ -289,6 +295,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(seatRoutes(seats, events, auth, publicBase));
   await app.register(reportRoutes(reports, auth));
+  await app.register(judgeReviewRoutes(judgeReviews, auth));
   await app.register(followupRoutes(followups, auth));
   await app.register(
     channelRoutes({ follow, channels, venue, connections: realtime.channelConnections, publicBase }, auth),

@@ -99,6 +99,10 @@ const ROUTES: Record<string, Access> = {
   'GET /api/reports': 'staff',
   'GET /api/reports.xlsx': 'staff',
   'GET /reports/notice': 'staff',
+  /** The judges' report: a supervisor's session (an operator's is refused, see tests/judge-review.test.ts). */
+  'GET /api/judge-review': 'staff',
+  'GET /api/judge-review.csv': 'staff',
+  'GET /api/judge-review.xlsx': 'staff',
   'GET /api/followups': 'staff',
   'POST /api/followups': 'staff',
   'POST /api/followups/:id/status': 'staff',
