@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, parseTimeZone } from './local-time/local-time';
 import { FollowupService } from './followups/followup-service';
 import { followupRoutes } from './followups/routes';
 import { ReportService } from './reports/report-service';
@@ -70,6 +71,8 @@ export interface AppOptions {
   presencePingMs?: number;
   /** The origin every link, QR code and bulletin is built on (CHOUCHA_PUBLIC_URL, validated by parsePublicUrl). */
   publicUrl?: string;
+  /** The county's IANA time zone for printed records, exports and reports (default Asia/Shanghai). */
+  timeZone?: string;
   /** Without `publicUrl`: the host links use with the bound port (default the bound address itself). */
   linkHost?: string;
   /**
@@ -120,6 +123,8 @@ export interface AppServices {
   control: ControlService;
   clock: Clock;
   random: RandomBytes;
+  /** The county's time zone (validated): what records and exports print times in; logs keep UTC. */
+  timeZone: string;
   /** Accounts created with a generated password by this build, to be shown once. */
   generatedAccounts: { username: string; role: StaffRole; password: string }[];
   /** Every HTTP route the app serves (the authorization tests classify each one). */
@@ -185,6 +190,7 @@ async function startFanout(
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
+  const timeZone = parseTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
   const db = openDatabase(options.dbPath);
   ensureBuiltinPrograms(db);
   const auth = new AuthService(db, clock, random);
@@ -244,6 +250,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     control,
     clock,
     random,
+    timeZone,
     generatedAccounts,
     routes,
     publicBase,

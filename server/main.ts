@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, parseTimeZone, TimeZoneError } from './local-time/local-time';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildApp, REPO_ROOT } from './app';
@@ -32,6 +33,15 @@ try {
   console.error(`无法启动：${error.message}`);
   process.exit(EXIT_CONFIG);
 }
+// Records and exports print times in the county's zone; a misspelt zone must stop the start too.
+let timeZone: string;
+try {
+  timeZone = parseTimeZone(process.env.CHOUCHA_TIME_ZONE ?? DEFAULT_TIME_ZONE);
+} catch (error) {
+  if (!(error instanceof TimeZoneError)) throw error;
+  console.error(`无法启动：${error.message}`);
+  process.exit(EXIT_CONFIG);
+}
 // Without it, links use the address we were told to listen on; a wildcard bind names the LAN address.
 const linkHost = isWildcardHost(host) ? (lanAddress() ?? '127.0.0.1') : host;
 mkdirSync(dirname(dbPath), { recursive: true });
@@ -47,6 +57,7 @@ const app = await buildApp({
   dbPath,
   logger: process.env.CHOUCHA_LOG === '1',
   ...(publicUrl ? { publicUrl } : {}),
+  timeZone,
   linkHost,
   ...(fanoutProcesses > 0 && process.env.REDIS_URL
     ? { fanout: { processes: fanoutProcesses, redisUrl: process.env.REDIS_URL } }
