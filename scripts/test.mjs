@@ -1,12 +1,12 @@
-// npm test: every test, browser tests included. Installs chromium when missing, builds what is stale, runs vitest.
+// npm test: every test, browser tests included. Installs chromium and pdftoppm when missing, builds what is stale, runs vitest.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureChromium } from './ensure-chromium.mjs';
+import { ensureBrowserTools } from './browser-tools.mjs';
 import { ensureRedisServer } from './redis-server.mjs';
 import { buildIfStale } from './build-if-stale.mjs';
 
 const root = join(import.meta.dirname, '..');
-ensureChromium();
+ensureBrowserTools();
 ensureRedisServer(); // the fan-out tests run a real redis-server
 buildIfStale();
 

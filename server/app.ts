@@ -298,7 +298,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes(events, auth, publicBase));
   await app.register(publicLogRoutes(publicLog));
   await app.register(
-    showRoutes(shows, events, auth, publicBase, (drawId) => ({ draw: draws.view(drawId), keyId: publicLog.keyId() })),
+    showRoutes(
+      shows,
+      events,
+      auth,
+      publicBase,
+      (drawId) => ({ draw: draws.view(drawId), keyId: publicLog.keyId() }),
+      timeZone,
+    ),
   );
   await app.register(seatRoutes(seats, events, auth, publicBase));
   await app.register(reportRoutes(reports, auth));

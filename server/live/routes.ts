@@ -25,6 +25,8 @@ export function showRoutes(
   auth: AuthService,
   publicBase: () => string,
   sealOf: (drawId: string) => BulletinSeal,
+  /** The county's time zone: printed records give local times. */
+  timeZone: string,
 ) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -86,7 +88,14 @@ export function showRoutes(
         const verifyUrl = `${publicBase()}/verify?draw=${snapshot.draw.drawId}`;
         reply.type('text/html; charset=utf-8');
         reply.header('cache-control', 'no-store');
-        return renderRecord(event, snapshot, shows.logEntries(event.id), sealOf(snapshot.draw.drawId), verifyUrl);
+        return renderRecord(
+          event,
+          snapshot,
+          shows.recordLog(event.id),
+          sealOf(snapshot.draw.drawId),
+          verifyUrl,
+          timeZone,
+        );
       },
     );
     typed.get('/events/:eventId/bulletin', { schema: { params: EventParams } }, async (request, reply) => {

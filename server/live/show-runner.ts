@@ -32,6 +32,7 @@ import { auditRecords, type Placement } from '../run-of-show/audit-record';
 import type { EventRecord, EventRepository } from '../events/event-repository';
 import { judgeScoreCommand, toCoreCommand } from './core-commands';
 import { loggedCommand } from '../run-of-show/logged-command';
+import type { RecordLogEntry } from '../print/record-timeline';
 
 /** A stored log entry with the command it records (parsed once, when the show is loaded). */
 type ShowLogEntry = StoredLogEntry & { command: ShowCommand };
@@ -303,6 +304,11 @@ export class ShowRunner {
         text: describeLogEntry(entry.type, entry.payload),
         hash: entry.hash,
       }));
+  }
+
+  /** The log with each entry's command as logged, for the printed record (staff only). */
+  recordLog(eventId: string): RecordLogEntry[] {
+    return this.load(eventId).log.map(({ seq, at, actor, hash, command }) => ({ seq, at, actor, hash, command }));
   }
 
   /** The state for a role, masked for it (see projectSnapshot). */

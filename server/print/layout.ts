@@ -66,7 +66,7 @@ const SHARED_CSS = `  @page { size: A4; margin: 10mm; }
   tr { break-inside: avoid; }
   th, td { border: 1px solid #999; padding: 5px 7px; text-align: left; vertical-align: top; }
   th { background: #f3f3f3; }
-  .hash { font-family: monospace; word-break: break-all; }
+  .hash { font-family: monospace, 'Noto Sans SC', sans-serif; word-break: break-all; }
   .sign { display: grid; grid-template-columns: repeat(3, 1fr); gap: 24px; margin-top: 48px; break-inside: avoid; }
   .sign div { border-top: 1px solid #333; padding-top: 6px; text-align: center; }
   button { font: inherit; padding: 4px 16px; }
