@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import ExcelJS from 'exceljs';
 import { loadDemoCounty } from '../server/demo/load-demo';
 import type { JudgeReview } from '../server/protocol/judge-review';
-import { DEMO_PLAN } from './helpers/draw-fixture';
-import { JUDGE_NAMES, ScriptedShow } from './helpers/show-script';
+import { BIASED_SHOW_ROUNDS as ROUNDS, runBiasedShows } from './helpers/biased-shows';
+import { JUDGE_NAMES } from './helpers/show-script';
 import { loginCookie, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
 
 /**
@@ -16,69 +16,13 @@ let app: FastifyInstance;
 let close: () => Promise<void>;
 let supervisor: string;
 let units: string[];
-const ROUNDS = 3;
-/** Each seat's small, fixed error (hundredths), round by round. */
-const ERRORS = [
-  [0, 50, -50, 100, -100],
-  [50, -50, 0, -100, 100],
-  [-50, 100, 50, -100, 0],
-];
-
-async function runShow(base: string, unit: string, title: string, eventDate: string, bias: number) {
-  const show = await ScriptedShow.create(app, base, {
-    title,
-    eventDate,
-    rollSeconds: 2,
-    plan: {
-      ...DEMO_PLAN,
-      eventDate,
-      eligibility: { ...DEMO_PLAN.eligibility, units: [unit] },
-      auditees: { mode: 'total', count: ROUNDS },
-      contactsPerAuditee: 2,
-    },
-  });
-  await show.open();
-  await show.entropyAndReveal();
-  for (let round = 0; round < ROUNDS; round += 1) {
-    await show.run({ type: 'drawAuditee' });
-    await show.run({ type: 'presentAuditee' });
-    await show.run({ type: 'startReport' });
-    await show.run({ type: 'endReport' });
-    await show.run({ type: 'drawHouseholds' });
-    await show.callHouseholds([{ outcome: '属实', satisfaction: '满意' }]);
-    await show.run({ type: 'openJudging' });
-    const level = 85 + round;
-    await show.judgesScore(
-      (ERRORS[round] as number[]).map((error, seat) => level + error / 100 + (seat === 2 ? bias : 0)),
-    );
-    if (round === 0 && bias === 0) await show.run({ type: 'requestRecheck', seat: 2 });
-    await show.run({ type: 'lockJudging' });
-    if (round === 1 && bias === 0) {
-      await show.run({ type: 'correctScore', seat: 4, items: [level - 1], reason: '录入有误，经评委本人确认' });
-    }
-    await show.run({ type: 'revealScores' });
-    await show.run({ type: 'showResult' });
-  }
-  await show.run({ type: 'close' });
-  show.close();
-}
-
 const get = async (url: string, cookie = supervisor) => app.inject({ method: 'GET', url, headers: { cookie } });
 
 beforeAll(async () => {
   ({ app, close } = await testApp());
   await loadDemoCounty(app.services.db, { now: '2026-01-01T00:00:00.000Z', cadres: 300, teachers: 10 });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  units = (
-    app.services.db
-      .prepare(
-        "SELECT unit FROM auditees WHERE unit NOT LIKE '%人民政府' GROUP BY unit ORDER BY COUNT(*) DESC, unit LIMIT 2",
-      )
-      .pluck()
-      .all() as string[]
-  ).sort();
-  await runShow(base, units[0] as string, '春季电视抽查', '2026-04-20', 8);
-  await runShow(base, units[1] as string, '秋季电视抽查', '2026-10-20', 0);
+  units = await runBiasedShows(app, base);
   supervisor = await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD);
 }, 60_000);
 afterAll(async () => {

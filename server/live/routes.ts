@@ -10,7 +10,8 @@ import type { ShowRunner } from './show-runner';
 import type { EventService } from '../events/event-service';
 import { EventParams } from '../events/routes';
 import { renderBulletin, type BulletinSeal } from '../print/bulletin';
-import { resultsCsv, resultsXlsx } from './results-export';
+import { resultsCsv, resultsXlsx, resultTables } from './results-export';
+import { ResultSheetSchema } from '../protocol/results';
 import { renderRecord } from '../print/record';
 import { AppError } from '../errors';
 import { DecimalInteger, ROW_ID } from '../protocol/decimal-integer';
@@ -62,20 +63,25 @@ export function showRoutes(
             eventId: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }),
             format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
           }),
+          // One table per CSV (default the rounds); the XLSX has them all as sheets.
+          querystring: Type.Object({ sheet: Type.Optional(ResultSheetSchema) }),
         },
         onRequest: staff,
       },
       async (request, reply) => {
-        const snapshot = shows.snapshot(request.params.eventId, 'staff');
-        const name = `choucha-results-${request.params.eventId}.${request.params.format}`;
+        const { eventId, format } = request.params;
+        const snapshot = shows.snapshot(eventId, 'staff');
+        const tables = resultTables(snapshot, shows.recordLog(eventId), timeZone);
+        const sheet = request.query.sheet ?? 'rounds';
+        const name = `choucha-results-${eventId}${format === 'csv' && sheet !== 'rounds' ? `-${sheet}` : ''}.${format}`;
         reply.header('content-disposition', `attachment; filename="${name}"`);
         reply.header('cache-control', 'no-store');
-        if (request.params.format === 'csv') {
+        if (format === 'csv') {
           reply.type('text/csv; charset=utf-8');
-          return resultsCsv(snapshot);
+          return resultsCsv(tables[sheet]);
         }
         reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-        return resultsXlsx(snapshot);
+        return resultsXlsx(snapshot, tables);
       },
     );
     typed.get(

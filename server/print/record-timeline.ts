@@ -4,6 +4,7 @@ import type { RoundView, ShowSnapshot } from '../protocol/show-views';
 import { localTime } from '../local-time/local-time';
 import { describeLogEntry } from '../run-of-show/log-text';
 import { maskName } from '../privacy';
+import { correctionTexts } from '../scoring/findings';
 
 /**
  * What the printed 抽查记录 says happened, built from the staff snapshot (names, final scores) and
@@ -24,6 +25,9 @@ export interface RecordLogEntry {
 
 export interface RecordStep {
   seq: number;
+  /** As logged (ISO, UTC). */
+  at: string;
+  hash: string;
   /** Local time (HH:MM:SS in the county's zone). */
   time: string;
   /** Who did it, in words (操作员 operator, 3 号评委 王人大). */
@@ -38,6 +42,7 @@ export interface JudgeScoreLine {
   recused: boolean;
   /** Each version in order: the submission(s), then the supervisor's corrections. */
   versions: {
+    seq: number;
     time: string;
     kind: '提交' | '复核后提交' | '更正';
     items: string[];
@@ -81,6 +86,13 @@ export interface ShowRecord {
   closing: RecordStep[];
   /** Every cue, take, out, clear and bug in order (the appendix). */
   air: RecordStep[];
+  /**
+   * Every step in log order, with its command's type, the round it belongs to (null: before the
+   * first draw or after the last) and the household it names (null: none).
+   */
+  all: (RecordStep & { type: LoggedShowCommand['type']; round: number | null; household: string | null })[];
+  /** The county's zone the local times are in. */
+  timeZone: string;
   /** The first and last logged times, local. */
   started: string | null;
   ended: string | null;
@@ -170,7 +182,6 @@ function actorLabel(actor: string, judgeName: (seat: number) => string): string 
 function householdLines(round: RoundView): HouseholdLine[] {
   const blank = (value: string | null) => value ?? '—';
   return round.households.map((h) => {
-    const after = [...h.corrections.slice(1).map((c) => c.from), { outcome: h.outcome, satisfaction: h.satisfaction }];
     return {
       number: h.number,
       name: maskName(h.name),
@@ -181,12 +192,7 @@ function householdLines(round: RoundView): HouseholdLine[] {
       replaced: h.replaced
         ? `${CONTACT_REPLACEMENT_REASONS[h.replaced.reason]}${h.replaced.by ? ` → ${h.replaced.by}` : ''}`
         : '',
-      corrections: h.corrections.map((c, i) => {
-        const to = after[i];
-        const version = (v: { outcome: string | null; satisfaction: string | null } | undefined) =>
-          v ? [v.outcome, v.satisfaction].filter(Boolean).join('，') : '';
-        return `${version(c.from)} → ${version(to)}（${c.reason}，${c.by === 'supervisor' ? '监督员' : '操作员'}）`;
-      }),
+      corrections: correctionTexts(h),
     };
   });
 }
@@ -211,7 +217,16 @@ export function buildShowRecord(snapshot: ShowSnapshot, log: readonly RecordLogE
       trimmed: '',
     })),
   }));
-  const record: ShowRecord = { opening: [], rounds, closing: [], air: [], started: null, ended: null };
+  const record: ShowRecord = {
+    opening: [],
+    rounds,
+    closing: [],
+    air: [],
+    all: [],
+    started: null,
+    ended: null,
+    timeZone,
+  };
   let current = -1;
   /** How many of the current round's drawn cadres were replaced so far. */
   let drawn = 0;
@@ -227,6 +242,8 @@ export function buildShowRecord(snapshot: ShowSnapshot, log: readonly RecordLogE
     const judgeName = (seat: number) => round?.round.judging.seats.find((s) => s.seat === seat)?.name ?? '';
     const step: RecordStep = {
       seq: entry.seq,
+      at: entry.at,
+      hash: entry.hash,
       time: localTime(entry.at, timeZone),
       actor: actorLabel(entry.actor, judgeName),
       text: stepText(command, round?.round, drawn, judgeName),
@@ -234,6 +251,8 @@ export function buildShowRecord(snapshot: ShowSnapshot, log: readonly RecordLogE
     record.started ??= step.time;
     record.ended = step.time;
     if (command.type === 'replaceAuditee') drawn += 1;
+    const household = 'household' in command ? command.household : null;
+    record.all.push({ ...step, type: command.type, round: round ? index : null, household });
     if (AIR_COMMANDS.has(command.type)) record.air.push(step);
     else if (round && command.type !== 'close' && command.type !== 'abandon') round.steps.push(step);
     else if (current < 0) record.opening.push(step);
@@ -247,6 +266,7 @@ export function buildShowRecord(snapshot: ShowSnapshot, log: readonly RecordLogE
       const kind =
         command.type === 'correctScore' ? '更正' : rechecked.has(`${index}:${command.seat}`) ? '复核后提交' : '提交';
       judge.versions.push({
+        seq: entry.seq,
         time: step.time,
         kind,
         items: items.map(points),

@@ -3,11 +3,13 @@
  * user would come back to with Back — a registry level, a cadre, a search page, a desk tab — is in
  * the hash, so reload keeps it and Back/Forward walk it without leaving the app.
  */
-export type Tab = 'events' | 'channels' | 'reports' | 'followups' | 'registry' | 'import' | 'versions' | 'control';
+export type Tab =
+  'events' | 'channels' | 'reports' | 'judges' | 'followups' | 'registry' | 'import' | 'versions' | 'control';
 export const TAB_IDS: readonly Tab[] = [
   'events',
   'channels',
   'reports',
+  'judges',
   'followups',
   'registry',
   'import',

@@ -7,18 +7,20 @@ import type { FastifyInstance } from 'fastify';
 import { loadDemoCounty } from '../../server/demo/load-demo';
 import { localTime } from '../../server/local-time/local-time';
 import { maskName } from '../../server/privacy';
-import { launchChromium, SCREENSHOT_DIR } from '../helpers/browser';
+import { launchChromium, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
 import { tempDir } from '../helpers/roster-fixture';
 import { JUDGE_NAMES, ScriptedShow } from '../helpers/show-script';
-import { loginCookie, testApp } from '../helpers/test-app';
+import { loginCookie, OPERATOR_PASSWORD, testApp } from '../helpers/test-app';
 
 /**
- * The printed 抽查记录 of a whole show, as the county files it: chromium prints it to A4 PDF,
+ * What a county files and acts on after a show. The printed 抽查记录 of a whole show: chromium prints it to A4 PDF,
  * poppler turns the PDF into text and PNG pages, and the test reads them as a clerk would: local
  * (Beijing) times, every drawn cadre by name, every judge's score, the finding and the corrections,
  * page numbers, at most two pages a round. In the page itself, no cell breaks a line after a single
- * character (measured from the rendered text boxes at the printed width).
+ * character (measured from the rendered text boxes at the printed width). The results page and the
+ * public results show each round's findings: the 不符 households (masked), the replacements and the
+ * corrections, and a round below its threshold marked 未达标 with its link to 整改跟踪.
  */
 const ROUNDS = 3;
 /** The show runs at 19:00 Beijing time (11:00 UTC) on its date, whatever the machine's clock says. */
@@ -214,5 +216,66 @@ describe('the printed 抽查记录', () => {
     });
     expect(lonely).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('the results after the show', () => {
+  it('shows the staff each round’s findings: the 不符 households, replacements, corrections, 未达标', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${base}/console#/results/${show.event.id}`);
+    await page.getByTestId('login-password').fill(OPERATOR_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('results').waitFor();
+    const snapshot = app.services.shows.snapshot(show.event.id, 'staff');
+    const contradicted = snapshot.rounds[1]?.households.filter((h) => h.outcome === '不符') ?? [];
+    expect(contradicted.length).toBeGreaterThan(0);
+    const findings = page.getByTestId('result-findings');
+    expect(await findings.count()).toBe(ROUNDS);
+    const second = findings.nth(1);
+    const lines = await second.getByTestId('finding-contradicted').innerText();
+    for (const h of contradicted) {
+      expect(lines).toContain(`${h.number} ${maskName(h.name)}`);
+      expect(lines).not.toContain(h.name);
+    }
+    // The round with 不符 is below its threshold, marked in its row and linked to its 整改.
+    expect(await page.getByTestId('result-row').nth(1).getByTestId('result-below').count()).toBe(1);
+    expect(await second.getByTestId('round-findings').getAttribute('data-state')).toBe('below');
+    const first = findings.nth(0);
+    expect(await first.getByTestId('finding-replacedAuditees').innerText()).toContain('因请假递补');
+    expect(await first.getByTestId('finding-scoreCorrections').innerText()).toContain('60.00 → 88.00');
+    expect(await findings.nth(2).getByTestId('finding-householdCorrections').innerText()).toContain(
+      '→ 属实，不满意（回放录音，群众所答为不满意，操作员）',
+    );
+    await screenshot(page, 'console-results-findings');
+    await second.getByTestId('finding-followup').click();
+    const linked = page.locator('[data-testid="followup-candidate"][data-state="linked"]');
+    await linked.waitFor();
+    expect(await linked.getAttribute('data-auditee')).toBe(snapshot.rounds[1]?.auditee.number);
+    await page.close();
+  });
+
+  it('shows the public the same findings, masked', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
+    await page.goto(`${base}/public#/e/${show.event.id}`);
+    await page.getByTestId('public-findings').first().waitFor();
+    const staff = app.services.shows.snapshot(show.event.id, 'staff');
+    const shown = await page.getByTestId('public-findings').allInnerTexts();
+    expect(shown).toHaveLength(ROUNDS);
+    // Rounds are listed newest first.
+    const second = shown[ROUNDS - 2] as string;
+    for (const h of staff.rounds[1]?.households.filter((x) => x.outcome === '不符') ?? []) {
+      expect(second).toContain(`${h.number} ${maskName(h.name)}`);
+    }
+    const body = await page.locator('body').innerText();
+    for (const h of staff.rounds.flatMap((r) => r.households)) {
+      expect(body).not.toContain(h.name);
+      expect(body).not.toContain(h.phone);
+    }
+    await page
+      .getByTestId('public-findings')
+      .nth(ROUNDS - 2)
+      .scrollIntoViewIfNeeded();
+    await screenshot(page, 'public-results-findings');
+    await page.close();
   });
 });
