@@ -9,7 +9,7 @@ import globals from 'globals';
  * them with the store, the network and the clock. The UIs see the server only through $protocol
  * and the browser-safe pure cores under $core. tests/lint-boundaries.test.ts proves these rules bite.
  */
-const PURE_ENGINES = ['draw-engine', 'run-of-show', 'scoring', 'verify'];
+const PURE_ENGINES = ['draw-engine', 'run-of-show', 'scoring', 'verify', 'local-time'];
 const PURE_FOLDERS = [...PURE_ENGINES, 'protocol'];
 const SERVICE_FOLDERS = [
   'draws',

@@ -159,6 +159,12 @@ interface FanoutSetting {
   redisUrl: string;
 }
 
+/** Every server this campaign started: a run that fails must not leave one serving (and its fan-outs respawning). */
+const runningServers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of runningServers) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 class ServerProcess {
   private child: ChildProcess | null = null;
   /** The fan-out processes the running server started (from its banner). */
@@ -179,6 +185,8 @@ class ServerProcess {
       60_000,
     );
     this.child = server.child;
+    runningServers.add(server.child);
+    server.child.once('exit', () => runningServers.delete(server.child));
     this.base = server.base;
     this.fanoutPids = [...server.output.matchAll(/fanout-\d+：pid (\d+)/gu)].map((m) => Number(m[1]));
     if (this.fanout && this.fanoutPids.length !== this.fanout.processes)
