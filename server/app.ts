@@ -1,3 +1,5 @@
+import { AccountService } from './auth/account-service';
+import { accountRoutes } from './auth/account-routes';
 import { DEFAULT_TIME_ZONE, parseTimeZone } from './local-time/local-time';
 import { FollowupService } from './followups/followup-service';
 import { followupRoutes } from './followups/routes';
@@ -38,7 +40,7 @@ import type { ShowRunner } from './live/show-runner';
 import { showRoutes } from './live/routes';
 import { attachRealtime } from './live/realtime';
 import type { RealtimeLimits } from './live/socket-limits';
-import type { StaffRole } from './protocol/auth';
+import type { AccountRole } from './protocol/auth';
 import { DEFAULT_MAX_FILE_BYTES } from './registry/import/import-files';
 import { FollowService } from './channels/follow-service';
 import { channelRoutes } from './channels/routes';
@@ -63,7 +65,7 @@ export interface AppOptions {
   /** Where the Vite build lives (defaults to dist/ at the repository root). */
   distDir?: string;
   /** Passwords for the operator and supervisor accounts, used only when they are first created. */
-  initialPasswords?: Partial<Record<StaffRole, string>>;
+  initialPasswords?: Partial<Record<AccountRole, string>>;
   maxUploadBytes?: number;
   /** Set the Secure flag on session cookies (behind HTTPS). */
   secureCookies?: boolean;
@@ -101,6 +103,8 @@ export interface FanoutServices {
 export interface AppServices {
   db: Db;
   auth: AuthService;
+  /** The administrator's accounts and their log. */
+  accounts: AccountService;
   registry: RegistryService;
   draws: DrawService;
   /** The county's public log of every sealed draw (signed tree heads, proofs). */
@@ -126,7 +130,7 @@ export interface AppServices {
   /** The county's time zone (validated): what records and exports print times in; logs keep UTC. */
   timeZone: string;
   /** Accounts created with a generated password by this build, to be shown once. */
-  generatedAccounts: { username: string; role: StaffRole; password: string }[];
+  generatedAccounts: { username: string; role: AccountRole; password: string }[];
   /** Every HTTP route the app serves (the authorization tests classify each one). */
   routes: { method: string; url: string }[];
   /** The origin links are built on: configured, else the listen address; never a request's Host. */
@@ -195,6 +199,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   ensureBuiltinPrograms(db);
   const auth = new AuthService(db, clock, random);
   const generatedAccounts = await auth.ensureUsers(options.initialPasswords ?? {});
+  const accounts = new AccountService(db, auth, clock, random);
   const registry = new RegistryService(db);
   const { draws, publicLog } = openDraws(db, { dbPath: options.dbPath, keyDir: options.keyDir, clock, random });
   const { events, shows, seats } = buildEventServices(db, draws, clock, random);
@@ -235,6 +240,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('services', {
     db,
     auth,
+    accounts,
     registry,
     draws,
     publicLog,
@@ -290,7 +296,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerStrictInput(app);
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
-  await app.register(authRoutes(auth, { secureCookies: options.secureCookies ?? false }));
+  await app.register(authRoutes(auth, accounts, { secureCookies: options.secureCookies ?? false }));
+  await app.register(accountRoutes(accounts, auth));
   await app.register(
     registryRoutes({ db, registry, auth, clock, maxUploadBytes, refuseImportNow: () => events.refuseImportOnAir() }),
   );

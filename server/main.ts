@@ -1,5 +1,5 @@
 import { DEFAULT_TIME_ZONE, parseTimeZone, TimeZoneError } from './local-time/local-time';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { buildApp, REPO_ROOT } from './app';
 import { loadDemoCounty, registryIsEmpty } from './demo/load-demo';
@@ -63,6 +63,7 @@ const app = await buildApp({
     ? { fanout: { processes: fanoutProcesses, redisUrl: process.env.REDIS_URL } }
     : {}),
   initialPasswords: {
+    ...(process.env.CHOUCHA_ADMIN_PASSWORD ? { admin: process.env.CHOUCHA_ADMIN_PASSWORD } : {}),
     ...(process.env.CHOUCHA_OPERATOR_PASSWORD ? { operator: process.env.CHOUCHA_OPERATOR_PASSWORD } : {}),
     ...(process.env.CHOUCHA_SUPERVISOR_PASSWORD ? { supervisor: process.env.CHOUCHA_SUPERVISOR_PASSWORD } : {}),
   },
@@ -71,9 +72,13 @@ const { db, generatedAccounts, clock } = app.services;
 
 if (generatedAccounts.length > 0) {
   const lines = generatedAccounts.map((a) => `${a.username}\t${a.password}`).join('\n');
-  writeFileSync(credentialsFile, `# choucha 初始账号（首次启动生成；登录后请妥善保管或删除本文件）\n${lines}\n`, {
-    mode: 0o600,
-  });
+  // An upgrade that adds an account (the administrator) adds its line to the passwords already there.
+  if (existsSync(credentialsFile)) appendFileSync(credentialsFile, `${lines}\n`);
+  else {
+    writeFileSync(credentialsFile, `# choucha 初始账号（首次启动生成；登录后请妥善保管或删除本文件）\n${lines}\n`, {
+      mode: 0o600,
+    });
+  }
 }
 
 if (registryIsEmpty(db) && process.env.CHOUCHA_DEMO !== '0') {
@@ -162,13 +167,13 @@ ${Object.values(PAGES)
 ${channelLines(base)}
 ${overlayLines(base)}
 
-登录：用户名 operator（操作员）或 supervisor（监督员）
+登录：用户名 admin（管理员：账号与权限）、operator（操作员）或 supervisor（监督员）
 ${
   generatedAccounts.length > 0
     ? generatedAccounts.map((a) => `  ${a.username} 的初始密码：${a.password}`).join('\n') +
       `\n  （已保存到 ${shownPath(credentialsFile)}）`
     : process.env.CHOUCHA_OPERATOR_PASSWORD
-      ? '  密码：环境变量 CHOUCHA_OPERATOR_PASSWORD / CHOUCHA_SUPERVISOR_PASSWORD 所设'
+      ? '  密码：环境变量 CHOUCHA_ADMIN_PASSWORD / CHOUCHA_OPERATOR_PASSWORD / CHOUCHA_SUPERVISOR_PASSWORD 所设'
       : // Only point at the file when it is there: passwords set from the environment at the first start wrote none.
         `  密码：${existsSync(credentialsFile) ? `见 ${shownPath(credentialsFile)}（首次启动时生成）` : '首次启动时设定（未保存到文件）'}；重设：npm run set-password -- operator 新密码`
 }

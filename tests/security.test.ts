@@ -11,7 +11,7 @@ import { maskName } from '../server/privacy';
 import { formatCodePoint } from '../server/protocol/text-rules';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
-import { loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
+import { ADMIN_PASSWORD, loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
 import type { SeatView } from '../server/protocol/judges';
 import { DEMO_PLAN } from './helpers/draw-fixture';
 import { multipart } from './helpers/multipart';
@@ -43,16 +43,23 @@ afterAll(async () => {
   await close?.();
 });
 
-type Access = 'public' | 'staff' | 'credential' | 'control';
+type Access = 'public' | 'staff' | 'credential' | 'control' | 'admin';
 /**
  * Who may call each route. `credential`: anyone holding what the route asks for in its body (a
  * seat's token and PIN, a login, a command's socket role), checked by the route itself. `control`:
  * a control surface's token (Companion), as `Authorization: Bearer`; never a session cookie.
+ * `admin`: the county administrator's session alone (accounts); staff routes refuse that session.
  */
 const ROUTES: Record<string, Access> = {
   'POST /api/auth/login': 'credential',
   'POST /api/auth/logout': 'public',
   'GET /api/auth/me': 'staff',
+  'POST /api/auth/password': 'staff',
+  'GET /api/accounts': 'admin',
+  'POST /api/accounts': 'admin',
+  'POST /api/accounts/:username/disable': 'admin',
+  'POST /api/accounts/:username/enable': 'admin',
+  'POST /api/accounts/:username/reset-password': 'admin',
   'GET /api/programs': 'staff',
   'GET /api/programs/:program/roster-versions': 'staff',
   'GET /api/programs/:program/facets': 'staff',
@@ -166,6 +173,7 @@ function concrete(url: string): string {
     .replace(':eventId', show.event.id)
     .replace('.:format', '.csv')
     .replace(':seat', '1')
+    .replace(':username', 'nobody')
     .replace(':channelId', 'program')
     .replace(':id', '1')
     .replace('/assets/*', '/assets/missing.js')
@@ -196,6 +204,32 @@ describe('authorization over every route', () => {
         expect(response.json<{ error: { code: string } }>().error.code, route).toBe('AUTH_REQUIRED');
       }
     }
+  });
+
+  it('opens the account routes to the administrator alone, and no staff route to the administrator', async () => {
+    const admin = await loginCookie(app, 'admin', ADMIN_PASSWORD);
+    for (const [route, access] of Object.entries(ROUTES)) {
+      if (access !== 'admin' && access !== 'staff') continue;
+      const [method, url] = route.split(' ') as ['GET' | 'POST' | 'PUT' | 'DELETE', string];
+      const call = (headers: Record<string, string>) =>
+        app.inject({ method, url: concrete(url), headers, payload: method === 'GET' ? undefined : {} });
+      if (access === 'admin') {
+        const anonymous = await call({});
+        expect(anonymous.json<{ error: { code: string } }>().error.code, route).toBe('AUTH_REQUIRED');
+        for (const staff of [cookie, await loginCookie(app, 'supervisor', SUPERVISOR_PASSWORD)]) {
+          const refused = await call({ cookie: staff });
+          expect(refused.statusCode, route).toBe(403);
+          expect(refused.json<{ error: { code: string } }>().error.code, route).toBe('AUTH_FORBIDDEN');
+        }
+      } else if (route !== 'GET /api/auth/me' && route !== 'POST /api/auth/password') {
+        const refused = await call({ cookie: admin });
+        expect(refused.statusCode, route).toBe(403);
+        expect(refused.json<{ error: { code: string } }>().error.code, route).toBe('AUTH_FORBIDDEN');
+      }
+    }
+    expect((await app.inject({ method: 'GET', url: '/api/accounts', headers: { cookie: admin } })).statusCode).toBe(
+      200,
+    );
   });
 
   it('refuses every control route without a token, with a forged one and with a session alone, before the body', async () => {

@@ -78,11 +78,12 @@ describe('npm start with passwords from the environment', () => {
     const env = { PORT: '0', CHOUCHA_DEMO: '0', CHOUCHA_DB: db };
     const first = await startMain({
       ...env,
+      CHOUCHA_ADMIN_PASSWORD: 'admin-pass-1',
       CHOUCHA_OPERATOR_PASSWORD: 'op-pass-1',
       CHOUCHA_SUPERVISOR_PASSWORD: 'sv-pass-1',
     });
     children.push(first.child);
-    expect(first.output).toMatch(/环境变量 CHOUCHA_OPERATOR_PASSWORD/u);
+    expect(first.output).toMatch(/环境变量 CHOUCHA_ADMIN_PASSWORD \/ CHOUCHA_OPERATOR_PASSWORD/u);
     await stop(first.child);
     const second = await startMain(env);
     children.push(second.child);

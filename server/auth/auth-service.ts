@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
-import type { SessionUser, StaffRole } from '../protocol/auth';
+import { isStaffRole, type AccountRole, type AccountSession, type SessionUser } from '../protocol/auth';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
 import { GuessLimiter } from './guess-limiter';
 import { RevocationFeed } from './revocations';
@@ -25,10 +25,22 @@ export const GUESS_LIMITS = {
   maxDelayMs: BACKSTOP_MAX_DELAY_MS,
 } as const;
 
-export const DEFAULT_USERS: readonly { username: string; role: StaffRole }[] = [
+/** The accounts every installation starts with; the administrator makes the rest. */
+export const DEFAULT_USERS: readonly { username: string; role: AccountRole }[] = [
+  { username: 'admin', role: 'admin' },
   { username: 'operator', role: 'operator' },
   { username: 'supervisor', role: 'supervisor' },
 ];
+
+interface AccountRow {
+  username: string;
+  role: AccountRole;
+  hash: string;
+  disabledAt: string | null;
+  mustSetPassword: number;
+}
+const ACCOUNT_COLUMNS =
+  'username, role, password_hash AS hash, disabled_at AS disabledAt, must_set_password AS mustSetPassword';
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -52,13 +64,13 @@ export class AuthService {
   }
 
   /**
-   * Creates the operator and supervisor accounts on first start. A password comes from the
+   * Creates the administrator, operator and supervisor accounts on first start. A password comes from the
    * given values (environment) or is generated; generated ones are returned to be shown once.
    */
   async ensureUsers(
-    passwords: Partial<Record<StaffRole, string>>,
-  ): Promise<{ username: string; role: StaffRole; password: string }[]> {
-    const created: { username: string; role: StaffRole; password: string }[] = [];
+    passwords: Partial<Record<AccountRole, string>>,
+  ): Promise<{ username: string; role: AccountRole; password: string }[]> {
+    const created: { username: string; role: AccountRole; password: string }[] = [];
     const exists = this.db.prepare('SELECT 1 FROM users WHERE username = ?').pluck();
     const insert = this.db.prepare('INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)');
     for (const user of DEFAULT_USERS) {
@@ -76,30 +88,50 @@ export class AuthService {
    * realtime layer (this process at once; another process, like `npm run set-password`, on its
    * next sweep or the socket's next command).
    */
-  async setPassword(username: string, password: string): Promise<void> {
+  async setPassword(
+    username: string,
+    password: string,
+    options: { mustSetPassword?: boolean; reason?: 'password-changed' | 'account-disabled' } = {},
+  ): Promise<void> {
     const hash = await hashPassword(password, this.random(16));
-    const result = this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(hash, username);
+    const result = this.db
+      .prepare('UPDATE users SET password_hash = ?, must_set_password = ? WHERE username = ?')
+      .run(hash, options.mustSetPassword ? 1 : 0, username);
     if (result.changes === 0) throw new AppError('NOT_FOUND');
+    this.endSessions(username, options.reason ?? 'password-changed');
+  }
+
+  /** Ends every session of an account and closes the sockets they opened. */
+  endSessions(username: string, reason: 'password-changed' | 'account-disabled'): void {
     const ended = this.db
       .prepare('DELETE FROM sessions WHERE username = ? RETURNING token_hash')
       .pluck()
       .all(username) as string[];
-    this.revocations.announce({ kind: 'session', tokenHashes: ended, reason: 'password-changed' });
+    this.revocations.announce({ kind: 'session', tokenHashes: ended, reason });
+  }
+
+  /** Whether `password` is the account's current one (for a user changing their own). */
+  async checkPassword(username: string, password: string): Promise<boolean> {
+    const row = this.account(username);
+    return verifyPassword(password, row?.hash ?? (await dummyHash()));
+  }
+
+  private account(username: string): AccountRow | undefined {
+    return this.db.prepare(`SELECT ${ACCOUNT_COLUMNS} FROM users WHERE username = ?`).get(username) as
+      AccountRow | undefined;
   }
 
   async login(
     username: string,
     password: string,
     clientAddress: string,
-  ): Promise<{ token: string; user: SessionUser; expiresAt: Date }> {
+  ): Promise<{ token: string; user: AccountSession; expiresAt: Date }> {
     const guess = await this.failures.guess(
       username,
       clientAddress,
       () => this.clock().getTime(),
       async () => {
-        const row = this.db
-          .prepare('SELECT username, role, password_hash AS hash FROM users WHERE username = ?')
-          .get(username) as { username: string; role: StaffRole; hash: string } | undefined;
+        const row = this.account(username);
         // Verify against a dummy hash when the user is unknown, so timing does not tell.
         const ok = await verifyPassword(password, row?.hash ?? (await dummyHash()));
         return ok ? row : undefined;
@@ -108,13 +140,19 @@ export class AuthService {
     if (guess.outcome === 'refused') throw new AppError('AUTH_RATE_LIMITED');
     if (guess.outcome === 'wrong') throw new AppError('AUTH_INVALID_CREDENTIALS');
     const row = guess.opened;
+    // Told only to whoever knows the password: a disabled account opens nothing.
+    if (row.disabledAt !== null) throw new AppError('AUTH_ACCOUNT_DISABLED');
     const now = this.clock().getTime();
     const token = this.random(32).toString('base64url');
     const expiresAt = new Date(now + SESSION_HOURS * 3600 * 1000);
     this.db
       .prepare('INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)')
       .run(tokenHash(token), row.username, new Date(now).toISOString(), expiresAt.toISOString());
-    return { token, user: { username: row.username, role: row.role }, expiresAt };
+    return {
+      token,
+      user: { username: row.username, role: row.role, mustSetPassword: row.mustSetPassword === 1 },
+      expiresAt,
+    };
   }
 
   /** How many addresses and usernames are being tracked (for tests and monitoring). */
@@ -128,21 +166,38 @@ export class AuthService {
     this.revocations.announce({ kind: 'session', tokenHashes: [hash], reason: 'logged-out' });
   }
 
+  /**
+   * The staff session a token opens: an operator's or supervisor's, with its own password set.
+   * Staff routes and sockets admit only these (an administrator's session is not one).
+   */
   resolve(token: string | undefined): SessionUser | undefined {
     if (!token) return undefined;
     const state = this.session(tokenHash(token));
     return 'user' in state ? state.user : undefined;
   }
 
-  /** A session by its token's hash: its user, or why it no longer opens anything. */
-  session(hash: string): SessionState {
-    const row = this.db
+  /** Any account's session (an administrator's, or one that must still set its password). */
+  resolveAccount(token: string | undefined): AccountSession | undefined {
+    if (!token) return undefined;
+    const row = this.sessionRow(tokenHash(token));
+    if (!row || Date.parse(row.expiresAt) <= this.clock().getTime()) return undefined;
+    return { username: row.username, role: row.role, mustSetPassword: row.mustSetPassword === 1 };
+  }
+
+  private sessionRow(hash: string) {
+    return this.db
       .prepare(
-        `SELECT u.username, u.role, s.expires_at AS expiresAt FROM sessions s
-         JOIN users u ON u.username = s.username WHERE s.token_hash = ?`,
+        `SELECT u.username, u.role, u.must_set_password AS mustSetPassword, s.expires_at AS expiresAt
+         FROM sessions s JOIN users u ON u.username = s.username
+         WHERE s.token_hash = ? AND u.disabled_at IS NULL`,
       )
-      .get(hash) as { username: string; role: StaffRole; expiresAt: string } | undefined;
-    if (!row) return { ended: 'session-ended' };
+      .get(hash) as { username: string; role: AccountRole; mustSetPassword: number; expiresAt: string } | undefined;
+  }
+
+  /** A staff session by its token's hash: its user, or why it no longer opens anything. */
+  session(hash: string): SessionState {
+    const row = this.sessionRow(hash);
+    if (!row || !isStaffRole(row.role) || row.mustSetPassword === 1) return { ended: 'session-ended' };
     if (Date.parse(row.expiresAt) <= this.clock().getTime()) return { ended: 'session-expired' };
     return { user: { username: row.username, role: row.role } };
   }

@@ -77,6 +77,7 @@ export const REVOCATION_REASONS = [
   'session-expired',
   'session-ended',
   'channel-key-changed',
+  'account-disabled',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 export const RevocationReasonSchema = literalUnion(REVOCATION_REASONS);
@@ -87,6 +88,7 @@ export const REVOCATION_REASON_LABEL: Record<RevocationReason, string> = {
   'session-expired': '登录已过期',
   'session-ended': '登录已失效',
   'channel-key-changed': '输出通道的密钥已重新生成或通道已删除',
+  'account-disabled': '账号已被管理员停用',
 };
 
 export interface ServerToClientEvents {

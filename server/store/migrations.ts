@@ -443,4 +443,46 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'accounts the administrator manages, and their log',
+    sql: `
+      -- The role list gains the administrator; an account can be disabled, and one made or reset by
+      -- the administrator must get its own password at first login. SQLite cannot alter a CHECK:
+      -- users is rebuilt, and sessions (its only child) set aside and put back, so no foreign key
+      -- ever points at a dropped table.
+      CREATE TABLE sessions_kept AS SELECT token_hash, username, created_at, expires_at FROM sessions;
+      DROP TABLE sessions;
+      CREATE TABLE users_v12 (
+        username TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role = 'admin' OR role = 'operator' OR role = 'supervisor'),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT,
+        disabled_at TEXT,
+        must_set_password INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO users_v12 (username, role, password_hash, created_at)
+        SELECT username, role, password_hash, created_at FROM users;
+      DROP TABLE users;
+      ALTER TABLE users_v12 RENAME TO users;
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users(username),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      INSERT INTO sessions SELECT token_hash, username, created_at, expires_at FROM sessions_kept;
+      DROP TABLE sessions_kept;
+      -- Every account action: who did what to which account, and when.
+      CREATE TABLE account_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+      );
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { tempDir } from './roster-fixture';
 
 export const OPERATOR_PASSWORD = 'operator-test-pass';
 export const SUPERVISOR_PASSWORD = 'supervisor-test-pass';
+export const ADMIN_PASSWORD = 'admin-test-pass';
 
 /** A whole app on a fresh temporary database file, with known passwords. */
 export async function testApp(
@@ -14,7 +15,7 @@ export async function testApp(
   const dir = tempDir();
   const app = await buildApp({
     dbPath: join(dir, 'choucha.db'),
-    initialPasswords: { operator: OPERATOR_PASSWORD, supervisor: SUPERVISOR_PASSWORD },
+    initialPasswords: { admin: ADMIN_PASSWORD, operator: OPERATOR_PASSWORD, supervisor: SUPERVISOR_PASSWORD },
     ...options,
   });
   return {

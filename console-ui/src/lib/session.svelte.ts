@@ -1,30 +1,49 @@
-import type { SessionUser } from '$protocol/auth';
+import { isStaffRole, type AccountSession, type SessionUser } from '$protocol/auth';
 import { api, ApiError } from './api';
 
-/** Who is logged in at this console. */
+/** Who is logged in at this console: any account, and the staff user when it is one. */
 export class Session {
-  user = $state<SessionUser | null>(null);
+  account = $state<AccountSession | null>(null);
+  /** The operator or supervisor, once their own password is set (null for the administrator). */
+  readonly user = $derived.by((): SessionUser | null => {
+    const account = this.account;
+    if (!account || account.mustSetPassword || !isStaffRole(account.role)) return null;
+    return { username: account.username, role: account.role };
+  });
   checked = $state(false);
   error = $state('');
   busy = $state(false);
 
   async restore(): Promise<void> {
     try {
-      this.user = await api.get<SessionUser>('/api/auth/me');
+      this.account = await api.get<AccountSession>('/api/auth/me');
     } catch {
-      this.user = null;
+      this.account = null;
     } finally {
       this.checked = true;
     }
   }
 
   async login(username: string, password: string): Promise<void> {
+    await this.attempt(async () => {
+      this.account = await api.post<AccountSession>('/api/auth/login', { username, password });
+    }, '登录失败');
+  }
+
+  /** Replaces the password (the one-time one at first login); the server opens a new session. */
+  async setPassword(current: string, next: string): Promise<void> {
+    await this.attempt(async () => {
+      this.account = await api.post<AccountSession>('/api/auth/password', { current, next });
+    }, '无法设置密码');
+  }
+
+  private async attempt(action: () => Promise<void>, fallback: string): Promise<void> {
     this.busy = true;
     this.error = '';
     try {
-      this.user = await api.post<SessionUser>('/api/auth/login', { username, password });
+      await action();
     } catch (error) {
-      this.error = error instanceof ApiError ? error.message : '登录失败';
+      this.error = error instanceof ApiError ? error.message : fallback;
     } finally {
       this.busy = false;
     }
@@ -32,6 +51,6 @@ export class Session {
 
   async logout(): Promise<void> {
     await api.post('/api/auth/logout').catch(() => undefined);
-    this.user = null;
+    this.account = null;
   }
 }
