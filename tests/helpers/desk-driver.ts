@@ -50,8 +50,13 @@ export async function hold(page: Page, button: Locator, ms = 1300): Promise<void
   const box = await button.boundingBox();
   if (!box) throw new Error('button not visible');
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const before = await button.innerText();
   await page.mouse.down();
   await page.waitForTimeout(ms);
+  // On a loaded machine the page's hold timer runs late: keep holding (3 s at most) until the
+  // button shows the step was taken, as a person keeps pressing until it does.
+  const label = () => button.innerText({ timeout: 200 }).catch(() => '');
+  for (let waited = 0; waited < 3000 && (await label()) === before; waited += 100) await page.waitForTimeout(100);
   await page.mouse.up();
 }
 
