@@ -1,5 +1,6 @@
 import { AccountService } from './auth/account-service';
 import { accountRoutes } from './auth/account-routes';
+import { programsOf, registerProgramScope } from './auth/program-scope';
 import { DEFAULT_TIME_ZONE, parseTimeZone } from './local-time/local-time';
 import { FollowupService } from './followups/followup-service';
 import { followupRoutes } from './followups/routes';
@@ -200,6 +201,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const auth = new AuthService(db, clock, random);
   const generatedAccounts = await auth.ensureUsers(options.initialPasswords ?? {});
   const accounts = new AccountService(db, auth, clock, random);
+  const programOf = programsOf(db);
   const registry = new RegistryService(db);
   const { draws, publicLog } = openDraws(db, { dbPath: options.dbPath, keyDir: options.keyDir, clock, random });
   const { events, shows, seats } = buildEventServices(db, draws, clock, random);
@@ -273,6 +275,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       venue,
       limits: options.socketLimits,
       publicRelay: fanout?.relay,
+      programOf,
     },
     auth,
     app.log,
@@ -294,6 +297,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerSecurity(app);
   registerStrictInput(app);
+  registerProgramScope(app, programOf);
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
   await app.register(authRoutes(auth, accounts, { secureCookies: options.secureCookies ?? false }));
@@ -312,6 +316,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       publicBase,
       (drawId) => ({ draw: draws.view(drawId), keyId: publicLog.keyId() }),
       timeZone,
+      programOf,
     ),
   );
   await app.register(seatRoutes(seats, events, auth, publicBase));

@@ -53,7 +53,12 @@ describe('accounts', () => {
       url: '/api/auth/login',
       payload: { username: 'jyj-operator', password: oneTime },
     });
-    expect(login.json<AccountSession>()).toEqual({ username: 'jyj-operator', role: 'operator', mustSetPassword: true });
+    expect(login.json<AccountSession>()).toEqual({
+      username: 'jyj-operator',
+      role: 'operator',
+      programs: null,
+      mustSetPassword: true,
+    });
     const first = sessionCookie(login);
     const events = await app.inject({ method: 'GET', url: '/api/events', headers: { cookie: first } });
     expect(events.statusCode).toBe(403);

@@ -81,7 +81,7 @@ describe('staff login', () => {
     expect(String(response.headers['set-cookie'])).toMatch(/Max-Age=43200/u);
     expect(String(response.headers['set-cookie'])).not.toMatch(/Expires=/iu);
     const me = await app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie } });
-    expect(me.json()).toEqual({ username: 'operator', role: 'operator', mustSetPassword: false });
+    expect(me.json()).toEqual({ username: 'operator', role: 'operator', programs: null, mustSetPassword: false });
   });
 
   it('requires a session for every registry route', async () => {

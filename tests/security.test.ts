@@ -10,6 +10,7 @@ import { BACKSTOP_FAILURES } from '../server/auth/auth-service';
 import { maskName } from '../server/privacy';
 import { formatCodePoint } from '../server/protocol/text-rules';
 import { DICE, ScriptedShow } from './helpers/show-script';
+import { concreteRoute, ROUTES } from './helpers/route-table';
 import { ShowClient } from './helpers/show-client';
 import { ADMIN_PASSWORD, loginCookie, OPERATOR_PASSWORD, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
 import type { SeatView } from '../server/protocol/judges';
@@ -43,144 +44,7 @@ afterAll(async () => {
   await close?.();
 });
 
-type Access = 'public' | 'staff' | 'credential' | 'control' | 'admin';
-/**
- * Who may call each route. `credential`: anyone holding what the route asks for in its body (a
- * seat's token and PIN, a login, a command's socket role), checked by the route itself. `control`:
- * a control surface's token (Companion), as `Authorization: Bearer`; never a session cookie.
- * `admin`: the county administrator's session alone (accounts); staff routes refuse that session.
- */
-const ROUTES: Record<string, Access> = {
-  'POST /api/auth/login': 'credential',
-  'POST /api/auth/logout': 'public',
-  'GET /api/auth/me': 'staff',
-  'POST /api/auth/password': 'staff',
-  'GET /api/accounts': 'admin',
-  'POST /api/accounts': 'admin',
-  'POST /api/accounts/:username/disable': 'admin',
-  'POST /api/accounts/:username/enable': 'admin',
-  'POST /api/accounts/:username/reset-password': 'admin',
-  'GET /api/programs': 'staff',
-  'GET /api/programs/:program/roster-versions': 'staff',
-  'GET /api/programs/:program/facets': 'staff',
-  'GET /api/programs/:program/grid': 'staff',
-  'GET /api/programs/:program/auditees/:number': 'staff',
-  'GET /api/programs/:program/search': 'staff',
-  'GET /api/programs/:program/templates/:file': 'staff',
-  'POST /api/programs/:program/imports': 'staff',
-  'POST /api/draws/preview': 'staff',
-  'POST /api/draws': 'staff',
-  'GET /api/draws': 'staff',
-  'GET /api/draws/:drawId': 'public',
-  'POST /api/draws/:drawId/commands': 'staff',
-  'GET /api/draws/:drawId/bundle': 'public',
-  'POST /api/events': 'staff',
-  'PUT /api/events/:eventId': 'staff',
-  'GET /api/events': 'staff',
-  'GET /api/events/:eventId': 'staff',
-  'POST /api/events/:eventId/seal': 'staff',
-  'POST /api/events/:eventId/rehearsal': 'staff',
-  'GET /api/events/:eventId/snapshot': 'public',
-  'GET /api/public/events': 'public',
-  'PUT /api/events/:eventId/notary-commitment': 'staff',
-  'GET /api/public-log/head': 'public',
-  'GET /api/public-log/heads/:size': 'public',
-  'GET /api/public-log/leaves': 'public',
-  'GET /api/public-log/proof/inclusion': 'public',
-  'GET /api/public-log/proof/consistency': 'public',
-  'GET /api/public/draws': 'public',
-  'GET /api/settings': 'staff',
-  'PUT /api/settings': 'staff',
-  'GET /api/events/:eventId/log': 'staff',
-  'GET /api/events/:eventId/results.:format': 'staff',
-  'GET /events/:eventId/record': 'staff',
-  'POST /api/judges/join': 'credential',
-  /** The seat's card (seat, judge, event, 演练) for the PIN screen: opened by the link's token, never the PIN. */
-  'GET /api/judges/seat': 'credential',
-  'GET /api/events/:eventId/seats': 'staff',
-  'POST /api/events/:eventId/seats/:seat/release': 'staff',
-  'POST /api/events/:eventId/seats/:seat/unlock': 'staff',
-  'GET /events/:eventId/seats/sheet': 'staff',
-  'GET /events/:eventId/bulletin': 'public',
-  'POST /api/events/:eventId/commands': 'staff',
-  'GET /api/reports': 'staff',
-  'GET /api/reports.xlsx': 'staff',
-  'GET /reports/notice': 'staff',
-  /** The judges' report: a supervisor's session (an operator's is refused, see tests/judge-review.test.ts). */
-  'GET /api/judge-review': 'staff',
-  'GET /api/judge-review.csv': 'staff',
-  'GET /api/judge-review.xlsx': 'staff',
-  'GET /api/followups': 'staff',
-  'POST /api/followups': 'staff',
-  'POST /api/followups/:id/status': 'staff',
-  'POST /api/followups/recheck': 'staff',
-  'GET /api/channels/follow': 'staff',
-  'PUT /api/channels/follow': 'staff',
-  'GET /api/channels': 'staff',
-  'POST /api/channels': 'staff',
-  'PUT /api/channels/:channelId': 'staff',
-  'DELETE /api/channels/:channelId': 'staff',
-  'POST /api/channels/:channelId/key': 'staff',
-  'GET /api/venue-seats': 'staff',
-  /** A venue seat's token and its PIN, like an event's seat. */
-  'POST /api/venue-seats/join': 'credential',
-  /** The venue seat's card for the PIN screen: opened by the link's token, never the PIN. */
-  'GET /api/venue-seats/card': 'credential',
-  'POST /api/venue-seats/:seat/release': 'staff',
-  'GET /venue/seats/sheet': 'staff',
-  'GET /api/control/tokens': 'staff',
-  'POST /api/control/tokens': 'staff',
-  'POST /api/control/tokens/:id/revoke': 'staff',
-  'GET /api/control/calls': 'staff',
-  'POST /api/control/v1/cue': 'control',
-  'POST /api/control/v1/take': 'control',
-  'POST /api/control/v1/out': 'control',
-  'POST /api/control/v1/panic': 'control',
-  'POST /api/control/v1/restore': 'control',
-  'POST /api/control/v1/bug': 'control',
-  'POST /api/control/v1/timer/pause': 'control',
-  'POST /api/control/v1/timer/resume': 'control',
-  'POST /api/control/v1/timer/extend': 'control',
-  'POST /api/control/v1/next': 'control',
-  'POST /api/control/v1/arm': 'control',
-  'POST /api/control/v1/confirm': 'control',
-  'GET /api/control/v1/state': 'control',
-  'GET /api/control/v1/vmix.json': 'control',
-  'GET /assets/*': 'public',
-  'GET /fonts/noto-sans-sc/*': 'public',
-  /** The OGraf graphics (docs/ograf.md): files, their package and the read-only Server API; no secret in any. */
-  'GET /ograf/graphics/*': 'public',
-  'GET /ograf/choucha-ograf.zip': 'public',
-  'GET /ograf/v1': 'public',
-  'GET /ograf/v1/': 'public',
-  'GET /ograf/v1/graphics': 'public',
-  'GET /ograf/v1/graphics/:graphicId': 'public',
-  'GET /': 'public',
-  'GET /print.js': 'public',
-  'GET /console': 'public',
-  'GET /verify': 'public',
-  'GET /judge': 'public',
-  'GET /overlay': 'public',
-  'GET /public': 'public',
-};
-
-function concrete(url: string): string {
-  return url
-    .replace(':program', 'cadre-household')
-    .replace(':number', '00001')
-    .replace(':file', 'auditees.csv')
-    .replace(':drawId', show.snapshot.draw.drawId)
-    .replace(':eventId', show.event.id)
-    .replace('.:format', '.csv')
-    .replace(':seat', '1')
-    .replace(':username', 'nobody')
-    .replace(':channelId', 'program')
-    .replace(':id', '1')
-    .replace('/assets/*', '/assets/missing.js')
-    .replace('/fonts/noto-sans-sc/*', '/fonts/noto-sans-sc/400.css')
-    .replace('/ograf/graphics/*', '/ograf/graphics/choucha-auditee/graphic.mjs')
-    .replace(':graphicId', 'choucha-auditee');
-}
+const concrete = (url: string) => concreteRoute(url, { drawId: show.snapshot.draw.drawId, eventId: show.event.id });
 
 describe('authorization over every route', () => {
   it('classifies every route the app serves', () => {

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import {
   AccountsSchema,
   CreateAccountBodySchema,
+  GrantBodySchema,
   OneTimePasswordSchema,
   USERNAME_PATTERN,
   type AccountSession,
@@ -14,7 +15,7 @@ import { requireAccount } from './routes';
 
 const UsernameParams = Type.Object({ username: Type.String({ pattern: USERNAME_PATTERN }) });
 
-/** The administrator's account routes: list with the log, create, disable, enable, reset a password. */
+/** The administrator's account routes: list with the log, create, change a grant, disable, enable, reset a password. */
 export function accountRoutes(accounts: AccountService, auth: AuthService) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -30,6 +31,14 @@ export function accountRoutes(accounts: AccountService, auth: AuthService) {
         reply.header('cache-control', 'no-store');
         return accounts.create(actor(request), request.body);
       },
+    );
+    typed.post(
+      '/api/accounts/:username/grant',
+      {
+        schema: { params: UsernameParams, body: GrantBodySchema, response: { 200: AccountsSchema } },
+        onRequest: admin,
+      },
+      async (request) => accounts.grant(actor(request), request.params.username, request.body),
     );
     typed.post(
       '/api/accounts/:username/disable',

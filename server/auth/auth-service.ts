@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db';
 import type { Clock, RandomBytes } from '../runtime';
 import { AppError } from '../errors';
-import { isStaffRole, type AccountRole, type AccountSession, type SessionUser } from '../protocol/auth';
+import {
+  isStaffRole,
+  type AccountRole,
+  type AccountSession,
+  type ProgramScope,
+  type SessionUser,
+} from '../protocol/auth';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
 import { GuessLimiter } from './guess-limiter';
 import { RevocationFeed } from './revocations';
@@ -32,15 +38,21 @@ export const DEFAULT_USERS: readonly { username: string; role: AccountRole }[] =
   { username: 'supervisor', role: 'supervisor' },
 ];
 
+/** An account's program scope as stored: a JSON array of program codes, or NULL for every program. */
+export const parseScope = (stored: string | null): ProgramScope =>
+  stored === null ? null : (JSON.parse(stored) as string[]);
+export const storeScope = (scope: ProgramScope): string | null => (scope === null ? null : JSON.stringify(scope));
+
 interface AccountRow {
   username: string;
   role: AccountRole;
+  programs: string | null;
   hash: string;
   disabledAt: string | null;
   mustSetPassword: number;
 }
 const ACCOUNT_COLUMNS =
-  'username, role, password_hash AS hash, disabled_at AS disabledAt, must_set_password AS mustSetPassword';
+  'username, role, programs, password_hash AS hash, disabled_at AS disabledAt, must_set_password AS mustSetPassword';
 
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -102,7 +114,7 @@ export class AuthService {
   }
 
   /** Ends every session of an account and closes the sockets they opened. */
-  endSessions(username: string, reason: 'password-changed' | 'account-disabled'): void {
+  endSessions(username: string, reason: 'password-changed' | 'account-disabled' | 'account-changed'): void {
     const ended = this.db
       .prepare('DELETE FROM sessions WHERE username = ? RETURNING token_hash')
       .pluck()
@@ -150,7 +162,12 @@ export class AuthService {
       .run(tokenHash(token), row.username, new Date(now).toISOString(), expiresAt.toISOString());
     return {
       token,
-      user: { username: row.username, role: row.role, mustSetPassword: row.mustSetPassword === 1 },
+      user: {
+        username: row.username,
+        role: row.role,
+        programs: parseScope(row.programs),
+        mustSetPassword: row.mustSetPassword === 1,
+      },
       expiresAt,
     };
   }
@@ -167,7 +184,7 @@ export class AuthService {
   }
 
   /**
-   * The staff session a token opens: an operator's or supervisor's, with its own password set.
+   * The staff session a token opens: any account's but the administrator's, with its own password set.
    * Staff routes and sockets admit only these (an administrator's session is not one).
    */
   resolve(token: string | undefined): SessionUser | undefined {
@@ -181,17 +198,24 @@ export class AuthService {
     if (!token) return undefined;
     const row = this.sessionRow(tokenHash(token));
     if (!row || Date.parse(row.expiresAt) <= this.clock().getTime()) return undefined;
-    return { username: row.username, role: row.role, mustSetPassword: row.mustSetPassword === 1 };
+    return {
+      username: row.username,
+      role: row.role,
+      programs: parseScope(row.programs),
+      mustSetPassword: row.mustSetPassword === 1,
+    };
   }
 
   private sessionRow(hash: string) {
     return this.db
       .prepare(
-        `SELECT u.username, u.role, u.must_set_password AS mustSetPassword, s.expires_at AS expiresAt
+        `SELECT u.username, u.role, u.programs, u.must_set_password AS mustSetPassword, s.expires_at AS expiresAt
          FROM sessions s JOIN users u ON u.username = s.username
          WHERE s.token_hash = ? AND u.disabled_at IS NULL`,
       )
-      .get(hash) as { username: string; role: AccountRole; mustSetPassword: number; expiresAt: string } | undefined;
+      .get(hash) as
+      | { username: string; role: AccountRole; programs: string | null; mustSetPassword: number; expiresAt: string }
+      | undefined;
   }
 
   /** A staff session by its token's hash: its user, or why it no longer opens anything. */
@@ -199,7 +223,7 @@ export class AuthService {
     const row = this.sessionRow(hash);
     if (!row || !isStaffRole(row.role) || row.mustSetPassword === 1) return { ended: 'session-ended' };
     if (Date.parse(row.expiresAt) <= this.clock().getTime()) return { ended: 'session-expired' };
-    return { user: { username: row.username, role: row.role } };
+    return { user: { username: row.username, role: row.role, programs: parseScope(row.programs) } };
   }
 }
 

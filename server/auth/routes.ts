@@ -8,8 +8,9 @@ import {
   SetPasswordBodySchema,
   STAFF_ROLES,
   type AccountSession,
+  type ProgramScope,
   type SessionUser,
-  type StaffRole,
+  type WorkRole,
 } from '../protocol/auth';
 import type { AccountService } from './account-service';
 import { SESSION_HOURS, type AuthService } from './auth-service';
@@ -23,10 +24,12 @@ declare module 'fastify' {
 }
 
 /**
- * A request hook that admits only logged-in staff of the given roles (before any body is read).
- * An administrator is not staff; an account that must still set its own password is told so.
+ * A request hook that admits only logged-in staff of the given roles (before any body is read);
+ * by default the desk's roles, operator and supervisor, so a caller or reader is let in only where
+ * a route names them. An administrator is not staff; an account that must still set its own
+ * password is told so. The program scope is checked after the input is read (program-scope.ts).
  */
-export function requireStaff(auth: AuthService, roles: readonly StaffRole[] = STAFF_ROLES) {
+export function requireStaff(auth: AuthService, roles: readonly WorkRole[] = STAFF_ROLES) {
   return async (request: FastifyRequest): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
     const user = auth.resolve(token);
@@ -40,6 +43,9 @@ export function requireStaff(auth: AuthService, roles: readonly StaffRole[] = ST
     request.staff = user;
   };
 }
+
+/** The programs of the request's staff account (null: every program); only after requireStaff. */
+export const scopeOf = (request: FastifyRequest): ProgramScope => (request.staff ? request.staff.programs : []);
 
 /** Any logged-in account; `admin` only the administrator, with its own password set. */
 export function requireAccount(auth: AuthService, only?: 'admin') {

@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
 import { requireStaff } from '../auth/routes';
+
+/** Outputs, control surfaces and venue tablets are the county's broadcast kit: an account of every program manages them. */
+const COUNTY = { scope: 'county' } as const;
 import {
   ChannelCreateBodySchema,
   ChannelParamsSchema,
@@ -49,7 +52,7 @@ export function channelRoutes(deps: ChannelRouteDeps, auth: AuthService) {
     );
     typed.put(
       '/api/channels/follow',
-      { schema: { body: FollowBodySchema, response: { 200: FollowViewSchema } }, onRequest: operator },
+      { schema: { body: FollowBodySchema, response: { 200: FollowViewSchema } }, onRequest: operator, config: COUNTY },
       async (request) => follow.follow(request.body.eventId, request.staff?.username ?? 'operator'),
     );
 
@@ -68,7 +71,11 @@ export function channelRoutes(deps: ChannelRouteDeps, auth: AuthService) {
     );
     typed.post(
       '/api/channels',
-      { schema: { body: ChannelCreateBodySchema, response: { 200: ChannelViewSchema } }, onRequest: operator },
+      {
+        schema: { body: ChannelCreateBodySchema, response: { 200: ChannelViewSchema } },
+        onRequest: operator,
+        config: COUNTY,
+      },
       async (request) => channels.create(request.body),
     );
     typed.put(
@@ -76,12 +83,13 @@ export function channelRoutes(deps: ChannelRouteDeps, auth: AuthService) {
       {
         schema: { params: ChannelParamsSchema, body: ChannelUpdateBodySchema, response: { 200: ChannelViewSchema } },
         onRequest: operator,
+        config: COUNTY,
       },
       async (request) => channels.update(request.params.channelId, request.body),
     );
     typed.delete(
       '/api/channels/:channelId',
-      { schema: { params: ChannelParamsSchema }, onRequest: operator },
+      { schema: { params: ChannelParamsSchema }, onRequest: operator, config: COUNTY },
       async (request) => {
         channels.remove(request.params.channelId);
         return { ok: true };
@@ -89,13 +97,17 @@ export function channelRoutes(deps: ChannelRouteDeps, auth: AuthService) {
     );
     typed.post(
       '/api/channels/:channelId/key',
-      { schema: { params: ChannelParamsSchema, response: { 200: ChannelViewSchema } }, onRequest: operator },
+      {
+        schema: { params: ChannelParamsSchema, response: { 200: ChannelViewSchema } },
+        onRequest: operator,
+        config: COUNTY,
+      },
       async (request) => channels.regenerateKey(request.params.channelId),
     );
 
     typed.get(
       '/api/venue-seats',
-      { schema: { response: { 200: Type.Array(VenueSeatViewSchema) } }, onRequest: operator },
+      { schema: { response: { 200: Type.Array(VenueSeatViewSchema) } }, onRequest: operator, config: COUNTY },
       async (_request, reply) => {
         reply.header('cache-control', 'no-store');
         return venue.list();
@@ -116,13 +128,13 @@ export function channelRoutes(deps: ChannelRouteDeps, auth: AuthService) {
     );
     typed.post(
       '/api/venue-seats/:seat/release',
-      { schema: { params: VenueSeatParamsSchema }, onRequest: operator },
+      { schema: { params: VenueSeatParamsSchema }, onRequest: operator, config: COUNTY },
       async (request) => {
         venue.release(request.params.seat);
         return { ok: true };
       },
     );
-    typed.get('/venue/seats/sheet', { onRequest: operator }, async (_request, reply) => {
+    typed.get('/venue/seats/sheet', { onRequest: operator, config: COUNTY }, async (_request, reply) => {
       reply.type('text/html; charset=utf-8');
       reply.header('cache-control', 'no-store');
       return renderVenueSeatSheet(venue.list(), deps.publicBase());

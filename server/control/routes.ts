@@ -3,6 +3,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
 import { requireStaff } from '../auth/routes';
+
+/** Outputs, control surfaces and venue tablets are the county's broadcast kit: an account of every program manages them. */
+const COUNTY = { scope: 'county' } as const;
 import { AppError } from '../errors';
 import { DecimalInteger, ROW_ID } from '../protocol/decimal-integer';
 import {
@@ -64,7 +67,7 @@ function consoleRoutes(control: ControlService, auth: AuthService) {
     const operator = requireStaff(auth, ['operator']);
     typed.get(
       '/api/control/tokens',
-      { schema: { response: { 200: Type.Array(ControlTokenViewSchema) } }, onRequest: operator },
+      { schema: { response: { 200: Type.Array(ControlTokenViewSchema) } }, onRequest: operator, config: COUNTY },
       async () => control.tokens.list(),
     );
     typed.post(
@@ -72,6 +75,7 @@ function consoleRoutes(control: ControlService, auth: AuthService) {
       {
         schema: { body: ControlTokenCreateSchema, response: { 200: ControlTokenCreatedSchema } },
         onRequest: operator,
+        config: COUNTY,
       },
       async (request, reply) => {
         // The token is shown once: no cache may keep it.
@@ -87,12 +91,13 @@ function consoleRoutes(control: ControlService, auth: AuthService) {
           response: { 200: ControlTokenViewSchema },
         },
         onRequest: operator,
+        config: COUNTY,
       },
       async (request) => control.revoke(request.params.id, request.staff?.username ?? 'operator'),
     );
     typed.get(
       '/api/control/calls',
-      { schema: { response: { 200: Type.Array(ControlCallViewSchema) } }, onRequest: operator },
+      { schema: { response: { 200: Type.Array(ControlCallViewSchema) } }, onRequest: operator, config: COUNTY },
       async () => control.tokens.calls(),
     );
   };

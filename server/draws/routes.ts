@@ -2,7 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
-import { requireStaff } from '../auth/routes';
+import { requireStaff, scopeOf } from '../auth/routes';
+import { READ_ROLES, inScope } from '../protocol/auth';
+import { showRoleOf } from '../protocol/show-commands';
 import {
   DrawCommandBodySchema,
   DrawListItemSchema,
@@ -40,6 +42,7 @@ export function drawRoutes(
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
     const staff = requireStaff(auth);
+    const readers = requireStaff(auth, READ_ROLES);
     const operator = requireStaff(auth, ['operator']);
 
     typed.post(
@@ -65,8 +68,8 @@ export function drawRoutes(
 
     typed.get(
       '/api/draws',
-      { schema: { response: { 200: Type.Array(DrawListItemSchema) } }, onRequest: staff },
-      async () => draws.list(),
+      { schema: { response: { 200: Type.Array(DrawListItemSchema) } }, onRequest: readers },
+      async (request) => draws.list().filter((draw) => inScope(scopeOf(request), draw.programCode)),
     );
 
     typed.get(
@@ -79,6 +82,8 @@ export function drawRoutes(
       '/api/draws/:drawId/commands',
       {
         schema: { params: DrawParams, body: DrawCommandBodySchema, response: { 200: DrawViewSchema } },
+        // Staff before the body is read (and the draw's program checked); the command's roles once it is read.
+        onRequest: staff,
         preValidation: async (request) => {
           const body = request.body as { type?: string };
           await requireStaff(auth, drawCommandRoles(body.type))(request);
@@ -89,7 +94,7 @@ export function drawRoutes(
           request.params.drawId,
           request.body,
           request.staff?.username ?? 'operator',
-          request.staff?.role ?? 'operator',
+          showRoleOf(request.staff?.role ?? 'operator') ?? 'operator',
         ),
     );
 

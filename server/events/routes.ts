@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
-import { requireStaff } from '../auth/routes';
+import { requireStaff, scopeOf } from '../auth/routes';
+import { READ_ROLES, WORK_ROLES, inScope } from '../protocol/auth';
 import { CountySettingsSchema, CreateEventBodySchema, EventSummarySchema, PublicEventSchema } from '../protocol/events';
 import { CommitmentSchema } from '../protocol/draw';
 import type { EventService } from './event-service';
@@ -32,8 +33,9 @@ export function eventRoutes(events: EventService, auth: AuthService, publicBase:
     );
     typed.get(
       '/api/events',
-      { schema: { response: { 200: Type.Array(EventSummarySchema) } }, onRequest: staff },
-      async () => events.listEvents(),
+      // Every role finds its programs' events here (a caller, the show it calls).
+      { schema: { response: { 200: Type.Array(EventSummarySchema) } }, onRequest: requireStaff(auth, WORK_ROLES) },
+      async (request) => events.listEvents().filter((event) => inScope(scopeOf(request), event.programCode)),
     );
     typed.get(
       '/api/events/:eventId',
@@ -44,7 +46,7 @@ export function eventRoutes(events: EventService, auth: AuthService, publicBase:
             200: Type.Object({ event: EventSummarySchema, overlayKey: Type.String(), publicUrl: Type.String() }),
           },
         },
-        onRequest: staff,
+        onRequest: requireStaff(auth, READ_ROLES),
       },
       async (request) => ({
         event: events.event(request.params.eventId),
@@ -94,7 +96,11 @@ export function eventRoutes(events: EventService, auth: AuthService, publicBase:
     );
     typed.put(
       '/api/settings',
-      { schema: { body: CountySettingsSchema, response: { 200: CountySettingsSchema } }, onRequest: operator },
+      {
+        schema: { body: CountySettingsSchema, response: { 200: CountySettingsSchema } },
+        onRequest: operator,
+        config: { scope: 'county' },
+      },
       async (request) => events.updateSettings(request.body),
     );
   };

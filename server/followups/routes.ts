@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
 import { requireStaff } from '../auth/routes';
+import { READ_ROLES } from '../protocol/auth';
 import {
   CreateRectificationBodySchema,
   FollowupsSchema,
@@ -17,7 +18,7 @@ import { DecimalInteger, ROW_ID } from '../protocol/decimal-integer';
 export function followupRoutes(followups: FollowupService, auth: AuthService) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-    const staff = requireStaff(auth);
+    const staff = requireStaff(auth, READ_ROLES);
     const operator = requireStaff(auth, ['operator']);
     typed.get(
       '/api/followups',
@@ -44,6 +45,7 @@ export function followupRoutes(followups: FollowupService, auth: AuthService) {
           response: { 200: FollowupsSchema },
         },
         onRequest: operator,
+        config: { scope: 'rectification' },
       },
       async (request) => followups.update(request.params.id, request.body),
     );

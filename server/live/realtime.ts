@@ -10,7 +10,9 @@ import { sha256Hex } from '../draw-engine/sha256';
 import { SocketAuthority } from './socket-authority';
 import { DeferredWork } from './deferred-work';
 import { AppError, refuseMalformedText } from '../errors';
-import { SESSION_COOKIE, type SessionUser } from '../protocol/auth';
+import { SESSION_COOKIE, inScope, type SessionUser, type WorkRole } from '../protocol/auth';
+import type { ProgramOf } from '../auth/program-scope';
+import { showRoleOf, workRolesFor } from '../protocol/show-commands';
 import {
   JudgeStatusSchema,
   JudgeSubmissionSchema,
@@ -21,7 +23,6 @@ import {
   type CommandAck,
   type PresenceEntry,
   type ServerToClientEvents,
-  rolesFor,
 } from '../protocol/show';
 import type { ShowRunner } from './show-runner';
 import type { EventService } from '../events/event-service';
@@ -64,7 +65,15 @@ function sessionCookie(header: string | undefined): string | undefined {
   return fastifyCookie.parse(header ?? '')[SESSION_COOKIE];
 }
 
-const roomOf = (eventId: string, role: ClientRole | 'supervisor') => `${eventId}:${role}`;
+/**
+ * A socket's room in its event: one per client role, and for staff one per desk (the operator's
+ * is `staff`), since each desk's snapshot is masked for it.
+ */
+const roomOf = (eventId: string, role: ClientRole | 'supervisor' | 'caller') => `${eventId}:${role}`;
+/** Staff desks that hold a socket: the operator, the supervisor (notary), the caller (话务员). */
+const SOCKET_DESKS: readonly WorkRole[] = ['operator', 'supervisor', 'caller'];
+const deskRoom = (eventId: string, desk: WorkRole) =>
+  roomOf(eventId, desk === 'supervisor' || desk === 'caller' ? desk : 'staff');
 
 /**
  * socket.io on the app's HTTP server. Every socket names its event and role when it connects:
@@ -86,6 +95,7 @@ export function attachRealtime(
     venue,
     limits = REALTIME_LIMITS,
     publicRelay,
+    programOf,
   }: {
     shows: ShowRunner;
     events: EventService;
@@ -96,6 +106,8 @@ export function attachRealtime(
     limits?: RealtimeLimits | undefined;
     /** With fan-out processes: public viewers are theirs, and their frames go out through Redis. */
     publicRelay?: PublicRelay | undefined;
+    /** Which program an event is of: a staff socket opens only its own programs' shows. */
+    programOf: ProgramOf;
   },
   auth: AuthService,
   log: { warn: (details: object, message: string) => void } = { warn: () => undefined },
@@ -169,6 +181,10 @@ export function attachRealtime(
           const token = sessionCookie(socket.handshake.headers.cookie);
           const staff = auth.resolve(token);
           if (!staff || token === undefined) return refuse('AUTH_REQUIRED');
+          // A reader reads records, not the live desk; nobody opens another program's show.
+          if (!SOCKET_DESKS.includes(staff.role)) return refuse('AUTH_FORBIDDEN');
+          const program = programOf.event(eventId);
+          if (program === undefined || !inScope(staff.programs, program)) return refuse('AUTH_OUT_OF_SCOPE');
           socket.data = { ...none, eventId, role, staff, label: label ?? staff.username, credential: tokenHash(token) };
         } else if (role === 'overlay') {
           if (!events.overlayKeyMatches(eventId, key)) return refuse('AUTH_FORBIDDEN');
@@ -249,11 +265,15 @@ export function attachRealtime(
       if (eventId && role === 'staff') countViewers(eventId);
     }
   });
-  const isSupervisor = (socket: ShowSocket) => socket.data.role === 'staff' && socket.data.staff?.role === 'supervisor';
-  const roomFor = (socket: ShowSocket, eventId: string) =>
-    roomOf(eventId, isSupervisor(socket) ? 'supervisor' : socket.data.role);
+  const deskOf = (socket: ShowSocket): WorkRole | null =>
+    socket.data.role === 'staff' ? (socket.data.staff?.role ?? null) : null;
+  const isSupervisor = (socket: ShowSocket) => deskOf(socket) === 'supervisor';
+  const roomFor = (socket: ShowSocket, eventId: string) => {
+    const desk = deskOf(socket);
+    return desk === null ? roomOf(eventId, socket.data.role) : deskRoom(eventId, desk);
+  };
   const snapshotFor = (socket: ShowSocket, eventId: string) =>
-    shows.snapshot(eventId, socket.data.role, socket.data.seat, isSupervisor(socket));
+    shows.snapshot(eventId, socket.data.role, socket.data.seat, deskOf(socket) ?? 'operator');
   const channelNotice = (socket: ShowSocket): ChannelNotice | null => {
     const channelId = socket.data.channelId;
     if (channelId === null) return null;
@@ -276,11 +296,12 @@ export function attachRealtime(
     // A viewer's first snapshot waits its turn behind on-air work (built when sent, so never older than a broadcast).
     if (role === 'public') publicWork.add(() => socket.connected && sendSnapshot());
     else sendSnapshot();
-    if (role === 'staff') socket.emit('show:seats', seatPresence.list(eventId));
+    const desk = deskOf(socket) === 'operator' || isSupervisor(socket);
+    if (desk) socket.emit('show:seats', seatPresence.list(eventId));
     const typed = typing.current(eventId);
     if (typed) socket.emit('entropy:typing', typed);
     if (socket.data.seat !== null) seatPresence.connected(eventId, socket.data.seat);
-    if (role === 'staff') {
+    if (desk) {
       socket.emit('show:viewers', publicViewers(eventId));
       socket.emit('show:fanout', fanoutStatus(eventId));
     }
@@ -431,7 +452,7 @@ export function attachRealtime(
   function runCommand(socket: ShowSocket, envelope: unknown): CommandAck {
     const { eventId, role, staff } = socket.data;
     if (!checkEnvelope.Check(envelope)) return { ok: false, ...new AppError('VALIDATION_FAILED').toBody() };
-    const allowed: readonly string[] = rolesFor(envelope.command.type);
+    const allowed = workRolesFor(envelope.command.type);
     if (role === 'staff' && !authority.stillHolds(socket))
       return { ok: false, ...new AppError('AUTH_REQUIRED').toBody() };
     if (role !== 'staff' || !staff || eventId === null || !allowed.includes(staff.role)) {
@@ -440,10 +461,10 @@ export function attachRealtime(
       return { ok: false, ...new AppError(code).toBody() };
     }
     refuseMalformedText('payload', envelope, ShowCommandEnvelopeSchema);
-    const ack = shows.command(eventId, envelope, staff.username, staff.role);
-    // A refusal carries a fresh snapshot: the supervisor's own (masked phones, outliers), not the operator's.
-    if (!ack.ok && ack.snapshot && staff.role === 'supervisor') {
-      return { ...ack, snapshot: shows.snapshot(eventId, 'staff', null, true) };
+    const ack = shows.command(eventId, envelope, staff.username, showRoleOf(staff.role) ?? 'operator');
+    // A refusal carries a fresh snapshot: the sender's desk's own (masked phones, outliers), not the operator's.
+    if (!ack.ok && ack.snapshot && staff.role !== 'operator') {
+      return { ...ack, snapshot: shows.snapshot(eventId, 'staff', null, staff.role) };
     }
     return ack;
   }
@@ -516,9 +537,11 @@ export function attachRealtime(
       if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
       io.to(room).emit('show:snapshot', shows.snapshot(eventId, role));
     }
-    const supervisors = roomOf(eventId, 'supervisor');
-    if ((io.sockets.adapter.rooms.get(supervisors)?.size ?? 0) > 0) {
-      io.to(supervisors).emit('show:snapshot', shows.snapshot(eventId, 'staff', null, true));
+    for (const desk of ['supervisor', 'caller'] as const) {
+      const room = deskRoom(eventId, desk);
+      if ((io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0) {
+        io.to(room).emit('show:snapshot', shows.snapshot(eventId, 'staff', null, desk));
+      }
     }
     // Each judge gets a snapshot of their own: it carries their score and nobody else's.
     for (const socketId of io.sockets.adapter.rooms.get(roomOf(eventId, 'judge')) ?? []) {

@@ -4,8 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
 import { requireStaff } from '../auth/routes';
 import { ERROR_CATALOGUE } from '../protocol/errors';
-import { SESSION_COOKIE } from '../protocol/auth';
-import { EventLogEntrySchema, ShowCommandEnvelopeSchema, ShowSnapshotSchema, rolesFor } from '../protocol/show';
+import { READ_ROLES, SESSION_COOKIE, inScope, type SessionUser, type WorkRole } from '../protocol/auth';
+import { EventLogEntrySchema, ShowCommandEnvelopeSchema, ShowSnapshotSchema } from '../protocol/show';
+import { showRoleOf, workRolesFor } from '../protocol/show-commands';
+import type { ProgramOf } from '../auth/program-scope';
 import type { ShowRunner } from './show-runner';
 import type { EventService } from '../events/event-service';
 import { EventParams } from '../events/routes';
@@ -20,6 +22,9 @@ import { DecimalInteger, ROW_ID } from '../protocol/decimal-integer';
  * Show routes: staff run a sealed event's show and read its log and results; anyone may read its
  * public snapshot and its bulletin (`sealOf`: the draw's seal and the county key, as printed).
  */
+/** Every role that sends show commands: the desks, and the caller its calls. */
+const COMMAND_ROLES: readonly WorkRole[] = ['operator', 'supervisor', 'caller'];
+
 export function showRoutes(
   shows: ShowRunner,
   events: EventService,
@@ -28,19 +33,25 @@ export function showRoutes(
   sealOf: (drawId: string) => BulletinSeal,
   /** The county's time zone: printed records give local times. */
   timeZone: string,
+  programOf: ProgramOf,
 ) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-    const staff = requireStaff(auth);
+    // Logs, results and records are read by the reader (查阅) too: none of them carries a phone.
+    const staff = requireStaff(auth, READ_ROLES);
 
     typed.get(
       '/api/events/:eventId/snapshot',
       { schema: { params: EventParams, response: { 200: ShowSnapshotSchema } } },
       async (request) => {
         const user = auth.resolve(request.cookies[SESSION_COOKIE]);
-        // The supervisor's own snapshot, as over the socket: households' phones masked.
-        if (user?.role === 'supervisor') return shows.snapshot(request.params.eventId, 'staff', null, true);
-        return shows.snapshot(request.params.eventId, user ? 'staff' : 'public');
+        // Staff get their own desk's snapshot, as over the socket (a supervisor's phones masked, a
+        // caller's only its round's); staff of another program, like anyone, the public one.
+        const program = programOf.event(request.params.eventId);
+        if (user && program !== undefined && inScope(user.programs, program)) {
+          return shows.snapshot(request.params.eventId, 'staff', null, user.role);
+        }
+        return shows.snapshot(request.params.eventId, 'public');
       },
     );
     typed.get(
@@ -118,17 +129,23 @@ export function showRoutes(
       '/api/events/:eventId/commands',
       {
         schema: { params: EventParams, body: ShowCommandEnvelopeSchema },
-        // Any staff session before the body is read; the command's own roles once it is valid.
-        preValidation: requireStaff(auth),
+        // Any role that sends commands before the body is read (and the event's program checked);
+        // the command's own roles once it is valid.
+        onRequest: requireStaff(auth, COMMAND_ROLES),
       },
       async (request, reply) => {
-        await requireStaff(auth, rolesFor(request.body.command.type))(request);
-        const staff = request.staff;
-        const ack = shows.command(request.params.eventId, request.body, staff?.username ?? 'operator', staff?.role);
+        await requireStaff(auth, workRolesFor(request.body.command.type))(request);
+        const staff = request.staff as SessionUser;
+        const ack = shows.command(
+          request.params.eventId,
+          request.body,
+          staff.username,
+          showRoleOf(staff.role) ?? 'operator',
+        );
         if (!ack.ok) reply.status(ERROR_CATALOGUE[ack.error.code].status);
-        // A refusal's fresh snapshot is the supervisor's own (masked phones), as over the socket.
-        if (!ack.ok && ack.snapshot && request.staff?.role === 'supervisor') {
-          return { ...ack, snapshot: shows.snapshot(request.params.eventId, 'staff', null, true) };
+        // A refusal's fresh snapshot is the sender's desk's own (masked phones), as over the socket.
+        if (!ack.ok && ack.snapshot && staff.role !== 'operator') {
+          return { ...ack, snapshot: shows.snapshot(request.params.eventId, 'staff', null, staff.role) };
         }
         return ack;
       },

@@ -1,5 +1,5 @@
 import type { Db } from '../store/db';
-import type { StaffRole } from '../protocol/auth';
+import type { StaffRole, WorkRole } from '../protocol/auth';
 import type { Clock } from '../runtime';
 import { AppError } from '../errors';
 import type { ErrorCode } from '../protocol/errors';
@@ -311,20 +311,25 @@ export class ShowRunner {
     return this.load(eventId).log.map(({ seq, at, actor, hash, command }) => ({ seq, at, actor, hash, command }));
   }
 
-  /** The state for a role, masked for it (see projectSnapshot). */
-  snapshot(eventId: string, role: ClientRole, judgeSeat: number | null = null, supervisor = false): ShowSnapshot {
+  /** The state for a role (for staff, for its desk), masked for it (see projectSnapshot). */
+  snapshot(
+    eventId: string,
+    role: ClientRole,
+    judgeSeat: number | null = null,
+    desk: WorkRole = 'operator',
+  ): ShowSnapshot {
     const show = this.load(eventId);
     const { publicAuditeeNames } = this.events.countySettings();
     const serverTime = this.clock().getTime();
     // The county's naming is read each time: changing it loads no new show.
-    const key = `${role} ${judgeSeat} ${supervisor} ${publicAuditeeNames}`;
+    const key = `${role} ${judgeSeat} ${desk} ${publicAuditeeNames}`;
     const views = this.snapshots.get(show) ?? new Map<string, ProjectedSnapshot>();
     this.snapshots.set(show, views);
     const base = this.publicBase?.() ?? null;
     const links = { verify: base === null ? null : `${base}/verify?draw=${show.state.draw.drawId}` };
     const cached = views.get(key);
     if (cached) return { ...cached, serverTime, links };
-    const built = this.project(eventId, show, { role, judgeSeat, supervisor, publicAuditeeNames }, serverTime);
+    const built = this.project(eventId, show, { role, judgeSeat, desk, publicAuditeeNames }, serverTime);
     views.set(key, built);
     return { ...built, links };
   }

@@ -17,6 +17,8 @@ export const ERROR_CATALOGUE = {
   AUTH_ACCOUNT_DISABLED: { status: 403, message: '该账号已被停用，请联系管理员' },
   ACCOUNT_EXISTS: { status: 409, message: '该用户名已存在' },
   ACCOUNT_LAST_ADMIN: { status: 409, message: '不能停用自己或唯一启用的管理员账号' },
+  ACCOUNT_SCOPE_INVALID: { status: 400, message: '管理员账号不分项目；其他账号须指定存在的联系项目，或全部项目' },
+  AUTH_OUT_OF_SCOPE: { status: 403, message: '该联系项目不在您的授权范围内' },
   AUTH_CROSS_ORIGIN: { status: 403, message: '不接受来自其他网站的请求' },
   NOT_FOUND: { status: 404, message: '未找到请求的内容' },
   PROGRAM_NOT_FOUND: { status: 404, message: '未找到该联系项目' },

@@ -1,5 +1,5 @@
 import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
-import { RoleSchema, STAFF_ROLES, type StaffRole } from './auth';
+import { RoleSchema, STAFF_ROLES, type StaffRole, type WorkRole } from './auth';
 import { AuditeeReasonSchema, ContactReasonSchema, SecretSchema } from './draw';
 import { CallStatusSchema, GraphicSchema, OutcomeSchema, SatisfactionSchema } from './round';
 import { AIR_TEXT_MAX, AUTO_OUT_MAX_SECONDS, LayerSchema } from './air';
@@ -215,6 +215,23 @@ export function rolesFor(type: ShowCommandType): readonly StaffRole[] {
   if (type === 'lockEntropy' || type === 'revealNotary') return ['supervisor'];
   if (type === 'requestRecheck' || type === 'correctScore') return ['supervisor'];
   return ['operator'];
+}
+
+/** What a caller (话务员) may send: the calls of the round being called, nothing else. */
+export const CALLER_COMMANDS: readonly ShowCommandType[] = ['setCallStatus', 'recordOutcome'];
+
+/** Every account role that may send a command: its show roles, and the caller for the calls. */
+export function workRolesFor(type: ShowCommandType): readonly WorkRole[] {
+  return CALLER_COMMANDS.includes(type) ? [...rolesFor(type), 'caller'] : rolesFor(type);
+}
+
+/**
+ * The show role an account acts with, as the run-of-show and the log know them: a caller records
+ * calls by the operator's rules; a reader acts as nobody.
+ */
+export function showRoleOf(role: WorkRole): StaffRole | null {
+  if (role === 'caller') return 'operator';
+  return role === 'reader' ? null : role;
 }
 
 /** A command as sent: the revision the sender last saw, and a key that makes retries safe. */

@@ -78,6 +78,7 @@ export const REVOCATION_REASONS = [
   'session-ended',
   'channel-key-changed',
   'account-disabled',
+  'account-changed',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 export const RevocationReasonSchema = literalUnion(REVOCATION_REASONS);
@@ -89,6 +90,7 @@ export const REVOCATION_REASON_LABEL: Record<RevocationReason, string> = {
   'session-ended': '登录已失效',
   'channel-key-changed': '输出通道的密钥已重新生成或通道已删除',
   'account-disabled': '账号已被管理员停用',
+  'account-changed': '管理员调整了账号的角色或项目，请重新登录',
 };
 
 export interface ServerToClientEvents {

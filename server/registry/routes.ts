@@ -9,7 +9,8 @@ import { AppError } from '../errors';
 import type { Db } from '../store/db';
 import type { Clock } from '../runtime';
 import type { AuthService } from '../auth/auth-service';
-import { requireStaff } from '../auth/routes';
+import { requireStaff, scopeOf } from '../auth/routes';
+import { WORK_ROLES, inScope } from '../protocol/auth';
 import {
   AuditeeDetailSchema,
   AuditeeParamsSchema,
@@ -48,8 +49,9 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes, refu
 
     typed.get(
       '/api/programs',
-      { schema: { response: { 200: Type.Array(ProgramSchema) } }, onRequest: staff },
-      async () => registry.programs(),
+      // Every role's own programs (their labels name auditees and contacts on every screen).
+      { schema: { response: { 200: Type.Array(ProgramSchema) } }, onRequest: requireStaff(auth, WORK_ROLES) },
+      async (request) => registry.programs().filter((program) => inScope(scopeOf(request), program.code)),
     );
 
     typed.get(

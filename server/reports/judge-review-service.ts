@@ -1,3 +1,4 @@
+import { inScope, type ProgramScope } from '../protocol/auth';
 import type { Db } from '../store/db';
 import { AppError } from '../errors';
 import type { ShowRunner } from '../live/show-runner';
@@ -66,15 +67,18 @@ export class JudgeReviewService {
     });
   }
 
-  report(query: JudgeReviewQuery): JudgeReview {
-    const ids = this.db
+  /** The panels of the period's closed events in the given programs (null: every program). */
+  report(query: JudgeReviewQuery, programs: ProgramScope = null): JudgeReview {
+    const rows = this.db
       .prepare(
-        `SELECT id FROM events WHERE rehearsal = 0 AND draw_id IS NOT NULL AND event_date BETWEEN ? AND ?
+        `SELECT id, program_code AS program FROM events
+         WHERE rehearsal = 0 AND draw_id IS NOT NULL AND event_date BETWEEN ? AND ?
          ORDER BY event_date, created_at, id`,
       )
-      .pluck()
-      .all(query.from, query.to) as string[];
-    const shows = ids
+      .all(query.from, query.to) as { id: string; program: string }[];
+    const shows = rows
+      .filter((row) => inScope(programs, row.program))
+      .map((row) => row.id)
       .filter((id) => query.event === undefined || id === query.event)
       .map((id) => this.shows.loadOrDamage(id))
       // A damaged log is reported where it is read (the desk, the record); here it has no rounds.
@@ -82,24 +86,24 @@ export class JudgeReviewService {
         show instanceof AppError || show.state.status !== 'closed' || show.state.rehearsal ? [] : [show],
       );
     const rounds = shows.flatMap((show) => this.panelRounds(show.event, show.state));
-    const rows = reviewRows(rounds, this.rules);
+    const reviewed = reviewRows(rounds, this.rules);
     return {
       query,
       rules: this.rules,
       events: shows.map(({ event }) => ({ id: event.id, title: event.title, eventDate: event.eventDate })),
       rounds: rounds.length,
-      judges: judgeFigures(rounds, rows, this.rules),
-      rows,
+      judges: judgeFigures(rounds, reviewed, this.rules),
+      rows: reviewed,
     };
   }
 
-  csv(query: JudgeReviewQuery): string {
-    const review = this.report(query);
+  csv(query: JudgeReviewQuery, programs: ProgramScope = null): string {
+    const review = this.report(query, programs);
     return UTF8_BOM + csvLine(JUDGE_HEADERS) + review.judges.map((j) => csvLine(judgeColumns(j, review))).join('');
   }
 
-  async xlsx(query: JudgeReviewQuery): Promise<Buffer> {
-    const review = this.report(query);
+  async xlsx(query: JudgeReviewQuery, programs: ProgramScope = null): Promise<Buffer> {
+    const review = this.report(query, programs);
     // Loaded when a workbook is made: at the top it would cost every server start a fifth of a second.
     const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.Workbook();

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AuthService } from '../auth/auth-service';
 import { requireStaff } from '../auth/routes';
+import { READ_ROLES } from '../protocol/auth';
 import { ReportQuerySchema, ReportSchema } from '../protocol/reports';
 import type { ReportService } from './report-service';
 
@@ -9,7 +10,8 @@ import type { ReportService } from './report-service';
 export function reportRoutes(reports: ReportService, auth: AuthService) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-    const staff = requireStaff(auth);
+    // The reader (查阅) reads every report; the program's scope is checked on the query.
+    const staff = requireStaff(auth, READ_ROLES);
     typed.get(
       '/api/reports',
       { schema: { querystring: ReportQuerySchema, response: { 200: ReportSchema } }, onRequest: staff },

@@ -75,7 +75,7 @@ describe('what the snapshot shows of the notary and the log entry on air', () =>
     sealTreeHead: { treeSize: 3, rootHash: 'd4'.repeat(32), timestamp: 'T', keyId: 'e5'.repeat(32), signature: 'ff' },
   };
   const people = { auditee: () => undefined, contact: () => undefined, reel: () => [] };
-  const viewer = { role: 'overlay', judgeSeat: null, supervisor: false, publicAuditeeNames: 'full' } as const;
+  const viewer = { role: 'overlay', judgeSeat: null, desk: 'operator', publicAuditeeNames: 'full' } as const;
   const entry = (seq: number, type: string) => ({ seq, type, hash: `${seq}`.padStart(2, '0').repeat(32) });
   const moment = (log: SnapshotMoment['log']): SnapshotMoment => ({
     revision: log.length,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXED_ENTROPY, FIXED_SECRET, basePlan, sealedFixture } from '../draw-engine/test-fixtures';
 import type { EventSettings, PublicNames } from '../protocol/events';
 import type { ClientRole } from '../protocol/round';
+import type { WorkRole } from '../protocol/auth';
 import type { ProjectedSnapshot } from '../protocol/show-views';
 import { initialShow, transition, type ShowCommand, type ShowState } from './run-of-show';
 import { projectSnapshot, type PeopleLookup, type SnapshotEvent, type SnapshotMoment } from './project-snapshot';
@@ -109,7 +110,7 @@ function view(
   options: {
     state?: ShowState;
     seat?: number;
-    supervisor?: boolean;
+    desk?: WorkRole;
     names?: PublicNames;
     log?: SnapshotMoment['log'];
   } = {},
@@ -121,7 +122,7 @@ function view(
     {
       role,
       judgeSeat: options.seat ?? null,
-      supervisor: options.supervisor ?? false,
+      desk: options.desk ?? 'operator',
       publicAuditeeNames: options.names ?? 'full',
     },
     { revision: 17, logHead: 'ab'.repeat(32), serverTime: T0 + 5, log: options.log ?? [] },
@@ -169,7 +170,7 @@ describe('projectSnapshot', () => {
   });
 
   it('shows the supervisor households by name but their phones masked: only the operator places calls', () => {
-    const households = firstRound(view('staff', { supervisor: true })).households;
+    const households = firstRound(view('staff', { desk: 'supervisor' })).households;
     expect(households.length).toBeGreaterThan(0);
     expect(households.every((h) => h.name === '张三丰' && h.phone === '138****5678')).toBe(true);
   });
@@ -207,7 +208,7 @@ describe('projectSnapshot', () => {
   });
 
   it('flags outlying scores for the supervisor only', () => {
-    expect(firstRound(view('staff', { supervisor: true })).judging.outliers).toEqual([4]);
+    expect(firstRound(view('staff', { desk: 'supervisor' })).judging.outliers).toEqual([4]);
     for (const role of ['staff', 'overlay', 'public', 'judge'] as const) {
       expect(firstRound(view(role, { seat: 1 })).judging.outliers, role).toEqual([]);
     }

@@ -1,4 +1,6 @@
 import type { ClientRole } from '../protocol/round';
+import type { WorkRole } from '../protocol/auth';
+import { CALLER_COMMANDS } from '../protocol/show-commands';
 import { REVEALED_STEPS } from '../protocol/round';
 import { outlook } from './outlook';
 import type { EventMode, EventSettings, JudgeSetting, PublicNames } from '../protocol/events';
@@ -64,8 +66,12 @@ export interface SnapshotViewer {
   role: ClientRole;
   /** A judge's own seat (judges only). */
   judgeSeat: number | null;
-  /** A supervisor also sees which scores are outliers, but households' phones only masked (the operator places the calls). */
-  supervisor: boolean;
+  /**
+   * Which staff desk (staff only): the operator places the calls; a supervisor also sees which
+   * scores are outliers but phones only masked; a caller (话务员) sees the phones of the round being
+   * called and nothing else; a reader (查阅) no phone.
+   */
+  desk: WorkRole;
   /** How the county names auditees on the public site. */
   publicAuditeeNames: PublicNames;
 }
@@ -97,7 +103,11 @@ export function projectSnapshot(
   const { settings } = event;
   const judges = settings.judges ?? [];
   const staff = viewer.role === 'staff';
-  const callOperator = staff && !viewer.supervisor;
+  const current = state.rounds.at(-1);
+  // The phones a viewer may dial: the operator's every drawn household; the caller's only those of the round being called.
+  const dials = (round: Round) =>
+    staff &&
+    (viewer.desk === 'operator' || (viewer.desk === 'caller' && round === current && round.step === 'households'));
   const maskAuditees = viewer.role === 'public' && viewer.publicAuditeeNames === 'masked';
   const auditeeName = (name: string) => (maskAuditees ? maskName(name) : name);
   return {
@@ -175,7 +185,7 @@ export function projectSnapshot(
             number: h.number,
             name: staff ? (row?.name ?? '') : maskName(row?.name ?? ''),
             village: row?.village ?? '',
-            phone: callOperator ? (row?.phone ?? '') : maskPhone(row?.phone ?? ''),
+            phone: dials(round) ? (row?.phone ?? '') : maskPhone(row?.phone ?? ''),
             callStatus: h.callStatus,
             outcome: h.outcome,
             satisfaction: h.satisfaction,
@@ -191,8 +201,17 @@ export function projectSnapshot(
       };
     }),
     logHead: moment.logHead,
-    outlook: staff ? outlook(state, viewer.supervisor ? 'supervisor' : 'operator') : null,
+    outlook: staff ? deskOutlook(state, viewer.desk) : null,
   };
+}
+
+/** What comes next, as each desk may act on it: a caller only its calls, a reader nothing. */
+function deskOutlook(state: ShowState, desk: WorkRole): ShowSnapshot['outlook'] {
+  if (desk === 'reader') return null;
+  if (desk === 'supervisor') return outlook(state, 'supervisor');
+  const next = outlook(state, 'operator');
+  if (desk === 'operator') return next;
+  return { ...next, open: next.open.filter((type) => CALLER_COMMANDS.includes(type)) };
 }
 
 /** Who has submitted, and the scores only where the role may see them (never another judge's before the reveal). */
@@ -200,7 +219,7 @@ function judgingView(
   state: ShowState,
   round: Round,
   judges: readonly JudgeSetting[],
-  { role, judgeSeat, supervisor }: SnapshotViewer,
+  { role, judgeSeat, desk }: SnapshotViewer,
   settings: EventSettings,
 ): JudgingView {
   const recused = new Set(recusedSeats(state, round.auditeeNumber));
@@ -222,7 +241,10 @@ function judgingView(
             items: items.map((v) => v / 100),
           }))
         : null,
-    outliers: supervisor ? outliers(round.scores, settings.plan.scoring ?? DEFAULT_SCORING_RULES) : [],
+    outliers:
+      role === 'staff' && desk === 'supervisor'
+        ? outliers(round.scores, settings.plan.scoring ?? DEFAULT_SCORING_RULES)
+        : [],
     rechecks: role === 'staff' ? round.rechecks : role === 'judge' ? round.rechecks.filter((s) => s === judgeSeat) : [],
     corrections:
       role === 'staff' || revealed

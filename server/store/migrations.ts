@@ -485,4 +485,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: 'callers and readers, and accounts scoped to programs',
+    sql: `
+      -- Two more roles (话务员, 查阅), and the programs an account works in: a JSON array of program
+      -- codes, or NULL for every program. users is rebuilt for its CHECK, as in version 12.
+      CREATE TABLE sessions_kept AS SELECT token_hash, username, created_at, expires_at FROM sessions;
+      DROP TABLE sessions;
+      CREATE TABLE users_v13 (
+        username TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'operator', 'caller', 'supervisor', 'reader')),
+        programs TEXT CHECK (programs IS NULL OR (json_valid(programs) AND json_type(programs) = 'array')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT,
+        disabled_at TEXT,
+        must_set_password INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO users_v13 (username, role, password_hash, created_at, created_by, disabled_at, must_set_password)
+        SELECT username, role, password_hash, created_at, created_by, disabled_at, must_set_password FROM users;
+      DROP TABLE users;
+      ALTER TABLE users_v13 RENAME TO users;
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users(username),
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      INSERT INTO sessions SELECT token_hash, username, created_at, expires_at FROM sessions_kept;
+      DROP TABLE sessions_kept;
+    `,
+  },
 ];

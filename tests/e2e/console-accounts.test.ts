@@ -51,7 +51,7 @@ describe('账号管理', () => {
     expect(await adminPage.getByTestId('tab-events').count()).toBe(0);
     expect(await adminPage.getByTestId('tab-registry').count()).toBe(0);
     await adminPage.getByTestId('account-username').fill('jyj-operator');
-    await adminPage.getByTestId('account-role').selectOption('operator');
+    await adminPage.getByTestId('account-grant-role').selectOption('operator');
     await adminPage.getByTestId('account-create').click();
     oneTime = (await adminPage.getByTestId('account-issued-password').innerText()).trim();
     expect(oneTime.length).toBeGreaterThanOrEqual(10);

@@ -1,4 +1,4 @@
-import type { AccountRole, Accounts, OneTimePassword } from '$protocol/auth';
+import type { AccountRole, Accounts, OneTimePassword, ProgramScope } from '$protocol/auth';
 import { api, ApiError } from './api';
 
 /** The administrator's accounts page: the accounts with their log, and the one-time password just made. */
@@ -28,8 +28,17 @@ export class AccountsState {
   }
 
   load = () => this.run(() => api.get<Accounts>('/api/accounts'));
-  create = (username: string, role: AccountRole) =>
-    this.run(() => api.post<OneTimePassword>('/api/accounts', { username, role }));
+  create = (username: string, role: AccountRole, programs: ProgramScope) =>
+    this.run(() => api.post<OneTimePassword>('/api/accounts', { username, role, programs }));
+  /** A new role or program scope: the account's open sessions end, its owner logs in again. */
+  grant = (username: string, role: AccountRole, programs: ProgramScope) =>
+    this.run(() => api.post<Accounts>(`/api/accounts/${username}/grant`, { role, programs }));
+  /** An account's programs in words: 全部项目, or their names. */
+  scopeText(programs: ProgramScope): string {
+    if (programs === null) return '全部项目';
+    const known = this.data?.programs ?? [];
+    return programs.map((code) => known.find((p) => p.code === code)?.name ?? code).join('、');
+  }
   disable = (username: string) => this.run(() => api.post<Accounts>(`/api/accounts/${username}/disable`));
   enable = (username: string) => this.run(() => api.post<Accounts>(`/api/accounts/${username}/enable`));
   reset = (username: string) => this.run(() => api.post<OneTimePassword>(`/api/accounts/${username}/reset-password`));

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { ROLE_LABEL } from '$protocol/auth';
+import { ACCOUNT_ROLE_LABEL } from '$protocol/auth';
 import { ON_AIR_RECONNECTION, REVOCATION_REASON_LABEL } from '$protocol/show';
 import type {
   ClientToServerEvents,
@@ -71,7 +71,8 @@ export class ShowDesk {
 
   constructor(
     readonly eventId: string,
-    readonly role: 'operator' | 'supervisor',
+    /** The desk: the operator's, the supervisor's (notary), or a caller's (话务员: its round's calls only). */
+    readonly role: 'operator' | 'supervisor' | 'caller',
   ) {}
 
   get serverNow(): number {
@@ -89,9 +90,15 @@ export class ShowDesk {
 
   async start(): Promise<void> {
     try {
-      const answer = await api.get<{ event: EventSummary; overlayKey: string }>(`/api/events/${this.eventId}`);
-      this.event = answer.event;
-      this.overlayKey = answer.overlayKey;
+      if (this.role === 'caller') {
+        // A caller reads no event page (it carries the outputs' key): its programs' list names the event.
+        const listed = await api.get<EventSummary[]>('/api/events');
+        this.event = listed.find((e) => e.id === this.eventId) ?? null;
+      } else {
+        const answer = await api.get<{ event: EventSummary; overlayKey: string }>(`/api/events/${this.eventId}`);
+        this.event = answer.event;
+        this.overlayKey = answer.overlayKey;
+      }
     } catch (error) {
       this.message = { kind: 'error', text: error instanceof ApiError ? error.message : '无法读取活动' };
       return;
@@ -100,7 +107,7 @@ export class ShowDesk {
     const auth: SocketAuth = {
       eventId: this.eventId,
       role: 'staff',
-      label: `操作台 · ${ROLE_LABEL[this.role]}`,
+      label: `${this.role === 'caller' ? '话务台' : '操作台'} · ${ACCOUNT_ROLE_LABEL[this.role]}`,
     };
     const socket: DeskSocket = io({ auth, transports: ['websocket'], ...ON_AIR_RECONNECTION });
     this.socket = socket;
@@ -174,7 +181,8 @@ export class ShowDesk {
   }
 
   private async loadLog(): Promise<void> {
-    if (this.loadingLog) return;
+    // The caller's screen has no log (the server refuses it one).
+    if (this.loadingLog || this.role === 'caller') return;
     this.loadingLog = true;
     try {
       for (;;) {

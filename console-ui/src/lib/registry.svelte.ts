@@ -34,8 +34,15 @@ export class RegistryState {
   program = $derived(this.programs.find((p) => p.code === this.programCode));
 
   async init(place: RegistryPlace = COUNTY): Promise<void> {
-    this.programs = await api.get<ProgramDto[]>('/api/programs');
+    await this.loadPrograms();
     await this.show(place, true);
+  }
+
+  /** The account's own programs (the server lists only those); the first is chosen when the current is not one. */
+  async loadPrograms(): Promise<void> {
+    this.programs = await api.get<ProgramDto[]>('/api/programs');
+    const first = this.programs[0];
+    if (first && !this.programs.some((p) => p.code === this.programCode)) this.programCode = first.code;
   }
 
   async selectProgram(code: string): Promise<void> {

@@ -4,11 +4,11 @@ import { api, ApiError } from './api';
 /** Who is logged in at this console: any account, and the staff user when it is one. */
 export class Session {
   account = $state<AccountSession | null>(null);
-  /** The operator or supervisor, once their own password is set (null for the administrator). */
+  /** The staff user (any role but the administrator), once their own password is set. */
   readonly user = $derived.by((): SessionUser | null => {
     const account = this.account;
     if (!account || account.mustSetPassword || !isStaffRole(account.role)) return null;
-    return { username: account.username, role: account.role };
+    return { username: account.username, role: account.role, programs: account.programs };
   });
   checked = $state(false);
   error = $state('');
