@@ -106,6 +106,8 @@ const ROUTES: Record<string, Access> = {
   'GET /api/reports': 'staff',
   'GET /api/reports.xlsx': 'staff',
   'GET /reports/notice': 'staff',
+  'GET /api/county-report': 'staff',
+  'GET /api/county-report.xlsx': 'staff',
   /** The judges' report: a supervisor's session (an operator's is refused, see tests/judge-review.test.ts). */
   'GET /api/judge-review': 'staff',
   'GET /api/judge-review.csv': 'staff',
