@@ -6,6 +6,8 @@ import { FollowupService } from './followups/followup-service';
 import { followupRoutes } from './followups/routes';
 import { ReportService } from './reports/report-service';
 import { reportRoutes } from './reports/routes';
+import { CountyReportService } from './reports/county-report-service';
+import { countyReportRoutes } from './reports/county-routes';
 import { JudgeReviewService } from './reports/judge-review-service';
 import { judgeReviewRoutes } from './reports/judge-review-routes';
 import { existsSync, readFileSync } from 'node:fs';
@@ -115,6 +117,8 @@ export interface AppServices {
   shows: ShowRunner;
   seats: SeatService;
   reports: ReportService;
+  /** The county view (县级总览) across programs and departments. */
+  county: CountyReportService;
   /** The judges' report (supervisors only). */
   judgeReviews: JudgeReviewService;
   followups: FollowupService;
@@ -206,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { draws, publicLog } = openDraws(db, { dbPath: options.dbPath, keyDir: options.keyDir, clock, random });
   const { events, shows, seats } = buildEventServices(db, draws, clock, random);
   const reports = new ReportService(db);
+  const county = new CountyReportService(db, clock);
   const judgeReviews = new JudgeReviewService(db, shows);
   const followups = new FollowupService(db, events, clock);
   const follow = new FollowService(db, events, clock);
@@ -250,6 +255,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     shows,
     seats,
     reports,
+    county,
     judgeReviews,
     followups,
     follow,
@@ -321,6 +327,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(seatRoutes(seats, events, auth, publicBase));
   await app.register(reportRoutes(reports, auth));
+  await app.register(countyReportRoutes(county, auth));
   await app.register(judgeReviewRoutes(judgeReviews, auth));
   await app.register(followupRoutes(followups, auth));
   await app.register(

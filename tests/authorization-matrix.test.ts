@@ -98,6 +98,8 @@ function request(route: string): { url: string; payload: object | undefined } {
     'GET /api/judge-review': '?from=2026-01-01&to=2026-12-31',
     'GET /api/judge-review.csv': '?from=2026-01-01&to=2026-12-31',
     'GET /api/judge-review.xlsx': '?from=2026-01-01&to=2026-12-31',
+    'GET /api/county-report': '?from=2026-01-01&to=2026-12-31',
+    'GET /api/county-report.xlsx': '?from=2026-01-01&to=2026-12-31',
   };
   return { url: url + (queries[route] ?? ''), payload: method === 'GET' ? undefined : (bodies[route] ?? {}) };
 }

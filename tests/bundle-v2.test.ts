@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,6 +17,7 @@ import { forgeBundle, grind } from './helpers/bundle-forgery';
 import { DICE, ScriptedShow } from './helpers/show-script';
 import { DEMO_PLAN } from './helpers/draw-fixture';
 import { loginCookie, SUPERVISOR_PASSWORD, testApp } from './helpers/test-app';
+import { tsxCommand } from './helpers/tsx-cli';
 
 /**
  * Format-2 bundles against the verifier (`verifyBundle`, `npm run verify`) and the standard-library
@@ -83,7 +84,8 @@ function python(bundle: unknown, flags: string[] = []): { status: number | null;
 function cli(bundle: unknown, flags: string[] = []): Promise<{ status: number | null; stdout: string }> {
   const path = save(bundle);
   return new Promise((resolve) => {
-    const child = spawn('npx', ['tsx', join(ROOT, 'scripts', 'verify.ts'), path, ...flags], { cwd: ROOT });
+    const [command, args] = tsxCommand('scripts/verify.ts', [path, ...flags]);
+    const child = spawn(command, args, { cwd: ROOT });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -122,6 +124,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const show of shows) show.close();
   await close();
+  // The bundles written for the verifiers: 35 MB a run, left in /tmp otherwise.
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe('format-2 bundles: forgeries, single-field changes, the secret at rest, the public log', () => {
@@ -387,8 +391,13 @@ function without(bundle: DrawBundle, path: Path): unknown {
 }
 
 /** The Python reference on many bundles in one process: '1' per line where a check failed. */
-function pythonRejects(bundles: unknown[]): boolean[] {
-  const file = join(work, 'many.jsonl');
+/**
+ * Runs the Python reference over many bundles in one process; resolves, per bundle, whether it was
+ * refused. Asynchronous, so the TypeScript verifier can check the same bundles on the other core.
+ */
+function pythonRejects(bundles: unknown[]): Promise<boolean[]> {
+  fileCount += 1;
+  const file = join(work, `many-${fileCount}.jsonl`);
   writeFileSync(file, bundles.map((b) => JSON.stringify(b)).join('\n'));
   const driver = [
     'import json, sys',
@@ -403,12 +412,24 @@ function pythonRejects(bundles: unknown[]): boolean[] {
     '    verify_draw.verify_bundle(json.loads(line), report)',
     '    print("1" if report.failures else "0")',
   ].join('\n');
-  const result = spawnSync('python3', ['-c', driver], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return result.stdout
-    .trim()
-    .split('\n')
-    .map((line) => line === '1');
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', driver]);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      if (status !== 0) reject(new Error(err));
+      else
+        resolve(
+          out
+            .trim()
+            .split('\n')
+            .map((line) => line === '1'),
+        );
+    });
+  });
 }
 
 describe('every single-field change to a v2 bundle is refused', () => {
@@ -453,10 +474,11 @@ describe('every single-field change to a v2 bundle is refused', () => {
   it('the named fields, by verifyBundle, `npm run verify` and Python', async () => {
     for (const path of named) expect(leafPaths(closed).map((p) => p.join('.'))).toContain(path.join('.'));
     const bundles = named.map((path) => withChange(closed, path));
+    const python = pythonRejects(bundles);
     for (const [i, bundle] of bundles.entries()) {
       expect(verifyBundle(bundle).ok, named[i]?.join('.')).toBe(false);
     }
-    expect(pythonRejects(bundles)).toEqual(bundles.map(() => true));
+    expect(await python).toEqual(bundles.map(() => true));
     // `npm run verify` starts a whole tsx process (seconds each): the issue's own list goes through it
     // (rehearsal, event, recusals; the show's removal below); the rest, through the same module above.
     const throughCli = [0, 1, 2];
@@ -469,22 +491,25 @@ describe('every single-field change to a v2 bundle is refused', () => {
 
   it('removals and structural changes, by verifyBundle, `npm run verify` and Python', async () => {
     const bundles = structural.map(([, make]) => make());
+    const python = pythonRejects(bundles);
     for (const [i, bundle] of bundles.entries()) {
       expect(verifyBundle(bundle).ok, structural[i]?.[0]).toBe(false);
     }
-    expect(pythonRejects(bundles)).toEqual(bundles.map(() => true));
+    expect(await python).toEqual(bundles.map(() => true));
     const run = await cli(bundles[0]);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/✗ 封存时载明的直播部分完整/u);
   }, 60_000);
 
-  it('every leaf value of the whole bundle (long arrays sampled; only the result sentences excluded), by verifyBundle and Python', () => {
+  it('every leaf value of the whole bundle (long arrays sampled; only the result sentences excluded), by verifyBundle and Python', async () => {
     const paths = leafPaths(closed);
     expect(paths.length).toBeGreaterThan(300);
     const bundles = paths.map((path) => withChange(closed, path));
+    // Python on one core while TypeScript checks the same bundles on the other.
+    const python = pythonRejects(bundles);
     const tsAccepted = paths.filter((_, i) => verifyBundle(bundles[i]).ok).map((p) => p.join('.'));
     expect(tsAccepted).toEqual([]);
-    const rejected = pythonRejects(bundles);
+    const rejected = await python;
     const pyAccepted = paths.filter((_, i) => !rejected[i]).map((p) => p.join('.'));
     expect(pyAccepted).toEqual([]);
   }, 300_000);
@@ -666,7 +691,7 @@ describe('a rehearsal with a simulated notary, abandoned', () => {
     const flips: Path[] = [['show', 'rehearsal'], ['notary', 'simulated'], ['abandoned', 'reason'], ['notarySecret']];
     const changedBundles = flips.map((path) => withChange(bundle, path));
     for (const changedBundle of changedBundles) expect(verifyBundle(changedBundle).ok).toBe(false);
-    expect(pythonRejects(changedBundles)).toEqual([true, true, true, true]);
+    expect(await pythonRejects(changedBundles)).toEqual([true, true, true, true]);
   }, 30_000);
 });
 

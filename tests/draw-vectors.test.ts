@@ -12,6 +12,7 @@ import { keyIdOf, publicLeafHash, treeHeadMessage, treeHeadSignatureHolds } from
 import { seededSource, stageOrder } from '../server/draw-engine/order';
 import { sha256Hex } from '../server/draw-engine/sha256';
 import { verifyBundle } from '../server/verify/bundle';
+import { tsxCommand } from './helpers/tsx-cli';
 
 const ROOT = join(import.meta.dirname, '..');
 const VECTORS = join(ROOT, 'tests', 'vectors', 'draw-v1.json');
@@ -131,7 +132,7 @@ describe('draw format v2 test vectors', () => {
 
   it('the vectors are what the script writes (deterministic)', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'choucha-vectors-v2-')), 'draw-v2.json');
-    const result = spawnSync('npx', ['tsx', join(ROOT, 'scripts', 'make-vectors-v2.ts'), out], {
+    const result = spawnSync(...tsxCommand('scripts/make-vectors-v2.ts', [out]), {
       cwd: ROOT,
       encoding: 'utf8',
     });

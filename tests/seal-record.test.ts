@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DrawBundle } from '../server/verify/bundle';
 import { sealRecordText } from '../server/verify/seal-record-text';
+import { tsxCommand } from './helpers/tsx-cli';
 
 /**
  * The bulletin's QR line given to both verifiers (`--seal-record`): it binds the seal record itself
@@ -42,8 +43,7 @@ describe('--seal-record: the bulletin’s QR line, in npm run verify and the Pyt
     expect(refused.status, refused.stdout).toBe(1);
     expect(refused.stdout).toContain('printed seal record');
 
-    const cli = (record: string) =>
-      run('npx', ['tsx', join(ROOT, 'scripts', 'verify.ts'), path, '--seal-record', record]);
+    const cli = (record: string) => run(...tsxCommand('scripts/verify.ts', [path, '--seal-record', record]));
     const passed = cli(real);
     expect(passed.status, passed.stdout).toBe(0);
     // Given the whole line, nothing but the digits is left to compare by eye.

@@ -12,6 +12,7 @@ import type {
   UpdateRectificationBody,
 } from '../protocol/followups';
 import type { EventService } from '../events/event-service';
+import { isOverdue } from '../reports/county-report';
 
 interface HistoryJoin {
   auditeeNumber: string;
@@ -114,7 +115,7 @@ export class FollowupService {
       deadline: r.deadline,
       status: r.status,
       note: r.note,
-      overdue: r.deadline < today && (r.status === '待整改' || r.status === '整改中'),
+      overdue: isOverdue(r.deadline, r.status, today),
       updatedAt: r.updated_at,
     }));
     return { candidates, items };

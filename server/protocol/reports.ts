@@ -1,5 +1,6 @@
 import { literalUnion } from './literal-union';
 import { EventModeSchema } from './modes';
+import { RECTIFICATION_STATUSES } from './followups';
 import { Type, type Static } from '@sinclair/typebox';
 
 /** What a report groups by: the grid's levels, the unit, or the industry. */
@@ -60,3 +61,67 @@ export const ReportSchema = Type.Object({
   months: Type.Array(Type.Intersect([Type.Object({ month: Type.String() }), ReportFiguresSchema])),
 });
 export type Report = Static<typeof ReportSchema>;
+
+/**
+ * The county view (县级总览): every program's figures over a period, its departments (单位 owning
+ * programs) and the ranking of units across programs, with the 整改 of the period's rounds.
+ */
+export const CountyReportQuerySchema = Type.Object(
+  {
+    from: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    to: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    mode: Type.Optional(EventModeSchema),
+  },
+  { additionalProperties: false },
+);
+export type CountyReportQuery = Static<typeof CountyReportQuerySchema>;
+
+/** Rectifications (整改) of a period's rounds: how many stand at each status, and how many are overdue. */
+export const RectificationCountsSchema = Type.Object({
+  total: Type.Integer(),
+  byStatus: Type.Record(literalUnion(RECTIFICATION_STATUSES), Type.Integer()),
+  /** Past the deadline and not yet put right (待整改 or 整改中). */
+  overdue: Type.Integer(),
+});
+export type RectificationCounts = Static<typeof RectificationCountsSchema>;
+
+export const CountyProgramSchema = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  /** The owning department (单位); the program's name until programs declare one. */
+  department: Type.String(),
+});
+export type CountyProgram = Static<typeof CountyProgramSchema>;
+
+export const CountyReportSchema = Type.Object({
+  query: CountyReportQuerySchema,
+  /** Every program shown (as visible to the account), in the registry's order, with or without audits. */
+  programs: Type.Array(
+    Type.Object({
+      program: CountyProgramSchema,
+      figures: ReportFiguresSchema,
+      rectifications: RectificationCountsSchema,
+    }),
+  ),
+  /** Programs grouped by department, in the order of their first program. */
+  departments: Type.Array(
+    Type.Object({
+      department: Type.String(),
+      programs: Type.Array(Type.String()),
+      figures: ReportFiguresSchema,
+      rectifications: RectificationCountsSchema,
+    }),
+  ),
+  /** Units across programs (unit + program), ranked by average combined score, then satisfaction. */
+  units: Type.Array(
+    Type.Object({
+      rank: Type.Integer(),
+      unit: Type.String(),
+      program: CountyProgramSchema,
+      figures: ReportFiguresSchema,
+    }),
+  ),
+  total: ReportFiguresSchema,
+  rectifications: RectificationCountsSchema,
+});
+export type CountyReport = Static<typeof CountyReportSchema>;

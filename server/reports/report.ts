@@ -64,6 +64,37 @@ export function figures(rows: readonly HistoryRow[]): ReportFigures {
 }
 
 /**
+ * Rows sorted best first by average combined score, then satisfaction rate, then name; equal scores
+ * share a rank (1, 2, 2, 4). Rows without scores come last.
+ */
+export function rankByScore<T>(
+  rows: readonly T[],
+  figuresOf: (row: T) => ReportFigures,
+  nameOf: (row: T) => string,
+): (T & { rank: number })[] {
+  const sorted = [...rows].sort((a, b) => {
+    const fa = figuresOf(a);
+    const fb = figuresOf(b);
+    const na = nameOf(a);
+    const nb = nameOf(b);
+    return (
+      (fb.averageCombined ?? -1) - (fa.averageCombined ?? -1) ||
+      (fb.satisfactionRate ?? -1) - (fa.satisfactionRate ?? -1) ||
+      (na < nb ? -1 : na > nb ? 1 : 0)
+    );
+  });
+  return sorted.map((row, i) => {
+    const f = figuresOf(row);
+    const first = sorted.findIndex(
+      (other) =>
+        figuresOf(other).averageCombined === f.averageCombined &&
+        figuresOf(other).satisfactionRate === f.satisfactionRate,
+    );
+    return { ...row, rank: (first === -1 ? i : first) + 1 };
+  });
+}
+
+/**
  * A county report over a period: figures for the whole county, per group (乡镇, 工作片, 村, 单位 or
  * 行业, as the auditee stood when audited), ranked, and per month. Pure: rows in, figures out.
  */
@@ -87,21 +118,11 @@ export function buildReport(rows: readonly HistoryRow[], query: ReportQuery): Re
     monthRows.push(row);
     byMonth.set(month, monthRows);
   }
-  const groups = [...byGroup.entries()]
-    .map(([name, groupRows]) => ({ name, ...figures(groupRows) }))
-    .sort(
-      (a, b) =>
-        (b.averageCombined ?? -1) - (a.averageCombined ?? -1) ||
-        (b.satisfactionRate ?? -1) - (a.satisfactionRate ?? -1) ||
-        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    );
-  // Equal scores share a rank (1, 2, 2, 4).
-  const ranked = groups.map((group, i) => {
-    const first = groups.findIndex(
-      (g) => g.averageCombined === group.averageCombined && g.satisfactionRate === group.satisfactionRate,
-    );
-    return { ...group, rank: (first === -1 ? i : first) + 1 };
-  });
+  const groups = rankByScore(
+    [...byGroup.entries()].map(([name, groupRows]) => ({ name, ...figures(groupRows) })),
+    (group) => group,
+    (group) => group.name,
+  );
   const months = [...byMonth.keys()].sort().map((month) => ({ month, ...figures(byMonth.get(month) ?? []) }));
-  return { query, total: figures(inPeriod), groups: ranked, months };
+  return { query, total: figures(inPeriod), groups, months };
 }

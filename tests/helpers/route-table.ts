@@ -68,6 +68,8 @@ export const ROUTES: Record<string, Access> = {
   'GET /api/reports': 'staff',
   'GET /api/reports.xlsx': 'staff',
   'GET /reports/notice': 'staff',
+  'GET /api/county-report': 'staff',
+  'GET /api/county-report.xlsx': 'staff',
   /** The judges' report: a supervisor's session (an operator's is refused, see tests/judge-review.test.ts). */
   'GET /api/judge-review': 'staff',
   'GET /api/judge-review.csv': 'staff',
@@ -193,6 +195,8 @@ export const STAFF_ACCESS: Record<string, { roles: readonly WorkRole[]; scope: R
   'GET /api/reports': { roles: READ, scope: 'program' },
   'GET /api/reports.xlsx': { roles: READ, scope: 'program' },
   'GET /reports/notice': { roles: READ, scope: 'program' },
+  'GET /api/county-report': { roles: READ, scope: 'none' },
+  'GET /api/county-report.xlsx': { roles: READ, scope: 'none' },
   'GET /api/judge-review': { roles: ['supervisor', 'reader'], scope: 'none' },
   'GET /api/judge-review.csv': { roles: ['supervisor', 'reader'], scope: 'none' },
   'GET /api/judge-review.xlsx': { roles: ['supervisor', 'reader'], scope: 'none' },

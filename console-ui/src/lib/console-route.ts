@@ -4,11 +4,21 @@
  * the hash, so reload keeps it and Back/Forward walk it without leaving the app.
  */
 export type Tab =
-  'events' | 'channels' | 'reports' | 'judges' | 'followups' | 'registry' | 'import' | 'versions' | 'control';
+  | 'events'
+  | 'channels'
+  | 'reports'
+  | 'county'
+  | 'judges'
+  | 'followups'
+  | 'registry'
+  | 'import'
+  | 'versions'
+  | 'control';
 export const TAB_IDS: readonly Tab[] = [
   'events',
   'channels',
   'reports',
+  'county',
   'judges',
   'followups',
   'registry',
