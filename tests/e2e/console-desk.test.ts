@@ -88,6 +88,9 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     await desk.getByTestId('contacts-per-auditee').fill('2');
     await desk.getByTestId('contacts-per-auditee').dispatchEvent('change');
     await desk.getByTestId('report-minutes').fill('1');
+    // The shortest roll the editor allows: three rolls (a draw, a replacement, the second draw) at
+    // the default 6 s would wait 12 s longer for nothing this test checks.
+    await desk.getByTestId('roll-seconds').fill('2');
     // Three judges: remove seats 4 and 5 of the five offered.
     await desk.getByTestId('judge-row').nth(4).getByRole('button', { name: '删除' }).click();
     await desk.getByTestId('judge-row').nth(3).getByRole('button', { name: '删除' }).click();
@@ -157,6 +160,7 @@ describe('operator console: prepare, seal and run a whole show from the desk', (
     expect(event.settings.plan.eligibility.grid).toEqual([['城关街道']]);
     expect(event.settings.plan.auditees).toEqual({ mode: 'total', count: 2 });
     expect(event.settings.judges?.map((j) => j.name)).toEqual(['王人大', '李政协', '张代表']);
+    expect(event.settings.rollSeconds).toBe(2);
 
     // The printable bulletin from the sealed page's link: the commitment published before the show.
     const [bulletin] = await Promise.all([
