@@ -11,11 +11,34 @@ import {
   SatisfactionSchema,
 } from './round';
 import { OutlookSchema } from './outlook';
+import { VisitKindSchema, VisitStatusSchema } from './registry';
 import { AirViewSchema } from './air';
 import { JudgesRuleSchema, ScoredAnswerSchema, ScoringRulesSchema } from './scoring';
 import { LoggedCommandTypeSchema } from './show-commands';
 
 /** The snapshot: everything a client renders, for its role, at one revision. */
+
+/**
+ * One entry of the visit log the draw pinned (走访记录/民情台账): what the cadre recorded for this
+ * household, which the caller checks on the phone. Staff only: the texts may name private people.
+ */
+export const ClaimViewSchema = Type.Object({
+  date: Type.String(),
+  kind: VisitKindSchema,
+  asked: Type.String(),
+  done: Type.String(),
+  /** Null for a visit that recorded none. */
+  status: Type.Union([VisitStatusSchema, Type.Null()]),
+});
+export type ClaimView = Static<typeof ClaimViewSchema>;
+
+/** The claims in counts, all that the overlay and the public see: visits, needs, needs resolved. */
+export const ClaimSummarySchema = Type.Object({
+  visits: Type.Integer({ minimum: 0 }),
+  needs: Type.Integer({ minimum: 0 }),
+  resolved: Type.Integer({ minimum: 0 }),
+});
+export type ClaimSummary = Static<typeof ClaimSummarySchema>;
 
 const HouseholdViewSchema = Type.Object({
   number: Type.String(),
@@ -39,6 +62,9 @@ const HouseholdViewSchema = Type.Object({
       by: RoleSchema,
     }),
   ),
+  /** The pinned visit log's entries for this household, oldest first: staff only, [] for everyone else. */
+  claims: Type.Array(ClaimViewSchema),
+  claimSummary: ClaimSummarySchema,
 });
 
 const AuditeeViewSchema = Type.Object({
