@@ -3,7 +3,7 @@ import { csvSourceFromBuffer } from '../registry/import/import-files';
 import { importRoster } from '../registry/import/roster-import';
 import { latestVersion } from '../registry/roster-repository';
 import { DEFAULT_PROGRAM } from '../registry/programs';
-import { generateDemoCounty, type DemoCountyOptions } from './demo-county';
+import { generateDemoCounty, generateDemoVisits, type DemoCountyOptions } from './demo-county';
 
 /** Loads the demo county through the real import path, as an operator's files would be. */
 export async function loadDemoCounty(
@@ -19,6 +19,12 @@ export async function loadDemoCounty(
       csvSourceFromBuffer('示范县干部名单.csv', files.cadres),
       csvSourceFromBuffer('示范县联系户名单.csv', files.households),
     ],
+    { ...importOptions, programCode: DEFAULT_PROGRAM },
+  );
+  // The cadres' visit log, a version of its own: the roster above keeps its hash.
+  await importRoster(
+    db,
+    [csvSourceFromBuffer('示范县走访记录.csv', generateDemoVisits(files.counts.households, options.now.slice(0, 10)))],
     { ...importOptions, programCode: DEFAULT_PROGRAM },
   );
   await importRoster(
