@@ -40,6 +40,14 @@ export const ClaimSummarySchema = Type.Object({
 });
 export type ClaimSummary = Static<typeof ClaimSummarySchema>;
 
+/** The summary in words, as the overlay and the public page show it: 走访 3 次 · 诉求 2 件（已解决 1）. */
+export function claimSummaryText({ visits, needs, resolved }: ClaimSummary): string {
+  if (visits === 0 && needs === 0) return '—';
+  const parts = [`走访 ${visits} 次`];
+  if (needs > 0) parts.push(`诉求 ${needs} 件（已解决 ${resolved}）`);
+  return parts.join(' · ');
+}
+
 const HouseholdViewSchema = Type.Object({
   number: Type.String(),
   /** Masked (张*三) for everyone but staff. */
