@@ -9,7 +9,7 @@ import { csvLine, UTF8_BOM } from '../server/registry/export/csv-writer';
 import { verifyBundle } from '../server/verify/bundle';
 import { ScriptedShow } from './helpers/show-script';
 import { ShowClient } from './helpers/show-client';
-import { testApp } from './helpers/test-app';
+import { loginCookie, testApp } from './helpers/test-app';
 
 /**
  * The visit log (走访记录) the draw pins: staff see each drawn household's claims, to check them
@@ -120,5 +120,25 @@ describe('claims of the pinned visit log', () => {
       expect(text).not.toContain('了解生产生活情况');
       expect(text).not.toContain('路灯');
     }
+  });
+
+  it('names the pinned log by hash and counts on the printed record and the public bulletin, never its texts', async () => {
+    const log = latestVisitLog(app.services.db, 'cadre-household');
+    const cookie = await loginCookie(app);
+    const record = await app.inject({ method: 'GET', url: `/events/${show.event.id}/record`, headers: { cookie } });
+    const bulletin = await app.inject({ method: 'GET', url: `/events/${show.event.id}/bulletin` });
+    for (const page of [record, bulletin]) {
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain(log?.hash);
+      expect(page.body).toContain(`${log?.entryCount} 条记录，涉及 ${log?.contactCount} 个联系对象`);
+      expect(page.body).not.toContain(PRIVATE);
+      expect(page.body).not.toContain('路灯');
+    }
+    // The public snapshot names it the same way, for the live page and the verifier.
+    expect(show.snapshot.draw.visitLog).toEqual({
+      hash: log?.hash,
+      entryCount: log?.entryCount,
+      contactCount: log?.contactCount,
+    });
   });
 });

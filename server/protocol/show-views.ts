@@ -211,6 +211,11 @@ export const ShowSnapshotSchema = Type.Object({
   draw: Type.Object({
     drawId: Type.String(),
     rosterHash: Type.String(),
+    /** The visit log pinned with the roster (走访记录): hash and counts only, as the bundle has them. */
+    visitLog: Type.Union([
+      Type.Object({ hash: Type.String(), entryCount: Type.Integer(), contactCount: Type.Integer() }),
+      Type.Null(),
+    ]),
     planHash: Type.String(),
     poolHash: Type.String(),
     poolSize: Type.Integer(),

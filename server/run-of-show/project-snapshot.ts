@@ -131,6 +131,13 @@ export function projectSnapshot(
     draw: {
       drawId: state.draw.drawId,
       rosterHash: state.draw.roster.hash,
+      visitLog: state.draw.roster.visitLog
+        ? {
+            hash: state.draw.roster.visitLog.hash,
+            entryCount: state.draw.roster.visitLog.entryCount,
+            contactCount: state.draw.roster.visitLog.contactCount,
+          }
+        : null,
       planHash: state.draw.planHash,
       poolHash: state.draw.poolHash,
       poolSize: state.draw.pool.auditees.length,
