@@ -404,8 +404,8 @@ const NEEDS: { asked: string; done: Record<'已解决' | '办理中' | '未解�
 ];
 
 /**
- * The demo's visit log (走访记录) for the cadre program: almost half the households visited once or
- * twice, about one in seven with a need, dated over the 300 days before `until` (never after it, so the
+ * The demo's visit log (走访记录) for the cadre program: about a third of the households visited
+ * once or twice, one in ten with a need, dated over the 300 days before `until` (never after it, so the
  * import accepts it on any date). Generated from its own seed: the roster files stay byte for byte.
  */
 export function generateDemoVisits(households: number, until: string, seedLabel = 'choucha-demo-visits-v1'): Buffer {
@@ -416,10 +416,10 @@ export function generateDemoVisits(households: number, until: string, seedLabel 
   for (let h = 1; h <= households; h += 1) {
     const number = String(h).padStart(7, '0');
     const roll = g.next01();
-    const visits = roll < 0.55 ? 0 : roll < 0.95 ? 1 : 2;
+    const visits = roll < 0.65 ? 0 : roll < 0.97 ? 1 : 2;
     for (let v = 0; v < visits; v += 1)
       text += csvLine([number, day(g.int(1, 300)), '走访', g.pick(VISIT_TOPICS), '', '']);
-    if (g.chance(0.15)) {
+    if (g.chance(0.1)) {
       const need = g.pick(NEEDS);
       const statusRoll = g.next01();
       const status = statusRoll < 0.65 ? '已解决' : statusRoll < 0.85 ? '办理中' : '未解决';

@@ -9,7 +9,7 @@ import { generateDemoCounty, generateDemoVisits, type DemoCountyOptions } from '
 export async function loadDemoCounty(
   db: Db,
   options: DemoCountyOptions & { now: string },
-): Promise<ReturnType<typeof generateDemoCounty>['counts']> {
+): Promise<ReturnType<typeof generateDemoCounty>['counts'] & { visits: number }> {
   const files = generateDemoCounty(options);
   const importOptions = { actor: 'demo', now: options.now };
   await importRoster(
@@ -22,7 +22,7 @@ export async function loadDemoCounty(
     { ...importOptions, programCode: DEFAULT_PROGRAM },
   );
   // The cadres' visit log, a version of its own: the roster above keeps its hash.
-  await importRoster(
+  const visits = await importRoster(
     db,
     [csvSourceFromBuffer('示范县走访记录.csv', generateDemoVisits(files.counts.households, options.now.slice(0, 10)))],
     { ...importOptions, programCode: DEFAULT_PROGRAM },
@@ -35,7 +35,7 @@ export async function loadDemoCounty(
     ],
     { ...importOptions, programCode: 'teacher-parent' },
   );
-  return files.counts;
+  return { ...files.counts, visits: visits.visitLog?.version.entryCount ?? 0 };
 }
 
 export function registryIsEmpty(db: Db): boolean {
