@@ -13,6 +13,7 @@ import { launchChromium, SCREENSHOT_DIR, screenshot } from '../helpers/browser';
 import { DeskDriver } from '../helpers/desk-driver';
 import { frameFacts, insideTitleSafe, saveDocsFrame } from '../helpers/frame-check';
 import { ScriptedShow } from '../helpers/show-script';
+import { DEMO_PLAN } from '../helpers/draw-fixture';
 import { OPERATOR_PASSWORD, testApp } from '../helpers/test-app';
 
 /**
@@ -136,5 +137,39 @@ describe('claims on the desk, counts on air and in public', () => {
     );
     expect((await viewer.content()).includes(PRIVATE)).toBe(false);
     await screenshot(viewer, 'public-live-claims');
+  });
+
+  it('shows no claims and no column where the program has no visit log (教师联系家长)', async () => {
+    const teachers = await ScriptedShow.create(app, base, {
+      title: '教师联系家长抽查',
+      rollSeconds: 2,
+      plan: {
+        ...DEMO_PLAN,
+        programCode: 'teacher-parent',
+        auditees: { mode: 'total', count: 1 },
+        contactsPerAuditee: 3,
+      },
+    });
+    try {
+      await teachers.open();
+      await teachers.entropyAndReveal();
+      await teachers.run({ type: 'drawAuditee' });
+      await teachers.run({ type: 'presentAuditee' });
+      await teachers.run({ type: 'startReport' });
+      await teachers.run({ type: 'endReport' });
+      await teachers.run({ type: 'drawHouseholds' });
+      expect(teachers.snapshot.draw.visitLog).toBeNull();
+      const desk = await driver.newPage();
+      await driver.login(desk, 'operator', OPERATOR_PASSWORD, `#/desk/${teachers.event.id}`);
+      await expect.poll(() => desk.getByTestId('household-row').count()).toBe(3);
+      expect(await desk.getByTestId('household-claims').count()).toBe(0);
+      const overlay = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      await overlay.goto(teachers.overlayUrl());
+      await overlay.waitForSelector('[data-testid="household-board"]');
+      expect(await overlay.getByTestId('household-claims').count()).toBe(0);
+      expect(await overlay.getByTestId('household-board').innerText()).not.toContain('走访台账');
+    } finally {
+      teachers.close();
+    }
   });
 });
