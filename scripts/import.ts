@@ -59,10 +59,19 @@ try {
       `已生成${program.name}名册版本 ${result.version.seq}：${result.version.auditeeCount} 名${program.auditeeLabel}，${result.version.contactCount} ${program.contactLabel === '户' ? '户' : `名${program.contactLabel}`}，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒`,
     );
     console.log(`SHA-256 ${result.version.hash}`);
+  } else if (result.status === 'unchanged' && result.visitLog) {
+    console.log(`走访记录与当前版本 ${result.visitLog.version.seq} 相同，未生成新版本。`);
   } else if (result.status === 'unchanged') {
     console.log(`内容与当前版本 ${result.version?.seq} 相同，未生成新版本。`);
-  } else {
+  } else if (result.status === 'grid-updated') {
     console.log('网格表已更新。');
+  }
+  if (result.visitLog?.status === 'created') {
+    const log = result.visitLog.version;
+    console.log(
+      `已生成${program.name}走访记录版本 ${log.seq}（核对名册版本 ${log.rosterVersionId}）：${log.entryCount} 条记录，涉及 ${log.contactCount} 个联系对象`,
+    );
+    console.log(`SHA-256 ${log.hash}`);
   }
 } catch (error) {
   if (!(error instanceof ImportRejectedError)) throw error;

@@ -86,7 +86,7 @@ if (registryIsEmpty(db) && process.env.CHOUCHA_DEMO !== '0') {
   const started = performance.now();
   const counts = await loadDemoCounty(db, { now: clock().toISOString() });
   process.stdout.write(
-    `完成：${counts.towns} 个乡镇、${counts.areas} 个工作片、${counts.villages} 个村，${counts.cadres} 名干部、${counts.households} 户，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒\n`,
+    `完成：${counts.towns} 个乡镇、${counts.areas} 个工作片、${counts.villages} 个村，${counts.cadres} 名干部、${counts.households} 户、${counts.visits} 条走访记录，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒\n`,
   );
 }
 

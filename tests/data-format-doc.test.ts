@@ -7,6 +7,7 @@ import { rosterHash, type AuditeeRow, type ContactRow } from '../server/registry
 import {
   AUDITEE_HEADERS,
   CONTACT_HEADERS,
+  VISIT_HEADERS,
   GRID_HEADERS,
   recogniseHeader,
   REQUIRED_FIELDS,
@@ -86,11 +87,12 @@ describe('docs/data-format.md holds the import as the code has it', () => {
       ['grid', GRID_HEADERS, REQUIRED_FIELDS.grid],
       ['auditees', AUDITEE_HEADERS, REQUIRED_FIELDS.auditees],
       ['contacts', CONTACT_HEADERS, REQUIRED_FIELDS.contacts],
+      ['visits', VISIT_HEADERS, REQUIRED_FIELDS.visits],
     ] as const;
     const rows = table('file');
     const listed = new Map<string, { required: boolean; headers: string[] }>();
     for (const [file, field, required, headers] of rows) {
-      const kind = /\((grid|auditees|contacts)\)/u.exec(file ?? '')?.[1];
+      const kind = /\((grid|auditees|contacts|visits)\)/u.exec(file ?? '')?.[1];
       listed.set(`${kind}.${ticked(field ?? '')[0]}`, { required: required === 'yes', headers: ticked(headers ?? '') });
     }
     let count = 0;
@@ -103,12 +105,12 @@ describe('docs/data-format.md holds the import as the code has it', () => {
       }
     }
     expect(listed.size).toBe(count);
-    expect(count).toBe(24);
+    expect(count).toBe(30);
   });
 
   it("lists every program's template headers, and every template is read as its kind with every column known", () => {
     const rows = table('program');
-    const label = { grid: '网格表', auditees: '人员名单', contacts: '联系对象名单' } as const;
+    const label = { grid: '网格表', auditees: '人员名单', contacts: '联系对象名单', visits: '走访记录' } as const;
     expect(rows).toHaveLength(BUILTIN_PROGRAMS.length * TEMPLATE_KINDS.length);
     for (const program of BUILTIN_PROGRAMS) {
       for (const kind of TEMPLATE_KINDS) {

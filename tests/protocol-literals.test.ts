@@ -6,7 +6,7 @@ import { AUDITEE_REPLACEMENT_REASONS, CONTACT_REPLACEMENT_REASONS, RISK_TIERS } 
 import { EVENT_STATUS_LABEL } from '../server/protocol/events';
 import { RECTIFICATION_STATUSES } from '../server/protocol/followups';
 import { EVENT_MODE_LABEL } from '../server/protocol/modes';
-import { AUDITEE_STATUSES, CONSENT_VALUES } from '../server/protocol/registry';
+import { AUDITEE_STATUSES, CONSENT_VALUES, VISIT_KINDS, VISIT_STATUSES } from '../server/protocol/registry';
 import {
   CALL_STATUSES,
   GRAPHICS,
@@ -36,6 +36,8 @@ const CHINESE_VALUES: readonly string[] = [
   ...SATISFACTION,
   ...AUDITEE_STATUSES,
   ...CONSENT_VALUES,
+  ...VISIT_KINDS,
+  ...VISIT_STATUSES,
   ...RECTIFICATION_STATUSES,
   ...RISK_TIERS,
 ];

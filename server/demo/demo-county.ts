@@ -354,3 +354,77 @@ export function generateDemoCounty(options: DemoCountyOptions = {}): DemoCountyF
     },
   };
 }
+
+/** What a demo visit (走访) covered. */
+const VISIT_TOPICS = [
+  '了解家庭生产生活情况',
+  '宣讲惠民政策',
+  '走访慰问',
+  '了解春耕备耕情况',
+  '防汛安全提醒',
+  '冬季取暖安全检查',
+  '宣传医保参保政策',
+  '了解务工就业情况',
+];
+
+/** A demo need (诉求) and what the cadre records, by where it stands. */
+const NEEDS: { asked: string; done: Record<'已解决' | '办理中' | '未解决', string> }[] = [
+  {
+    asked: '村口路灯不亮',
+    done: { 已解决: '联系供电所更换灯具', 办理中: '已报村委会，等待维修', 未解决: '已反映，尚无答复' },
+  },
+  {
+    asked: '申请低保',
+    done: { 已解决: '协助提交材料，已审批', 办理中: '材料已报乡镇民政办', 未解决: '不符合条件，已解释政策' },
+  },
+  {
+    asked: '房屋漏雨需要修缮',
+    done: { 已解决: '协调危房改造资金修缮', 办理中: '已列入改造计划', 未解决: '已登记，资金未落实' },
+  },
+  {
+    asked: '孩子入学需开具证明',
+    done: { 已解决: '协调社区开具居住证明', 办理中: '已与学校沟通', 未解决: '已告知办理流程' },
+  },
+  {
+    asked: '生产路坑洼难走',
+    done: { 已解决: '组织群众平整路面', 办理中: '已申报道路硬化项目', 未解决: '已上报，排期未定' },
+  },
+  {
+    asked: '医保报销不清楚',
+    done: { 已解决: '讲解报销流程并代办', 办理中: '已联系医保站核实', 未解决: '已登记，待答复' },
+  },
+  {
+    asked: '自来水水压不足',
+    done: { 已解决: '联系水厂检修管道', 办理中: '水厂已派人查看', 未解决: '已反映，尚未处理' },
+  },
+  {
+    asked: '希望提供就业岗位信息',
+    done: { 已解决: '推荐到县工业园区就业', 办理中: '已登记求职意向', 未解决: '暂无合适岗位' },
+  },
+];
+
+/**
+ * The demo's visit log (走访记录) for the cadre program: about a third of the households visited
+ * once or twice, one in ten with a need, dated over the 300 days before `until` (never after it, so the
+ * import accepts it on any date). Generated from its own seed: the roster files stay byte for byte.
+ */
+export function generateDemoVisits(households: number, until: string, seedLabel = 'choucha-demo-visits-v1'): Buffer {
+  const g = new Generator(seedLabel);
+  const end = Date.parse(`${until}T00:00:00Z`);
+  const day = (back: number) => new Date(end - back * 86_400_000).toISOString().slice(0, 10);
+  let text = UTF8_BOM + csvLine(['户编号', '日期', '类别', '诉求内容', '办理情况', '办理状态']);
+  for (let h = 1; h <= households; h += 1) {
+    const number = String(h).padStart(7, '0');
+    const roll = g.next01();
+    const visits = roll < 0.65 ? 0 : roll < 0.97 ? 1 : 2;
+    for (let v = 0; v < visits; v += 1)
+      text += csvLine([number, day(g.int(1, 300)), '走访', g.pick(VISIT_TOPICS), '', '']);
+    if (g.chance(0.1)) {
+      const need = g.pick(NEEDS);
+      const statusRoll = g.next01();
+      const status = statusRoll < 0.65 ? '已解决' : statusRoll < 0.85 ? '办理中' : '未解决';
+      text += csvLine([number, day(g.int(1, 300)), '诉求', need.asked, need.done[status], status]);
+    }
+  }
+  return Buffer.from(text, 'utf8');
+}

@@ -3,13 +3,13 @@ import { csvSourceFromBuffer } from '../registry/import/import-files';
 import { importRoster } from '../registry/import/roster-import';
 import { latestVersion } from '../registry/roster-repository';
 import { DEFAULT_PROGRAM } from '../registry/programs';
-import { generateDemoCounty, type DemoCountyOptions } from './demo-county';
+import { generateDemoCounty, generateDemoVisits, type DemoCountyOptions } from './demo-county';
 
 /** Loads the demo county through the real import path, as an operator's files would be. */
 export async function loadDemoCounty(
   db: Db,
   options: DemoCountyOptions & { now: string },
-): Promise<ReturnType<typeof generateDemoCounty>['counts']> {
+): Promise<ReturnType<typeof generateDemoCounty>['counts'] & { visits: number }> {
   const files = generateDemoCounty(options);
   const importOptions = { actor: 'demo', now: options.now };
   await importRoster(
@@ -21,6 +21,12 @@ export async function loadDemoCounty(
     ],
     { ...importOptions, programCode: DEFAULT_PROGRAM },
   );
+  // The cadres' visit log, a version of its own: the roster above keeps its hash.
+  const visits = await importRoster(
+    db,
+    [csvSourceFromBuffer('示范县走访记录.csv', generateDemoVisits(files.counts.households, options.now.slice(0, 10)))],
+    { ...importOptions, programCode: DEFAULT_PROGRAM },
+  );
   await importRoster(
     db,
     [
@@ -29,7 +35,7 @@ export async function loadDemoCounty(
     ],
     { ...importOptions, programCode: 'teacher-parent' },
   );
-  return files.counts;
+  return { ...files.counts, visits: visits.visitLog?.version.entryCount ?? 0 };
 }
 
 export function registryIsEmpty(db: Db): boolean {

@@ -51,6 +51,20 @@ export interface NotaryCommitment {
   simulated: boolean;
 }
 
+/**
+ * The roster version a draw is sealed on, by hash and counts. `visitLog`, when the program has one
+ * for this roster, pins the visit log (走访记录) the callers check, by hash and counts only: its
+ * texts may name private people, so neither the seal nor the bundle carries them. Seals without a
+ * visit log leave the field out, so every earlier seal and bundle keeps its bytes.
+ */
+export interface RosterPin {
+  versionId: number;
+  hash: string;
+  auditeeCount: number;
+  contactCount: number;
+  visitLog?: { versionId: number; hash: string; entryCount: number; contactCount: number };
+}
+
 export interface DrawState {
   /** 1: the first format (server secret only); 2: the seal binds the notary, the show and the public log. */
   sealVersion: 1 | 2;
@@ -58,7 +72,7 @@ export interface DrawState {
   sealHash: string;
   drawId: string;
   programCode: string;
-  roster: { versionId: number; hash: string; auditeeCount: number; contactCount: number };
+  roster: RosterPin;
   plan: DrawPlan;
   planHash: string;
   pool: Pool;

@@ -47,6 +47,7 @@ import { commitmentOf } from '../draw-engine/seed';
 import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
 import { lowestTierOf, parseAuditRecord, shortfalls } from '../run-of-show/audit-record';
 import { findProgram } from '../registry/programs';
+import { verifyVisitLog, visitLogForRoster } from '../registry/visit-log';
 
 interface DrawRow {
   id: string;
@@ -217,6 +218,9 @@ export class DrawService {
     const version = this.version(body.plan, body.rosterVersionId);
     if (!verifyRosterVersion(this.db, body.plan.programCode, version.id).ok)
       throw new AppError('ROSTER_VERSION_TAMPERED');
+    // The visit log the callers will check is pinned with the roster, after the same recount.
+    const visitLog = visitLogForRoster(this.db, body.plan.programCode, version.id);
+    if (visitLog && !verifyVisitLog(this.db, visitLog).ok) throw new AppError('VISIT_LOG_TAMPERED');
     const report = this.pool(body.plan, version.id);
     // The frozen pool's text is built once, stored, and hashed as stored: poolHash(pool) is the
     // SHA-256 of exactly this text (node:crypto here, the engine's portable one in verifiers).
@@ -239,6 +243,16 @@ export class DrawService {
           hash: version.hash,
           auditeeCount: version.auditeeCount,
           contactCount: version.contactCount,
+          ...(visitLog
+            ? {
+                visitLog: {
+                  versionId: visitLog.id,
+                  hash: visitLog.hash,
+                  entryCount: visitLog.entryCount,
+                  contactCount: visitLog.contactCount,
+                },
+              }
+            : {}),
         },
         planHash: planHash(body.plan),
         poolHash: sha256OfText(poolJson),

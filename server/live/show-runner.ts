@@ -1,3 +1,4 @@
+import { claimsOf } from '../registry/visit-log';
 import type { Db } from '../store/db';
 import type { StaffRole, WorkRole } from '../protocol/auth';
 import type { Clock } from '../runtime';
@@ -344,6 +345,10 @@ export class ShowRunner {
         auditee: (number) => this.auditee(versionId, number),
         contact: (auditeeNumber, number) => this.contact(versionId, auditeeNumber, number),
         reel: (round, drawn) => this.reel(eventId, state, round, drawn),
+        claims: (number) => {
+          const pinned = state.draw.roster.visitLog;
+          return pinned ? claimsOf(this.db, pinned.versionId, number) : [];
+        },
       },
       viewer,
       { revision: log.length, logHead: log.at(-1)?.hash ?? '', serverTime, log },

@@ -10,6 +10,7 @@ import {
 import { SEED_PARTIES_LABEL, SEED_PARTIES_SHORT_LABEL, seedPartiesOf } from '../protocol/verify';
 import { sealRecordText } from '../verify/seal-record-text';
 import { factRows, markup, printPage, signatureLines, trusted } from './layout';
+import { visitLogRows } from './record';
 import { qrSvg } from './seat-sheet';
 
 const BULLETIN_CSS = `  body { max-width: 800px; }
@@ -75,6 +76,7 @@ export function renderBulletin(
     ...riskTiers,
     ['名单池人数', `${snapshot.draw.poolSize} 人`],
     ['名册哈希（SHA-256）', snapshot.draw.rosterHash],
+    ...visitLogRows(snapshot.draw.visitLog),
     ['方案哈希', snapshot.draw.planHash],
     ['名单池哈希', snapshot.draw.poolHash],
     ['服务器密钥承诺值', snapshot.draw.commitment],

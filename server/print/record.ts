@@ -158,10 +158,13 @@ export function renderRecord(
     ['名单池人数', `${snapshot.draw.poolSize} 人，计划抽取 ${snapshot.draw.plannedRounds} 人`],
     ['记录时间', record.started ? `${record.started} 至 ${record.ended}（${zone}）` : '尚未开始'],
     ['密钥方式', SEED_PARTIES_SHORT_LABEL[parties]],
+    // The proofs below are set in a monospace font: the visit log's counts, in words, stay here.
+    ...visitLogRows(snapshot.draw.visitLog).filter(([label]) => !label.endsWith('哈希')),
     ...abandonedRows,
   ];
   const proofs: [string, string][] = [
     ['名册哈希', snapshot.draw.rosterHash],
+    ...visitLogRows(snapshot.draw.visitLog).filter(([label]) => label.endsWith('哈希')),
     ['方案哈希', snapshot.draw.planHash],
     ['名单池哈希', snapshot.draw.poolHash],
     ['密钥承诺值', snapshot.draw.commitment],
@@ -212,4 +215,15 @@ ${signatureLines(['操作员（签名 / 日期）', '监督员（签名 / 日期
 ${stepRows(record.air, 'record-air', 'air')}
 </section>`,
   });
+}
+
+/** The visit log the seal pinned (走访记录), by hash and counts: its texts are never printed. */
+export function visitLogRows(
+  log: { hash: string; entryCount: number; contactCount: number } | null,
+): [string, string][] {
+  if (log === null) return [];
+  return [
+    ['走访记录', `${log.entryCount} 条记录，涉及 ${log.contactCount} 个联系对象（内容不公开）`],
+    ['走访记录哈希', log.hash],
+  ];
 }

@@ -230,6 +230,15 @@ export const DrawViewSchema = Type.Object({
     hash: Type.String(),
     auditeeCount: Type.Integer(),
     contactCount: Type.Integer(),
+    /** The visit log pinned with the roster (hash and counts only), when the program has one. */
+    visitLog: Type.Optional(
+      Type.Object({
+        versionId: Type.Integer(),
+        hash: Type.String(),
+        entryCount: Type.Integer(),
+        contactCount: Type.Integer(),
+      }),
+    ),
   }),
   plan: DrawPlanSchema,
   planHash: Type.String(),

@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   PLAN_QUOTA_EXCEEDS_STRATUM: { status: 422, message: '分层名额超过该层可抽取人数' },
   PLAN_POOL_TOO_SMALL: { status: 422, message: '可抽取人数少于要抽取的人数' },
   ROSTER_VERSION_TAMPERED: { status: 409, message: '名册版本的内容与封存时的哈希不符，不能用于抽取' },
+  VISIT_LOG_TAMPERED: { status: 409, message: '走访记录版本的内容与导入时的哈希不符，不能用于封存' },
   DRAW_NOT_FOUND: { status: 404, message: '未找到该抽取' },
   DRAW_OWNED_BY_EVENT: { status: 409, message: '该抽取属于抽查活动，只能在操作台按流程执行' },
   RECTIFICATION_NOT_FOUND: { status: 404, message: '未找到该整改事项' },

@@ -21,8 +21,43 @@ export type Gender = (typeof GENDERS)[number];
 const GenderSchema = literalUnion(GENDERS);
 
 /** What a roster file holds, told by its header. */
-export const FILE_KINDS = ['grid', 'auditees', 'contacts'] as const;
+export const FILE_KINDS = ['grid', 'auditees', 'contacts', 'visits'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
+
+/**
+ * A visit log entry (走访记录/民情台账): a cadre's recorded visit to a contact, or a need (诉求)
+ * the contact raised and what the cadre says was done. The caller checks it on the phone.
+ */
+export const VISIT_KINDS = ['走访', '诉求'] as const;
+export type VisitKind = (typeof VISIT_KINDS)[number];
+export const VisitKindSchema = literalUnion(VISIT_KINDS);
+
+/** Where the cadre says a need stands; a plain visit may leave it empty (then 已解决: nothing was asked). */
+export const VISIT_STATUSES = ['已解决', '办理中', '未解决'] as const;
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+export const VisitStatusSchema = literalUnion(VISIT_STATUSES);
+/** The status a need counts as resolved with, in the masked summary. */
+export const RESOLVED: VisitStatus = '已解决';
+
+/**
+ * One immutable, hashed version of a program's visit log, checked against the roster version
+ * named (its contact numbers exist there). Kept apart from the roster: roster hashes and the
+ * bundles sealed on them stay what they were.
+ */
+export const VisitLogVersionSchema = Type.Object({
+  id: Type.Integer(),
+  programCode: Type.String(),
+  seq: Type.Integer(),
+  rosterVersionId: Type.Integer(),
+  createdAt: Type.String(),
+  createdBy: Type.String(),
+  sources: Type.Array(Type.String()),
+  entryCount: Type.Integer(),
+  /** How many distinct contacts the entries are about. */
+  contactCount: Type.Integer(),
+  hash: Type.String(),
+});
+export type VisitLogVersionDto = Static<typeof VisitLogVersionSchema>;
 
 /**
  * HTTP contract of the registry: programs, roster versions, grid browsing, search, import.
@@ -82,6 +117,10 @@ export const IMPORT_PROBLEM_CODES = [
   'UNKNOWN_GRID_UNIT',
   'DUPLICATE_GRID_UNIT',
   'DANGLING_AUDITEE',
+  'INVALID_DATE',
+  'INVALID_VISIT_KIND',
+  'INVALID_VISIT_STATUS',
+  'UNKNOWN_CONTACT',
 ] as const;
 export type ImportProblemCode = (typeof IMPORT_PROBLEM_CODES)[number];
 export const ImportProblemCodeSchema = literalUnion(IMPORT_PROBLEM_CODES);
@@ -113,6 +152,10 @@ export const IMPORT_PROBLEM_LABEL: Record<ImportProblemCode, string> = {
   UNKNOWN_GRID_UNIT: '网格中没有该单位',
   DUPLICATE_GRID_UNIT: '网格单位重复',
   DANGLING_AUDITEE: '联系的编号不存在',
+  INVALID_DATE: '日期不合规',
+  INVALID_VISIT_KIND: '记录类别无法识别',
+  INVALID_VISIT_STATUS: '办理状态无法识别',
+  UNKNOWN_CONTACT: '名册中没有该联系对象',
 };
 
 export const ImportProblemSchema = Type.Object({
@@ -131,12 +174,20 @@ export const ImportRejectionSchema = Type.Object({
 });
 export type ImportRejection = Static<typeof ImportRejectionSchema>;
 
-export const IMPORT_OUTCOMES = ['created', 'unchanged', 'grid-updated'] as const;
+export const IMPORT_OUTCOMES = ['created', 'unchanged', 'grid-updated', 'visits-updated'] as const;
+
+/** What became of a visit log file in an import: a new version, or the same as the latest. */
+export const VISIT_LOG_OUTCOMES = ['created', 'unchanged'] as const;
 
 export const ImportResultSchema = Type.Object({
-  /** created: a new version; unchanged: identical to the latest; grid-updated: only the grid. */
+  /**
+   * created: a new roster version; unchanged: identical to the latest; grid-updated: only the
+   * grid; visits-updated: only a new visit log version (the roster stays as it was).
+   */
   status: literalUnion(IMPORT_OUTCOMES),
   version: Type.Optional(RosterVersionSchema),
+  /** When the import brought a visit log file. */
+  visitLog: Type.Optional(Type.Object({ status: literalUnion(VISIT_LOG_OUTCOMES), version: VisitLogVersionSchema })),
   files: Type.Array(
     Type.Object({
       name: Type.String(),

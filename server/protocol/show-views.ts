@@ -11,11 +11,42 @@ import {
   SatisfactionSchema,
 } from './round';
 import { OutlookSchema } from './outlook';
+import { VisitKindSchema, VisitStatusSchema } from './registry';
 import { AirViewSchema } from './air';
 import { JudgesRuleSchema, ScoredAnswerSchema, ScoringRulesSchema } from './scoring';
 import { LoggedCommandTypeSchema } from './show-commands';
 
 /** The snapshot: everything a client renders, for its role, at one revision. */
+
+/**
+ * One entry of the visit log the draw pinned (走访记录/民情台账): what the cadre recorded for this
+ * household, which the caller checks on the phone. Staff only: the texts may name private people.
+ */
+export const ClaimViewSchema = Type.Object({
+  date: Type.String(),
+  kind: VisitKindSchema,
+  asked: Type.String(),
+  done: Type.String(),
+  /** Null for a visit that recorded none. */
+  status: Type.Union([VisitStatusSchema, Type.Null()]),
+});
+export type ClaimView = Static<typeof ClaimViewSchema>;
+
+/** The claims in counts, all that the overlay and the public see: visits, needs, needs resolved. */
+export const ClaimSummarySchema = Type.Object({
+  visits: Type.Integer({ minimum: 0 }),
+  needs: Type.Integer({ minimum: 0 }),
+  resolved: Type.Integer({ minimum: 0 }),
+});
+export type ClaimSummary = Static<typeof ClaimSummarySchema>;
+
+/** The summary in words, as the overlay and the public page show it: 走访 3 次 · 诉求 2 件（已解决 1）. */
+export function claimSummaryText({ visits, needs, resolved }: ClaimSummary): string {
+  if (visits === 0 && needs === 0) return '—';
+  const parts = [`走访 ${visits} 次`];
+  if (needs > 0) parts.push(`诉求 ${needs} 件（已解决 ${resolved}）`);
+  return parts.join(' · ');
+}
 
 const HouseholdViewSchema = Type.Object({
   number: Type.String(),
@@ -39,6 +70,9 @@ const HouseholdViewSchema = Type.Object({
       by: RoleSchema,
     }),
   ),
+  /** The pinned visit log's entries for this household, oldest first: staff only, [] for everyone else. */
+  claims: Type.Array(ClaimViewSchema),
+  claimSummary: ClaimSummarySchema,
 });
 
 const AuditeeViewSchema = Type.Object({
@@ -177,6 +211,11 @@ export const ShowSnapshotSchema = Type.Object({
   draw: Type.Object({
     drawId: Type.String(),
     rosterHash: Type.String(),
+    /** The visit log pinned with the roster (走访记录): hash and counts only, as the bundle has them. */
+    visitLog: Type.Union([
+      Type.Object({ hash: Type.String(), entryCount: Type.Integer(), contactCount: Type.Integer() }),
+      Type.Null(),
+    ]),
     planHash: Type.String(),
     poolHash: Type.String(),
     poolSize: Type.Integer(),

@@ -126,6 +126,7 @@ export function registryRoutes({ db, registry, auth, clock, maxUploadBytes, refu
           grid: '网格表',
           auditees: `${program.auditeeLabel}名单`,
           contacts: `${program.contactLabel}名单`,
+          visits: '走访记录',
         }[kind];
         const fileName = `${program.name}-${label}模板.${format}`;
         reply.header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);

@@ -2,7 +2,7 @@ import type { Program } from './programs';
 import { csvLine, UTF8_BOM } from './export/csv-writer';
 import type { FileKind } from './import/file-kinds';
 
-export const TEMPLATE_KINDS = ['grid', 'auditees', 'contacts'] as const;
+export const TEMPLATE_KINDS = ['grid', 'auditees', 'contacts', 'visits'] as const;
 
 /** Header rows of the templates, in the program's own words (教师编号, 家长姓名, …). */
 export function templateHeaders(program: Program, kind: FileKind): string[] {
@@ -36,6 +36,8 @@ export function templateHeaders(program: Program, kind: FileKind): string[] {
         `联系${auditee}编号`,
         '同意上镜',
       ];
+    case 'visits':
+      return [`${contact}编号`, '日期', '类别', '诉求内容', '办理情况', '办理状态'];
   }
 }
 
@@ -55,6 +57,15 @@ const NOTES: Record<FileKind, string[]> = {
     '编号为文本，不可重复；联系人员编号必须存在于人员名单中。',
     '同意上镜：只接受 同意、不同意、未知（留空视为未知）；是、否、1 等其他写法会被拒绝。不同意上镜的不会被抽中直播连线。',
     '没有电话的可以留空，但不会被抽中电话核实。',
+  ],
+  visits: [
+    `每行一条走访或诉求记录；编号必须存在于名册的联系对象名单中（同一编号可有多行）。`,
+    '日期：写成 2026-03-05（也接受 2026/3/5、2026年3月5日），不能晚于导入当天。',
+    '类别：只接受 走访 或 诉求。',
+    '诉求内容：群众反映的问题（诉求必填，走访可写走访内容或留空），最长 200 字；不能换行。',
+    '办理情况：干部记录的办理经过和结果，最长 200 字。',
+    '办理状态：只接受 已解决、办理中、未解决；诉求必填，走访可留空。',
+    '每次导入生成新的走访记录版本，已生成的版本不能修改；封存抽查活动时记录所用版本及其哈希。',
   ],
 };
 

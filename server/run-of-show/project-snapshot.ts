@@ -4,7 +4,8 @@ import { CALLER_COMMANDS } from '../protocol/show-commands';
 import { REVEALED_STEPS } from '../protocol/round';
 import { outlook } from './outlook';
 import type { EventMode, EventSettings, JudgeSetting, PublicNames } from '../protocol/events';
-import type { ProjectedSnapshot, ShowSnapshot } from '../protocol/show-views';
+import type { ClaimSummary, ClaimView, ProjectedSnapshot, ShowSnapshot } from '../protocol/show-views';
+import { RESOLVED } from '../protocol/registry';
 import type { SignedTreeHead } from '../protocol/draw';
 import { airView } from './air';
 import { plannedAuditees, planQuotas } from '../protocol/draw';
@@ -59,6 +60,22 @@ export interface PeopleLookup {
   contact: (auditeeNumber: string, number: string) => ContactFacts | undefined;
   /** A round's roll reel with unmasked names, fixed by the draw (see roll-reel). */
   reel: (round: number, drawn: string) => readonly ReelEntry[];
+  /** A household's entries in the visit log the draw pinned, oldest first (absent or [] without one). */
+  claims?: (contactNumber: string) => readonly ClaimView[];
+}
+
+/** What the overlay and the public see of a household's claims: counts only. */
+export function claimSummary(claims: readonly ClaimView[]): ClaimSummary {
+  let visits = 0;
+  let needs = 0;
+  let resolved = 0;
+  for (const claim of claims) {
+    if (claim.kind === '诉求') {
+      needs += 1;
+      if (claim.status === RESOLVED) resolved += 1;
+    } else visits += 1;
+  }
+  return { visits, needs, resolved };
 }
 
 /** Who the snapshot is for. */
@@ -124,6 +141,13 @@ export function projectSnapshot(
     draw: {
       drawId: state.draw.drawId,
       rosterHash: state.draw.roster.hash,
+      visitLog: state.draw.roster.visitLog
+        ? {
+            hash: state.draw.roster.visitLog.hash,
+            entryCount: state.draw.roster.visitLog.entryCount,
+            contactCount: state.draw.roster.visitLog.contactCount,
+          }
+        : null,
       planHash: state.draw.planHash,
       poolHash: state.draw.poolHash,
       poolSize: state.draw.pool.auditees.length,
@@ -181,6 +205,7 @@ export function projectSnapshot(
         report: round.report,
         households: round.households.map((h) => {
           const row = people.contact(round.auditeeNumber, h.number);
+          const claims = people.claims?.(h.number) ?? [];
           return {
             number: h.number,
             name: staff ? (row?.name ?? '') : maskName(row?.name ?? ''),
@@ -193,6 +218,8 @@ export function projectSnapshot(
             corrections: round.outcomeCorrections
               .filter((c) => c.household === h.number)
               .map(({ from, reason, by }) => ({ from, reason, by })),
+            claims: staff ? claims.map((c) => ({ ...c })) : [],
+            claimSummary: claimSummary(claims),
           };
         }),
         judging: judgingView(state, round, judges, viewer, settings),

@@ -517,4 +517,49 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE sessions_kept;
     `,
   },
+  {
+    version: 15,
+    name: 'visit logs (走访记录/民情台账), versioned apart from the roster',
+    sql: `
+      -- A program's visit log: per contact, the cadre's recorded visits and needs (date, what was
+      -- asked, what the cadre says was done, where it stands). Each import makes a new immutable
+      -- version, checked against the roster version named, and hashed like it (its own tag); the
+      -- roster's versions and hashes are untouched, so rosters and bundles sealed before stay valid.
+      CREATE TABLE visit_log_versions (
+        id INTEGER PRIMARY KEY,
+        program_code TEXT NOT NULL REFERENCES programs(code),
+        seq INTEGER NOT NULL,
+        roster_version_id INTEGER NOT NULL REFERENCES roster_versions(id),
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        entry_count INTEGER NOT NULL DEFAULT 0,
+        contact_count INTEGER NOT NULL DEFAULT 0,
+        hash TEXT,
+        UNIQUE (program_code, seq)
+      );
+      CREATE TABLE visit_entries (
+        version_id INTEGER NOT NULL REFERENCES visit_log_versions(id),
+        contact_number TEXT NOT NULL,
+        visited_on TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('走访', '诉求')),
+        asked TEXT NOT NULL,
+        done TEXT NOT NULL,
+        -- '' only for a visit (走访) that recorded no status; a need (诉求) always has one.
+        status TEXT NOT NULL CHECK (status IN ('已解决', '办理中', '未解决', ''))
+      );
+      CREATE INDEX visit_entries_by_contact ON visit_entries (version_id, contact_number, visited_on);
+      -- As for the roster: nothing changes or removes a version or its entries; an insert into a
+      -- sealed version is caught by verifyVisitLog (counts and hash recomputed at every seal).
+      CREATE TRIGGER visit_log_versions_no_delete BEFORE DELETE ON visit_log_versions
+        BEGIN SELECT RAISE(ABORT, 'VISIT_LOG_IMMUTABLE'); END;
+      CREATE TRIGGER visit_log_versions_seal_once BEFORE UPDATE ON visit_log_versions
+        WHEN OLD.hash IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'VISIT_LOG_IMMUTABLE'); END;
+      CREATE TRIGGER visit_entries_no_update BEFORE UPDATE ON visit_entries
+        BEGIN SELECT RAISE(ABORT, 'VISIT_LOG_IMMUTABLE'); END;
+      CREATE TRIGGER visit_entries_no_delete BEFORE DELETE ON visit_entries
+        BEGIN SELECT RAISE(ABORT, 'VISIT_LOG_IMMUTABLE'); END;
+    `,
+  },
 ];

@@ -31,6 +31,8 @@ describe('outputs preload every glyph of their labels', () => {
       join(root, 'server', 'protocol', 'air.ts'),
       join(root, 'server', 'protocol', 'events.ts'),
       join(root, 'server', 'protocol', 'draw.ts'),
+      // The households' claim summary in words (claimSummaryText).
+      join(root, 'server', 'protocol', 'show-views.ts'),
       join(root, 'server', 'scoring', 'scoring.ts'),
     ];
     const missing = new Set<string>();

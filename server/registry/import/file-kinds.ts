@@ -8,6 +8,7 @@ export type AuditeeField =
   'number' | 'name' | 'gender' | 'unit' | 'industry' | 'post' | 'town' | 'area' | 'village' | 'phone' | 'status';
 export type ContactField = 'number' | 'name' | 'town' | 'area' | 'village' | 'phone' | 'auditeeNumber' | 'consent';
 export type GridField = 'town' | 'area' | 'village' | 'leader' | 'leaderPost';
+export type VisitField = 'contactNumber' | 'date' | 'kind' | 'asked' | 'done' | 'status';
 
 const GRID_PLACE_ALIASES = {
   town: ['乡镇', '乡镇街道', '乡镇(街道)', '镇街', '街道', '镇', 'town', 'township'],
@@ -86,10 +87,29 @@ export const GRID_HEADERS: Record<GridField, readonly string[]> = {
   leaderPost: ['负责人职务', '职务', 'leaderpost', 'leader_post'],
 };
 
-export const REQUIRED_FIELDS: { auditees: AuditeeField[]; contacts: ContactField[]; grid: GridField[] } = {
+/** A visit log (走访记录/民情台账): one row per visit or need, about a contact of the roster. */
+export const VISIT_HEADERS: Record<VisitField, readonly string[]> = {
+  contactNumber: [...CONTACT_HEADERS.number, '联系对象编号', 'contact'],
+  date: ['日期', '走访日期', '记录日期', '登记日期', 'date', 'visitdate', 'visit_date'],
+  kind: ['类别', '记录类别', '类型', '记录类型', 'kind', 'type'],
+  asked: ['诉求内容', '群众诉求', '反映问题', '民情诉求', '走访内容', 'asked', 'request'],
+  done: ['办理情况', '处理情况', '解决情况', '办理结果', 'done', 'action'],
+  status: ['办理状态', '状态', '解决状态', 'status'],
+};
+
+/** Columns only a visit log has: they tell it from a contact list, which also has 户编号. */
+const VISIT_MARKERS = [...VISIT_HEADERS.date, ...VISIT_HEADERS.asked, ...VISIT_HEADERS.done];
+
+export const REQUIRED_FIELDS: {
+  auditees: AuditeeField[];
+  contacts: ContactField[];
+  grid: GridField[];
+  visits: VisitField[];
+} = {
   auditees: ['number', 'name', 'unit', 'town'],
   contacts: ['number', 'name', 'town', 'village', 'auditeeNumber'],
   grid: ['town'],
+  visits: ['contactNumber', 'date', 'kind', 'asked'],
 };
 
 /** Header cells compared case- and width-insensitively, without spaces, brackets normalised. */
@@ -144,12 +164,16 @@ export interface RepeatedColumn {
 export type HeaderMapping =
   | { kind: 'auditees'; columns: Map<AuditeeField, number>; unknown: string[]; repeated: RepeatedColumn[] }
   | { kind: 'contacts'; columns: Map<ContactField, number>; unknown: string[]; repeated: RepeatedColumn[] }
-  | { kind: 'grid'; columns: Map<GridField, number>; unknown: string[]; repeated: RepeatedColumn[] };
+  | { kind: 'grid'; columns: Map<GridField, number>; unknown: string[]; repeated: RepeatedColumn[] }
+  | { kind: 'visits'; columns: Map<VisitField, number>; unknown: string[]; repeated: RepeatedColumn[] };
 
 /** Tells the kind of file from its header row; undefined when it is none of them. */
 export function recogniseHeader(header: readonly string[]): HeaderMapping | undefined {
   const keys = new Set(header.map(normaliseHeader));
   const has = (names: readonly string[]) => names.some((n) => keys.has(normaliseHeader(n)));
+  if (has(VISIT_MARKERS)) {
+    return { kind: 'visits', ...mapHeaders(header, VISIT_HEADERS) };
+  }
   const contactOnly = CONTACT_HEADERS.number.filter((n) => !AUDITEE_HEADERS.number.includes(n));
   if (has(contactOnly) || has(['联系干部编号', '同意上镜', '户主姓名', '户主'])) {
     return { kind: 'contacts', ...mapHeaders(header, CONTACT_HEADERS) };

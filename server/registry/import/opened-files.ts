@@ -4,6 +4,7 @@ import {
   AUDITEE_HEADERS,
   CONTACT_HEADERS,
   GRID_HEADERS,
+  VISIT_HEADERS,
   type FileKind,
   type HeaderMapping,
 } from './file-kinds';
@@ -36,7 +37,12 @@ export function fileOfKind<K extends FileKind>(opened: readonly OpenedFile[], ki
   return opened.find((file): file is OpenedFileOf<K> => file.mapping.kind === kind);
 }
 
-const KIND_LABEL: Record<FileKind, string> = { grid: '网格表', auditees: '人员名单', contacts: '联系对象名单' };
+const KIND_LABEL: Record<FileKind, string> = {
+  grid: '网格表',
+  auditees: '人员名单',
+  contacts: '联系对象名单',
+  visits: '走访记录',
+};
 
 /**
  * Reads each file's header (its first non-blank row) and tells its kind. Unreadable, empty or
@@ -71,7 +77,8 @@ export function openFiles(sources: readonly ImportSource[], problems: ProblemLis
         file: source.fileName,
         row: header.row,
         code: 'UNKNOWN_FILE_KIND',
-        message: '无法识别表头：人员名单需要「干部编号」等编号列，联系对象名单需要「户编号」列，网格表需要「乡镇」列',
+        message:
+          '无法识别表头：人员名单需要「干部编号」等编号列，联系对象名单需要「户编号」列，网格表需要「乡镇」列，走访记录需要「日期」「诉求内容」列',
       });
       continue;
     }
@@ -85,8 +92,12 @@ export function openFiles(sources: readonly ImportSource[], problems: ProblemLis
       continue;
     }
     const required = REQUIRED_FIELDS[mapping.kind] as string[];
-    const aliases: Record<string, readonly string[]> =
-      mapping.kind === 'auditees' ? AUDITEE_HEADERS : mapping.kind === 'contacts' ? CONTACT_HEADERS : GRID_HEADERS;
+    const aliases: Record<string, readonly string[]> = {
+      auditees: AUDITEE_HEADERS,
+      contacts: CONTACT_HEADERS,
+      grid: GRID_HEADERS,
+      visits: VISIT_HEADERS,
+    }[mapping.kind];
     for (const field of required) {
       if (!(mapping.columns as Map<string, number>).has(field)) {
         problems.add({

@@ -1,15 +1,17 @@
 import type { Db } from '../../store/db';
 import { DbWriter } from '../../store/db-writer';
-import type { ImportResult, RosterVersionDto } from '../../protocol/registry';
+import type { ImportResult, RosterVersionDto, VisitLogVersionDto } from '../../protocol/registry';
 import { findProgram, type Program } from '../programs';
 import { AUDITEE_COLUMNS_SQL, CONTACT_COLUMNS_SQL, getVersion, latestVersion } from '../roster-repository';
 import { importGrid } from './grid-import';
 import { GridPlaces } from './grid-places';
-import { ProblemList } from './import-problems';
+import { ImportRejectedError, ProblemList } from './import-problems';
 import { fileOfKind, openFiles, type ImportSource, type OpenedFileOf } from './opened-files';
 import { hashStoredVersion, ImportRosterHash } from './roster-hash';
 import { auditeeSection, contactSection } from './roster-sections';
 import { importSection } from './section-loop';
+import { importVisitLog } from './visit-import';
+import { getVisitLog, latestVisitLog } from '../visit-log';
 
 export { ImportRejectedError } from './import-problems';
 export type { ImportSource } from './opened-files';
@@ -56,6 +58,7 @@ export async function importRoster(
     const gridFile = fileOfKind(opened, 'grid');
     const auditeeFile = fileOfKind(opened, 'auditees');
     const contactFile = fileOfKind(opened, 'contacts');
+    const visitFile = fileOfKind(opened, 'visits');
     await begun;
     if (gridFile) {
       await importGrid(writer, gridFile, problems, maxRows);
@@ -64,7 +67,7 @@ export async function importRoster(
     let status: ImportResult['status'] = 'grid-updated';
     let versionId: number | undefined;
     let unchangedVersion: RosterVersionDto | undefined;
-    if (auditeeFile || contactFile || !gridFile) {
+    if (auditeeFile || contactFile || (!gridFile && !visitFile)) {
       // The roster part runs in a savepoint: an import identical to the latest version rolls
       // back to it, while a grid file in the same import still commits.
       await writer.exec('SAVEPOINT roster_part');
@@ -82,15 +85,63 @@ export async function importRoster(
       }
       await writer.exec('RELEASE roster_part');
     }
+    let visits: { status: 'created' | 'unchanged'; id: number | undefined } | undefined;
+    if (visitFile) {
+      // Checked against the roster this import leaves: the new version, else the latest.
+      const rosterVersionId = versionId ?? unchangedVersion?.id ?? latestVersion(db, program.code)?.id;
+      if (rosterVersionId === undefined) {
+        problems.add({
+          file: visitFile.source.fileName,
+          code: 'MISSING_ROSTER_FILES',
+          message: `导入走访记录前需先导入${program.auditeeLabel}名单和${program.contactLabel}名单`,
+        });
+        throw new ImportRejectedError(problems.items, problems.total);
+      }
+      // A new roster version's rows are only on the writer's connection yet; a committed one is
+      // read here, at a sixth of the cost (300,000 numbers through the worker took a second).
+      const numbersSql = 'SELECT number FROM contacts WHERE version_id = ?';
+      const contactNumbers = new Set(
+        versionId !== undefined
+          ? (await writer.raw(numbersSql, rosterVersionId)).map((row) => row[0] as string)
+          : (db.prepare(numbersSql).pluck().all(rosterVersionId) as string[]),
+      );
+      await writer.exec('SAVEPOINT visit_part');
+      const part = await importVisitLog(
+        writer,
+        visitFile,
+        {
+          program,
+          rosterVersionId,
+          contactNumbers,
+          previous: latestVisitLog(db, program.code),
+          sources: sources.map((s) => s.fileName),
+          actor: options.actor,
+          now: options.now,
+        },
+        problems,
+        maxRows,
+      );
+      if (part.unchanged) await writer.exec('ROLLBACK TO visit_part');
+      await writer.exec('RELEASE visit_part');
+      visits = part.unchanged ? { status: 'unchanged', id: undefined } : { status: 'created', id: part.versionId };
+      if (!auditeeFile && !contactFile && !gridFile) status = part.unchanged ? 'unchanged' : 'visits-updated';
+    }
     await writer.exec('COMMIT');
     finished = true;
     const version =
       versionId !== undefined
         ? getVersion(db, program.code, versionId)
         : (unchangedVersion ?? latestVersion(db, program.code));
+    const visitVersion: VisitLogVersionDto | undefined =
+      visits === undefined
+        ? undefined
+        : visits.id !== undefined
+          ? getVisitLog(db, program.code, visits.id)
+          : latestVisitLog(db, program.code);
     return {
       status,
       ...(version ? { version } : {}),
+      ...(visits && visitVersion ? { visitLog: { status: visits.status, version: visitVersion } } : {}),
       files: opened.map((f) => ({
         name: f.source.fileName,
         kind: f.mapping.kind,
