@@ -113,7 +113,7 @@ describe('话务台', () => {
     await grant(admin, reader, 'jw-reader', 'reader', null);
     await reader.getByTestId('tab-events').waitFor();
     const tabs = await reader.locator('nav button').allInnerTexts();
-    expect(tabs).toEqual(['抽查活动', '统计报表', '评委评价', '整改跟踪']);
+    expect(tabs).toEqual(['抽查活动', '统计报表', '县级总览', '评委评价', '整改跟踪']);
     expect(await reader.getByTestId('current-user').innerText()).toContain('查阅');
   });
 });
