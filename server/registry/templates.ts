@@ -1,4 +1,4 @@
-import type { Program } from './programs';
+import type { ProgramLabels as Program } from './programs';
 import { csvLine, UTF8_BOM } from './export/csv-writer';
 import type { FileKind } from './import/file-kinds';
 
