@@ -208,6 +208,7 @@ const failed = (bundle: DrawBundle) =>
 
 describe('a show under a questionnaire', () => {
   let bundle: DrawBundle;
+  let eventId = '';
 
   beforeAll(async () => {
     const saved = await app.inject({
@@ -244,6 +245,7 @@ describe('a show under a questionnaire', () => {
     await show.run({ type: 'finishRound' });
     await show.run({ type: 'close' });
     const drawId = show.snapshot.draw.drawId;
+    eventId = show.event.id;
     const view = (await app.inject({ url: `/api/draws/${drawId}` })).json<DrawView>();
     expect(view.plan.program).toMatchObject({
       version: 2,
@@ -270,6 +272,17 @@ describe('a show under a questionnaire', () => {
       [1, 2, 2],
       null,
     ]);
+  });
+
+  it('the export carries each household’s answers in words and its score', async () => {
+    const csv = await app.inject({
+      url: `/api/events/${eventId}/results.csv?sheet=households`,
+      headers: { cookie: await loginCookie(app) },
+    });
+    expect(csv.statusCode).toBe(200);
+    const lines = csv.body.split('\n');
+    expect(lines[0]).toMatch(/问卷回答,户得分/u);
+    expect(lines.find((l) => l.includes('是否上门走访：是；是否讲解政策：部分；问题是否解决：正在解决'))).toMatch(/,86\.11/u);
   });
 
   it('the bundle verifies in TypeScript, `npm run verify` and Python', async () => {

@@ -5,6 +5,7 @@ import { localTime } from '../local-time/local-time';
 import { describeLogEntry } from '../run-of-show/log-text';
 import { maskName } from '../privacy';
 import { correctionTexts } from '../scoring/findings';
+import { formatFinal } from '../scoring/format';
 
 /**
  * What the printed 抽查记录 says happened, built from the staff snapshot (names, final scores) and
@@ -188,7 +189,11 @@ function householdLines(round: RoundView): HouseholdLine[] {
       village: h.village,
       callStatus: h.callStatus,
       outcome: blank(h.outcome),
-      satisfaction: blank(h.satisfaction),
+      // Under a questionnaire, the household's own score by the plan's rule beside its satisfaction.
+      satisfaction:
+        h.answers !== null && h.scoreHundredths !== null
+          ? `${blank(h.satisfaction)}（户得分 ${formatFinal(h.scoreHundredths)}）`
+          : blank(h.satisfaction),
       replaced: h.replaced
         ? `${CONTACT_REPLACEMENT_REASONS[h.replaced.reason]}${h.replaced.by ? ` → ${h.replaced.by}` : ''}`
         : '',
