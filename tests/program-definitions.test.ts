@@ -282,7 +282,9 @@ describe('a show under a questionnaire', () => {
     expect(csv.statusCode).toBe(200);
     const lines = csv.body.split('\n');
     expect(lines[0]).toMatch(/问卷回答,户得分/u);
-    expect(lines.find((l) => l.includes('是否上门走访：是；是否讲解政策：部分；问题是否解决：正在解决'))).toMatch(/,86\.11/u);
+    expect(lines.find((l) => l.includes('是否上门走访：是；是否讲解政策：部分；问题是否解决：正在解决'))).toMatch(
+      /,86\.11/u,
+    );
   });
 
   it('the bundle verifies in TypeScript, `npm run verify` and Python', async () => {

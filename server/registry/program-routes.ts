@@ -43,8 +43,7 @@ export function programRoutes(db: Db, auth: AuthService, clock: Clock) {
         },
         onRequest: admin,
       },
-      async (request) =>
-        updateProgram(db, request.params.code, request.body, clock().toISOString(), actor(request)),
+      async (request) => updateProgram(db, request.params.code, request.body, clock().toISOString(), actor(request)),
     );
   };
 }

@@ -175,9 +175,10 @@ export function planProgram(db: Db, code: string): PlanProgram {
 }
 
 export function listPrograms(db: Db): Program[] {
-  const rows = db
-    .prepare(`SELECT code, sort_order AS sortOrder FROM programs ORDER BY sort_order, code`)
-    .all() as { code: string; sortOrder: number }[];
+  const rows = db.prepare(`SELECT code, sort_order AS sortOrder FROM programs ORDER BY sort_order, code`).all() as {
+    code: string;
+    sortOrder: number;
+  }[];
   return rows.flatMap(({ code, sortOrder }) => {
     const current = currentVersion(db, code);
     if (!current) return [];

@@ -197,9 +197,13 @@ export function answersProblem(
   if (!asked) {
     return answers === undefined
       ? { ok: true, answers: null }
-      : refuse('SHOW_ANSWERS_NOT_EXPECTED', outcome === UNREACHED ? '未联系上的户没有问卷回答' : '本场没有问卷，不应记录回答');
+      : refuse(
+          'SHOW_ANSWERS_NOT_EXPECTED',
+          outcome === UNREACHED ? '未联系上的户没有问卷回答' : '本场没有问卷，不应记录回答',
+        );
   }
-  if (answers === undefined) return refuse('SHOW_ANSWERS_MISSING', `已联系上的户须逐题记录问卷回答（共 ${questionnaire.questions.length} 题）`);
+  if (answers === undefined)
+    return refuse('SHOW_ANSWERS_MISSING', `已联系上的户须逐题记录问卷回答（共 ${questionnaire.questions.length} 题）`);
   const problem = answersMismatch(questionnaire, answers);
   return problem === null ? { ok: true, answers: [...answers] } : refuse('SHOW_ANSWERS_MISMATCH', problem);
 }

@@ -41,7 +41,10 @@ export interface HouseholdScoring {
 }
 
 /** The built-in behaviour: no questionnaire, the satisfaction answer's points alone. */
-export const SATISFACTION_ONLY: HouseholdScoring = { questionnaire: { questions: [] }, householdScoreRule: 'satisfaction' };
+export const SATISFACTION_ONLY: HouseholdScoring = {
+  questionnaire: { questions: [] },
+  householdScoreRule: 'satisfaction',
+};
 
 /** The questionnaire rule's figures of a round's households (present only under that rule). */
 export interface QuestionnaireSummary {
@@ -104,7 +107,11 @@ function answerPoints(answers: readonly number[] | null | undefined, questionnai
  * One household's points under the questionnaire rule, or null when it does not count (not
  * recorded, replaced, not reached, 不了解, or answers that do not fit the questionnaire).
  */
-export function householdPoints(answer: HouseholdAnswer, rules: ScoringRules, scoring: HouseholdScoring): number | null {
+export function householdPoints(
+  answer: HouseholdAnswer,
+  rules: ScoringRules,
+  scoring: HouseholdScoring,
+): number | null {
   if (answer.replaced || answer.outcome === null || answer.outcome === '未联系上') return null;
   const scored = SCORED_ANSWERS.find((a) => a === answer.satisfaction);
   if (scored === undefined) return null;
