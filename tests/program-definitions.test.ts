@@ -287,6 +287,13 @@ describe('a show under a questionnaire', () => {
     );
   });
 
+  it('the printed record shows each answer in words and the household score', async () => {
+    const page = await app.inject({ url: `/events/${eventId}/record`, headers: { cookie: await loginCookie(app) } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('问卷：是 / 部分 / 正在解决');
+    expect(page.body).toContain('满意（户得分 86.11）');
+  });
+
   it('the bundle verifies in TypeScript, `npm run verify` and Python', async () => {
     expect(failed(bundle)).toEqual([]);
     const path = save(bundle, 'questionnaire');
