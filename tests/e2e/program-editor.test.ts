@@ -108,6 +108,7 @@ describe('项目 (program editor)', () => {
 
     // An edit is a new version; the first stays as it was.
     await row.getByTestId('program-edit').click();
+    expect(await admin.getByTestId('program-history').innerText()).toContain('历史版本（1）');
     await admin.getByTestId('program-name').fill('校外培训家访抽查');
     await admin.getByTestId('program-save').click();
     await admin.getByTestId('programs-saved').waitFor();
@@ -176,6 +177,8 @@ describe('项目 (program editor)', () => {
     const width = await preview.getByTestId('questionnaire-form').evaluate((el) => el.getBoundingClientRect().width);
     expect(width).toBeLessThanOrEqual(390);
     await preview.getByTestId('qf-option').first().click();
+    await preview.getByTestId('questionnaire-form').scrollIntoViewIfNeeded();
+    await phone.evaluate(() => document.querySelector('[data-testid="program-preview"]')?.scrollIntoView());
     await screenshot(phone, 'console-questionnaire-phone');
     for (const option of await preview.getByTestId('qf-option').all()) {
       const box = await option.boundingBox();
