@@ -8,7 +8,7 @@ import { importRoster } from '../../server/registry/import/roster-import';
 import type { DrawBundle } from '../../server/verify/bundle';
 import { verifyBundle } from '../../server/verify/bundle';
 import { launchChromium, screenshot } from '../helpers/browser';
-import { DeskDriver } from '../helpers/desk-driver';
+import { DeskDriver, hold, revisionOf } from '../helpers/desk-driver';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
 import { ScriptedShow } from '../helpers/show-script';
 import { ADMIN_PASSWORD, OPERATOR_PASSWORD, testApp } from '../helpers/test-app';
@@ -163,8 +163,23 @@ describe('项目 (program editor)', () => {
       await recorded.waitFor();
       if (pick.score) expect(await recorded.getByTestId('household-score').innerText()).toBe(`${pick.score} 分`);
     }
+    // A correction of the answers alone, on the same form, held to confirm: 30 + 20 + 0 + 100 = 150.
+    const first = desk.locator('[data-testid="household-row"][data-state="recorded"]').first();
+    await first.getByTestId('correct-outcome-open').click();
+    const correction = first.getByTestId('correct-outcome-form');
+    await correction
+      .locator('[data-testid="qf-question"][data-index="2"] [data-testid="qf-option"][data-index="2"]')
+      .click();
+    await correction.getByTestId('qf-submit').click();
+    expect(await correction.getByTestId('correct-outcome-chosen').innerText()).toContain('是 / 是 / 未解决');
+    await correction.getByTestId('correct-reason').fill('回听录音，问题尚未解决');
+    await correction.getByTestId('correct-outcome-hold').scrollIntoViewIfNeeded();
+    await hold(desk, correction.getByTestId('correct-outcome-hold'));
+    await expect.poll(() => first.getByTestId('household-score').innerText()).toBe('83.33 分');
+    expect(await first.getByTestId('outcome-correction').innerText()).toContain('是 / 是 / 已解决');
+    await show.staff.until(await revisionOf(desk));
     const households = show.snapshot.rounds[0]?.households ?? [];
-    expect(households.map((h) => h.answers)).toEqual([[0, 0, 0], [0, 1, 1], null]);
+    expect(households.map((h) => h.answers)).toEqual([[0, 0, 2], [0, 1, 1], null]);
 
     // The questionnaire form on a phone-sized screen (390 px): every option a finger can press.
     const phone = await driver.newPage({ width: 390, height: 844 });
@@ -191,8 +206,8 @@ describe('项目 (program editor)', () => {
     const bundle = JSON.parse(
       (await app.inject({ url: `/api/draws/${show.snapshot.draw.drawId}/bundle` })).body,
     ) as DrawBundle;
-    // (180 + 130) × 10000 ÷ (2 × 180) = 8611.1 → 86.11
-    expect(bundle.show?.rounds[0]?.score?.households.scoreHundredths).toBe(8611);
+    // (150 + 130) × 10000 ÷ (2 × 180) = 7777.8 → 77.78
+    expect(bundle.show?.rounds[0]?.score?.households.scoreHundredths).toBe(7778);
     expect(verifyBundle(bundle).checks.filter((c) => !c.ok)).toEqual([]);
     show.close();
   }, 120_000);
