@@ -20,6 +20,7 @@ import { systemClock, systemRandom, type Clock, type RandomBytes } from './runti
 import { ensureBuiltinPrograms } from './registry/programs';
 import { RegistryService } from './registry/registry-service';
 import { registryRoutes } from './registry/routes';
+import { programRoutes } from './registry/program-routes';
 import { AuthService } from './auth/auth-service';
 import { authRoutes } from './auth/routes';
 import { registerErrorHandling } from './http/error-handler';
@@ -308,6 +309,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes, files: 10, fields: 10 } });
   await app.register(authRoutes(auth, accounts, { secureCookies: options.secureCookies ?? false }));
   await app.register(accountRoutes(accounts, auth));
+  await app.register(programRoutes(db, auth, clock));
   await app.register(
     registryRoutes({ db, registry, auth, clock, maxUploadBytes, refuseImportNow: () => events.refuseImportOnAir() }),
   );

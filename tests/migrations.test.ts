@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDatabase, schemaVersion } from '../server/store/db';
 import { MIGRATIONS } from '../server/store/migrations';
-import { ensureBuiltinPrograms } from '../server/registry/programs';
+import { BUILTIN_PROGRAMS, ensureBuiltinPrograms, listPrograms } from '../server/registry/programs';
 import { importRosterFiles } from '../server/registry/import/import-files';
 import { listVersions, verifyRosterVersion } from '../server/registry/roster-repository';
 import {
@@ -31,7 +31,12 @@ async function databaseAtVersion6(path: string): Promise<void> {
     path,
     MIGRATIONS.filter((m) => m.version <= 6),
   );
-  ensureBuiltinPrograms(db);
+  // The built-ins as choucha wrote them before programs had versions (migration 14).
+  const insert = db.prepare(
+    `INSERT INTO programs (code, name, auditee_label, contact_label, unit_label, sort_order)
+     VALUES (@code, @name, @auditeeLabel, @contactLabel, @unitLabel, @sortOrder)`,
+  );
+  for (const { department: _department, ...program } of BUILTIN_PROGRAMS) insert.run(program);
   const files = {
     'grid.csv': csvBytes(GRID_HEADER, GRID_ROWS, 'utf8'),
     'cadres.csv': csvBytes(CADRE_HEADER, cadreRows(), 'utf8'),
@@ -95,5 +100,26 @@ it('migration 7 rebuilds the roster tables with the same rows, keys, checks and 
   expect(() =>
     db.prepare("INSERT INTO contacts VALUES (9999, 'z1', 'x', 'x', 'x', 'x', '', 'a', '同意')").run(),
   ).toThrow(/FOREIGN KEY constraint failed/u);
+  db.close();
+});
+
+it('migration 14 gives every program of an old database its version 1, which never changes', async () => {
+  const path = join(dir, 'old.db');
+  await databaseAtVersion6(path);
+  const db = openDatabase(path);
+  ensureBuiltinPrograms(db);
+  const programs = listPrograms(db);
+  expect(programs.map((p) => [p.code, p.version, p.householdScoreRule, p.questionnaire.questions.length])).toEqual(
+    BUILTIN_PROGRAMS.map((p) => [p.code, 1, 'satisfaction', 0]),
+  );
+  expect(programs.find((p) => p.code === 'teacher-parent')?.department).toBe('县教育局');
+  // Seeding again changes nothing; a version row can be neither changed nor removed.
+  ensureBuiltinPrograms(db);
+  expect(db.prepare('SELECT COUNT(*) FROM program_versions').pluck().get()).toBe(BUILTIN_PROGRAMS.length);
+  expect(() => db.prepare("UPDATE program_versions SET definition = '{}'").run()).toThrow(/immutable/u);
+  expect(() => db.prepare('DELETE FROM program_versions').run()).toThrow(/immutable/u);
+  // The roster imported before the migration still verifies.
+  const [version] = listVersions(db, PROGRAM);
+  expect(verifyRosterVersion(db, PROGRAM, version?.id as number).ok).toBe(true);
   db.close();
 });

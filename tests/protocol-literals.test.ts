@@ -17,6 +17,7 @@ import {
   SATISFACTION,
 } from '../server/protocol/round';
 import { MISSING_SCORE_LABEL, TRIM_ON_LABEL } from '../server/protocol/scoring';
+import { HOUSEHOLD_SCORE_RULE_LABEL } from '../server/protocol/programs';
 import { COMMAND_LABEL, SHOW_COMMAND_TYPES } from '../server/protocol/show-commands';
 import { VERIFY_OUTCOME_LABEL } from '../server/protocol/verify';
 
@@ -58,6 +59,7 @@ const LABELS = [
   MISSING_SCORE_LABEL,
   COMMAND_LABEL,
   VERIFY_OUTCOME_LABEL,
+  HOUSEHOLD_SCORE_RULE_LABEL,
 ].flatMap((labels) => Object.values(labels));
 /** ASCII values that are a list when they appear side by side in an array. */
 const LISTED_VALUES = [...ROUND_STEPS, ...GRAPHICS, ...SHOW_COMMAND_TYPES];

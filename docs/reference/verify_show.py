@@ -104,14 +104,30 @@ def judges_aggregate(scores, rules, expected_seats):
             "excluded": excluded, "criteria": [], "rule": rule, "finalHundredths": mean}
 
 
-def households_summary(households, rules):
+def household_points(h, rules, questionnaire):
+    """A household's points under the questionnaire rule (section 12a), or None when it does not count."""
+    if h["replaced"] or h["outcome"] in (None, UNREACHED) or h["satisfaction"] not in SCORED_ANSWERS:
+        return None
+    answers, questions = h.get("answers"), questionnaire["questions"]
+    if answers is None or len(answers) != len(questions):
+        return None
+    if any(not (0 <= choice < len(q["options"])) for choice, q in zip(answers, questions)):
+        return None
+    return sum(q["options"][choice]["points"] for choice, q in zip(answers, questions)) + rules["satisfactionPoints"][h["satisfaction"]]
+
+
+def possible_points(questionnaire, rules) -> int:
+    return sum(max([o["points"] for o in q["options"]] + [0]) for q in questionnaire["questions"]) + max([rules["satisfactionPoints"][a] for a in SCORED_ANSWERS] + [0])
+
+
+def households_summary(households, rules, program=None):
     sample = [h for h in households if not h["replaced"] and h["outcome"] is not None]
     reached = [h for h in sample if h["outcome"] != UNREACHED]
     answers = [{"answer": a, "count": sum(1 for h in reached if h["satisfaction"] == a), "points": rules["satisfactionPoints"][a]} for a in SCORED_ANSWERS]
     counted = sum(a["count"] for a in answers)
     satisfied = sum(a["count"] for a in answers if a["answer"] in SATISFIED_ANSWERS)
     total = sum(a["count"] * a["points"] for a in answers)
-    return {
+    summary = {
         "sampled": len(sample),
         "reached": len(reached),
         "counted": counted,
@@ -124,15 +140,39 @@ def households_summary(households, rules):
         "responseRateHundredths": half_up(len(reached) * 10000, len(sample)) if sample else None,
         "scoreHundredths": half_up(total * 100, counted) if counted else None,
     }
+    if program is None or program["householdScoreRule"] != "questionnaire":
+        return summary
+    # Section 12a: the points earned over the points possible, one rounding, half up.
+    questionnaire = program["questionnaire"]
+    counting = [(h, household_points(h, rules, questionnaire)) for h in reached]
+    counting = [(h, points) for h, points in counting if points is not None]
+    possible = possible_points(questionnaire, rules)
+    earned = sum(points for _, points in counting)
+    n = len(counting)
+    happy = sum(1 for h, _ in counting if h["satisfaction"] in SATISFIED_ANSWERS)
+    summary.update({
+        "counted": n,
+        "satisfied": happy,
+        "uncounted": len(reached) - n,
+        "satisfactionRateHundredths": half_up(happy * 10000, n) if n else None,
+        "scoreHundredths": half_up(earned * 10000, n * possible) if n and possible else None,
+        "questionnaire": {
+            "possiblePoints": possible,
+            "earnedTotal": earned,
+            "questions": [{"options": [{"count": sum(1 for h, _ in counting if h["answers"][i] == choice), "points": o["points"]}
+                                       for choice, o in enumerate(q["options"])]} for i, q in enumerate(questionnaire["questions"])],
+        },
+    })
+    return summary
 
 
 def tier_of(hundredths: int, rules) -> str:
     return next((t["label"] for t in rules["tiers"] if hundredths >= t["minHundredths"]), rules["tiers"][-1]["label"])
 
 
-def round_score(scores, households, rules, expected_seats):
+def round_score(scores, households, rules, expected_seats, program=None):
     judges = judges_aggregate(scores, rules, expected_seats)
-    summary = households_summary(households, rules)
+    summary = households_summary(households, rules, program)
     j = judges["finalHundredths"] if judges else None
     h = summary["scoreHundredths"]
     wj, wh = rules["weights"]["judges"], rules["weights"]["households"]
@@ -186,9 +226,14 @@ def fold_rounds(bundle, problems):
                 current["households"].append({"number": current["order"][len(current["households"])], "outcome": None, "satisfaction": None, "replaced": False})
                 continue
             to = {"outcome": p["outcome"], "satisfaction": None if p["outcome"] == UNREACHED else p["satisfaction"]}
+            if "answers" in p:  # the questionnaire's answers (section 11a), only when recorded
+                to["answers"] = p["answers"]
             if kind == "correctOutcome":
                 before = {"outcome": call["outcome"], "satisfaction": call["satisfaction"]}
+                if "answers" in call:
+                    before["answers"] = call["answers"]
                 current["outcomeCorrections"].append({"household": call["number"], "from": before, "to": to, "reason": p["reason"], "by": p["by"]})
+            call.pop("answers", None)
             call.update(to)
         elif kind == "submitScore":
             items = p.get("items", [p["hundredths"]])
@@ -216,7 +261,7 @@ def published_round(bundle, folded, rules):
         "scores": [{"seat": s["seat"], "hundredths": s["hundredths"], "items": s["items"], "versions": versions(s["seat"])} for s in folded["scores"]],
         "corrections": folded["corrections"],
         "households": folded["households"],
-        "score": round_score(folded["scores"], folded["households"], rules, expected) if folded["step"] in REVEALED_STEPS else None,
+        "score": round_score(folded["scores"], folded["households"], rules, expected, bundle["plan"].get("program")) if folded["step"] in REVEALED_STEPS else None,
     }
     if folded["outcomeCorrections"]:
         result["outcomeCorrections"] = folded["outcomeCorrections"]

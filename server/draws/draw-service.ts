@@ -46,7 +46,7 @@ import { canonicalJson } from '../draw-engine/canonical-json';
 import { commitmentOf } from '../draw-engine/seed';
 import { getVersion, latestVersion, verifyRosterVersion } from '../registry/roster-repository';
 import { lowestTierOf, parseAuditRecord, shortfalls } from '../run-of-show/audit-record';
-import { findProgram } from '../registry/programs';
+import { findProgram, planProgram } from '../registry/programs';
 import { verifyVisitLog, visitLogForRoster } from '../registry/visit-log';
 
 interface DrawRow {
@@ -208,10 +208,13 @@ export class DrawService {
    * with the vault key) and publishes its commitment with the notary's; the seal record goes into
    * the public log in the same transaction. Nothing random about the result exists yet.
    */
-  seal(body: SealDrawBody, actor: string, context: SealContext = { show: null, notary: null }): DrawView {
+  seal(sent: SealDrawBody, actor: string, context: SealContext = { show: null, notary: null }): DrawView {
     // Requests are checked as they come; a draft saved before the text rules is checked here, so
     // no lone surrogate is hashed into a plan (the reference verifier cannot read it as UTF-8).
-    refuseMalformedText('stored', body, SealDrawBodySchema);
+    refuseMalformedText('stored', sent, SealDrawBodySchema);
+    // The plan names the program's current version with its questionnaire and rule (the server's
+    // own, whatever was sent), so they are hashed with the plan and published in the bundle.
+    const body = { ...sent, plan: { ...sent.plan, program: planProgram(this.db, sent.plan.programCode) } };
     const requested: SealNotary = body.notaryCommitment ? { commitment: body.notaryCommitment } : context.notary;
     if (body.plan.notary === 'required' && requested === null) throw new AppError('DRAW_NOTARY_COMMITMENT_MISSING');
     if (body.plan.notary !== 'required' && requested !== null) throw new AppError('DRAW_NOTARY_NOT_APPLICABLE');

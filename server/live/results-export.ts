@@ -6,6 +6,7 @@ import { localDateTime } from '../local-time/local-time';
 import { buildShowRecord, type RecordLogEntry, type ShowRecord } from '../print/record-timeline';
 import { correctionTexts, roundFindings } from '../scoring/findings';
 import { maskName } from '../privacy';
+import { formatFinal } from '../scoring/format';
 
 const points = (hundredths: number | null | undefined) =>
   hundredths === null || hundredths === undefined ? '' : (hundredths / 100).toFixed(2);
@@ -81,6 +82,14 @@ export interface ResultTable {
 
 const roundLabel = (index: number) => String(index + 1);
 
+/** A household's answers in words, question by question: 是否上门：是；是否讲解政策：部分. */
+function answerText(snapshot: ShowSnapshot, answers: readonly number[] | null): string {
+  const questions = snapshot.questionnaire.questions;
+  return (answers ?? [])
+    .map((choice, i) => `${questions[i]?.text ?? `第 ${i + 1} 题`}：${questions[i]?.options[choice]?.label ?? '?'}`)
+    .join('；');
+}
+
 function householdTable(snapshot: ShowSnapshot): ResultTable {
   return {
     sheet: 'households',
@@ -96,6 +105,8 @@ function householdTable(snapshot: ShowSnapshot): ResultTable {
       '递补原因',
       '递补户号',
       '更正记录',
+      '问卷回答',
+      '户得分',
     ],
     rows: snapshot.rounds.flatMap((round) =>
       round.households.map((h) => [
@@ -110,6 +121,8 @@ function householdTable(snapshot: ShowSnapshot): ResultTable {
         h.replaced ? CONTACT_REPLACEMENT_REASONS[h.replaced.reason] : '',
         h.replaced?.by ?? '',
         correctionTexts(h).join('；'),
+        answerText(snapshot, h.answers),
+        h.scoreHundredths === null ? '' : formatFinal(h.scoreHundredths),
       ]),
     ),
   };

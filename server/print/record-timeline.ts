@@ -5,6 +5,7 @@ import { localTime } from '../local-time/local-time';
 import { describeLogEntry } from '../run-of-show/log-text';
 import { maskName } from '../privacy';
 import { correctionTexts } from '../scoring/findings';
+import { formatFinal } from '../scoring/format';
 
 /**
  * What the printed 抽查记录 says happened, built from the staff snapshot (names, final scores) and
@@ -125,8 +126,14 @@ function stepText(
   round: RoundView | undefined,
   drawn: number,
   judgeName: (seat: number) => string,
+  questions: ShowSnapshot['questionnaire']['questions'] = [],
 ): string {
   const chain = round ? drawnChain(round) : [];
+  /** A finding's questionnaire answers in words: 问卷：是 / 部分 / 已解决. */
+  const answered = (answers: readonly number[] | undefined) =>
+    answers && answers.length > 0
+      ? `，问卷：${answers.map((a, i) => questions[i]?.options[a]?.label ?? '?').join(' / ')}`
+      : '';
   switch (command.type) {
     case 'drawAuditee': {
       const first = chain[0];
@@ -150,7 +157,7 @@ function stepText(
     case 'setCallStatus':
       return `户 ${householdLabel(round, command.household)}：${command.callStatus}`;
     case 'recordOutcome':
-      return `户 ${householdLabel(round, command.household)}：${command.outcome}${command.satisfaction ? `，${command.satisfaction}` : ''}`;
+      return `户 ${householdLabel(round, command.household)}：${command.outcome}${command.satisfaction ? `，${command.satisfaction}` : ''}${answered(command.answers)}`;
     case 'replaceHousehold': {
       const by = round?.households.find((h) => h.number === command.household)?.replaced?.by;
       const reason = CONTACT_REPLACEMENT_REASONS[command.reason];
@@ -159,7 +166,7 @@ function stepText(
     case 'correctOutcome':
       return `${command.by === 'supervisor' ? '监督员' : '操作员'}更正户 ${householdLabel(round, command.household)}：${command.outcome}${
         command.satisfaction ? `，${command.satisfaction}` : ''
-      }（原因：${command.reason}）`;
+      }${answered(command.answers)}（原因：${command.reason}）`;
     case 'submitScore':
       // The actor column names the judge: the tablet's seat.
       return `提交评分 ${points(command.hundredths)}`;
@@ -188,7 +195,11 @@ function householdLines(round: RoundView): HouseholdLine[] {
       village: h.village,
       callStatus: h.callStatus,
       outcome: blank(h.outcome),
-      satisfaction: blank(h.satisfaction),
+      // Under a questionnaire, the household's own score by the plan's rule beside its satisfaction.
+      satisfaction:
+        h.answers !== null && h.scoreHundredths !== null
+          ? `${blank(h.satisfaction)}（户得分 ${formatFinal(h.scoreHundredths)}）`
+          : blank(h.satisfaction),
       replaced: h.replaced
         ? `${CONTACT_REPLACEMENT_REASONS[h.replaced.reason]}${h.replaced.by ? ` → ${h.replaced.by}` : ''}`
         : '',
@@ -246,7 +257,7 @@ export function buildShowRecord(snapshot: ShowSnapshot, log: readonly RecordLogE
       hash: entry.hash,
       time: localTime(entry.at, timeZone),
       actor: actorLabel(entry.actor, judgeName),
-      text: stepText(command, round?.round, drawn, judgeName),
+      text: stepText(command, round?.round, drawn, judgeName, snapshot.questionnaire.questions),
     };
     record.started ??= step.time;
     record.ended = step.time;

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ScoringRulesSchema } from './scoring';
 import { literalUnion } from './literal-union';
+import { PlanProgramSchema } from './programs';
 import { AuditeeStatusSchema as StatusSchema } from './registry';
 
 /**
@@ -62,6 +63,11 @@ export const DrawPlanSchema = Type.Object(
     /** Whether a notary's secret joins the seed; absent = single-party (plans before format 2). */
     notary: Type.Optional(NotaryRuleSchema),
     programCode: Text(64),
+    /**
+     * The program's version as sealed: its definition's hash, questionnaire and household-score
+     * rule (filled in by the server at sealing). Absent = the built-in behaviour.
+     */
+    program: Type.Optional(PlanProgramSchema),
     /** The day of the draw (YYYY-MM-DD); the cool-down counts back from it. */
     eventDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     eligibility: Type.Object(

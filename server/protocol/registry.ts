@@ -1,3 +1,4 @@
+import { HouseholdScoreRuleSchema, QuestionnaireSchema } from './programs';
 import { Type, type Static } from '@sinclair/typebox';
 import { DecimalInteger, ROW_ID } from './decimal-integer';
 import { literalUnion } from './literal-union';
@@ -66,10 +67,16 @@ export type VisitLogVersionDto = Static<typeof VisitLogVersionSchema>;
 export const ProgramSchema = Type.Object({
   code: Type.String(),
   name: Type.String(),
+  /** The owning department (单位). */
+  department: Type.String(),
   auditeeLabel: Type.String(),
   contactLabel: Type.String(),
   unitLabel: Type.String(),
   sortOrder: Type.Integer(),
+  /** The current version: its questionnaire and rule are what an event sealed now carries. */
+  version: Type.Integer(),
+  questionnaire: QuestionnaireSchema,
+  householdScoreRule: HouseholdScoreRuleSchema,
 });
 export type ProgramDto = Static<typeof ProgramSchema>;
 

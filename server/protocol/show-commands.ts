@@ -3,6 +3,7 @@ import { RoleSchema, STAFF_ROLES, type StaffRole, type WorkRole } from './auth';
 import { AuditeeReasonSchema, ContactReasonSchema, SecretSchema } from './draw';
 import { CallStatusSchema, GraphicSchema, OutcomeSchema, SatisfactionSchema } from './round';
 import { AIR_TEXT_MAX, AUTO_OUT_MAX_SECONDS, LayerSchema } from './air';
+import { OPTIONS_MAX, QUESTIONS_MAX } from './programs';
 
 /**
  * The commands of the show, declared once: what a console sends (`ShowCommandBodySchema`), and
@@ -39,10 +40,16 @@ const ExtendReport = command('extendReport', { seconds: Type.Integer({ minimum: 
 const EndReport = command('endReport');
 const DrawHouseholds = command('drawHouseholds');
 const SetCallStatus = command('setCallStatus', { household: HouseholdNumber, callStatus: CallStatusSchema });
+/**
+ * The chosen option's index per question of the plan's questionnaire (plan.program), in order:
+ * required when the household was reached and the plan has questions; absent otherwise.
+ */
+const Answers = Type.Array(Type.Integer({ minimum: 0, maximum: OPTIONS_MAX - 1 }), { maxItems: QUESTIONS_MAX });
 const RecordOutcome = command('recordOutcome', {
   household: HouseholdNumber,
   outcome: OutcomeSchema,
   satisfaction: Type.Union([SatisfactionSchema, Type.Null()]),
+  answers: Type.Optional(Answers),
 });
 const ReplaceHousehold = command('replaceHousehold', { household: HouseholdNumber, reason: ContactReasonSchema });
 /**
@@ -54,6 +61,7 @@ const CorrectOutcome = command('correctOutcome', {
   household: HouseholdNumber,
   outcome: OutcomeSchema,
   satisfaction: Type.Union([SatisfactionSchema, Type.Null()]),
+  answers: Type.Optional(Answers),
   reason: Type.String({ minLength: 2, maxLength: 200 }),
 });
 const OpenJudging = command('openJudging');

@@ -15,6 +15,7 @@ import { VisitKindSchema, VisitStatusSchema } from './registry';
 import { AirViewSchema } from './air';
 import { JudgesRuleSchema, ScoredAnswerSchema, ScoringRulesSchema } from './scoring';
 import { LoggedCommandTypeSchema } from './show-commands';
+import { HouseholdScoreRuleSchema, QuestionnaireSchema } from './programs';
 
 /** The snapshot: everything a client renders, for its role, at one revision. */
 
@@ -58,6 +59,10 @@ const HouseholdViewSchema = Type.Object({
   callStatus: CallStatusSchema,
   outcome: Type.Union([OutcomeSchema, Type.Null()]),
   satisfaction: Type.Union([SatisfactionSchema, Type.Null()]),
+  /** The questionnaire's chosen option per question (staff only; null for others and when none). */
+  answers: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
+  /** The household's own score by the plan's rule, in hundredths (staff only; null when it does not count). */
+  scoreHundredths: Type.Union([Type.Integer(), Type.Null()]),
   replaced: Type.Union([
     Type.Object({ reason: ContactReasonSchema, by: Type.Union([Type.String(), Type.Null()]) }),
     Type.Null(),
@@ -65,7 +70,11 @@ const HouseholdViewSchema = Type.Object({
   /** Earlier findings corrected since, oldest first, with the reason and who corrected them. */
   corrections: Type.Array(
     Type.Object({
-      from: Type.Object({ outcome: OutcomeSchema, satisfaction: Type.Union([SatisfactionSchema, Type.Null()]) }),
+      from: Type.Object({
+        outcome: OutcomeSchema,
+        satisfaction: Type.Union([SatisfactionSchema, Type.Null()]),
+        answers: Type.Optional(Type.Array(Type.Integer())),
+      }),
       reason: Type.String(),
       by: RoleSchema,
     }),
@@ -119,6 +128,16 @@ const RoundScoreViewSchema = Type.Object({
     scoreHundredths: Type.Union([Type.Integer(), Type.Null()]),
     /** (满意 1 户×100 + …) ÷ 3 户 = 76.67 */
     formula: Type.Union([Type.String(), Type.Null()]),
+    /** Under the questionnaire rule only: the points earned and possible, and each option's count. */
+    questionnaire: Type.Optional(
+      Type.Object({
+        possiblePoints: Type.Integer(),
+        earnedTotal: Type.Integer(),
+        questions: Type.Array(
+          Type.Object({ options: Type.Array(Type.Object({ count: Type.Integer(), points: Type.Integer() })) }),
+        ),
+      }),
+    ),
   }),
   combinedHundredths: Type.Union([Type.Integer(), Type.Null()]),
   /** The weights applied (percent) and the sum as read: 88.75 × 60% + 76.67 × 40% = 83.92. */
@@ -254,6 +273,15 @@ export const ShowSnapshotSchema = Type.Object({
   judgeSeats: Type.Integer(),
   /** How rounds are scored (declared in the plan): criteria for the tablets, rules for everyone. */
   scoring: ScoringRulesSchema,
+  /**
+   * The sealed plan's program version, call questionnaire and household-score rule (plans sealed
+   * before programs had versions: version null, no questions, rule satisfaction).
+   */
+  questionnaire: Type.Object({
+    version: Type.Union([Type.Integer(), Type.Null()]),
+    questions: QuestionnaireSchema.properties.questions,
+    householdScoreRule: HouseholdScoreRuleSchema,
+  }),
   logHead: Type.String(),
   /** What comes next, as the run-of-show says (staff only: the desk renders it). */
   outlook: Type.Union([OutlookSchema, Type.Null()]),

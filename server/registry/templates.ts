@@ -1,10 +1,18 @@
-import type { Program } from './programs';
+import type { ProgramLabels as Program } from './programs';
 import { csvLine, UTF8_BOM } from './export/csv-writer';
-import type { FileKind } from './import/file-kinds';
+import { AUDITEE_HEADERS, CONTACT_HEADERS, normaliseHeader, type FileKind } from './import/file-kinds';
 
 export const TEMPLATE_KINDS = ['grid', 'auditees', 'contacts', 'visits'] as const;
 
-/** Header rows of the templates, in the program's own words (教师编号, 家长姓名, …). */
+/** The program's own word for a column when the import knows it, else the general one. */
+const known = (aliases: readonly string[], own: string, general: string) =>
+  aliases.some((a) => normaliseHeader(a) === normaliseHeader(own)) ? own : general;
+
+/**
+ * Header rows of the templates, in the program's own words (教师编号, 家长姓名, …) where the import
+ * reads them; a program an administrator defined with other words (网格员, 居民) gets the general
+ * headers (人员编号, 联系人编号, 联系人员编号), so its own template always imports.
+ */
 export function templateHeaders(program: Program, kind: FileKind): string[] {
   const auditee = program.auditeeLabel;
   const contact = program.contactLabel;
@@ -13,10 +21,10 @@ export function templateHeaders(program: Program, kind: FileKind): string[] {
       return ['乡镇', '工作片', '村', '负责人', '负责人职务'];
     case 'auditees':
       return [
-        `${auditee}编号`,
+        known(AUDITEE_HEADERS.number, `${auditee}编号`, '人员编号'),
         '姓名',
         '性别',
-        program.unitLabel,
+        known(AUDITEE_HEADERS.unit, program.unitLabel, '单位'),
         '行业',
         '职务',
         '乡镇',
@@ -27,13 +35,13 @@ export function templateHeaders(program: Program, kind: FileKind): string[] {
       ];
     case 'contacts':
       return [
-        `${contact}编号`,
-        contact === '户' ? '户主姓名' : `${contact}姓名`,
+        known(CONTACT_HEADERS.number, `${contact}编号`, '联系人编号'),
+        contact === '户' ? '户主姓名' : known(CONTACT_HEADERS.name, `${contact}姓名`, '姓名'),
         '乡镇',
         '工作片',
         '村',
         '手机号',
-        `联系${auditee}编号`,
+        known(CONTACT_HEADERS.auditeeNumber, `联系${auditee}编号`, '联系人员编号'),
         '同意上镜',
       ];
     case 'visits':

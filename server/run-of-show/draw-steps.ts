@@ -147,7 +147,7 @@ export function replaceAuditee(
 }
 
 export function freshCall(number: string): HouseholdCall {
-  return { number, callStatus: '待呼叫', outcome: null, satisfaction: null, replaced: null };
+  return { number, callStatus: '待呼叫', outcome: null, satisfaction: null, answers: null, replaced: null };
 }
 
 export function drawHouseholds(state: ShowState, current: RoundState): ShowResult {

@@ -49,7 +49,7 @@ export function describeLogEntry(type: string, payload: unknown): string {
     case 'setCallStatus':
       return `户 ${text('household')}：${text('callStatus')}`;
     case 'recordOutcome':
-      return `户 ${text('household')}：${text('outcome')}${p.satisfaction ? `，${text('satisfaction')}` : ''}`;
+      return `户 ${text('household')}：${text('outcome')}${p.satisfaction ? `，${text('satisfaction')}` : ''}${answered(p.answers)}`;
     case 'replaceHousehold':
       return `户 ${text('household')} 递补（原因：${contactReason(text('reason'))}）`;
     case 'openJudging':
@@ -61,7 +61,7 @@ export function describeLogEntry(type: string, payload: unknown): string {
     case 'correctOutcome':
       return `${p.by === 'supervisor' ? '监督员' : '操作员'}更正户 ${text('household')}：${text('outcome')}${
         p.satisfaction ? `，${text('satisfaction')}` : ''
-      }（原因：${text('reason')}）`;
+      }${answered(p.answers)}（原因：${text('reason')}）`;
     case 'revealScores':
       return '公布评分';
     case 'showResult':
@@ -94,4 +94,10 @@ export function describeLogEntry(type: string, payload: unknown): string {
     default:
       return type;
   }
+}
+
+/** A finding's questionnaire answers in the log's words: the chosen option of each question, from 1. */
+function answered(answers: unknown): string {
+  if (!Array.isArray(answers) || answers.length === 0) return '';
+  return `，问卷答案 ${answers.map((a) => (typeof a === 'number' ? String(a + 1) : '?')).join('-')}`;
 }

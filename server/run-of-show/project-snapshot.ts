@@ -13,7 +13,8 @@ import { recusedSeats, type ShowState } from './run-of-show';
 import { firstDrawn, rollSettlesAt } from './show-state';
 import { rollStratum } from './roll-reel';
 import { roundScore } from './round-score';
-import { DEFAULT_SCORING_RULES, outliers } from '../scoring/scoring';
+import { DEFAULT_SCORING_RULES, householdScoreHundredths, outliers } from '../scoring/scoring';
+import { planQuestionnaire } from '../protocol/programs';
 import { maskName, maskPhone } from '../privacy';
 
 /** What a snapshot shows of its event (fixed once the event is sealed). */
@@ -127,6 +128,9 @@ export function projectSnapshot(
     (viewer.desk === 'operator' || (viewer.desk === 'caller' && round === current && round.step === 'households'));
   const maskAuditees = viewer.role === 'public' && viewer.publicAuditeeNames === 'masked';
   const auditeeName = (name: string) => (maskAuditees ? maskName(name) : name);
+  const program = state.draw.plan.program;
+  const householdScoring = planQuestionnaire(program);
+  const rules = state.draw.plan.scoring ?? DEFAULT_SCORING_RULES;
   return {
     eventId: event.id,
     title: event.title,
@@ -174,6 +178,11 @@ export function projectSnapshot(
     abandoned: state.abandoned,
     scoring: settings.plan.scoring ?? DEFAULT_SCORING_RULES,
     judgeSeats: judges.length,
+    questionnaire: {
+      version: program?.version ?? null,
+      questions: householdScoring.questionnaire.questions,
+      householdScoreRule: householdScoring.householdScoreRule,
+    },
     rounds: state.rounds.map((round) => {
       const person = people.auditee(round.auditeeNumber);
       return {
@@ -214,6 +223,10 @@ export function projectSnapshot(
             callStatus: h.callStatus,
             outcome: h.outcome,
             satisfaction: h.satisfaction,
+            answers: staff ? h.answers : null,
+            scoreHundredths: staff
+              ? householdScoreHundredths({ ...h, replaced: h.replaced !== null }, rules, householdScoring)
+              : null,
             replaced: h.replaced,
             corrections: round.outcomeCorrections
               .filter((c) => c.household === h.number)

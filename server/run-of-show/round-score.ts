@@ -1,5 +1,6 @@
 import { REVEALED_STEPS } from '../protocol/round';
 import { DEFAULT_SCORING_RULES } from '../protocol/scoring';
+import { planQuestionnaire } from '../protocol/programs';
 import { scoreRound, type RoundScore } from '../scoring/scoring';
 import { recusedSeats, type ShowState } from './run-of-show';
 
@@ -12,8 +13,14 @@ export function roundScore(state: ShowState, round: ShowState['rounds'][number])
   if (!REVEALED_STEPS.includes(round.step)) return null;
   return scoreRound(
     round.scores,
-    round.households.map((h) => ({ outcome: h.outcome, satisfaction: h.satisfaction, replaced: h.replaced !== null })),
+    round.households.map((h) => ({
+      outcome: h.outcome,
+      satisfaction: h.satisfaction,
+      replaced: h.replaced !== null,
+      answers: h.answers,
+    })),
     state.draw.plan.scoring ?? DEFAULT_SCORING_RULES,
     expectedSeats(state, round.auditeeNumber),
+    planQuestionnaire(state.draw.plan.program),
   );
 }

@@ -8,6 +8,7 @@ import {
   type RoundStep,
   type Satisfaction,
 } from '../protocol/round';
+import { planQuestionnaire, type Questionnaire } from '../protocol/programs';
 import { freshCall } from './draw-steps';
 import {
   refuse,
@@ -91,10 +92,13 @@ export function householdStep(
     case 'recordOutcome': {
       const problem = findingProblem(command.outcome, command.satisfaction);
       if (problem) return refuse('SHOW_BAD_VALUE', problem);
+      const answers = answersProblem(state, command.outcome, command.answers);
+      if (!answers.ok) return answers;
       return update({
         ...call,
         outcome: command.outcome,
         satisfaction: command.outcome === UNREACHED ? null : command.satisfaction,
+        answers: answers.answers,
       });
     }
     case 'replaceHousehold': {
@@ -133,14 +137,20 @@ export function correctOutcome(
   const problem = findingProblem(command.outcome, command.satisfaction);
   if (problem) return refuse('SHOW_BAD_VALUE', problem);
   if (command.reason.trim().length < 2) return refuse('SHOW_BAD_VALUE', '更正须写明原因');
+  const answers = answersProblem(state, command.outcome, command.answers);
+  if (!answers.ok) return answers;
   const to = { outcome: command.outcome, satisfaction: command.outcome === UNREACHED ? null : command.satisfaction };
-  if (to.outcome === call.outcome && to.satisfaction === call.satisfaction) {
+  if (
+    to.outcome === call.outcome &&
+    to.satisfaction === call.satisfaction &&
+    sameAnswers(answers.answers, call.answers)
+  ) {
     return refuse('SHOW_BAD_VALUE', '更正后的结果与已记录的相同');
   }
   const correction = {
     household: call.number,
-    from: { outcome: call.outcome, satisfaction: call.satisfaction },
-    to,
+    from: finding(call.outcome, call.satisfaction, call.answers),
+    to: finding(to.outcome, to.satisfaction, answers.answers),
     reason: command.reason,
     by: command.by,
     at: command.at,
@@ -149,7 +159,7 @@ export function correctOutcome(
     ok: true,
     state: withRound(state, {
       ...current,
-      households: current.households.map((h) => (h === call ? { ...h, ...to } : h)),
+      households: current.households.map((h) => (h === call ? { ...h, ...to, answers: answers.answers } : h)),
       outcomeCorrections: [...current.outcomeCorrections, correction],
     }),
     effects: [],
@@ -162,4 +172,47 @@ function findingProblem(outcome: Outcome, satisfaction: Satisfaction | null): st
   if (satisfaction !== null && !SATISFACTION.includes(satisfaction)) return '满意度无效';
   if (outcome !== UNREACHED && satisfaction === null) return '已联系上的户须记录满意度';
   return null;
+}
+
+/** A finding as the log's corrections publish it: answers only when there are some (older bundles have none). */
+function finding(outcome: Outcome, satisfaction: Satisfaction | null, answers: number[] | null) {
+  return answers === null ? { outcome, satisfaction } : { outcome, satisfaction, answers };
+}
+
+const sameAnswers = (a: number[] | null, b: number[] | null) =>
+  a === b || (a !== null && b !== null && a.length === b.length && a.every((v, i) => v === b[i]));
+
+/**
+ * The answers a finding must carry by the plan's questionnaire: reached (not 未联系上) with a
+ * questionnaire of at least one question ⇒ one valid option index per question, in order;
+ * otherwise none. Plans without a questionnaire (every plan before programs had versions) take no answers.
+ */
+export function answersProblem(
+  state: ShowState,
+  outcome: Outcome,
+  answers: readonly number[] | undefined,
+): { ok: true; answers: number[] | null } | ReturnType<typeof refuse> {
+  const { questionnaire } = planQuestionnaire(state.draw.plan.program);
+  const asked = outcome !== UNREACHED && questionnaire.questions.length > 0;
+  if (!asked) {
+    return answers === undefined
+      ? { ok: true, answers: null }
+      : refuse(
+          'SHOW_ANSWERS_NOT_EXPECTED',
+          outcome === UNREACHED ? '未联系上的户没有问卷回答' : '本场没有问卷，不应记录回答',
+        );
+  }
+  if (answers === undefined)
+    return refuse('SHOW_ANSWERS_MISSING', `已联系上的户须逐题记录问卷回答（共 ${questionnaire.questions.length} 题）`);
+  const problem = answersMismatch(questionnaire, answers);
+  return problem === null ? { ok: true, answers: [...answers] } : refuse('SHOW_ANSWERS_MISMATCH', problem);
+}
+
+function answersMismatch(questionnaire: Questionnaire, answers: readonly number[]): string | null {
+  const questions = questionnaire.questions;
+  if (answers.length !== questions.length) return `问卷共 ${questions.length} 题，收到 ${answers.length} 个回答`;
+  const wrong = answers.findIndex(
+    (choice, i) => !Number.isInteger(choice) || choice < 0 || choice >= (questions[i]?.options.length ?? 0),
+  );
+  return wrong < 0 ? null : `第 ${wrong + 1} 题的回答不是该题的选项`;
 }

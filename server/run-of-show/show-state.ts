@@ -15,6 +15,8 @@ export interface HouseholdCall {
   callStatus: CallStatus;
   outcome: Outcome | null;
   satisfaction: Satisfaction | null;
+  /** The chosen option per question of the plan's questionnaire; null when none were recorded. */
+  answers: number[] | null;
   replaced: { reason: ContactReplacementReason; by: string | null } | null;
 }
 
@@ -50,6 +52,8 @@ export interface RoundState {
 export interface Finding {
   outcome: Outcome;
   satisfaction: Satisfaction | null;
+  /** The questionnaire's answers, only when the plan has questions and the household was reached. */
+  answers?: number[];
 }
 
 export interface OutcomeCorrection {
@@ -123,6 +127,9 @@ export type ShowErrorCode = Extract<
   | 'SHOW_ALREADY_OPEN'
   | 'SHOW_CLOSED'
   | 'SHOW_WRONG_STEP'
+  | 'SHOW_ANSWERS_MISSING'
+  | 'SHOW_ANSWERS_MISMATCH'
+  | 'SHOW_ANSWERS_NOT_EXPECTED'
   | 'SHOW_NO_ROUND'
   | 'SHOW_NO_MORE_AUDITEES'
   | 'SHOW_UNKNOWN_HOUSEHOLD'

@@ -518,6 +518,30 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 14,
+    name: 'programs a department defines, versioned',
+    sql: `
+      -- The owning department (单位) and the current version of each program; every version is
+      -- kept whole in program_versions (its definition as canonical JSON and that text's SHA-256).
+      ALTER TABLE programs ADD COLUMN department TEXT NOT NULL DEFAULT '';
+      ALTER TABLE programs ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      CREATE TABLE program_versions (
+        program_code TEXT NOT NULL REFERENCES programs(code),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        definition TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        PRIMARY KEY (program_code, version)
+      );
+      -- A version, once made, never changes: editing a program makes the next version.
+      CREATE TRIGGER program_versions_no_update BEFORE UPDATE ON program_versions
+        BEGIN SELECT RAISE(ABORT, 'program versions are immutable'); END;
+      CREATE TRIGGER program_versions_no_delete BEFORE DELETE ON program_versions
+        BEGIN SELECT RAISE(ABORT, 'program versions are immutable'); END;
+    `,
+  },
+  {
     version: 15,
     name: 'visit logs (走访记录/民情台账), versioned apart from the roster',
     sql: `

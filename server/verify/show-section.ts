@@ -31,7 +31,14 @@ export interface PublishedRound {
   auditeeNumber: string;
   /** Each seat's final score (hundredths, total and per criterion) and how many versions it had. */
   scores: { seat: number; hundredths: number; items: number[]; versions: number }[];
-  households: { number: string; outcome: string | null; satisfaction: string | null; replaced: boolean }[];
+  /** `answers`: the questionnaire's chosen options, only when recorded (plans with a questionnaire). */
+  households: {
+    number: string;
+    outcome: string | null;
+    satisfaction: string | null;
+    replaced: boolean;
+    answers?: number[];
+  }[];
   /** The supervisor's corrections after the lock (hundredths), with reasons; the old versions stay in the log. */
   corrections: { seat: number; from: number; to: number; reason: string }[];
   /**
@@ -66,6 +73,7 @@ export function publishedRounds(state: ShowState, log: readonly LogEntry[]): Pub
       outcome: h.outcome,
       satisfaction: h.satisfaction,
       replaced: h.replaced !== null,
+      ...(h.answers === null ? {} : { answers: h.answers }),
     })),
     ...(round.outcomeCorrections.length > 0
       ? { outcomeCorrections: round.outcomeCorrections.map(({ at: _at, ...correction }) => correction) }

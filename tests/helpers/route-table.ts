@@ -22,6 +22,9 @@ export const ROUTES: Record<string, Access> = {
   'POST /api/accounts/:username/disable': 'admin',
   'POST /api/accounts/:username/enable': 'admin',
   'POST /api/accounts/:username/reset-password': 'admin',
+  'GET /api/program-definitions': 'admin',
+  'POST /api/program-definitions': 'admin',
+  'PUT /api/program-definitions/:code': 'admin',
   'GET /api/programs': 'staff',
   'GET /api/programs/:program/roster-versions': 'staff',
   'GET /api/programs/:program/facets': 'staff',
@@ -139,6 +142,7 @@ export function concreteRoute(url: string, ids: { drawId: string; eventId: strin
     .replace('.:format', '.csv')
     .replace(':seat', '1')
     .replace(':username', 'nobody')
+    .replace(':code', 'cadre-household')
     .replace(':channelId', 'program')
     .replace(':id', '1')
     .replace('/assets/*', '/assets/missing.js')

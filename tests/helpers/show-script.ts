@@ -203,7 +203,7 @@ export class ScriptedShow {
 
   /** Records every pending household: the first is replaced (no answer), the rest answer. */
   async callHouseholds(
-    answers: { outcome: '属实' | '不符' | '未联系上'; satisfaction: string | null }[],
+    answers: { outcome: '属实' | '不符' | '未联系上'; satisfaction: string | null; answers?: number[] }[],
   ): Promise<void> {
     let first = true;
     let i = 0;
@@ -225,6 +225,7 @@ export class ScriptedShow {
         household: pending.number,
         outcome: answer.outcome,
         satisfaction: answer.satisfaction as never,
+        ...(answer.answers ? { answers: answer.answers } : {}),
       });
     }
   }

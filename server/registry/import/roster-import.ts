@@ -1,7 +1,7 @@
 import type { Db } from '../../store/db';
 import { DbWriter } from '../../store/db-writer';
 import type { ImportResult, RosterVersionDto, VisitLogVersionDto } from '../../protocol/registry';
-import { findProgram, type Program } from '../programs';
+import { programLabels, type ProgramLabels as Program } from '../programs';
 import { AUDITEE_COLUMNS_SQL, CONTACT_COLUMNS_SQL, getVersion, latestVersion } from '../roster-repository';
 import { importGrid } from './grid-import';
 import { GridPlaces } from './grid-places';
@@ -42,7 +42,7 @@ export async function importRoster(
   sources: readonly ImportSource[],
   options: ImportOptions,
 ): Promise<ImportResult> {
-  const program = findProgram(db, options.programCode);
+  const program = programLabels(db, options.programCode);
   if (program === undefined) throw new Error(`unknown program ${options.programCode}`);
   const problems = new ProblemList(options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
   const maxRows = options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;

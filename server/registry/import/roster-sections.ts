@@ -1,6 +1,6 @@
 import { canonicalLine, FIELD_SEPARATOR as US } from '../canonical';
 import { ALLOWED_WORDS, cleanConsent, cleanGender, cleanStatus, cleanText } from '../normalize';
-import type { Program } from '../programs';
+import type { ProgramLabels as Program } from '../programs';
 import { AUDITEE_COLUMNS_SQL, CONTACT_COLUMNS_SQL } from '../roster-repository';
 import type { AuditeeField, ContactField } from './file-kinds';
 import type { GridPlaces } from './grid-places';

@@ -2,7 +2,7 @@ import type { DbWriter } from '../../store/db-writer';
 import { VISIT_KINDS, VISIT_STATUSES, type VisitLogVersionDto, type VisitStatus } from '../../protocol/registry';
 import { FIELD_SEPARATOR as US } from '../canonical';
 import { cleanText } from '../normalize';
-import type { Program } from '../programs';
+import type { ProgramLabels } from '../programs';
 import { VISIT_COLUMNS_SQL, visitLogDigest } from '../visit-log';
 import { shown, type ProblemList } from './import-problems';
 import { dataRows, type OpenedFileOf } from './opened-files';
@@ -26,7 +26,7 @@ export function cleanVisitDate(raw: string): string | undefined {
 }
 
 export interface VisitImportContext {
-  program: Program;
+  program: ProgramLabels;
   /** The roster version the entries are checked against (new in this import, or the latest). */
   rosterVersionId: number;
   /** Its contact numbers. */
