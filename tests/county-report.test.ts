@@ -58,10 +58,12 @@ describe('the county view', () => {
     expect(cadres?.figures.audited).toBe(fixture.historyRows + 2);
     expect(teachers?.figures.audited).toBe(2);
     expect(report.total.audited).toBe(cadres!.figures.audited + teachers!.figures.audited);
-    // Until programs declare their department, each program is its own.
-    expect(report.departments.map((d) => [d.department, d.programs])).toEqual(
-      report.programs.map((p) => [p.program.name, [p.program.code]]),
-    );
+    // The built-ins' departments: 组织部 owns two programs, the bureaus one each.
+    expect(report.departments.map((d) => [d.department, d.programs])).toEqual([
+      ['县委组织部', ['cadre-household', 'study-group']],
+      ['县教育局', ['teacher-parent']],
+      ['县卫生健康局', ['medic-patient']],
+    ]);
   });
 
   it('ranks the units of both programs together by average combined score', async () => {

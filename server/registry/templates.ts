@@ -1,6 +1,6 @@
 import type { ProgramLabels as Program } from './programs';
 import { csvLine, UTF8_BOM } from './export/csv-writer';
-import { AUDITEE_HEADERS, CONTACT_HEADERS, normaliseHeader, type FileKind } from './import/file-kinds';
+import { AUDITEE_HEADERS, CONTACT_HEADERS, normaliseHeader, VISIT_HEADERS, type FileKind } from './import/file-kinds';
 
 export const TEMPLATE_KINDS = ['grid', 'auditees', 'contacts', 'visits'] as const;
 
@@ -45,7 +45,14 @@ export function templateHeaders(program: Program, kind: FileKind): string[] {
         '同意上镜',
       ];
     case 'visits':
-      return [`${contact}编号`, '日期', '类别', '诉求内容', '办理情况', '办理状态'];
+      return [
+        known(VISIT_HEADERS.contactNumber, `${contact}编号`, '联系人编号'),
+        '日期',
+        '类别',
+        '诉求内容',
+        '办理情况',
+        '办理状态',
+      ];
   }
 }
 

@@ -12,6 +12,7 @@ import { DeskDriver, hold, revisionOf } from '../helpers/desk-driver';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
 import { ScriptedShow } from '../helpers/show-script';
 import { ADMIN_PASSWORD, OPERATOR_PASSWORD, testApp } from '../helpers/test-app';
+import { AFTER_SCHOOL, typeProgram, typeQuestions } from '../helpers/program-editor';
 
 /**
  * Programs a department defines, in the browser (issue 22): the administrator creates the 县教育局's
@@ -26,31 +27,6 @@ let driver: DeskDriver;
 let base: string;
 let admin: Page;
 
-const QUESTIONS = [
-  {
-    text: '是否上门家访',
-    options: [
-      ['是', 30],
-      ['否', 0],
-    ],
-  },
-  {
-    text: '是否讲解校外培训政策',
-    options: [
-      ['是', 20],
-      ['部分', 10],
-      ['否', 0],
-    ],
-  },
-  {
-    text: '反映的问题是否解决',
-    options: [
-      ['已解决', 30],
-      ['正在解决', 15],
-      ['未解决', 0],
-    ],
-  },
-] as const;
 
 beforeAll(async () => {
   ({ app, close } = await testApp());
@@ -72,28 +48,11 @@ describe('项目 (program editor)', () => {
     await admin.getByTestId('tab-programs').click();
     await admin.getByTestId('programs-table').waitFor();
     expect(await admin.getByTestId('program-row').count()).toBe(4);
-    await admin.getByTestId('program-new').click();
-    await admin.getByTestId('program-code').fill('after-school');
-    await admin.getByTestId('program-name').fill('校外培训家访');
-    await admin.getByTestId('program-department-input').fill('县教育局');
-    await admin.getByTestId('program-auditee-label').fill('教师');
-    await admin.getByTestId('program-contact-label').fill('家长');
-    await admin.getByTestId('program-unit-label').fill('学校');
-    await admin.getByTestId('program-rule').selectOption('questionnaire');
+    await typeProgram(admin, AFTER_SCHOOL);
     // The rule needs questions: the editor says so before anything is sent.
     expect(await admin.getByTestId('program-problems').innerText()).toContain('按问卷计分须至少有一道题');
     expect(await admin.getByTestId('program-save').isDisabled()).toBe(true);
-    for (const [qi, question] of QUESTIONS.entries()) {
-      await admin.getByTestId('question-add').click();
-      const block = admin.locator(`[data-testid="program-question"][data-index="${qi}"]`);
-      await block.getByTestId('question-text').fill(question.text);
-      for (let oi = 2; oi < question.options.length; oi += 1) await block.getByTestId('option-add').click();
-      for (const [oi, [label, points]] of question.options.entries()) {
-        const option = block.locator(`[data-testid="question-option"][data-index="${oi}"]`);
-        await option.getByTestId('option-label').fill(label);
-        await option.getByTestId('option-points').fill(String(points));
-      }
-    }
+    await typeQuestions(admin, AFTER_SCHOOL);
     await admin.getByTestId('program-preview-toggle').check();
     await admin.getByTestId('program-preview').getByTestId('qf-outcome').first().click();
     expect(await admin.getByTestId('program-preview').getByTestId('qf-question').count()).toBe(3);

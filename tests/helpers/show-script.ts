@@ -62,9 +62,11 @@ export class ScriptedShow {
       mode?: 'televised' | 'special' | 'routine';
       /** A notary's committed secret joins the seed (plan `notary: 'required'`), registered before sealing. */
       notary?: boolean;
+      /** Whose desk declares, seals and runs the show (a department's operator); the county's operator when not said. */
+      operatorCookie?: string;
     } = {},
   ): Promise<ScriptedShow> {
-    const cookie = await loginCookie(app);
+    const cookie = options.operatorCookie ?? (await loginCookie(app));
     const basePlan = options.plan ?? {
       ...DEMO_PLAN,
       auditees: { mode: 'total' as const, count: 2 },
@@ -116,7 +118,7 @@ export class ScriptedShow {
       id = copy.json<EventSummary>().id;
     }
     // A rehearsal's notary is simulated by the server: nothing for the test's notary to reveal.
-    return ScriptedShow.attach(app, base, id, options.rehearsal ? null : notarySecret);
+    return ScriptedShow.attach(app, base, id, options.rehearsal ? null : notarySecret, cookie);
   }
 
   /** The event's rehearsal copy (演练), sealed and driven like any show. */
@@ -136,8 +138,9 @@ export class ScriptedShow {
     base: string,
     id: string,
     notarySecret: string | null,
+    operatorCookie?: string,
   ): Promise<ScriptedShow> {
-    const cookie = await loginCookie(app);
+    const cookie = operatorCookie ?? (await loginCookie(app));
     const details = (await app.inject({ method: 'GET', url: `/api/events/${id}`, headers: { cookie } })).json<{
       event: EventSummary;
       overlayKey: string;
