@@ -27,7 +27,6 @@ let driver: DeskDriver;
 let base: string;
 let admin: Page;
 
-
 beforeAll(async () => {
   ({ app, close } = await testApp());
   await loadDemoCounty(app.services.db, { now: '2026-11-01T00:00:00.000Z', cadres: 60, teachers: 10 });
