@@ -15,7 +15,6 @@ export const EventParams = Type.Object({ eventId: Type.String({ pattern: '^[A-Za
 export function eventRoutes(events: EventService, auth: AuthService, publicBase: () => string) {
   return async (app: FastifyInstance): Promise<void> => {
     const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-    const staff = requireStaff(auth);
     const operator = requireStaff(auth, ['operator']);
 
     typed.post(
@@ -91,8 +90,11 @@ export function eventRoutes(events: EventService, auth: AuthService, publicBase:
         return events.publicEvents();
       },
     );
-    typed.get('/api/settings', { schema: { response: { 200: CountySettingsSchema } }, onRequest: staff }, async () =>
-      events.settings(),
+    // The county's settings are read wherever events are listed (the reader's list too); changed county-wide only.
+    typed.get(
+      '/api/settings',
+      { schema: { response: { 200: CountySettingsSchema } }, onRequest: requireStaff(auth, READ_ROLES) },
+      async () => events.settings(),
     );
     typed.put(
       '/api/settings',

@@ -9,6 +9,7 @@ import { generateDemoCounty } from '../../server/demo/demo-county';
 import type { DrawBundle } from '../../server/verify/bundle';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { DEMO_PLAN } from '../helpers/draw-fixture';
+import { nextAction } from '../helpers/desk-driver';
 import { AFTER_SCHOOL, typeProgram, typeQuestions } from '../helpers/program-editor';
 import { tempDir } from '../helpers/roster-fixture';
 import { ScriptedShow } from '../helpers/show-script';
@@ -114,6 +115,16 @@ describe('a department’s own program', () => {
   }, 120_000);
 
   it('the bureau’s operator sees only its program, imports its roster and seals a routine check', async () => {
+    // Its own programs' pages; the county's broadcast kit (outputs, control surfaces) is not its to manage.
+    expect(await operator.locator('nav button').allInnerTexts()).toEqual([
+      '抽查活动',
+      '统计报表',
+      '县级总览',
+      '整改跟踪',
+      '名册',
+      '导入名册',
+      '名册版本',
+    ]);
     await operator.getByTestId('tab-import').click();
     const programs = await operator.getByTestId('program-select').locator('option').allInnerTexts();
     expect(programs).toEqual(['校外培训家访']);
@@ -163,7 +174,10 @@ describe('a department’s own program', () => {
   it('the caller records each parent’s answers on the phone; scores follow the points', async () => {
     await phone.getByTestId('caller-waiting').waitFor();
     expect(await phone.content()).not.toMatch(/1\d{10}/u);
-    await show.run({ type: 'drawHouseholds' });
+    // The bureau's operator takes the step from its own desk.
+    await operator.goto(`${base}/console#/desk/${show.event.id}`);
+    await operator.getByTestId('desk').waitFor();
+    await nextAction(operator, '抽取核实户');
     await phone.locator('[data-testid="caller-desk"][data-state="calling"]').waitFor();
     // 30 + 20 + 30 + 满意 100 = 180 of 180; 30 + 10 + 15 + 基本满意 75 = 130; the third is not reached.
     const picks = [
@@ -198,11 +212,12 @@ describe('a department’s own program', () => {
   }, 120_000);
 
   it('takes the phones off the caller’s screen once the round is no longer being called', async () => {
-    const finished = await show.run({ type: 'finishRound' });
+    await nextAction(operator, '完成本轮核实');
+    await expect.poll(() => show.round.step).toBe('result');
     // (180 + 130) × 10000 ÷ (2 × 180) = 8611.1 → 86.11; a routine check's result is the households' score.
-    expect(finished.rounds[0]?.score?.households.scoreHundredths).toBe(8611);
-    expect(finished.rounds[0]?.score?.combinedHundredths).toBe(8611);
-    expect(finished.rounds[0]?.score?.tier).toBe('良好');
+    expect(show.round.score?.households.scoreHundredths).toBe(8611);
+    expect(show.round.score?.combinedHundredths).toBe(8611);
+    expect(show.round.score?.tier).toBe('良好');
     await phone.getByTestId('caller-waiting').waitFor();
     expect(await phone.getByTestId('call-phone').count()).toBe(0);
     expect(await phone.content()).not.toMatch(/1\d{10}/u);
@@ -240,6 +255,12 @@ describe('a department’s own program', () => {
     await reader.getByTestId('tab-events').waitFor();
     const tabs = await reader.locator('nav button').allInnerTexts();
     expect(tabs).toEqual(['抽查活动', '统计报表', '县级总览', '评委评价', '整改跟踪']);
+    // Every program's events, to read: no 新建活动, and the public naming is not the reader's to change.
+    const list = reader.getByTestId('event-list');
+    await expect.poll(() => list.innerText()).toContain('县教育局校外培训家访日常抽查');
+    expect(await list.innerText()).toContain('干部联系群众十二月日常抽查');
+    expect(await reader.getByTestId('new-event').count()).toBe(0);
+    expect(await reader.getByTestId('public-names').isDisabled()).toBe(true);
     await reader.getByTestId('tab-county').click();
     await reader.locator('[data-testid="county-view"][data-state="ready"]').waitFor();
     await reader.getByTestId('county-programs').waitFor();

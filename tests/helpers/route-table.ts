@@ -186,7 +186,7 @@ export const STAFF_ACCESS: Record<string, { roles: readonly WorkRole[]; scope: R
   'POST /api/events/:eventId/seal': { roles: ['operator'], scope: 'program' },
   'POST /api/events/:eventId/rehearsal': { roles: ['operator'], scope: 'program' },
   'PUT /api/events/:eventId/notary-commitment': { roles: ['supervisor'], scope: 'program' },
-  'GET /api/settings': { roles: DESK, scope: 'none' },
+  'GET /api/settings': { roles: READ, scope: 'none' },
   'PUT /api/settings': { roles: ['operator'], scope: 'county' },
   'GET /api/events/:eventId/log': { roles: READ, scope: 'program' },
   'GET /api/events/:eventId/results.:format': { roles: READ, scope: 'program' },
