@@ -6,38 +6,14 @@ import { current, run, T0 } from './test-situations';
 import { roundScore } from './round-score';
 import { publishedRounds } from '../verify/show-section';
 
+import { HOME_VISIT_QUESTIONNAIRE } from '../scoring/test-fixtures';
+
 /** A plan whose program asks three questions and scores households by them. */
 const PROGRAM: PlanProgram = {
   version: 2,
   hash: 'c'.repeat(64),
   householdScoreRule: 'questionnaire',
-  questionnaire: {
-    questions: [
-      {
-        text: '是否上门',
-        options: [
-          { label: '是', points: 30 },
-          { label: '否', points: 0 },
-        ],
-      },
-      {
-        text: '是否讲解政策',
-        options: [
-          { label: '是', points: 20 },
-          { label: '部分', points: 10 },
-          { label: '否', points: 0 },
-        ],
-      },
-      {
-        text: '问题是否解决',
-        options: [
-          { label: '已解决', points: 30 },
-          { label: '正在解决', points: 15 },
-          { label: '未解决', points: 0 },
-        ],
-      },
-    ],
-  },
+  questionnaire: HOME_VISIT_QUESTIONNAIRE,
 };
 
 function callsOpen(program: PlanProgram | undefined): ShowState {
